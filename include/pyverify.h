@@ -1,0 +1,294 @@
+/*
+ * pyverify.h: the public C API of libpyverify.
+ *
+ * pyverify verifies untrusted Python source against a whitelist policy (an AST layer
+ * and an independent bytecode layer), and runs what it verified in a sandboxed child.
+ *
+ * Conventions
+ *   - Every function that can fail returns int: 0 (PV_OK) or a negative pv_error.
+ *     The output parameter comes first. pv_last_error() describes the last failure
+ *     of the calling thread.
+ *   - Handles are opaque. Whoever receives a handle through an output parameter owns
+ *     it and releases it with the matching pv_*_free(); every pv_*_free(NULL) is a no-op.
+ *   - Borrowed pointers (const char *, const pv_diag *) live as long as the handle
+ *     they were obtained from.
+ *   - Verification findings are data (pv_diag records), not errors: a rejected
+ *     program is a successful pv_verify() whose verdict is PV_REJECTED.
+ *
+ * Threads and the GIL
+ *   libpyverify embeds CPython. Every entry point acquires the GIL itself
+ *   (PyGILState_Ensure), so any thread of the host may call it once pv_init() has
+ *   returned; calls are serialised by the GIL. A host that embeds Python already keeps
+ *   its interpreter: pv_init() reuses it and pv_shutdown() never finalises an
+ *   interpreter pyverify did not start. pv_run() forks; call it from a process whose
+ *   other threads hold no locks the child would need (the child only runs Python).
+ */
+#ifndef PYVERIFY_H
+#define PYVERIFY_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(PV_BUILDING_LIBRARY)
+#define PV_EXTERN __attribute__((visibility("default")))
+#else
+#define PV_EXTERN
+#endif
+
+#define PV_VERSION_MAJOR 0
+#define PV_VERSION_MINOR 1
+#define PV_VERSION_PATCH 0
+#define PV_VERSION_STRING "0.1.0"
+
+/* Error codes returned by the API (never positive). */
+typedef enum pv_error {
+    PV_OK = 0,
+    PV_ERR_NOMEM = -1,    /* out of memory */
+    PV_ERR_INVALID = -2,  /* an argument is invalid (NULL handle, bad option) */
+    PV_ERR_STATE = -3,    /* pv_init() was not called, or the handle is in the wrong state */
+    PV_ERR_PYTHON = -4,   /* the embedded interpreter failed unexpectedly */
+    PV_ERR_POLICY = -5,   /* a rules file is invalid (message in pv_last_error()) */
+    PV_ERR_IO = -6,       /* a file could not be read */
+    PV_ERR_RUNTIME = -7   /* the runtime could not prepare or start a child */
+} pv_error;
+
+/* The last failure of the calling thread, never NULL ("" when none). Valid until the
+ * next failing call on the same thread. */
+PV_EXTERN const char *pv_last_error(void);
+/* A static description of a pv_error code. */
+PV_EXTERN const char *pv_strerror(int err);
+
+/* Versions: pyverify's ("0.1.0") and the embedded CPython's ("3.11.2"). Static strings;
+ * pv_python_version() may be called before pv_init(). */
+PV_EXTERN const char *pv_version(void);
+PV_EXTERN const char *pv_python_version(void);
+
+/* Initialise the library and, unless the host already has one, an isolated embedded
+ * interpreter (PyConfig_InitIsolatedConfig: no environment, no user site, no site
+ * import, no current directory on sys.path, no bytecode writing). Idempotent. */
+PV_EXTERN int pv_init(void);
+/* Release the library's global state; finalises the interpreter only if pv_init()
+ * started it. All handles must have been freed. */
+PV_EXTERN void pv_shutdown(void);
+
+/* ---- Policies ------------------------------------------------------------------------- */
+
+typedef struct pv_policy pv_policy;
+
+/* The embedded default policy (rules/default.toml). */
+PV_EXTERN int pv_policy_default(pv_policy **out);
+/* A policy from a TOML rules file, or from a buffer; `origin` names it in messages.
+ * Unknown keys and malformed values are errors (PV_ERR_POLICY), never ignored. */
+PV_EXTERN int pv_policy_load_file(pv_policy **out, const char *path);
+PV_EXTERN int pv_policy_load_buffer(pv_policy **out, const char *toml, size_t len,
+                                    const char *origin);
+/* Where the policy came from ("<default>" or the path); borrowed. */
+PV_EXTERN const char *pv_policy_origin(const pv_policy *policy);
+PV_EXTERN void pv_policy_free(pv_policy *policy);
+/* The text of the embedded default rules file (static, NUL-terminated). */
+PV_EXTERN const char *pv_default_rules(size_t *len);
+
+/* ---- Verification ----------------------------------------------------------------------- */
+
+typedef enum pv_mode {
+    PV_MODE_MODULE = 0, /* a module: statements */
+    PV_MODE_EXPR = 1    /* a single expression, as a formula field holds */
+} pv_mode;
+
+/* Static layers, as bits. */
+enum {
+    PV_LAYER_AST = 1u << 0,
+    PV_LAYER_BYTECODE = 1u << 1,
+    PV_LAYER_STATIC = PV_LAYER_AST | PV_LAYER_BYTECODE,
+    /* Compile only, skip both static layers. Exists so that the corpus can prove that the
+     * runtime alone contains attacks; pv_run() runs such a program only with
+     * PV_RUN_ALLOW_UNVERIFIED. Never use it for real work. */
+    PV_LAYER_UNSAFE_NONE = 1u << 8
+};
+
+typedef struct pv_verify_opts {
+    unsigned version;            /* PV_VERIFY_OPTS_VERSION */
+    pv_mode mode;
+    unsigned layers;             /* PV_LAYER_* bits; 0 means PV_LAYER_STATIC */
+    const char *const *globals;  /* names the host will bind as globals (inputs); may be NULL */
+    size_t nglobals;
+} pv_verify_opts;
+#define PV_VERIFY_OPTS_VERSION 1
+#define PV_VERIFY_OPTS_INIT { PV_VERIFY_OPTS_VERSION, PV_MODE_MODULE, PV_LAYER_STATIC, NULL, 0 }
+
+typedef enum pv_verdict {
+    PV_ACCEPTED = 0, /* every enabled layer accepted the program */
+    PV_REJECTED = 1, /* the policy rejects it: see the diagnostics */
+    PV_INVALID = 2   /* it could not be checked (NUL byte, undecodable, too large/deep) */
+} pv_verdict;
+
+typedef enum pv_severity { PV_SEV_ERROR = 0, PV_SEV_WARNING = 1, PV_SEV_NOTE = 2 } pv_severity;
+
+/* Which part of pyverify produced a diagnostic. */
+typedef enum pv_layer_id {
+    PV_DIAG_INPUT = 0,    /* input and limits, before any layer */
+    PV_DIAG_AST = 1,
+    PV_DIAG_BYTECODE = 2,
+    PV_DIAG_RUNTIME = 3
+} pv_layer_id;
+
+/* One finding. Positions are 1-based; columns count characters (code points) of the
+ * decoded line; end_col is exclusive. line 0 means "no position". */
+typedef struct pv_diag {
+    const char *code;      /* stable rule code, e.g. "PV300" */
+    const char *title;     /* the rule's one-line title */
+    pv_severity severity;
+    pv_layer_id layer;
+    const char *message;   /* what was found, e.g. "attribute '__class__' is private" */
+    const char *file;
+    unsigned line, col, end_line, end_col;
+    const char *hint;      /* how to fix it or how a policy could allow it; may be NULL */
+} pv_diag;
+
+typedef struct pv_program pv_program;
+
+/* Verify `len` bytes of source named `filename` (used in diagnostics and as the code
+ * object's co_filename). Bytes are decoded as CPython does (BOM, PEP 263 cookie);
+ * encodings outside the policy's [source] encodings are rejected. On success *out is
+ * a program whose verdict and diagnostics can be read; when accepted it holds the
+ * compiled code object that pv_run() executes. opts may be NULL (module mode, both
+ * layers). The program keeps a pointer to `policy`: free the program before the policy. */
+PV_EXTERN int pv_verify(pv_program **out, const pv_policy *policy, const char *src,
+                        size_t len, const char *filename, const pv_verify_opts *opts);
+PV_EXTERN pv_verdict pv_program_verdict(const pv_program *program);
+PV_EXTERN pv_mode pv_program_mode(const pv_program *program);
+PV_EXTERN size_t pv_program_diag_count(const pv_program *program);
+/* The i-th diagnostic in source order, or NULL when i is out of range. Borrowed. */
+PV_EXTERN const pv_diag *pv_program_diag(const pv_program *program, size_t i);
+/* The source line `line` (1-based) of the decoded text, without its line break, as
+ * UTF-8; NULL when unknown. Borrowed. */
+PV_EXTERN const char *pv_program_source_line(const pv_program *program, unsigned line,
+                                             size_t *len);
+PV_EXTERN void pv_program_free(pv_program *program);
+
+/* ---- Rules catalogue ------------------------------------------------------------------------ */
+
+typedef struct pv_rule_info {
+    const char *code;
+    const char *title;
+    const char *hint;
+    const char *explanation;
+    pv_layer_id layer;
+    pv_verdict verdict; /* PV_REJECTED or PV_INVALID */
+} pv_rule_info;
+
+PV_EXTERN size_t pv_rule_count(void);
+/* The i-th rule (0-based) or NULL. Static. */
+PV_EXTERN const pv_rule_info *pv_rule_at(size_t i);
+/* The rule with this code ("PV300", case-insensitive) or NULL. Static. */
+PV_EXTERN const pv_rule_info *pv_rule_find(const char *code);
+
+/* ---- Running ----------------------------------------------------------------------------- */
+
+/* Options of pv_run(). Start from PV_RUN_OPTS_INIT; fields set to 0 take the default.
+ * Every limit applies to one run: the wall clock from fork to the child's end (a watchdog
+ * kills the child's whole process group), CPU seconds (RLIMIT_CPU), memory (RLIMIT_AS, or
+ * RLIMIT_DATA in sanitizer builds), and each of stdout and stderr separately. */
+typedef struct pv_run_opts {
+    unsigned version;        /* PV_RUN_OPTS_VERSION */
+    double timeout_s;        /* wall clock, seconds (default 2) */
+    double cpu_s;            /* CPU time, seconds (default 1) */
+    size_t memory_mb;        /* address space, MiB (default 256) */
+    size_t output_kb;        /* per stream, KiB (default 64); also caps the result */
+    const char *stdin_data;  /* the program's standard input; NULL: /dev/null. Borrowed
+                                for the duration of the call. */
+    size_t stdin_len;
+    const char *input_json;  /* a JSON object whose keys become globals (data only); NULL
+                                for none. Keys must be identifiers and not dunders, and must
+                                have been passed to pv_verify() as globals. */
+    unsigned flags;          /* PV_RUN_* bits */
+} pv_run_opts;
+#define PV_RUN_OPTS_VERSION 1
+#define PV_RUN_DEFAULT_TIMEOUT_S 2.0
+#define PV_RUN_DEFAULT_CPU_S 1.0
+#define PV_RUN_DEFAULT_MEMORY_MB 256u
+#define PV_RUN_DEFAULT_OUTPUT_KB 64u
+#define PV_RUN_OPTS_INIT                                                                   \
+    { PV_RUN_OPTS_VERSION, PV_RUN_DEFAULT_TIMEOUT_S, PV_RUN_DEFAULT_CPU_S,                  \
+      PV_RUN_DEFAULT_MEMORY_MB, PV_RUN_DEFAULT_OUTPUT_KB, NULL, 0, NULL, 0u }
+
+/* pv_run_opts.flags. The first two switch off whole runtime layers, for the corpus's
+ * layer matrix; rlimits, the watchdog and the output caps always stay. */
+enum {
+    PV_RUN_NO_PYTHON_LAYER = 1u << 0,  /* real builtins, no module proxies, no audit hook */
+    PV_RUN_NO_OS_LAYER = 1u << 1,      /* no namespaces, no privilege drop, no seccomp */
+    PV_RUN_ALLOW_UNVERIFIED = 1u << 2, /* accept a program compiled with PV_LAYER_UNSAFE_NONE */
+    PV_RUN_NO_SECCOMP = 1u << 3,       /* finer: only seccomp off */
+    PV_RUN_NO_NAMESPACES = 1u << 4     /* finer: only namespaces off */
+};
+
+/* How a run ended. */
+typedef enum pv_run_status {
+    PV_RUN_OK = 0,       /* the program ran to the end */
+    PV_RUN_REJECTED,     /* not run: verification rejected it (used by front ends) */
+    PV_RUN_ERROR,        /* uncaught exception */
+    PV_RUN_TIMEOUT,      /* wall-clock limit: the watchdog killed it */
+    PV_RUN_CPU,          /* CPU limit */
+    PV_RUN_MEMORY,       /* memory limit (MemoryError or allocation failure) */
+    PV_RUN_OUTPUT,       /* an output cap was exceeded; the child was killed */
+    PV_RUN_CRASHED,      /* killed by a signal it raised itself (SIGSEGV, SIGABRT, ...) */
+    PV_RUN_KILLED        /* a sandbox layer killed it (seccomp SIGSYS, audit hook) */
+} pv_run_status;
+
+/* "ok", "rejected", "error", "timeout", "cpu", "memory", "output", "crashed", "killed";
+ * "unknown" for other values. Static. */
+PV_EXTERN const char *pv_run_status_name(pv_run_status status);
+
+typedef struct pv_run_result pv_run_result;
+
+/* Run an accepted program in a sandboxed child of this process and wait for it.
+ * `program` must have verdict PV_ACCEPTED (else PV_ERR_STATE); a program compiled without
+ * verification (PV_LAYER_UNSAFE_NONE) is refused unless opts->flags has
+ * PV_RUN_ALLOW_UNVERIFIED. The program's policy (kept by the program) must still be alive:
+ * free programs before their policy. opts may be NULL (defaults). On success (0) *out owns
+ * a result, whatever the program did; release it with pv_run_result_free(). Errors:
+ * PV_ERR_INVALID (bad options or --input), PV_ERR_STATE, PV_ERR_RUNTIME (pipes, fork),
+ * PV_ERR_PYTHON, PV_ERR_NOMEM. */
+PV_EXTERN int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts);
+
+/* Accessors. Borrowed pointers live as long as the result. */
+PV_EXTERN pv_run_status pv_run_result_status(const pv_run_result *r);
+/* The child's exit code (-1 when a signal ended it) and the terminating signal (0: none). */
+PV_EXTERN int pv_run_result_exit_code(const pv_run_result *r);
+PV_EXTERN int pv_run_result_signal(const pv_run_result *r);
+/* Captured output, up to the cap; not NUL-terminated in general (a NUL is appended after
+ * len for convenience). */
+PV_EXTERN const char *pv_run_result_stdout(const pv_run_result *r, size_t *len);
+PV_EXTERN const char *pv_run_result_stderr(const pv_run_result *r, size_t *len);
+PV_EXTERN int pv_run_result_stdout_truncated(const pv_run_result *r);
+PV_EXTERN int pv_run_result_stderr_truncated(const pv_run_result *r);
+PV_EXTERN unsigned long pv_run_result_cpu_ms(const pv_run_result *r);
+PV_EXTERN unsigned long pv_run_result_wall_ms(const pv_run_result *r);
+PV_EXTERN unsigned long pv_run_result_max_rss_kb(const pv_run_result *r);
+/* The uncaught exception: type name and message (NULL when none), and the line in the
+ * verified code where it was raised (0 when unknown). */
+PV_EXTERN const char *pv_run_result_exception_type(const pv_run_result *r);
+PV_EXTERN const char *pv_run_result_exception_message(const pv_run_result *r);
+PV_EXTERN unsigned pv_run_result_exception_line(const pv_run_result *r);
+/* Expression mode: the value as JSON text (unencodable values as the JSON string of their
+ * repr); NULL otherwise or when none. */
+PV_EXTERN const char *pv_run_result_value(const pv_run_result *r);
+/* Isolation layers that were actually active, e.g. "session", "rlimits", "namespace:net",
+ * "seccomp", "python:builtins", "watchdog". Name i, or NULL past the end. */
+PV_EXTERN size_t pv_run_result_layer_count(const pv_run_result *r);
+PV_EXTERN const char *pv_run_result_layer(const pv_run_result *r, size_t i);
+/* Steps that failed or were unavailable, with the reason; and why a layer killed the
+ * program (e.g. "audit: open"), NULL otherwise. */
+PV_EXTERN size_t pv_run_result_skipped_count(const pv_run_result *r);
+PV_EXTERN const char *pv_run_result_skipped_step(const pv_run_result *r, size_t i);
+PV_EXTERN const char *pv_run_result_skipped_reason(const pv_run_result *r, size_t i);
+PV_EXTERN const char *pv_run_result_kill_reason(const pv_run_result *r);
+PV_EXTERN void pv_run_result_free(pv_run_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PYVERIFY_H */

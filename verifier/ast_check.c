@@ -1,0 +1,901 @@
+/*
+ * ast_check.c: layer 1, the AST verifier.
+ *
+ * One walk over the tree CPython's parser built, with an explicit stack (the input
+ * decides the depth, never the C stack). The walk is generic: every field of every node
+ * is visited through the node class's _fields, so no sub-tree can be forgotten; rules are
+ * attached per node kind. Checks that depend on the whole program (scopes, names the
+ * program defines) are recorded during the walk and decided after it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "scope.h"
+
+enum {
+#define PV_NODE(n, pos) K_##n,
+#include "nodes.def"
+#undef PV_NODE
+    K__COUNT
+};
+
+static const char *const kind_names[K__COUNT] = {
+#define PV_NODE(n, pos) #n,
+#include "nodes.def"
+#undef PV_NODE
+};
+
+static const unsigned char kind_haspos[K__COUNT] = {
+#define PV_NODE(n, pos) pos,
+#include "nodes.def"
+#undef PV_NODE
+};
+
+const char *pva_kind_name(size_t i) { return i < K__COUNT ? kind_names[i] : NULL; }
+size_t pva_kind_count(void) { return K__COUNT; }
+
+/* ---- tables from the interpreter ------------------------------------------------------ */
+
+static bool g_init;
+static PyObject *g_kinds;             /* dict: node class -> kind id */
+static PyObject *g_fields[K__COUNT];  /* node class _fields tuples */
+static PyTypeObject *g_ast_base;      /* _ast.AST */
+
+#define STRINGS(X) X(id) X(ctx) X(attr) X(value) X(func) X(args) X(keywords) X(name) \
+    X(names) X(asname) X(module) X(level) X(lineno) X(col_offset) X(end_lineno)           \
+    X(end_col_offset) X(arg) X(kwd_attrs) X(rest) X(generators) X(format) X(super)       \
+    X(body) X(decorator_list) X(bases) X(returns) X(elt) X(key) X(target) X(iter) X(ifs)  \
+    X(annotation) X(patterns) X(kwd_patterns) X(cls) X(type)
+#define DECL(s) static PyObject *S_##s;
+STRINGS(DECL)
+#undef DECL
+
+static int init_tables(void)
+{
+    if (g_init)
+        return 0;
+    PyObject *astmod = pvi_get()->ast_module;
+    g_kinds = PyDict_New();
+    if (!g_kinds)
+        return -1;
+    PyObject *base = PyObject_GetAttrString(astmod, "AST");
+    if (!base || !PyType_Check(base)) {
+        Py_XDECREF(base);
+        PyErr_SetString(PyExc_RuntimeError, "_ast.AST is missing");
+        return -1;
+    }
+    g_ast_base = (PyTypeObject *)base; /* keep the reference */
+    for (int k = 0; k < K__COUNT; k++) {
+        PyObject *cls = PyObject_GetAttrString(astmod, kind_names[k]);
+        if (!cls)
+            return -1; /* the table names a class this interpreter lacks: fail loudly */
+        PyObject *id = PyLong_FromLong(k);
+        int rc = id ? PyDict_SetItem(g_kinds, cls, id) : -1;
+        Py_XDECREF(id);
+        g_fields[k] = rc < 0 ? NULL : PyObject_GetAttrString(cls, "_fields");
+        Py_DECREF(cls);
+        if (rc < 0 || !g_fields[k] || !PyTuple_Check(g_fields[k]))
+            return -1;
+    }
+#define INTERN(s) if (!(S_##s = PyUnicode_InternFromString(#s))) return -1;
+    STRINGS(INTERN)
+#undef INTERN
+    g_init = true;
+    return 0;
+}
+
+/* Kind id of a node, -1 for an AST node of a class not in the table, -2 for non-AST. */
+static int kind_of(PyObject *o)
+{
+    PyObject *id = PyDict_GetItemWithError(g_kinds, (PyObject *)Py_TYPE(o));
+    if (id)
+        return (int)PyLong_AsLong(id);
+    PyErr_Clear();
+    return PyObject_TypeCheck(o, g_ast_base) ? -1 : -2;
+}
+
+/* ---- walker state ---------------------------------------------------------------------- */
+
+enum {
+    FL_CALL_FUNC = 1u << 0,  /* the func of a Call */
+    FL_ATTR_BASE = 1u << 1,  /* the value of an Attribute */
+    FL_CLASS_BODY = 1u << 2, /* a statement directly in a class body */
+    FL_FIRST_GEN = 1u << 3,  /* the first generator of a comprehension */
+    FL_WALRUS = 1u << 4      /* the target of a NamedExpr */
+};
+
+enum { CTX_LOAD, CTX_STORE, CTX_DEL, CTX_DECL };
+
+typedef struct frame {
+    PyObject *node;  /* borrowed: the tree owns it */
+    PyObject *pos;   /* borrowed: nearest node with a position (itself or an ancestor) */
+    unsigned depth;
+    int scope;       /* where expressions of this node evaluate */
+    int bind_scope;  /* where an `arg` binds */
+    unsigned flags;
+} frame;
+
+typedef struct nameref {
+    PyObject *name;  /* borrowed */
+    PyObject *pos;   /* borrowed */
+    int scope;
+    int ctx;
+    unsigned flags;
+} nameref;
+
+typedef struct attrref {
+    PyObject *node;  /* borrowed: an outermost Attribute, or a MatchClass for kwd */
+    PyObject *attr;  /* borrowed: for match-class keywords only */
+    int scope;
+    unsigned flags;
+} attrref;
+
+typedef struct walker {
+    pv_program *prog;
+    const pv_policy *p;
+    bool rules;
+    frame *stack;
+    size_t n, cap;
+    size_t nodes;
+    bool stop;            /* a limit was hit: abandon the walk */
+    pvsc_table sc;
+    PyObject *program_attrs; /* owned set: attribute names the program defines */
+    nameref *refs;
+    size_t nrefs, caprefs;
+    attrref *chains;
+    size_t nchains, capchains;
+    attrref *kwds;
+    size_t nkwds, capkwds;
+} walker;
+
+#define GROW(arr, n, cap)                                                   \
+    do {                                                                    \
+        if ((n) == (cap)) {                                                 \
+            size_t c_ = (cap) ? (cap) * 2 : 64;                             \
+            void *p_ = realloc((arr), c_ * sizeof *(arr));                  \
+            if (!p_) {                                                      \
+                PyErr_NoMemory();                                           \
+                return -1;                                                  \
+            }                                                               \
+            (arr) = p_;                                                     \
+            (cap) = c_;                                                     \
+        }                                                                   \
+    } while (0)
+
+/* A borrowed attribute of a node (the node's dict keeps it alive); NULL if absent. */
+static PyObject *field(PyObject *node, PyObject *name)
+{
+    PyObject *v = PyObject_GetAttr(node, name);
+    if (!v) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_DECREF(v);
+    return v;
+}
+
+static int int_field(PyObject *node, PyObject *name, int dflt)
+{
+    PyObject *v = field(node, name);
+    if (!v || !PyLong_Check(v))
+        return dflt;
+    long x = PyLong_AsLong(v);
+    if (x == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return dflt;
+    }
+    return (int)x;
+}
+
+static const char *utf8(PyObject *s)
+{
+    const char *u = s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : NULL;
+    if (!u) {
+        PyErr_Clear();
+        return "?";
+    }
+    return u;
+}
+
+static void diag(walker *w, PyObject *pos, pv_rule rule, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void diag(walker *w, PyObject *pos, pv_rule rule, const char *hint, const char *fmt, ...)
+{
+    int line = 0, col = -1, eline = 0, ecol = -1;
+    if (pos) {
+        line = int_field(pos, S_lineno, 0);
+        col = int_field(pos, S_col_offset, -1);
+        eline = int_field(pos, S_end_lineno, 0);
+        ecol = int_field(pos, S_end_col_offset, -1);
+    }
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    pvd_add(w->prog, rule, pvr_info(rule)->layer, line, col, eline, ecol, hint, "%s", buf);
+}
+
+/* A diagnostic on the attribute name of an Attribute node: it is the node's last token,
+ * so it ends where the node ends. */
+static void diag_attr(walker *w, PyObject *node, PyObject *attr, pv_rule rule, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void diag_attr(walker *w, PyObject *node, PyObject *attr, pv_rule rule, const char *fmt, ...)
+{
+    int eline = int_field(node, S_end_lineno, 0);
+    int ecol = int_field(node, S_end_col_offset, -1);
+    Py_ssize_t n = 0;
+    if (!PyUnicode_AsUTF8AndSize(attr, &n))
+        PyErr_Clear();
+    int col = ecol >= (int)n ? ecol - (int)n : -1;
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (col < 0 || eline <= 0) {
+        diag(w, node, rule, NULL, "%s", buf);
+        return;
+    }
+    pvd_add(w->prog, rule, pvr_info(rule)->layer, eline, col, eline, ecol, NULL, "%s", buf);
+}
+
+static int ctx_of(PyObject *node)
+{
+    PyObject *c = field(node, S_ctx);
+    int k = c ? kind_of(c) : -2;
+    if (k == K_Store)
+        return CTX_STORE;
+    if (k == K_Del)
+        return CTX_DEL;
+    return CTX_LOAD;
+}
+
+static int push(walker *w, PyObject *child, const frame *parent, int scope, int bind, unsigned flags)
+{
+    if (!child || child == Py_None)
+        return 0;
+    GROW(w->stack, w->n, w->cap);
+    frame *f = &w->stack[w->n++];
+    f->node = child;
+    f->pos = parent->pos;
+    f->depth = parent->depth + 1;
+    f->scope = scope;
+    f->bind_scope = bind;
+    f->flags = flags;
+    return 0;
+}
+
+/* Push a field's value: a node, or every node of a list (in reverse, so that they are
+ * visited in source order). Values that are not nodes are leaves. */
+static int push_field(walker *w, const frame *f, PyObject *name, int scope, int bind, unsigned flags)
+{
+    PyObject *v = field(f->node, name);
+    if (!v || v == Py_None)
+        return 0;
+    if (PyList_Check(v)) {
+        for (Py_ssize_t i = PyList_GET_SIZE(v); i-- > 0;) {
+            PyObject *item = PyList_GET_ITEM(v, i);
+            if (PyObject_TypeCheck(item, g_ast_base) && push(w, item, f, scope, bind, flags) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    if (PyObject_TypeCheck(v, g_ast_base))
+        return push(w, v, f, scope, bind, flags);
+    return 0;
+}
+
+/* Every field not listed in `skip` (NULL-terminated), with the frame's scopes. */
+static int push_rest(walker *w, const frame *f, int kind, PyObject *const *skip)
+{
+    PyObject *fields = g_fields[kind];
+    for (Py_ssize_t i = PyTuple_GET_SIZE(fields); i-- > 0;) {
+        PyObject *name = PyTuple_GET_ITEM(fields, i);
+        bool skipped = false;
+        for (PyObject *const *s = skip; s && *s; s++)
+            if (*s == name || PyUnicode_Compare(*s, name) == 0)
+                skipped = true;
+        if (!skipped && push_field(w, f, name, f->scope, f->scope, 0) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int add_ref(walker *w, PyObject *name, PyObject *pos, int scope, int ctx, unsigned flags)
+{
+    GROW(w->refs, w->nrefs, w->caprefs);
+    w->refs[w->nrefs++] = (nameref){ name, pos, scope, ctx, flags };
+    return 0;
+}
+
+/* ---- per-kind rules -------------------------------------------------------------------- */
+
+/* Names of variables, functions, classes, parameters, aliases: no dunders, no deny match. */
+static void check_name(walker *w, PyObject *pos, PyObject *name, const char *what)
+{
+    if (!w->rules || !name || name == Py_None)
+        return;
+    pvn_verdict v = pvn_check_name(w->p, name);
+    if (v == PVN_DUNDER)
+        diag(w, pos, PVR_DUNDER_NAME, NULL, "%s '%s' is a dunder name", what, utf8(name));
+    else if (v != PVN_OK)
+        diag(w, pos, PVR_NAME_DENIED, NULL, "%s '%s' %s", what, utf8(name), pvn_describe(v));
+}
+
+static int visit_import(walker *w, const frame *f, bool from)
+{
+    PyObject *node = f->node;
+    PyObject *names = field(node, S_names);
+    PyObject *module = NULL;
+    bool module_ok = true;
+    if (from) {
+        module = field(node, S_module);
+        int level = int_field(node, S_level, 0);
+        if (level != 0 || !module || module == Py_None) {
+            if (w->rules)
+                diag(w, node, PVR_IMPORT_RELATIVE, NULL, "relative import (level %d) of '%s'",
+                     level, module && module != Py_None ? utf8(module) : "");
+            module_ok = false;
+        } else if (!pvn_module_allowed(w->p, module)) {
+            if (w->rules)
+                diag(w, node, PVR_IMPORT_MODULE, NULL, "module '%s' is not allowed", utf8(module));
+            module_ok = false;
+        }
+    }
+    if (!names || !PyList_Check(names))
+        return 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names); i++) {
+        PyObject *alias = PyList_GET_ITEM(names, i);
+        PyObject *name = field(alias, S_name);
+        PyObject *asname = field(alias, S_asname);
+        if (!name || !PyUnicode_Check(name))
+            continue;
+        if (asname == Py_None)
+            asname = NULL;
+        check_name(w, alias, asname, "import alias");
+        if (!from) {
+            if (!pvn_module_allowed(w->p, name) && w->rules)
+                diag(w, alias, PVR_IMPORT_MODULE, NULL, "module '%s' is not allowed", utf8(name));
+            if (asname) {
+                if (pvsc_bind_import(&w->sc, f->scope, asname, name) < 0)
+                    return -1;
+                continue;
+            }
+            /* `import a.b` binds `a`, which must then be allowed as well. */
+            Py_ssize_t dot = PyUnicode_FindChar(name, '.', 0, PyUnicode_GET_LENGTH(name), 1);
+            PyObject *top = dot >= 0 ? PyUnicode_Substring(name, 0, dot) : (Py_INCREF(name), name);
+            if (!top)
+                return -1;
+            if (dot >= 0 && !pvn_module_allowed(w->p, top) && w->rules)
+                diag(w, alias, PVR_IMPORT_MODULE, NULL,
+                     "'import %s' binds module '%s', which is not allowed", utf8(name), utf8(top));
+            check_name(w, alias, top, "module name");
+            int rc = pvsc_bind_import(&w->sc, f->scope, top, top);
+            Py_DECREF(top);
+            if (rc < 0)
+                return -1;
+            continue;
+        }
+        const char *n = utf8(name);
+        if (strcmp(n, "*") == 0) {
+            if (w->rules)
+                diag(w, alias, PVR_IMPORT_STAR, NULL, "star import from '%s'",
+                     module && module != Py_None ? utf8(module) : "");
+            continue;
+        }
+        PyObject *bindname = asname ? asname : name;
+        check_name(w, alias, name, "imported name");
+        PyObject *sub = NULL;
+        if (module_ok) {
+            pvn_verdict v = pvn_module_member(w->p, module, name, &sub);
+            if (v != PVN_OK && w->rules)
+                diag(w, alias, PVR_IMPORT_NAME, NULL, "'%s' %s '%s'", n,
+                     v == PVN_PRIVATE ? "is private in" :
+                     v == PVN_DENIED ? "matches a deny pattern, in" : "is not an allowed member of",
+                     utf8(module));
+        }
+        int rc = sub ? pvsc_bind_import(&w->sc, f->scope, bindname, sub)
+                     : pvsc_bind(&w->sc, f->scope, bindname);
+        Py_XDECREF(sub);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int new_scope(walker *w, pvsc_kind kind, int parent)
+{
+    int s = pvsc_new(&w->sc, kind, parent);
+    if (s < 0)
+        PyErr_NoMemory();
+    return s;
+}
+
+/* Visit one frame: its own rules, then push its children with their scopes and flags. */
+static int visit(walker *w, frame *f)
+{
+    PyObject *node = f->node;
+    int kind = kind_of(node);
+    if (kind == -2)
+        return 0; /* not a node (cannot happen: push only takes nodes) */
+    if (kind == -1) {
+        /* Even with the AST rules off: a tree we cannot walk cannot be bounded. */
+        diag(w, f->pos, PVR_NODE_UNKNOWN, NULL, "unknown syntax node '%s'", Py_TYPE(node)->tp_name);
+        return 0; /* never descend into what we do not understand */
+    }
+    if (kind_haspos[kind])
+        f->pos = node;
+    if (++w->nodes > w->p->limits.max_nodes) {
+        diag(w, f->pos, PVR_TOO_MANY_NODES, NULL, "more than %zu syntax nodes",
+             w->p->limits.max_nodes);
+        w->stop = true;
+        return 0;
+    }
+    if (f->depth > w->p->limits.max_depth) {
+        diag(w, f->pos, PVR_TOO_DEEP, NULL, "syntax tree deeper than %zu levels",
+             w->p->limits.max_depth);
+        w->stop = true;
+        return 0;
+    }
+    if (w->rules && !w->p->node_allowed[kind])
+        diag(w, f->pos, PVR_NODE_KIND, NULL, "'%s' is not allowed by the policy", kind_names[kind]);
+
+    int s = f->scope;
+    switch (kind) {
+    case K_Name: {
+        PyObject *id = field(node, S_id);
+        if (!id)
+            return 0;
+        int ctx = ctx_of(node);
+        check_name(w, node, id, "name");
+        int scope = s;
+        if (ctx != CTX_LOAD) {
+            if (f->flags & FL_WALRUS)
+                scope = pvsc_walrus_scope(&w->sc, s);
+            if (pvsc_bind(&w->sc, scope, id) < 0)
+                return -1;
+        }
+        if (add_ref(w, id, node, scope, ctx, f->flags) < 0)
+            return -1;
+        return push_rest(w, f, kind, (PyObject *const[]){ S_id, NULL });
+    }
+    case K_Attribute: {
+        PyObject *attr = field(node, S_attr);
+        if (attr && ctx_of(node) == CTX_STORE && PySet_Add(w->program_attrs, attr) < 0)
+            return -1;
+        if (!(f->flags & FL_ATTR_BASE)) {
+            GROW(w->chains, w->nchains, w->capchains);
+            w->chains[w->nchains++] = (attrref){ node, NULL, s, f->flags };
+        }
+        if (push_rest(w, f, kind, (PyObject *const[]){ S_value, NULL }) < 0)
+            return -1;
+        return push_field(w, f, S_value, s, s, FL_ATTR_BASE);
+    }
+    case K_Call:
+        if (push_rest(w, f, kind, (PyObject *const[]){ S_func, NULL }) < 0)
+            return -1;
+        return push_field(w, f, S_func, s, s, FL_CALL_FUNC);
+    case K_NamedExpr:
+        if (push_rest(w, f, kind, (PyObject *const[]){ S_target, NULL }) < 0)
+            return -1;
+        return push_field(w, f, S_target, s, s, FL_WALRUS);
+    case K_FunctionDef:
+    case K_AsyncFunctionDef: {
+        PyObject *name = field(node, S_name);
+        if (w->rules && name && PyUnicode_Check(name)) {
+            pvn_verdict v = pvn_check_name(w->p, name);
+            if (v == PVN_DUNDER && (f->flags & FL_CLASS_BODY)) {
+                if (!pvn_special_method(w->p, name))
+                    diag(w, node, PVR_SPECIAL_METHOD, NULL,
+                         "special method '%s' cannot be defined", utf8(name));
+            } else {
+                check_name(w, node, name, "function");
+            }
+        }
+        if (name && pvsc_bind(&w->sc, s, name) < 0)
+            return -1;
+        int inner = new_scope(w, PVSC_FUNCTION, s);
+        if (inner < 0)
+            return -1;
+        if (push_field(w, f, S_body, inner, inner, 0) < 0 ||
+            push_field(w, f, S_returns, s, s, 0) < 0 ||
+            push_field(w, f, S_args, s, inner, 0) < 0 ||
+            push_field(w, f, S_decorator_list, s, s, 0) < 0)
+            return -1;
+        return 0;
+    }
+    case K_Lambda: {
+        int inner = new_scope(w, PVSC_FUNCTION, s);
+        if (inner < 0)
+            return -1;
+        if (push_field(w, f, S_body, inner, inner, 0) < 0 ||
+            push_field(w, f, S_args, s, inner, 0) < 0)
+            return -1;
+        return 0;
+    }
+    case K_ClassDef: {
+        PyObject *name = field(node, S_name);
+        check_name(w, node, name, "class");
+        PyObject *kw = field(node, S_keywords);
+        if (w->rules && kw && PyList_Check(kw) && PyList_GET_SIZE(kw) > 0) {
+            PyObject *k0 = PyList_GET_ITEM(kw, 0);
+            PyObject *a = field(k0, S_arg);
+            diag(w, k0, PVR_CLASS_KEYWORDS, NULL, "class '%s' has keyword argument '%s'",
+                 utf8(name), a && a != Py_None ? utf8(a) : "**");
+        }
+        if (name && pvsc_bind(&w->sc, s, name) < 0)
+            return -1;
+        int inner = new_scope(w, PVSC_CLASS, s);
+        if (inner < 0)
+            return -1;
+        if (push_field(w, f, S_body, inner, inner, FL_CLASS_BODY) < 0 ||
+            push_field(w, f, S_keywords, s, s, 0) < 0 ||
+            push_field(w, f, S_bases, s, s, 0) < 0 ||
+            push_field(w, f, S_decorator_list, s, s, 0) < 0)
+            return -1;
+        return 0;
+    }
+    case K_ListComp:
+    case K_SetComp:
+    case K_GeneratorExp:
+    case K_DictComp: {
+        int inner = new_scope(w, PVSC_COMP, s);
+        if (inner < 0)
+            return -1;
+        PyObject *gens = field(node, S_generators);
+        if (gens && PyList_Check(gens)) {
+            for (Py_ssize_t i = PyList_GET_SIZE(gens); i-- > 0;)
+                if (push(w, PyList_GET_ITEM(gens, i), f, inner, inner, i == 0 ? FL_FIRST_GEN : 0) < 0)
+                    return -1;
+        }
+        if (kind == K_DictComp)
+            return push_field(w, f, S_value, inner, inner, 0) < 0 ||
+                           push_field(w, f, S_key, inner, inner, 0) < 0 ? -1 : 0;
+        return push_field(w, f, S_elt, inner, inner, 0);
+    }
+    case K_comprehension: {
+        /* The first iterable is evaluated in the enclosing scope. */
+        int outer = (f->flags & FL_FIRST_GEN) ? w->sc.s[s].parent : s;
+        if (push_field(w, f, S_ifs, s, s, 0) < 0 ||
+            push_field(w, f, S_iter, outer, outer, 0) < 0 ||
+            push_field(w, f, S_target, s, s, 0) < 0)
+            return -1;
+        return 0;
+    }
+    case K_arg: {
+        PyObject *a = field(node, S_arg);
+        check_name(w, node, a, "parameter");
+        if (a && pvsc_bind(&w->sc, f->bind_scope, a) < 0)
+            return -1;
+        return push_field(w, f, S_annotation, s, s, 0);
+    }
+    case K_arguments: {
+        /* Parameters bind in the function; defaults evaluate outside it. */
+        PyObject *fields = g_fields[kind];
+        for (Py_ssize_t i = PyTuple_GET_SIZE(fields); i-- > 0;)
+            if (push_field(w, f, PyTuple_GET_ITEM(fields, i), s, f->bind_scope, 0) < 0)
+                return -1;
+        return 0;
+    }
+    case K_keyword: {
+        PyObject *a = field(node, S_arg);
+        if (w->rules && a && a != Py_None && pvn_check_name(w->p, a) == PVN_DUNDER)
+            diag(w, node, PVR_KEYWORD_NAME, NULL, "keyword argument '%s' is a dunder name", utf8(a));
+        return push_rest(w, f, kind, NULL);
+    }
+    case K_Import:
+    case K_ImportFrom:
+        if (visit_import(w, f, kind == K_ImportFrom) < 0)
+            return -1;
+        return push_rest(w, f, kind, NULL);
+    case K_Global:
+    case K_Nonlocal: {
+        PyObject *names = field(node, S_names);
+        if (names && PyList_Check(names)) {
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names); i++) {
+                PyObject *n = PyList_GET_ITEM(names, i);
+                check_name(w, node, n, kind == K_Global ? "global" : "nonlocal");
+                if (pvsc_declare(&w->sc, s, n, kind == K_Global) < 0 ||
+                    add_ref(w, n, node, s, CTX_DECL, 0) < 0)
+                    return -1;
+            }
+        }
+        return 0;
+    }
+    case K_ExceptHandler:
+    case K_MatchAs:
+    case K_MatchStar:
+    case K_MatchMapping: {
+        PyObject *n = field(node, kind == K_MatchMapping ? S_rest : S_name);
+        if (n && n != Py_None) {
+            check_name(w, node, n, "name");
+            if (pvsc_bind(&w->sc, s, n) < 0)
+                return -1;
+        }
+        return push_rest(w, f, kind, NULL);
+    }
+    case K_MatchClass: {
+        /* case C(attr=p) reads C-instance.attr with no Attribute node in sight. */
+        PyObject *kw = field(node, S_kwd_attrs);
+        if (kw && PyList_Check(kw)) {
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(kw); i++) {
+                GROW(w->kwds, w->nkwds, w->capkwds);
+                w->kwds[w->nkwds++] = (attrref){ node, PyList_GET_ITEM(kw, i), s, 0 };
+            }
+        }
+        return push_rest(w, f, kind, NULL);
+    }
+    default:
+        break;
+    }
+    /* Statements directly in a class body keep FL_CLASS_BODY only for themselves. */
+    return push_rest(w, f, kind, NULL);
+}
+
+/* ---- decisions after the walk --------------------------------------------------------- */
+
+static bool is_str_constant(PyObject *node, PyObject **value)
+{
+    if (!node || kind_of(node) != K_Constant)
+        return false;
+    PyObject *v = field(node, S_value);
+    if (!v || !PyUnicode_Check(v))
+        return false;
+    *value = v;
+    return true;
+}
+
+/* super() with no arguments, where `super` is the builtin (never rebound). */
+static bool is_plain_super_call(walker *w, PyObject *node)
+{
+    if (!node || kind_of(node) != K_Call)
+        return false;
+    PyObject *func = field(node, S_func), *args = field(node, S_args), *kw = field(node, S_keywords);
+    if (!func || kind_of(func) != K_Name || !args || PyList_GET_SIZE(args) != 0 || !kw ||
+        PyList_GET_SIZE(kw) != 0)
+        return false;
+    PyObject *id = field(func, S_id);
+    if (!id || PyUnicode_Compare(id, S_super) != 0)
+        return false;
+    return PySet_Contains(w->sc.all_bound, S_super) == 0;
+}
+
+/* The attribute rules for one Attribute node (not a module member). */
+static void check_attr_node(walker *w, PyObject *node, unsigned flags, bool outermost)
+{
+    PyObject *attr = field(node, S_attr);
+    if (!attr)
+        return;
+    int ctx = ctx_of(node);
+    PyObject *value = field(node, S_value);
+    PyObject *tmpl;
+    if (ctx == CTX_LOAD && PyUnicode_Compare(attr, S_format) == 0) {
+        if (outermost && (flags & FL_CALL_FUNC) && is_str_constant(value, &tmpl)) {
+            if (!pvn_format_template_safe(w->p, tmpl))
+                diag_attr(w, node, attr, PVR_FORMAT,
+                     "format template reaches attributes or items in its fields");
+        } else {
+            diag_attr(w, node, attr, PVR_FORMAT, "str.format is allowed only as a call on a string literal");
+        }
+        return;
+    }
+    pvn_verdict v = pvn_check_attr(w->p, attr, w->program_attrs);
+    if (v == PVN_PRIVATE && outermost && (flags & FL_CALL_FUNC) && ctx == CTX_LOAD &&
+        pvn_special_method(w->p, attr) && is_plain_super_call(w, value))
+        return; /* super().__init__(...) and the other definable special methods */
+    switch (v) {
+    case PVN_OK:
+        return;
+    case PVN_PRIVATE:
+    case PVN_DUNDER:
+        diag_attr(w, node, attr, PVR_ATTR_PRIVATE, "attribute '%s' is private", utf8(attr));
+        return;
+    case PVN_DENIED:
+        diag_attr(w, node, attr, PVR_ATTR_DENIED, "attribute '%s' exposes interpreter internals",
+             utf8(attr));
+        return;
+    case PVN_UNKNOWN:
+    case PVN_NOT_MEMBER:
+    case PVN_NOT_BUILTIN:
+    case PVN_FORBIDDEN_BUILTIN:
+        diag_attr(w, node, attr, PVR_ATTR_UNKNOWN, "attribute '%s' is not on the whitelist", utf8(attr));
+        return;
+    }
+}
+
+/* Module names an import bound to this Name node (borrowed list), or NULL. */
+static PyObject *module_binding(walker *w, PyObject *name, int scope)
+{
+    int b;
+    pvsc_res r = pvsc_resolve(&w->sc, scope, name, &b);
+    PyObject *l = pvsc_imports(&w->sc, b, name);
+    if (!l && r == PVSC_CLASSLOCAL)
+        l = pvsc_imports(&w->sc, 0, name); /* a class binding may not have run yet */
+    return l && PyList_GET_SIZE(l) > 0 ? l : NULL;
+}
+
+static int check_chain(walker *w, const attrref *c)
+{
+    /* Collect the chain outermost-first: a.b.c -> [.c, .b] with root `a`. */
+    PyObject **nodes = NULL;
+    size_t n = 0, cap = 0;
+    PyObject *cur = c->node;
+    while (cur && kind_of(cur) == K_Attribute) {
+        GROW(nodes, n, cap);
+        nodes[n++] = cur;
+        cur = field(cur, S_value);
+    }
+    PyObject *mods = NULL; /* owned list of module names the current value may be */
+    if (cur && kind_of(cur) == K_Name && ctx_of(cur) == CTX_LOAD) {
+        PyObject *id = field(cur, S_id);
+        PyObject *l = id ? module_binding(w, id, c->scope) : NULL;
+        if (l)
+            mods = PyList_GetSlice(l, 0, PyList_GET_SIZE(l));
+    }
+    for (size_t k = n; k-- > 0;) {
+        PyObject *node = nodes[k];
+        if (!mods) {
+            check_attr_node(w, node, k == 0 ? c->flags : FL_ATTR_BASE, k == 0);
+            continue;
+        }
+        PyObject *attr = field(node, S_attr);
+        PyObject *next = PyList_New(0);
+        bool ok = next != NULL, plain = false;
+        for (Py_ssize_t i = 0; ok && i < PyList_GET_SIZE(mods); i++) {
+            PyObject *m = PyList_GET_ITEM(mods, i), *sub = NULL;
+            pvn_verdict v = pvn_module_member(w->p, m, attr, &sub);
+            if (v != PVN_OK) {
+                diag_attr(w, node, attr, PVR_MODULE_MEMBER, "module '%s' has no allowed member '%s' (it %s)",
+                     utf8(m), utf8(attr), pvn_describe(v));
+                ok = false;
+            } else if (sub) {
+                if (PyList_Append(next, sub) < 0)
+                    ok = false;
+                Py_DECREF(sub);
+            } else {
+                plain = true;
+            }
+        }
+        if (ok && ctx_of(node) != CTX_LOAD)
+            diag_attr(w, node, attr, PVR_MODULE_MEMBER, "attributes of module '%s' cannot be assigned or deleted",
+                 utf8(PyList_GET_ITEM(mods, 0)));
+        if (ok && plain && PyList_GET_SIZE(next) > 0)
+            diag(w, node, PVR_MODULE_VALUE, NULL, "'%s' may be a module or a value", utf8(attr));
+        Py_DECREF(mods);
+        mods = NULL;
+        if (ok && !plain && PyList_GET_SIZE(next) > 0) {
+            mods = next;
+            next = NULL;
+        }
+        Py_XDECREF(next);
+    }
+    if (mods) {
+        diag(w, c->node, PVR_MODULE_VALUE, NULL, "module '%s' is used as a value",
+             utf8(PyList_GET_ITEM(mods, 0)));
+        Py_DECREF(mods);
+    }
+    free(nodes);
+    return 0;
+}
+
+static void check_ref(walker *w, const nameref *r)
+{
+    const pv_policy *p = w->p;
+    if (r->ctx == CTX_DECL) {
+        /* A module name moved between scopes would escape the import records. */
+        for (size_t i = 0; i < w->sc.n; i++) {
+            if (pvsc_imports(&w->sc, (int)i, r->name)) {
+                diag(w, r->pos, PVR_MODULE_VALUE, NULL,
+                     "'%s' names an imported module and cannot be declared global or nonlocal",
+                     utf8(r->name));
+                return;
+            }
+        }
+        return;
+    }
+    int b;
+    pvsc_res res = pvsc_resolve(&w->sc, r->scope, r->name, &b);
+    bool attr_base = (r->flags & FL_ATTR_BASE) != 0;
+    if (res == PVSC_LOCAL || res == PVSC_FREE) {
+        if (r->ctx == CTX_LOAD && !attr_base && pvsc_imports(&w->sc, b, r->name))
+            diag(w, r->pos, PVR_MODULE_VALUE, NULL, "module '%s' is used as a value", utf8(r->name));
+        return;
+    }
+    bool host = w->prog->globals && PySet_Contains(w->prog->globals, r->name) == 1;
+    if (r->ctx == CTX_LOAD && !attr_base && module_binding(w, r->name, r->scope)) {
+        diag(w, r->pos, PVR_MODULE_VALUE, NULL, "module '%s' is used as a value", utf8(r->name));
+        return;
+    }
+    if (pvn_builtin_allowed(p, r->name) || host)
+        return;
+    bool bound = res == PVSC_CLASSLOCAL || pvsc_is_bound(&w->sc, 0, r->name);
+    if (pvn_is_builtin(p, r->name)) {
+        if (bound || r->ctx != CTX_LOAD)
+            diag(w, r->pos, PVR_BUILTIN_SHADOW, NULL,
+                 "'%s' is a builtin the policy forbids; a module- or class-level binding does not reliably hide it",
+                 utf8(r->name));
+        else
+            diag(w, r->pos, PVR_BUILTIN, NULL, "'%s' is not an allowed builtin", utf8(r->name));
+        return;
+    }
+    if (r->ctx == CTX_LOAD && !bound)
+        diag(w, r->pos, PVR_UNKNOWN_GLOBAL, NULL, "name '%s' is not defined", utf8(r->name));
+}
+
+static int decide(walker *w)
+{
+    for (size_t i = 0; i < w->nrefs; i++)
+        check_ref(w, &w->refs[i]);
+    for (size_t i = 0; i < w->nchains; i++)
+        if (check_chain(w, &w->chains[i]) < 0)
+            return -1;
+    for (size_t i = 0; i < w->nkwds; i++) {
+        PyObject *attr = w->kwds[i].attr;
+        pvn_verdict v = pvn_check_attr(w->p, attr, w->program_attrs);
+        if (v == PVN_PRIVATE || v == PVN_DUNDER)
+            diag(w, w->kwds[i].node, PVR_ATTR_PRIVATE, NULL,
+                 "match-class keyword reads private attribute '%s'", utf8(attr));
+        else if (v == PVN_DENIED)
+            diag(w, w->kwds[i].node, PVR_ATTR_DENIED, NULL,
+                 "match-class keyword reads attribute '%s', which exposes interpreter internals",
+                 utf8(attr));
+        else if (v != PVN_OK)
+            diag(w, w->kwds[i].node, PVR_ATTR_UNKNOWN, NULL,
+                 "match-class keyword reads attribute '%s', which is not on the whitelist", utf8(attr));
+    }
+    return 0;
+}
+
+int pva_check(pv_program *prog, const pv_policy *p, bool check_rules)
+{
+    if (init_tables() < 0)
+        return pv_fail_python(PV_ERR_PYTHON, "loading the ast node table");
+    walker w;
+    memset(&w, 0, sizeof w);
+    w.prog = prog;
+    w.p = p;
+    w.rules = check_rules;
+    int rc = -1;
+    if (pvsc_init(&w.sc) < 0 || !(w.program_attrs = PySet_New(NULL)))
+        goto out;
+    if (pvsc_new(&w.sc, PVSC_MODULE, -1) != 0)
+        goto out;
+    frame root = { prog->tree, NULL, 1, 0, 0, 0 };
+    w.stack = malloc(64 * sizeof *w.stack);
+    if (!w.stack)
+        goto out;
+    w.cap = 64;
+    w.stack[w.n++] = root;
+    while (w.n > 0 && !w.stop) {
+        frame f = w.stack[--w.n];
+        if (visit(&w, &f) < 0)
+            goto out;
+    }
+    /* Class bodies define attribute names too (methods, fields, enum members). */
+    for (size_t i = 0; i < w.sc.n; i++)
+        if (w.sc.s[i].kind == PVSC_CLASS) {
+            PyObject *r = PyObject_CallMethod(w.program_attrs, "update", "O", w.sc.s[i].bound);
+            if (!r)
+                goto out;
+            Py_DECREF(r);
+        }
+    if (check_rules && !w.stop && decide(&w) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0)
+        rc = pv_fail_python(PyErr_ExceptionMatches(PyExc_MemoryError) ? PV_ERR_NOMEM : PV_ERR_PYTHON,
+                            "verifying the syntax tree");
+    free(w.stack);
+    free(w.refs);
+    free(w.chains);
+    free(w.kwds);
+    Py_XDECREF(w.program_attrs);
+    pvsc_free(&w.sc);
+    return rc;
+}

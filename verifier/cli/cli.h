@@ -1,0 +1,27 @@
+/* cli.h: shared pieces of the pyverify command-line tool. */
+#ifndef PV_CLI_H
+#define PV_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+#include "pyverify.h"
+
+/* Read a whole file (or stdin for "-") up to `max` bytes plus one, so that an oversized
+ * input is still seen as oversized. Returns 0, or -1 with a message in `err`. */
+int pv_cli_read(const char *path, size_t max, char **buf, size_t *len, char *err, size_t errlen);
+
+/* Print one diagnostic in the `path:line:col: CODE message` form, with the source line,
+ * a caret under the span and the hint. */
+void pv_cli_print_diag(FILE *out, const pv_program *prog, const pv_diag *d);
+/* A JSON object with every field of a diagnostic (new reference). */
+json_t *pv_cli_diag_json(const pv_diag *d);
+/* "accepted" / "rejected" / "invalid". */
+const char *pv_cli_verdict_name(pv_verdict v);
+/* "input" / "ast" / "bytecode" / "runtime". */
+const char *pv_cli_layer_name(pv_layer_id l);
+
+int pv_cli_check(int argc, char **argv);
+int pv_cli_run(int argc, char **argv);
+
+#endif

@@ -1,0 +1,10 @@
+/* main.c: the pyverify command: dispatches to the checker or a subcommand. */
+#include <string.h>
+#include "cli.h"
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "run") == 0)
+        return pv_cli_run(argc - 1, argv + 1);
+    return pv_cli_check(argc, argv);
+}

@@ -1,0 +1,114 @@
+/* output.c: how the command-line tool prints diagnostics, as text and as JSON. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+const char *pv_cli_verdict_name(pv_verdict v)
+{
+    switch (v) {
+    case PV_ACCEPTED: return "accepted";
+    case PV_REJECTED: return "rejected";
+    case PV_INVALID: return "invalid";
+    }
+    return "invalid";
+}
+
+const char *pv_cli_layer_name(pv_layer_id l)
+{
+    switch (l) {
+    case PV_DIAG_INPUT: return "input";
+    case PV_DIAG_AST: return "ast";
+    case PV_DIAG_BYTECODE: return "bytecode";
+    case PV_DIAG_RUNTIME: return "runtime";
+    }
+    return "unknown";
+}
+
+int pv_cli_read(const char *path, size_t max, char **buf, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 65536, n = 0;
+    char *b = malloc(cap);
+    if (!b) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        if (f != stdin)
+            fclose(f);
+        return -1;
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap > max) /* already holds max+1 bytes or more: enough to say "too large" */
+                break;
+            size_t ncap = cap * 2;
+            char *nb = realloc(b, ncap);
+            if (!nb) {
+                free(b);
+                snprintf(err, errlen, "%s: out of memory", path);
+                if (f != stdin)
+                    fclose(f);
+                return -1;
+            }
+            b = nb;
+            cap = ncap;
+        }
+        size_t r = fread(b + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    bool bad = ferror(f);
+    int e = errno;
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        free(b);
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(e));
+        return -1;
+    }
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+void pv_cli_print_diag(FILE *out, const pv_program *prog, const pv_diag *d)
+{
+    fprintf(out, "%s:%u:%u: %s %s\n", d->file, d->line, d->col, d->code, d->message);
+    size_t len = 0;
+    const char *line = d->line ? pv_program_source_line(prog, d->line, &len) : NULL;
+    if (line && len < 400) {
+        fprintf(out, "    %.*s\n    ", (int)len, line);
+        /* The caret: one column per character; tabs kept so that alignment holds. */
+        unsigned col = 1;
+        for (size_t i = 0; i < len && col < d->col; i++) {
+            if (((unsigned char)line[i] & 0xC0) == 0x80)
+                continue;
+            fputc(line[i] == '\t' ? '\t' : ' ', out);
+            col++;
+        }
+        unsigned width = 1;
+        if (d->end_line == d->line && d->end_col > d->col)
+            width = d->end_col - d->col;
+        for (unsigned i = 0; i < width && i < 200; i++)
+            fputc('^', out);
+        fputc('\n', out);
+    }
+    if (d->hint)
+        fprintf(out, "    hint: %s\n", d->hint);
+}
+
+json_t *pv_cli_diag_json(const pv_diag *d)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s?}",
+                     "code", d->code, "title", d->title,
+                     "severity", d->severity == PV_SEV_ERROR ? "error" :
+                                 d->severity == PV_SEV_WARNING ? "warning" : "note",
+                     "layer", pv_cli_layer_name(d->layer), "message", d->message,
+                     "file", d->file, "line", (json_int_t)d->line, "col", (json_int_t)d->col,
+                     "end_line", (json_int_t)d->end_line, "end_col", (json_int_t)d->end_col,
+                     "hint", d->hint);
+}

@@ -1,0 +1,194 @@
+/*
+ * internal.h: structures and module interfaces shared inside libpyverify.
+ * Not installed. Prefixes: pvi_ (interpreter), pvd_ (diagnostics), pvr_ (rules table),
+ * pvp_ (policy), pvn_ (name/attribute rules shared by both layers), pvs_ (source),
+ * pva_ (AST layer), pvb_ (bytecode layer).
+ */
+#ifndef PV_INTERNAL_H
+#define PV_INTERNAL_H
+
+#include <Python.h>
+#include <stdbool.h>
+#include <stddef.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "pyverify.h"
+#include "pv_limits.h"
+
+#define PV_INTERNAL __attribute__((visibility("hidden")))
+
+/* ---- rule codes (from rules.def) ---------------------------------------------------- */
+typedef enum pv_rule {
+#define PV_RULE(e, code, layer, verdict, title, hint, expl) PVR_##e,
+#include "rules.def"
+#undef PV_RULE
+    PVR__COUNT
+} pv_rule;
+
+PV_INTERNAL const pv_rule_info *pvr_info(pv_rule r);
+
+/* ---- errors ------------------------------------------------------------------------- */
+/* Set the thread-local last error and return err. */
+PV_INTERNAL int pv_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Convert the pending Python exception into the last-error message, clear it, return err. */
+PV_INTERNAL int pv_fail_python(int err, const char *context);
+
+/* ---- interpreter -------------------------------------------------------------------- */
+PV_INTERNAL bool pvi_ready(void);
+/* Cached objects used everywhere (borrowed, alive while the library is initialised). */
+typedef struct pvi_cache {
+    PyObject *builtins_module;  /* the real builtins module */
+    PyObject *compile;          /* builtins.compile */
+    PyObject *ast_module;
+    PyObject *detect_encoding;  /* tokenize.detect_encoding */
+    PyObject *bytesio;          /* io.BytesIO */
+} pvi_cache;
+PV_INTERNAL const pvi_cache *pvi_get(void);
+
+/* ---- regex lists ---------------------------------------------------------------------- */
+typedef struct pv_regex {
+    char *source;          /* owned: the pattern text, for messages */
+    pcre2_code *code;      /* owned */
+} pv_regex;
+
+typedef struct pv_regex_list {
+    pv_regex *items;       /* owned array */
+    size_t n;
+} pv_regex_list;
+
+/* ---- policy ----------------------------------------------------------------------------- */
+struct pv_policy {
+    char *origin;                    /* owned: "<default>" or a path */
+    pv_limits limits;
+    unsigned char node_allowed[256]; /* indexed by pva node kind id (see ast_check.c) */
+    PyObject *builtins_allowed;      /* owned frozenset[str] */
+    PyObject *builtins_all;          /* owned frozenset[str]: every name of the real builtins module */
+    PyObject *special_methods;       /* owned frozenset[str]: definable in class bodies */
+    PyObject *attrs_allowed;         /* owned frozenset[str]: derived + [attributes] names */
+    PyObject *modules;               /* owned frozenset[str]: importable (dotted) module names */
+    PyObject *module_members;        /* owned dict[str module, dict[str member, str|None]]:
+                                        value None for a plain member, the module's name for a
+                                        member that is an allowed module; disallowed module
+                                        members are absent */
+    PyObject *encodings;             /* owned frozenset[str]: codec names (codecs.lookup().name) */
+    pv_regex_list name_deny;         /* [names] deny */
+    pv_regex_list attr_deny;         /* [attributes] deny: always wins */
+    pv_regex_list attr_allow;        /* [attributes] allow_patterns */
+    pcre2_code *format_safe;         /* [format] safe_template; owned */
+    unsigned char opcode_allowed[256]; /* [bytecode] opcodes, by number */
+    pcre2_match_data *match_data;    /* owned scratch for matching (GIL-serialised) */
+    pcre2_match_context *mctx;       /* owned: match and depth limits */
+    PyObject *loaded;                /* owned dict: the validated policy as the loader returned it */
+};
+
+/* True when `s` (UTF-8, len bytes) matches any regex of the list; *which (optional) gets
+ * the pattern. A match error (limit exceeded) counts as `on_error`: fail closed means true
+ * for deny lists and false for allow lists. */
+PV_INTERNAL bool pvp_regex_any(const pv_policy *p, const pv_regex_list *l, const char *s,
+                               size_t len, const char **which, bool on_error);
+/* Same for a single compiled pattern. */
+PV_INTERNAL bool pvp_regex_one(const pv_policy *p, pcre2_code *re, const char *s, size_t len,
+                               bool on_error);
+
+/* ---- diagnostics ------------------------------------------------------------------------- */
+typedef struct pvd_list {
+    pv_diag *items;   /* owned; strings inside owned */
+    size_t n, cap;
+    size_t max;       /* cap from the policy */
+    bool overflowed;
+} pvd_list;
+
+struct pv_program {
+    pv_mode mode;
+    pv_verdict verdict;
+    char *filename;            /* owned */
+    PyObject *text;            /* owned str: the decoded source exactly as compiled */
+    char *utf8;                /* borrowed from text: UTF-8 of the decoded source */
+    Py_ssize_t utf8_len;
+    size_t *line_starts;       /* owned: byte offsets of line starts in utf8 */
+    size_t nlines;
+    PyObject *tree;            /* owned: the ast.Module / ast.Expression, or NULL */
+    PyObject *code;            /* owned: the verified code object when accepted, else NULL */
+    PyObject *globals;         /* owned frozenset[str]: host input globals */
+    unsigned layers;
+    pvd_list diags;
+    const pv_policy *policy;   /* borrowed: must outlive the program (documented in pv_verify) */
+    bool unverified;           /* compiled with PV_LAYER_UNSAFE_NONE: no static layer ran */
+};
+
+/* Add a diagnostic. Positions: 1-based line, 0-based UTF-8 byte column (as in the AST),
+ * converted to 1-based character columns; pass col < 0 when unknown. A hint of NULL takes
+ * the rule's default hint. Never fails: on allocation failure the program is marked
+ * invalid with PV009. Sets the verdict (REJECTED/INVALID) from the rule. */
+PV_INTERNAL void pvd_add(pv_program *prog, pv_rule rule, pv_layer_id layer, int line,
+                         int col_byte, int end_line, int end_col_byte, const char *hint,
+                         const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+/* Same, with columns already in characters (1-based; 0 when unknown). */
+PV_INTERNAL void pvd_add_chars(pv_program *prog, pv_rule rule, pv_layer_id layer, int line,
+                               int col, int end_line, int end_col, const char *hint,
+                               const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+PV_INTERNAL void pvd_sort(pvd_list *l);
+PV_INTERNAL void pvd_free(pvd_list *l);
+/* Number of error diagnostics of a layer. */
+PV_INTERNAL size_t pvd_count_layer(const pvd_list *l, pv_layer_id layer);
+
+/* ---- source --------------------------------------------------------------------------------- */
+/* Decode prog's source (size, NUL, BOM/cookie, encodings allowlist, strict decoding) into
+ * prog->text/utf8/line_starts. Returns 0 when decoded; 1 when a diagnostic was added and
+ * checking must stop; <0 on library failure. */
+PV_INTERNAL int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len);
+
+/* ---- name and attribute rules shared by both layers (names.c) ------------------------------- */
+typedef enum pvn_verdict {
+    PVN_OK = 0,
+    PVN_DUNDER,          /* a dunder name */
+    PVN_DENIED,          /* matches a deny pattern */
+    PVN_PRIVATE,         /* attribute starting with '_' */
+    PVN_UNKNOWN,         /* attribute on no whitelist */
+    PVN_NOT_MEMBER,      /* module member missing, private, or a disallowed module */
+    PVN_NOT_BUILTIN,     /* global name that is not an allowed builtin */
+    PVN_FORBIDDEN_BUILTIN /* name of a builtin the policy forbids */
+} pvn_verdict;
+
+/* Variable/parameter/function/class/alias names: dunders and [names] deny. */
+PV_INTERNAL pvn_verdict pvn_check_name(const pv_policy *p, PyObject *name);
+/* Attribute names: '_' prefix, [attributes] deny, then the whitelist or `program_attrs`
+ * (a set of names the program defines itself; may be NULL). */
+PV_INTERNAL pvn_verdict pvn_check_attr(const pv_policy *p, PyObject *attr, PyObject *program_attrs);
+/* True when `name` may be defined as a method in a class body (special method allowlist). */
+PV_INTERNAL bool pvn_special_method(const pv_policy *p, PyObject *name);
+PV_INTERNAL bool pvn_builtin_allowed(const pv_policy *p, PyObject *name);
+/* True when `name` is any name of the real builtins module. */
+PV_INTERNAL bool pvn_is_builtin(const pv_policy *p, PyObject *name);
+/* True when the dotted module name may be imported. */
+PV_INTERNAL bool pvn_module_allowed(const pv_policy *p, PyObject *dotted);
+/* Member `member` of allowed module `module`: PVN_OK with *submodule set to a new
+ * reference to the member's module name when it is itself an allowed module (else NULL);
+ * PVN_NOT_MEMBER when missing, private or a module that is not allowed. */
+PV_INTERNAL pvn_verdict pvn_module_member(const pv_policy *p, PyObject *module, PyObject *member,
+                                          PyObject **submodule);
+/* True when `template` (a str) is a format template whose fields are plain names/numbers. */
+PV_INTERNAL bool pvn_format_template_safe(const pv_policy *p, PyObject *template);
+/* Describe a verdict for a message ("is private", "matches deny pattern ..."). */
+PV_INTERNAL const char *pvn_describe(pvn_verdict v);
+
+/* ---- layers ------------------------------------------------------------------------------------ */
+/* Layer 1: walk prog->tree. Also enforces depth/node limits (always, even when the AST layer
+ * is disabled: check_rules=false). Returns 0, or <0 on library failure. */
+PV_INTERNAL int pva_check(pv_program *prog, const pv_policy *p, bool check_rules);
+/* The node-kind table, for the policy loader and tests: name of kind id i, or NULL. */
+PV_INTERNAL const char *pva_kind_name(size_t i);
+PV_INTERNAL size_t pva_kind_count(void);
+
+/* Layer 2: verify `code` and every code object nested in its co_consts. Diagnostics go to
+ * prog with layer PV_DIAG_BYTECODE. Returns 0, or <0 on library failure. */
+PV_INTERNAL int pvb_check(pv_program *prog, const pv_policy *p, PyObject *code);
+/* Map [bytecode] opcodes names to numbers (policy load). Unknown names: PV_ERR_POLICY. */
+PV_INTERNAL int pvb_opcode_number(const char *name);
+
+/* ---- policy loading ------------------------------------------------------------------------------ */
+PV_INTERNAL int pvp_load(pv_policy **out, const char *toml, size_t len, const char *origin,
+                         bool is_default);
+
+#endif /* PV_INTERNAL_H */

@@ -1,0 +1,140 @@
+/*
+ * names.c: the name and attribute rules, shared by the AST layer and the bytecode layer.
+ * Each layer calls these on what it sees itself; neither trusts the other's findings.
+ */
+#include <string.h>
+#include "internal.h"
+
+static bool utf8_of(PyObject *s, const char **out, Py_ssize_t *len)
+{
+    if (!s || !PyUnicode_Check(s))
+        return false;
+    *out = PyUnicode_AsUTF8AndSize(s, len);
+    if (!*out) {
+        PyErr_Clear();
+        return false;
+    }
+    return true;
+}
+
+static bool is_dunder(const char *s, Py_ssize_t n)
+{
+    return n >= 5 && s[0] == '_' && s[1] == '_' && s[n - 1] == '_' && s[n - 2] == '_';
+}
+
+/* Set membership that fails closed: an error counts as "not a member". */
+static bool member(PyObject *set, PyObject *key)
+{
+    if (!set)
+        return false;
+    int r = PySet_Contains(set, key);
+    if (r < 0) {
+        PyErr_Clear();
+        return false;
+    }
+    return r == 1;
+}
+
+pvn_verdict pvn_check_name(const pv_policy *p, PyObject *name)
+{
+    const char *s;
+    Py_ssize_t n;
+    if (!utf8_of(name, &s, &n))
+        return PVN_DENIED;
+    if (is_dunder(s, n))
+        return PVN_DUNDER;
+    if (pvp_regex_any(p, &p->name_deny, s, (size_t)n, NULL, true))
+        return PVN_DENIED;
+    return PVN_OK;
+}
+
+pvn_verdict pvn_check_attr(const pv_policy *p, PyObject *attr, PyObject *program_attrs)
+{
+    const char *s;
+    Py_ssize_t n;
+    if (!utf8_of(attr, &s, &n))
+        return PVN_DENIED;
+    if (n == 0 || s[0] == '_')
+        return PVN_PRIVATE;
+    if (pvp_regex_any(p, &p->attr_deny, s, (size_t)n, NULL, true))
+        return PVN_DENIED;
+    if (member(p->attrs_allowed, attr) || member(program_attrs, attr))
+        return PVN_OK;
+    if (pvp_regex_any(p, &p->attr_allow, s, (size_t)n, NULL, false))
+        return PVN_OK;
+    return PVN_UNKNOWN;
+}
+
+bool pvn_special_method(const pv_policy *p, PyObject *name)
+{
+    return member(p->special_methods, name);
+}
+
+bool pvn_builtin_allowed(const pv_policy *p, PyObject *name)
+{
+    return member(p->builtins_allowed, name);
+}
+
+bool pvn_is_builtin(const pv_policy *p, PyObject *name)
+{
+    return member(p->builtins_all, name);
+}
+
+bool pvn_module_allowed(const pv_policy *p, PyObject *dotted)
+{
+    return member(p->modules, dotted);
+}
+
+pvn_verdict pvn_module_member(const pv_policy *p, PyObject *module, PyObject *member_name,
+                              PyObject **submodule)
+{
+    if (submodule)
+        *submodule = NULL;
+    const char *s;
+    Py_ssize_t n;
+    if (!utf8_of(member_name, &s, &n))
+        return PVN_NOT_MEMBER;
+    if (n == 0 || s[0] == '_')
+        return PVN_PRIVATE;
+    if (pvp_regex_any(p, &p->attr_deny, s, (size_t)n, NULL, true))
+        return PVN_DENIED;
+    PyObject *table = PyDict_GetItemWithError(p->module_members, module);
+    if (!table) {
+        PyErr_Clear();
+        return PVN_NOT_MEMBER;
+    }
+    PyObject *v = PyDict_GetItemWithError(table, member_name);
+    if (!v) {
+        PyErr_Clear();
+        return PVN_NOT_MEMBER;
+    }
+    if (v != Py_None && submodule) {
+        Py_INCREF(v);
+        *submodule = v;
+    }
+    return PVN_OK;
+}
+
+bool pvn_format_template_safe(const pv_policy *p, PyObject *tmpl)
+{
+    const char *s;
+    Py_ssize_t n;
+    if (!utf8_of(tmpl, &s, &n))
+        return false;
+    return pvp_regex_one(p, p->format_safe, s, (size_t)n, false);
+}
+
+const char *pvn_describe(pvn_verdict v)
+{
+    switch (v) {
+    case PVN_OK: return "is allowed";
+    case PVN_DUNDER: return "is a dunder name";
+    case PVN_DENIED: return "matches a deny pattern of the policy";
+    case PVN_PRIVATE: return "is private (starts with '_')";
+    case PVN_UNKNOWN: return "is not on the attribute whitelist";
+    case PVN_NOT_MEMBER: return "is not an allowed member of the module";
+    case PVN_NOT_BUILTIN: return "is not an allowed builtin";
+    case PVN_FORBIDDEN_BUILTIN: return "is a builtin the policy forbids";
+    }
+    return "is not allowed";
+}

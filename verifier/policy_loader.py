@@ -1,0 +1,291 @@
+# policy_loader.py: reads a pyverify rules file and derives the policy's tables.
+#
+# Embedded into libpyverify and run by policy.c in the embedded interpreter (trusted code;
+# the rules file is trusted but may be wrong, so every mistake is a loud error). It
+# returns plain data: C compiles the patterns and keeps the sets.
+
+import builtins
+import codecs
+import importlib
+import opcode
+import tomllib
+import types
+
+
+class PolicyError(Exception):
+    pass
+
+
+LIST, INT, BOOL, STR = "list", "int", "bool", "str"
+
+# Every table and key a rules file may contain, with its type. Anything else is an error.
+SCHEMA = {
+    "policy": {"name": STR},
+    "limits": {
+        "max_source_bytes": INT, "max_depth": INT, "max_nodes": INT,
+        "max_diagnostics": INT, "regex_match_limit": INT, "regex_depth_limit": INT,
+    },
+    "source": {"encodings": LIST},
+    "nodes": {"allow": LIST},
+    "names": {"deny": LIST, "special_methods": LIST},
+    "builtins": {"allow": LIST},
+    "attributes": {
+        "deny": LIST, "derive": BOOL, "types": LIST, "allow": LIST, "allow_patterns": LIST,
+    },
+    "imports": {"allow": LIST},
+    "format": {"safe_template": STR},
+    "bytecode": {"opcodes": LIST},
+}
+
+# Hard ceilings: a rules file cannot raise a limit beyond these (limits.h mirrors them).
+CEILINGS = {
+    "max_source_bytes": 64 * 1024 * 1024, "max_depth": 10000, "max_nodes": 20000000,
+    "max_diagnostics": 100000, "regex_match_limit": 10000000, "regex_depth_limit": 100000,
+}
+
+# Special methods the interpreter calls implicitly in ways that reach internals; no policy
+# may make them definable.
+NEVER_DEFINABLE = {
+    "__getattr__": "called on every failed attribute lookup",
+    "__getattribute__": "called on every attribute lookup",
+    "__setattr__": "called on every attribute store",
+    "__delattr__": "called on every attribute delete",
+    "__del__": "runs at an unpredictable time, after checks",
+    "__new__": "controls object creation, including of subclasses",
+    "__init_subclass__": "runs when any subclass is created",
+    "__class_getitem__": "runs on subscription of the class",
+    "__set_name__": "runs when a class is created",
+    "__reduce__": "controls pickling and copying",
+    "__reduce_ex__": "controls pickling and copying",
+    "__get__": "makes the class a descriptor",
+    "__set__": "makes the class a descriptor",
+    "__delete__": "makes the class a descriptor",
+    "__prepare__": "metaclass hook",
+    "__instancecheck__": "metaclass hook",
+    "__subclasscheck__": "metaclass hook",
+    "__mro_entries__": "rewrites class bases",
+}
+
+EMPTY = {
+    "policy": {"name": "none"},
+    "limits": {
+        "max_source_bytes": 1048576, "max_depth": 200, "max_nodes": 500000,
+        "max_diagnostics": 100, "regex_match_limit": 100000, "regex_depth_limit": 1000,
+    },
+    "source": {"encodings": ["utf-8"]},
+    "nodes": {"allow": []},
+    "names": {"deny": ["^__.*__$"], "special_methods": []},
+    "builtins": {"allow": []},
+    "attributes": {"deny": [], "derive": False, "types": [], "allow": [], "allow_patterns": []},
+    "imports": {"allow": []},
+    "format": {"safe_template": "(?!)"},
+    "bytecode": {"opcodes": []},
+}
+
+
+def _check_value(where, kind, value):
+    if kind == LIST:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise PolicyError(f"{where}: expected a list of strings")
+    elif kind == INT:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise PolicyError(f"{where}: expected a positive integer")
+    elif kind == BOOL:
+        if not isinstance(value, bool):
+            raise PolicyError(f"{where}: expected true or false")
+    elif kind == STR:
+        if not isinstance(value, str):
+            raise PolicyError(f"{where}: expected a string")
+
+
+def _merge(base, doc, origin):
+    """Apply a parsed rules document on top of `base` (a validated policy dict)."""
+    out = {t: dict(v) for t, v in base.items()}
+    for table, body in doc.items():
+        if table == "extends":
+            continue
+        if table == "tool":
+            raise PolicyError(f"{origin}: [tool] tables belong in pyproject.toml, not in a rules file")
+        if table not in SCHEMA:
+            raise PolicyError(f"{origin}: unknown table [{table}] (known: {', '.join(SCHEMA)})")
+        if not isinstance(body, dict):
+            raise PolicyError(f"{origin}: '{table}' must be a table")
+        keys = SCHEMA[table]
+        for key, value in body.items():
+            extend = key.startswith("extend-")
+            name = key[len("extend-"):] if extend else key
+            if name not in keys or (extend and keys[name] != LIST):
+                raise PolicyError(f"{origin}: unknown key '{key}' in [{table}]")
+            where = f"{origin}: [{table}] {key}"
+            _check_value(where, keys[name], value)
+            if keys[name] == INT and value > CEILINGS[name]:
+                raise PolicyError(f"{where}: {value} exceeds the ceiling {CEILINGS[name]}")
+            if extend:
+                out[table][name] = list(out[table][name]) + [v for v in value if v not in out[table][name]]
+            else:
+                out[table][name] = list(value) if isinstance(value, list) else value
+    return out
+
+
+def _parse(text, origin):
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise PolicyError(f"{origin}: invalid TOML: {e}") from None
+    ext = doc.get("extends", "default")
+    if ext not in ("default", "none"):
+        raise PolicyError(f"{origin}: extends must be \"default\" or \"none\", not {ext!r}")
+    return doc, ext
+
+
+def _public(name):
+    return isinstance(name, str) and not name.startswith("_")
+
+
+def _class_names(cls):
+    """Public attribute names of a class: dir() plus every class dict along the MRO
+    (dir() misses enum's name/value descriptors)."""
+    names = set(n for n in dir(cls) if _public(n))
+    for klass in getattr(cls, "__mro__", ()):
+        names.update(n for n in vars(klass) if _public(n))
+    return names
+
+
+def _resolve_type(path, origin):
+    mod, _, attr = path.rpartition(".")
+    if not mod:
+        obj = getattr(builtins, attr, None)
+    else:
+        try:
+            obj = getattr(importlib.import_module(mod), attr, None)
+        except ImportError:
+            obj = None
+    if not isinstance(obj, type):
+        raise PolicyError(f"{origin}: [attributes] types: {path!r} is not a type")
+    return obj
+
+
+def _derive(pol, origin):
+    out = {}
+    builtin_names = frozenset(dir(builtins))
+    out["builtins_all"] = builtin_names
+
+    allowed = []
+    for name in pol["builtins"]["allow"]:
+        if name.startswith("__"):
+            raise PolicyError(f"{origin}: [builtins] allow: {name!r}: dunder builtins cannot be allowed")
+        if name not in builtin_names:
+            raise PolicyError(f"{origin}: [builtins] allow: {name!r} is not a builtin of this interpreter")
+        allowed.append(name)
+    out["builtins_allowed"] = frozenset(allowed)
+
+    specials = []
+    for name in pol["names"]["special_methods"]:
+        if not (name.startswith("__") and name.endswith("__") and len(name) > 4 and name[2:-2].isidentifier()):
+            raise PolicyError(f"{origin}: [names] special_methods: {name!r} is not a special method name")
+        if name in NEVER_DEFINABLE:
+            raise PolicyError(f"{origin}: [names] special_methods: {name!r} cannot be made definable: "
+                              f"{NEVER_DEFINABLE[name]}")
+        specials.append(name)
+    out["special_methods"] = frozenset(specials)
+
+    encs = []
+    for name in pol["source"]["encodings"]:
+        try:
+            encs.append(codecs.lookup(name).name)
+        except LookupError:
+            raise PolicyError(f"{origin}: [source] encodings: unknown encoding {name!r}") from None
+    out["encodings"] = frozenset(encs)
+
+    modules = {}
+    for name in pol["imports"]["allow"]:
+        if not all(part.isidentifier() and not part.startswith("__") for part in name.split(".")):
+            raise PolicyError(f"{origin}: [imports] allow: {name!r} is not a module name")
+        try:
+            modules[name] = importlib.import_module(name)
+        except ImportError as e:
+            raise PolicyError(f"{origin}: [imports] allow: cannot import {name!r}: {e}") from None
+    out["modules"] = frozenset(modules)
+
+    # Per module: its public members. A member that is a module is kept only when that
+    # module is allowed too (its value is then the module's name); disallowed module
+    # members (enum.bltns, datetime.sys, json.codecs ...) are left out.
+    members = {}
+    classes = []
+    for mname, mod in modules.items():
+        table = {}
+        for attr in dir(mod):
+            if not _public(attr):
+                continue
+            try:
+                value = getattr(mod, attr)
+            except AttributeError:
+                continue
+            if isinstance(value, types.ModuleType):
+                if value.__name__ in modules:
+                    table[attr] = value.__name__
+                continue
+            table[attr] = None
+            if isinstance(value, type):
+                classes.append(value)
+        members[mname] = table
+    out["module_members"] = members
+
+    attrs = set()
+    dangerous = set()
+    if pol["attributes"]["derive"]:
+        sources = [getattr(builtins, n) for n in allowed if isinstance(getattr(builtins, n), type)]
+        sources += [_resolve_type(p, origin) for p in pol["attributes"]["types"]]
+        sources += classes
+        for cls in sources:
+            for n in _class_names(cls):
+                try:
+                    v = getattr(cls, n)
+                except Exception:
+                    v = None
+                if isinstance(v, types.ModuleType) and v.__name__ not in modules:
+                    dangerous.add(n)
+                else:
+                    attrs.add(n)
+    else:
+        for p in pol["attributes"]["types"]:
+            _resolve_type(p, origin)
+    for n in pol["attributes"]["allow"]:
+        if not n.isidentifier():
+            raise PolicyError(f"{origin}: [attributes] allow: {n!r} is not an identifier")
+        attrs.add(n)
+    out["attrs_allowed"] = frozenset(attrs - dangerous)
+
+    opnums = []
+    for name in pol["bytecode"]["opcodes"]:
+        if name not in opcode.opmap:
+            raise PolicyError(f"{origin}: [bytecode] opcodes: unknown opcode {name!r} for this interpreter")
+        opnums.append(opcode.opmap[name])
+    out["opcodes"] = opnums
+
+    out["nodes"] = list(pol["nodes"]["allow"])
+    out["name_deny"] = list(pol["names"]["deny"])
+    out["attr_deny"] = list(pol["attributes"]["deny"])
+    out["attr_allow_patterns"] = list(pol["attributes"]["allow_patterns"])
+    out["safe_template"] = pol["format"]["safe_template"]
+    out["limits"] = dict(pol["limits"])
+    out["name"] = pol["policy"]["name"]
+    out["policy"] = pol
+    return out
+
+
+def load(text, origin, default_text):
+    """Validate `text` (a rules file) and return the derived policy. `default_text` is the
+    embedded default policy, the base of files that extend it."""
+    if text is None:
+        doc, _ = _parse(default_text, "<default>")
+        pol = _merge(EMPTY, doc, "<default>")
+    else:
+        doc, ext = _parse(text, origin)
+        if ext == "default":
+            ddoc, _ = _parse(default_text, "<default>")
+            base = _merge(EMPTY, ddoc, "<default>")
+        else:
+            base = EMPTY
+        pol = _merge(base, doc, origin)
+    return _derive(pol, origin)

@@ -1,0 +1,204 @@
+/*
+ * source.c: from bytes to the exact text that will be compiled. Checks the size, refuses
+ * NUL bytes, finds the encoding the way CPython does (BOM, PEP 263 cookie on the first two
+ * lines, via tokenize.detect_encoding), refuses encodings outside the policy, decodes
+ * strictly, and indexes line starts (\n, \r\n and \r, as CPython's tokenizer splits them).
+ * The program is later compiled from this decoded text with the cookie ignored, so what
+ * was verified and what runs are the same characters by construction.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* Line (1-based) and byte column (1-based) of offset `off` in raw bytes. */
+static void locate(const char *src, size_t off, int *line, int *col)
+{
+    int l = 1;
+    size_t start = 0;
+    for (size_t i = 0; i < off; i++) {
+        if (src[i] == '\n' || (src[i] == '\r' && (i + 1 >= off || src[i + 1] != '\n'))) {
+            l++;
+            start = i + 1;
+        }
+    }
+    *line = l;
+    *col = (int)(off - start) + 1;
+}
+
+static int index_lines(pv_program *prog)
+{
+    size_t cap = 64, n = 0;
+    size_t *ls = malloc(cap * sizeof *ls);
+    if (!ls)
+        return pv_fail(PV_ERR_NOMEM, "out of memory");
+    ls[n++] = 0;
+    const char *s = prog->utf8;
+    size_t len = (size_t)prog->utf8_len;
+    for (size_t i = 0; i < len; i++) {
+        bool nl = s[i] == '\n' || (s[i] == '\r' && !(i + 1 < len && s[i + 1] == '\n'));
+        if (nl && i + 1 < len) {
+            if (n == cap) {
+                cap *= 2;
+                size_t *t = realloc(ls, cap * sizeof *ls);
+                if (!t) {
+                    free(ls);
+                    return pv_fail(PV_ERR_NOMEM, "out of memory");
+                }
+                ls = t;
+            }
+            ls[n++] = i + 1;
+        }
+    }
+    prog->line_starts = ls;
+    prog->nlines = n;
+    return 0;
+}
+
+/* The encoding CPython would use: tokenize.detect_encoding(BytesIO(src).readline).
+ * Returns a new str, or NULL with a diagnostic added (*diag = true) or an error. */
+static PyObject *detect(pv_program *prog, const char *src, size_t len, bool *diag)
+{
+    const pvi_cache *c = pvi_get();
+    PyObject *bytes = NULL, *bio = NULL, *readline = NULL, *res = NULL, *enc = NULL;
+    bytes = PyBytes_FromStringAndSize(src, (Py_ssize_t)len);
+    if (!bytes)
+        goto fail;
+    bio = PyObject_CallOneArg(c->bytesio, bytes);
+    if (!bio)
+        goto fail;
+    readline = PyObject_GetAttrString(bio, "readline");
+    if (!readline)
+        goto fail;
+    res = PyObject_CallOneArg(c->detect_encoding, readline);
+    if (!res) {
+        if (PyErr_ExceptionMatches(PyExc_SyntaxError)) {
+            /* Unknown or contradictory cookie: CPython would refuse it too. */
+            PyObject *t, *v, *tb;
+            PyErr_Fetch(&t, &v, &tb);
+            PyObject *s = v ? PyObject_Str(v) : NULL;
+            const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
+            PyErr_Clear();
+            /* Without a cookie, non-UTF-8 bytes on the first lines make detect_encoding
+             * complain about the declaration; that is undecodable input (PV002). */
+            PyObject *u = PyUnicode_DecodeUTF8(src, (Py_ssize_t)len, "strict");
+            if (!u && m && strstr(m, "invalid or missing encoding declaration")) {
+                Py_ssize_t start = 0;
+                PyObject *t2, *v2, *tb2;
+                PyErr_Fetch(&t2, &v2, &tb2);
+                PyErr_NormalizeException(&t2, &v2, &tb2);
+                if (v2 && PyObject_TypeCheck(v2, (PyTypeObject *)PyExc_UnicodeDecodeError))
+                    PyUnicodeDecodeError_GetStart(v2, &start);
+                PyErr_Clear();
+                Py_XDECREF(t2);
+                Py_XDECREF(v2);
+                Py_XDECREF(tb2);
+                int line, col;
+                if (start < 0 || (size_t)start >= len)
+                    start = 0;
+                locate(src, (size_t)start, &line, &col);
+                pvd_add_chars(prog, PVR_UNDECODABLE, PV_DIAG_INPUT, line, col, line, col + 1,
+                              NULL, "byte 0x%02x at offset %zd is not valid utf-8",
+                              (unsigned char)src[start], start);
+            } else {
+                PyErr_Clear();
+                pvd_add_chars(prog, PVR_ENCODING, PV_DIAG_INPUT, 1, 1, 0, 0, NULL,
+                              "invalid encoding declaration: %s", m ? m : "unknown");
+            }
+            Py_XDECREF(u);
+            Py_XDECREF(s);
+            Py_XDECREF(t);
+            Py_XDECREF(v);
+            Py_XDECREF(tb);
+            *diag = true;
+        }
+        goto fail;
+    }
+    enc = PyTuple_GetItem(res, 0);
+    Py_XINCREF(enc);
+fail:
+    Py_XDECREF(bytes);
+    Py_XDECREF(bio);
+    Py_XDECREF(readline);
+    Py_XDECREF(res);
+    return enc;
+}
+
+int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len)
+{
+    if (len > p->limits.max_source_bytes) {
+        pvd_add_chars(prog, PVR_TOO_LARGE, PV_DIAG_INPUT, 0, 0, 0, 0, NULL,
+                      "source is %zu bytes; the limit is %zu", len, p->limits.max_source_bytes);
+        return 1;
+    }
+    const char *nul = memchr(src, '\0', len);
+    if (nul) {
+        int line, col;
+        locate(src, (size_t)(nul - src), &line, &col);
+        pvd_add_chars(prog, PVR_NUL_BYTE, PV_DIAG_INPUT, line, col, line, col + 1, NULL,
+                      "NUL byte at offset %zu", (size_t)(nul - src));
+        return 1;
+    }
+    bool diag = false;
+    PyObject *enc = detect(prog, src, len, &diag);
+    if (!enc) {
+        if (diag)
+            return 1;
+        return pv_fail_python(PV_ERR_PYTHON, "detecting the source encoding");
+    }
+    const char *encname = PyUnicode_AsUTF8(enc);
+    if (!encname) {
+        Py_DECREF(enc);
+        return pv_fail_python(PV_ERR_PYTHON, "detecting the source encoding");
+    }
+    /* utf-8-sig is UTF-8 with a BOM; the policy lists codecs by codecs.lookup() name. */
+    bool bom = strcmp(encname, "utf-8-sig") == 0;
+    PyObject *canon = PyUnicode_FromString(bom ? "utf-8" : encname);
+    if (!canon) {
+        Py_DECREF(enc);
+        return pv_fail_python(PV_ERR_NOMEM, "decoding");
+    }
+    int allowed = PySet_Contains(p->encodings, canon);
+    Py_DECREF(canon);
+    if (allowed != 1) {
+        PyErr_Clear();
+        pvd_add_chars(prog, PVR_ENCODING, PV_DIAG_INPUT, 1, 1, 0, 0, NULL,
+                      "the file declares encoding '%s', which the policy does not allow", encname);
+        Py_DECREF(enc);
+        return 1;
+    }
+    PyObject *text = PyUnicode_Decode(src, (Py_ssize_t)len, encname, "strict");
+    Py_DECREF(enc);
+    if (!text) {
+        if (PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
+            PyObject *t, *v, *tb;
+            PyErr_Fetch(&t, &v, &tb);
+            PyErr_NormalizeException(&t, &v, &tb);
+            Py_ssize_t start = 0;
+            if (v)
+                PyUnicodeDecodeError_GetStart(v, &start);
+            PyErr_Clear();
+            Py_XDECREF(t);
+            Py_XDECREF(v);
+            Py_XDECREF(tb);
+            int line, col;
+            if (start < 0 || (size_t)start > len)
+                start = 0;
+            locate(src, (size_t)start, &line, &col);
+            pvd_add_chars(prog, PVR_UNDECODABLE, PV_DIAG_INPUT, line, col, line, col + 1, NULL,
+                          "byte 0x%02x at offset %zd is not valid %s",
+                          (unsigned char)src[start], start, bom ? "utf-8" : encname);
+            return 1;
+        }
+        return pv_fail_python(PV_ERR_PYTHON, "decoding the source");
+    }
+    prog->text = text;
+    prog->utf8 = (char *)PyUnicode_AsUTF8AndSize(text, &prog->utf8_len);
+    if (!prog->utf8) {
+        /* Lone surrogates cannot come out of a strict decode; fail closed anyway. */
+        PyErr_Clear();
+        pvd_add_chars(prog, PVR_UNDECODABLE, PV_DIAG_INPUT, 0, 0, 0, 0, NULL,
+                      "decoded text cannot be represented as UTF-8");
+        return 1;
+    }
+    return index_lines(prog);
+}
