@@ -734,8 +734,17 @@ static int check_chain(walker *w, const attrref *c)
     if (cur && kind_of(cur) == K_Name && ctx_of(cur) == CTX_LOAD) {
         PyObject *id = field(cur, S_id);
         PyObject *l = id ? module_binding(w, id, c->scope) : NULL;
-        if (l)
+        if (l) {
+            /* A module the policy does not allow was already reported at its import; its
+             * uses would only repeat that finding. The program is rejected either way. */
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(l); i++) {
+                if (!pvn_module_allowed(w->p, PyList_GET_ITEM(l, i))) {
+                    free(nodes);
+                    return 0;
+                }
+            }
             mods = PyList_GetSlice(l, 0, PyList_GET_SIZE(l));
+        }
     }
     for (size_t k = n; k-- > 0;) {
         PyObject *node = nodes[k];
