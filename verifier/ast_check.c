@@ -103,7 +103,8 @@ enum {
     FL_ATTR_BASE = 1u << 1,  /* the value of an Attribute */
     FL_CLASS_BODY = 1u << 2, /* a statement directly in a class body */
     FL_FIRST_GEN = 1u << 3,  /* the first generator of a comprehension */
-    FL_WALRUS = 1u << 4      /* the target of a NamedExpr */
+    FL_WALRUS = 1u << 4,     /* the target of a NamedExpr */
+    FL_AUG = 1u << 5         /* the target of an AugAssign: loaded, then stored */
 };
 
 enum { CTX_LOAD, CTX_STORE, CTX_DEL, CTX_DECL };
@@ -330,6 +331,11 @@ static void check_name(walker *w, PyObject *pos, PyObject *name, const char *wha
 static int visit_import(walker *w, const frame *f, bool from)
 {
     PyObject *node = f->node;
+    /* In a class body the module would become a class attribute (C.math), reachable
+     * without the module-member checks. */
+    if (w->rules && w->sc.s[f->scope].kind == PVSC_CLASS)
+        diag(w, node, PVR_MODULE_VALUE, "import at module or function level instead",
+             "import in a class body makes the module an attribute of the class");
     PyObject *names = field(node, S_names);
     PyObject *module = NULL;
     bool module_ok = true;
@@ -484,6 +490,11 @@ static int visit(walker *w, frame *f)
         if (push_rest(w, f, kind, (PyObject *const[]){ S_target, NULL }) < 0)
             return -1;
         return push_field(w, f, S_target, s, s, FL_WALRUS);
+    case K_AugAssign:
+        /* `m += x` hands the old value of m to x.__radd__: a load in disguise. */
+        if (push_rest(w, f, kind, (PyObject *const[]){ S_target, NULL }) < 0)
+            return -1;
+        return push_field(w, f, S_target, s, s, FL_AUG);
     case K_FunctionDef:
     case K_AsyncFunctionDef: {
         PyObject *name = field(node, S_name);
@@ -810,13 +821,14 @@ static void check_ref(walker *w, const nameref *r)
     int b;
     pvsc_res res = pvsc_resolve(&w->sc, r->scope, r->name, &b);
     bool attr_base = (r->flags & FL_ATTR_BASE) != 0;
+    bool loads = r->ctx == CTX_LOAD || (r->flags & FL_AUG);
     if (res == PVSC_LOCAL || res == PVSC_FREE) {
-        if (r->ctx == CTX_LOAD && !attr_base && pvsc_imports(&w->sc, b, r->name))
+        if (loads && !attr_base && pvsc_imports(&w->sc, b, r->name))
             diag(w, r->pos, PVR_MODULE_VALUE, NULL, "module '%s' is used as a value", utf8(r->name));
         return;
     }
     bool host = w->prog->globals && PySet_Contains(w->prog->globals, r->name) == 1;
-    if (r->ctx == CTX_LOAD && !attr_base && module_binding(w, r->name, r->scope)) {
+    if (loads && !attr_base && module_binding(w, r->name, r->scope)) {
         diag(w, r->pos, PVR_MODULE_VALUE, NULL, "module '%s' is used as a value", utf8(r->name));
         return;
     }

@@ -32,7 +32,7 @@ SCHEMA = {
     "attributes": {
         "deny": LIST, "derive": BOOL, "types": LIST, "allow": LIST, "allow_patterns": LIST,
     },
-    "imports": {"allow": LIST},
+    "imports": {"allow": LIST, "deny_members": LIST},
     "format": {"safe_template": STR},
     "bytecode": {"opcodes": LIST},
 }
@@ -77,7 +77,7 @@ EMPTY = {
     "names": {"deny": ["^__.*__$"], "special_methods": []},
     "builtins": {"allow": []},
     "attributes": {"deny": [], "derive": False, "types": [], "allow": [], "allow_patterns": []},
-    "imports": {"allow": []},
+    "imports": {"allow": [], "deny_members": []},
     "format": {"safe_template": "(?!)"},
     "bytecode": {"opcodes": []},
 }
@@ -207,15 +207,24 @@ def _derive(pol, origin):
             raise PolicyError(f"{origin}: [imports] allow: cannot import {name!r}: {e}") from None
     out["modules"] = frozenset(modules)
 
+    denied = {}
+    for dotted in pol["imports"]["deny_members"]:
+        mod, _, attr = dotted.rpartition(".")
+        if not mod or mod not in modules or not hasattr(modules[mod], attr):
+            raise PolicyError(f"{origin}: [imports] deny_members: {dotted!r} is not a member of an allowed module")
+        denied.setdefault(mod, set()).add(attr)
+
     # Per module: its public members. A member that is a module is kept only when that
     # module is allowed too (its value is then the module's name); disallowed module
-    # members (enum.bltns, datetime.sys, json.codecs ...) are left out.
+    # members (enum.bltns, datetime.sys, json.codecs ...) are left out, and so are
+    # metaclasses (calling one is type(name, bases, dict) with a program-chosen dict)
+    # and the members the policy denies.
     members = {}
     classes = []
     for mname, mod in modules.items():
         table = {}
         for attr in dir(mod):
-            if not _public(attr):
+            if not _public(attr) or attr in denied.get(mname, ()):
                 continue
             try:
                 value = getattr(mod, attr)
@@ -224,6 +233,8 @@ def _derive(pol, origin):
             if isinstance(value, types.ModuleType):
                 if value.__name__ in modules:
                     table[attr] = value.__name__
+                continue
+            if isinstance(value, type) and issubclass(value, type):
                 continue
             table[attr] = None
             if isinstance(value, type):
