@@ -66,6 +66,8 @@ NEVER_DEFINABLE = {
     "__mro_entries__": "rewrites class bases",
 }
 
+SITE_BUILTINS = frozenset({"exit", "quit", "help", "license", "copyright", "credits"})
+
 EMPTY = {
     "policy": {"name": "none"},
     "limits": {
@@ -167,14 +169,16 @@ def _resolve_type(path, origin):
 
 def _derive(pol, origin):
     out = {}
-    builtin_names = frozenset(dir(builtins))
+    # The site module (never imported here) adds exit, quit, help and friends; a program
+    # naming them is asking for a builtin all the same, so they count as builtins.
+    builtin_names = frozenset(dir(builtins)) | SITE_BUILTINS
     out["builtins_all"] = builtin_names
 
     allowed = []
     for name in pol["builtins"]["allow"]:
         if name.startswith("__"):
             raise PolicyError(f"{origin}: [builtins] allow: {name!r}: dunder builtins cannot be allowed")
-        if name not in builtin_names:
+        if name not in builtin_names or name in SITE_BUILTINS:
             raise PolicyError(f"{origin}: [builtins] allow: {name!r} is not a builtin of this interpreter")
         allowed.append(name)
     out["builtins_allowed"] = frozenset(allowed)

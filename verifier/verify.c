@@ -21,6 +21,22 @@ static void syntax_diag(pv_program *prog)
                       "the parser gave up: nesting too deep for CPython");
     } else if (t && PyErr_GivenExceptionMatches(t, PyExc_SyntaxError) && v) {
         PyObject *msg = PyObject_GetAttrString(v, "msg");
+        const char *mm = msg && PyUnicode_Check(msg) ? PyUnicode_AsUTF8(msg) : NULL;
+        PyErr_Clear();
+        /* CPython's own nesting limits (tokenizer MAXLEVEL and MAXINDENT, the compiler's
+         * block stack) bound the input: they are PV006, like ours. */
+        if (mm && (strstr(mm, "too many nested") || strstr(mm, "too many levels of indentation") ||
+                   strstr(mm, "too many statically nested blocks") ||
+                   strstr(mm, "too many nested parentheses"))) {
+            PyObject *ln = PyObject_GetAttrString(v, "lineno");
+            long line = ln && PyLong_Check(ln) ? PyLong_AsLong(ln) : 0;
+            PyErr_Clear();
+            Py_XDECREF(ln);
+            pvd_add_chars(prog, PVR_TOO_DEEP, PV_DIAG_INPUT, (int)line, 0, 0, 0, NULL,
+                          "%s (CPython's nesting limit)", mm);
+            Py_XDECREF(msg);
+            goto done;
+        }
         PyObject *ln = PyObject_GetAttrString(v, "lineno");
         PyObject *off = PyObject_GetAttrString(v, "offset");
         PyObject *eln = PyObject_GetAttrString(v, "end_lineno");
@@ -52,6 +68,7 @@ static void syntax_diag(pv_program *prog)
                       t && PyType_Check(t) ? ((PyTypeObject *)t)->tp_name : "error", m ? m : "");
         Py_XDECREF(s);
     }
+done:
     Py_XDECREF(t);
     Py_XDECREF(v);
     Py_XDECREF(tb);

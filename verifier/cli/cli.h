@@ -23,5 +23,6 @@ const char *pv_cli_layer_name(pv_layer_id l);
 
 int pv_cli_check(int argc, char **argv);
 int pv_cli_run(int argc, char **argv);
+int pv_cli_corpus(int argc, char **argv);
 
 #endif

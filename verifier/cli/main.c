@@ -6,5 +6,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "run") == 0)
         return pv_cli_run(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "corpus") == 0)
+        return pv_cli_corpus(argc - 1, argv + 1);
     return pv_cli_check(argc, argv);
 }

@@ -1,0 +1,1773 @@
+/*
+ * bytecode.c: layer 2, the bytecode verifier.
+ *
+ * Walks the code object CPython compiled from the accepted tree and every code object
+ * nested in its co_consts, and checks them without trusting layer 1: the opcode
+ * whitelist, the structure (operand bounds, jump targets, EXTENDED_ARG, inline caches,
+ * exception table), every name, attribute and import operand (through the same pvn_*
+ * rules as layer 1), and the constants that act as names (match-class keywords,
+ * keyword-call names, str.format templates). The names CPython itself generates
+ * (__module__, __qualname__, __class__ cells ...) are accepted only in the exact
+ * instruction patterns where the compiler puts them.
+ *
+ * The opcode table below is what this file was written against (CPython 3.11). It is
+ * compared with the running interpreter's `opcode` module on first use; any difference
+ * makes the layer refuse to run (fail closed) instead of silently changing meaning.
+ */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the opcode table (CPython 3.11) --------------------------------------------------- */
+
+#define F_A 0x01u  /* takes an argument (op >= HAVE_ARGUMENT) */
+#define F_C 0x02u  /* opcode.hasconst */
+#define F_N 0x04u  /* opcode.hasname */
+#define F_J 0x08u  /* opcode.hasjrel */
+#define F_JA 0x10u /* opcode.hasjabs (none in 3.11) */
+#define F_B 0x20u  /* a backward relative jump ('JUMP_BACKWARD' in its name, as dis says) */
+#define F_L 0x40u  /* opcode.haslocal */
+#define F_F 0x80u  /* opcode.hasfree */
+
+/* X(name, number, inline cache entries, flags) */
+#define PVB_OPCODES(X) \
+    X(CACHE, 0, 0, 0) \
+    X(POP_TOP, 1, 0, 0) \
+    X(PUSH_NULL, 2, 0, 0) \
+    X(NOP, 9, 0, 0) \
+    X(UNARY_POSITIVE, 10, 0, 0) \
+    X(UNARY_NEGATIVE, 11, 0, 0) \
+    X(UNARY_NOT, 12, 0, 0) \
+    X(UNARY_INVERT, 15, 0, 0) \
+    X(BINARY_SUBSCR, 25, 4, 0) \
+    X(GET_LEN, 30, 0, 0) \
+    X(MATCH_MAPPING, 31, 0, 0) \
+    X(MATCH_SEQUENCE, 32, 0, 0) \
+    X(MATCH_KEYS, 33, 0, 0) \
+    X(PUSH_EXC_INFO, 35, 0, 0) \
+    X(CHECK_EXC_MATCH, 36, 0, 0) \
+    X(CHECK_EG_MATCH, 37, 0, 0) \
+    X(WITH_EXCEPT_START, 49, 0, 0) \
+    X(GET_AITER, 50, 0, 0) \
+    X(GET_ANEXT, 51, 0, 0) \
+    X(BEFORE_ASYNC_WITH, 52, 0, 0) \
+    X(BEFORE_WITH, 53, 0, 0) \
+    X(END_ASYNC_FOR, 54, 0, 0) \
+    X(STORE_SUBSCR, 60, 1, 0) \
+    X(DELETE_SUBSCR, 61, 0, 0) \
+    X(GET_ITER, 68, 0, 0) \
+    X(GET_YIELD_FROM_ITER, 69, 0, 0) \
+    X(PRINT_EXPR, 70, 0, 0) \
+    X(LOAD_BUILD_CLASS, 71, 0, 0) \
+    X(LOAD_ASSERTION_ERROR, 74, 0, 0) \
+    X(RETURN_GENERATOR, 75, 0, 0) \
+    X(LIST_TO_TUPLE, 82, 0, 0) \
+    X(RETURN_VALUE, 83, 0, 0) \
+    X(IMPORT_STAR, 84, 0, 0) \
+    X(SETUP_ANNOTATIONS, 85, 0, 0) \
+    X(YIELD_VALUE, 86, 0, 0) \
+    X(ASYNC_GEN_WRAP, 87, 0, 0) \
+    X(PREP_RERAISE_STAR, 88, 0, 0) \
+    X(POP_EXCEPT, 89, 0, 0) \
+    X(STORE_NAME, 90, 0, F_A|F_N) \
+    X(DELETE_NAME, 91, 0, F_A|F_N) \
+    X(UNPACK_SEQUENCE, 92, 1, F_A) \
+    X(FOR_ITER, 93, 0, F_A|F_J) \
+    X(UNPACK_EX, 94, 0, F_A) \
+    X(STORE_ATTR, 95, 4, F_A|F_N) \
+    X(DELETE_ATTR, 96, 0, F_A|F_N) \
+    X(STORE_GLOBAL, 97, 0, F_A|F_N) \
+    X(DELETE_GLOBAL, 98, 0, F_A|F_N) \
+    X(SWAP, 99, 0, F_A) \
+    X(LOAD_CONST, 100, 0, F_A|F_C) \
+    X(LOAD_NAME, 101, 0, F_A|F_N) \
+    X(BUILD_TUPLE, 102, 0, F_A) \
+    X(BUILD_LIST, 103, 0, F_A) \
+    X(BUILD_SET, 104, 0, F_A) \
+    X(BUILD_MAP, 105, 0, F_A) \
+    X(LOAD_ATTR, 106, 4, F_A|F_N) \
+    X(COMPARE_OP, 107, 2, F_A) \
+    X(IMPORT_NAME, 108, 0, F_A|F_N) \
+    X(IMPORT_FROM, 109, 0, F_A|F_N) \
+    X(JUMP_FORWARD, 110, 0, F_A|F_J) \
+    X(JUMP_IF_FALSE_OR_POP, 111, 0, F_A|F_J) \
+    X(JUMP_IF_TRUE_OR_POP, 112, 0, F_A|F_J) \
+    X(POP_JUMP_FORWARD_IF_FALSE, 114, 0, F_A|F_J) \
+    X(POP_JUMP_FORWARD_IF_TRUE, 115, 0, F_A|F_J) \
+    X(LOAD_GLOBAL, 116, 5, F_A|F_N) \
+    X(IS_OP, 117, 0, F_A) \
+    X(CONTAINS_OP, 118, 0, F_A) \
+    X(RERAISE, 119, 0, F_A) \
+    X(COPY, 120, 0, F_A) \
+    X(BINARY_OP, 122, 1, F_A) \
+    X(SEND, 123, 0, F_A|F_J) \
+    X(LOAD_FAST, 124, 0, F_A|F_L) \
+    X(STORE_FAST, 125, 0, F_A|F_L) \
+    X(DELETE_FAST, 126, 0, F_A|F_L) \
+    X(POP_JUMP_FORWARD_IF_NOT_NONE, 128, 0, F_A|F_J) \
+    X(POP_JUMP_FORWARD_IF_NONE, 129, 0, F_A|F_J) \
+    X(RAISE_VARARGS, 130, 0, F_A) \
+    X(GET_AWAITABLE, 131, 0, F_A) \
+    X(MAKE_FUNCTION, 132, 0, F_A) \
+    X(BUILD_SLICE, 133, 0, F_A) \
+    X(JUMP_BACKWARD_NO_INTERRUPT, 134, 0, F_A|F_J|F_B) \
+    X(MAKE_CELL, 135, 0, F_A|F_F) \
+    X(LOAD_CLOSURE, 136, 0, F_A|F_F) \
+    X(LOAD_DEREF, 137, 0, F_A|F_F) \
+    X(STORE_DEREF, 138, 0, F_A|F_F) \
+    X(DELETE_DEREF, 139, 0, F_A|F_F) \
+    X(JUMP_BACKWARD, 140, 0, F_A|F_J|F_B) \
+    X(CALL_FUNCTION_EX, 142, 0, F_A) \
+    X(EXTENDED_ARG, 144, 0, F_A) \
+    X(LIST_APPEND, 145, 0, F_A) \
+    X(SET_ADD, 146, 0, F_A) \
+    X(MAP_ADD, 147, 0, F_A) \
+    X(LOAD_CLASSDEREF, 148, 0, F_A|F_F) \
+    X(COPY_FREE_VARS, 149, 0, F_A) \
+    X(RESUME, 151, 0, F_A) \
+    X(MATCH_CLASS, 152, 0, F_A) \
+    X(FORMAT_VALUE, 155, 0, F_A) \
+    X(BUILD_CONST_KEY_MAP, 156, 0, F_A) \
+    X(BUILD_STRING, 157, 0, F_A) \
+    X(LOAD_METHOD, 160, 10, F_A|F_N) \
+    X(LIST_EXTEND, 162, 0, F_A) \
+    X(SET_UPDATE, 163, 0, F_A) \
+    X(DICT_MERGE, 164, 0, F_A) \
+    X(DICT_UPDATE, 165, 0, F_A) \
+    X(PRECALL, 166, 1, F_A) \
+    X(CALL, 171, 4, F_A) \
+    X(KW_NAMES, 172, 0, F_A|F_C) \
+    X(POP_JUMP_BACKWARD_IF_NOT_NONE, 173, 0, F_A|F_J|F_B) \
+    X(POP_JUMP_BACKWARD_IF_NONE, 174, 0, F_A|F_J|F_B) \
+    X(POP_JUMP_BACKWARD_IF_FALSE, 175, 0, F_A|F_J|F_B) \
+    X(POP_JUMP_BACKWARD_IF_TRUE, 176, 0, F_A|F_J|F_B)
+
+enum pvb_op {
+#define X(name, num, cache, flags) OP_##name = num,
+    PVB_OPCODES(X)
+#undef X
+};
+
+typedef struct pvb_opdef {
+    const char *name;
+    unsigned char num, cache, flags;
+} pvb_opdef;
+
+static const pvb_opdef pvb_opdefs[] = {
+#define X(name, num, cache, flags) { #name, num, cache, flags },
+    PVB_OPCODES(X)
+#undef X
+};
+#define PVB_NOPDEFS (sizeof pvb_opdefs / sizeof pvb_opdefs[0])
+
+/* BINARY_OP's operand indexes a 26-entry table in ceval (NB_ADD .. NB_INPLACE_XOR) and
+ * COMPARE_OP's indexes the 6 rich comparisons: out-of-range values read out of bounds. */
+#define PVB_NB_OPS 26u
+#define PVB_CMP_OPS 6u
+/* The most EXTENDED_ARG prefixes a 32-bit operand needs. */
+#define PVB_MAX_EXTENDED 3u
+
+/* The tables of the running interpreter, copied to C on first use and checked against
+ * pvb_opdefs. Plain C data, so that it stays valid across pv_shutdown()/pv_init(). */
+static struct {
+    int state;                  /* 0 not loaded, 1 loaded and equal, -1 mismatch */
+    char why[256];              /* the mismatch, for pv_last_error() */
+    unsigned char known[256];   /* the opcode has a name */
+    unsigned char cache[256];
+    unsigned char flags[256];
+    const char *name[256];      /* static strings from pvb_opdefs */
+} pvb_tab;
+
+/* Read a list of ints (opcode.hasconst ...) into a flag mask. */
+static int pvb_read_list(PyObject *mod, const char *attr, unsigned char *flags, unsigned f)
+{
+    PyObject *l = PyObject_GetAttrString(mod, attr);
+    if (l == NULL)
+        return -1;
+    PyObject *seq = PySequence_Fast(l, attr);
+    Py_DECREF(l);
+    if (seq == NULL)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long v = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (v == -1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        if (v < 0 || v > 255) {
+            Py_DECREF(seq);
+            PyErr_Format(PyExc_ValueError, "opcode.%s holds %ld", attr, v);
+            return -1;
+        }
+        flags[v] |= (unsigned char)f;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+static int pvb_mismatch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int pvb_mismatch(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(pvb_tab.why, sizeof pvb_tab.why, fmt, ap);
+    va_end(ap);
+    pvb_tab.state = -1;
+    return pv_fail(PV_ERR_PYTHON, "bytecode layer: the interpreter's opcode table differs "
+                   "from the one pyverify was written for: %s", pvb_tab.why);
+}
+
+/* Load the running interpreter's opcode tables once and compare them with pvb_opdefs. */
+static int pvb_tables(void)
+{
+    PyObject *mod = NULL, *names = NULL, *caches = NULL, *o = NULL;
+    unsigned char rflags[256] = { 0 }, rcache[256] = { 0 }, rknown[256] = { 0 };
+    long have_arg, nnb;
+    int rc = PV_ERR_PYTHON;
+
+    if (pvb_tab.state == 1)
+        return 0;
+    if (pvb_tab.state == -1)
+        return pv_fail(PV_ERR_PYTHON, "bytecode layer: the interpreter's opcode table differs "
+                       "from the one pyverify was written for: %s", pvb_tab.why);
+    mod = PyImport_ImportModule("opcode");
+    if (mod == NULL)
+        goto pyfail;
+    o = PyObject_GetAttrString(mod, "HAVE_ARGUMENT");
+    if (o == NULL)
+        goto pyfail;
+    have_arg = PyLong_AsLong(o);
+    Py_CLEAR(o);
+    if (have_arg == -1 && PyErr_Occurred())
+        goto pyfail;
+    o = PyObject_GetAttrString(mod, "_nb_ops");
+    if (o == NULL)
+        goto pyfail;
+    nnb = (long)PyObject_Length(o);
+    Py_CLEAR(o);
+    if (nnb < 0)
+        goto pyfail;
+    names = PyObject_GetAttrString(mod, "opname");
+    caches = names ? PyObject_GetAttrString(mod, "_inline_cache_entries") : NULL;
+    if (caches == NULL)
+        goto pyfail;
+    if (!PyList_Check(names) || PyList_GET_SIZE(names) != 256 || !PyList_Check(caches) ||
+        PyList_GET_SIZE(caches) != 256) {
+        rc = pvb_mismatch("opcode.opname or opcode._inline_cache_entries is not a list of 256");
+        goto done;
+    }
+    for (int i = 0; i < 256; i++) {
+        PyObject *nm = PyList_GET_ITEM(names, i);
+        const char *s = PyUnicode_Check(nm) ? PyUnicode_AsUTF8(nm) : NULL;
+        if (s == NULL)
+            goto pyfail;
+        rknown[i] = s[0] != '<';
+        long c = PyLong_AsLong(PyList_GET_ITEM(caches, i));
+        if (c == -1 && PyErr_Occurred())
+            goto pyfail;
+        if (c < 0 || c > 255) {
+            rc = pvb_mismatch("opcode %d has %ld inline caches", i, c);
+            goto done;
+        }
+        rcache[i] = (unsigned char)c;
+        if (i >= have_arg)
+            rflags[i] |= F_A;
+        if (rknown[i] && strstr(s, "JUMP_BACKWARD") != NULL)
+            rflags[i] |= F_B;
+        /* Every named opcode must be in pvb_opdefs under the same name. */
+        if (rknown[i]) {
+            size_t j;
+            for (j = 0; j < PVB_NOPDEFS; j++)
+                if (pvb_opdefs[j].num == i)
+                    break;
+            if (j == PVB_NOPDEFS || strcmp(pvb_opdefs[j].name, s) != 0) {
+                rc = pvb_mismatch("opcode %d is %s here, %s in pyverify's table", i, s,
+                                  j == PVB_NOPDEFS ? "absent" : pvb_opdefs[j].name);
+                goto done;
+            }
+        }
+    }
+    if (pvb_read_list(mod, "hasconst", rflags, F_C) < 0 ||
+        pvb_read_list(mod, "hasname", rflags, F_N) < 0 ||
+        pvb_read_list(mod, "hasjrel", rflags, F_J) < 0 ||
+        pvb_read_list(mod, "hasjabs", rflags, F_JA) < 0 ||
+        pvb_read_list(mod, "haslocal", rflags, F_L) < 0 ||
+        pvb_read_list(mod, "hasfree", rflags, F_F) < 0)
+        goto pyfail;
+    if (nnb != (long)PVB_NB_OPS) {
+        rc = pvb_mismatch("BINARY_OP has %ld operators, pyverify knows %u", nnb, PVB_NB_OPS);
+        goto done;
+    }
+    for (size_t j = 0; j < PVB_NOPDEFS; j++) {
+        const pvb_opdef *d = &pvb_opdefs[j];
+        if (!rknown[d->num] || rcache[d->num] != d->cache || rflags[d->num] != d->flags) {
+            rc = pvb_mismatch("%s (%u): named %d, caches %u/%u, flags 0x%x/0x%x", d->name,
+                              d->num, rknown[d->num], rcache[d->num], d->cache,
+                              rflags[d->num], d->flags);
+            goto done;
+        }
+        /* The jump arithmetic below assumes jumps carry no inline caches. */
+        if ((d->flags & (F_J | F_JA)) && d->cache != 0) {
+            rc = pvb_mismatch("jump %s has inline caches", d->name);
+            goto done;
+        }
+    }
+    for (int i = 0; i < 256; i++) {
+        if (!rknown[i] && (rcache[i] != 0 || (rflags[i] & ~F_A) != 0)) {
+            rc = pvb_mismatch("unnamed opcode %d has caches or flags", i);
+            goto done;
+        }
+    }
+    memset(pvb_tab.name, 0, sizeof pvb_tab.name);
+    for (size_t j = 0; j < PVB_NOPDEFS; j++)
+        pvb_tab.name[pvb_opdefs[j].num] = pvb_opdefs[j].name;
+    memcpy(pvb_tab.known, rknown, sizeof rknown);
+    memcpy(pvb_tab.cache, rcache, sizeof rcache);
+    memcpy(pvb_tab.flags, rflags, sizeof rflags);
+    pvb_tab.state = 1;
+    rc = 0;
+    goto done;
+pyfail:
+    rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer: reading the opcode module");
+done:
+    Py_XDECREF(o);
+    Py_XDECREF(names);
+    Py_XDECREF(caches);
+    Py_XDECREF(mod);
+    return rc;
+}
+
+int pvb_opcode_number(const char *name)
+{
+    int rc = pvb_tables();
+    if (rc < 0)
+        return rc;
+    if (name != NULL)
+        for (size_t j = 0; j < PVB_NOPDEFS; j++)
+            if (strcmp(pvb_opdefs[j].name, name) == 0)
+                return pvb_opdefs[j].num;
+    return pv_fail(PV_ERR_POLICY, "[bytecode] opcodes: unknown opcode name '%s'",
+                   name ? name : "(null)");
+}
+
+/* ---- decoded code objects ----------------------------------------------------------------- */
+
+/* Kinds of a fast-locals slot (co_localsplus). */
+#define LP_LOCAL 1u
+#define LP_CELL 2u
+#define LP_FREE 4u
+
+typedef struct pvb_insn {
+    int start;              /* code unit of the first EXTENDED_ARG prefix, else of the opcode */
+    int at;                 /* code unit of the opcode */
+    int op;
+    unsigned long arg;      /* with EXTENDED_ARG prefixes applied */
+    int jump;               /* index of the jump target instruction, else -1 */
+    int handler;            /* index into pvb_unit.exc of the entry covering it, else -1 */
+    unsigned char target;   /* a jump or an exception handler lands here */
+    unsigned char member;   /* LOAD_ATTR/LOAD_METHOD checked as an allowed module member */
+    unsigned char imported; /* IMPORT_FROM checked as part of an import sequence */
+} pvb_insn;
+
+/* One exception table entry: instructions in code units [start, end) jump to `target`
+ * (an instruction index) with the stack cut to `depth`, plus lasti, plus the exception. */
+typedef struct pvb_exc {
+    int start, end, target, depth;
+    bool lasti;
+} pvb_exc;
+
+typedef struct pvb_unit {
+    PyObject *code;         /* owned */
+    PyObject *bytes;        /* owned: PyCode_GetCode(), caches zeroed, quickening undone */
+    PyObject *consts, *names, *varnames, *cellvars, *freevars; /* owned tuples */
+    PyObject **lp;          /* owned array of borrowed names, by fast-locals index */
+    unsigned char *lpkind;  /* owned: LP_* per fast-locals slot */
+    unsigned char *lpdone;  /* owned: the slot's name has been checked */
+    int nlp;
+    int *pos;               /* owned: line, end line, col, end col (bytes, 0-based) per unit */
+    int nunits;
+    pvb_insn *insns;        /* owned */
+    int ninsns;
+    int *unit2insn;         /* owned: instruction starting at a code unit, else -1 */
+    struct pvb_exc *exc;    /* owned: the exception table */
+    int nexc;
+    int depth;              /* 1 for the root */
+    int flags;              /* co_flags */
+    int firstline;
+    int prologue;           /* first instruction after MAKE_CELL/COPY_FREE_VARS/RESUME */
+    bool is_module, is_class, is_function, is_comprehension, has_annotations, broken;
+    PyObject *class_names;  /* owned set: names a class body stores (LOAD_NAME resolves them) */
+} pvb_unit;
+
+typedef struct pvb_ctx {
+    pv_program *prog;
+    const pv_policy *p;
+    pvb_unit *units;        /* owned */
+    size_t n, cap;
+    PyObject *attrs;        /* owned set: program_attrs, computed from the bytecode alone */
+    PyObject *module_bound; /* owned set: names bound at module level */
+    PyObject *modvars;      /* owned dict: name -> set of module names it was bound to */
+} pvb_ctx;
+
+/* True when `s` is the str `lit`. */
+static bool pvb_is(PyObject *s, const char *lit)
+{
+    return s != NULL && PyUnicode_Check(s) && PyUnicode_CompareWithASCIIString(s, lit) == 0;
+}
+
+/* True when `s` is a str that is an identifier (every name the compiler emits is one,
+ * except the dotted operand of IMPORT_NAME and the '.0' argument of comprehensions). */
+static bool pvb_identifier(PyObject *s)
+{
+    return s != NULL && PyUnicode_Check(s) && PyUnicode_IsIdentifier(s) == 1;
+}
+
+/* Why a name failed: not an identifier, or the pvn_* verdict. */
+static const char *pvb_why(pvn_verdict v, PyObject *nm)
+{
+    return pvb_identifier(nm) ? pvn_describe(v) : "is not an identifier";
+}
+
+/* UTF-8 of a name for a message; never NULL. */
+static const char *pvb_str(PyObject *s)
+{
+    const char *r = (s != NULL && PyUnicode_Check(s)) ? PyUnicode_AsUTF8(s) : NULL;
+    if (r == NULL) {
+        PyErr_Clear();
+        return "?";
+    }
+    return r;
+}
+
+/* Set membership that never leaves an exception pending (false on error). */
+static bool pvb_in(PyObject *set, PyObject *key)
+{
+    if (set == NULL || key == NULL)
+        return false;
+    int r = PyDict_Check(set) ? PyDict_Contains(set, key) : PySet_Contains(set, key);
+    if (r < 0) {
+        PyErr_Clear();
+        return false;
+    }
+    return r == 1;
+}
+
+/* Report at code unit `unit` of u (unit < 0: the code object's first line). */
+static void pvb_vreport(pvb_ctx *c, const pvb_unit *u, int unit, pv_rule rule, const char *fmt,
+                        va_list ap) __attribute__((format(printf, 5, 0)));
+static void pvb_vreport(pvb_ctx *c, const pvb_unit *u, int unit, pv_rule rule, const char *fmt,
+                        va_list ap)
+{
+    char msg[512];
+    int line = u->firstline, col = -1, eline = u->firstline, ecol = -1;
+
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (unit >= 0 && unit < u->nunits && u->pos != NULL) {
+        const int *q = &u->pos[4 * unit];
+        if (q[0] > 0) {
+            line = q[0];
+            eline = q[1] >= q[0] ? q[1] : q[0];
+            col = q[2];
+            ecol = q[3];
+        }
+    }
+    pvd_add(c->prog, rule, PV_DIAG_BYTECODE, line, col, eline, ecol, NULL, "%s", msg);
+}
+
+static void pvb_report_unit(pvb_ctx *c, const pvb_unit *u, int unit, pv_rule rule,
+                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void pvb_report_unit(pvb_ctx *c, const pvb_unit *u, int unit, pv_rule rule,
+                            const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pvb_vreport(c, u, unit, rule, fmt, ap);
+    va_end(ap);
+}
+
+/* Report at instruction k of u (k < 0: the code object's first line). */
+static void pvb_report(pvb_ctx *c, const pvb_unit *u, int k, pv_rule rule, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void pvb_report(pvb_ctx *c, const pvb_unit *u, int k, pv_rule rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pvb_vreport(c, u, (k >= 0 && k < u->ninsns) ? u->insns[k].at : -1, rule, fmt, ap);
+    va_end(ap);
+}
+
+/* Instruction k of u, or NULL when out of range. */
+static const pvb_insn *pvb_at(const pvb_unit *u, int k)
+{
+    return (k >= 0 && k < u->ninsns) ? &u->insns[k] : NULL;
+}
+
+/* True when instruction k exists, is `op` and nothing jumps to it. */
+static bool pvb_op_is(const pvb_unit *u, int k, int op)
+{
+    const pvb_insn *i = pvb_at(u, k);
+    return i != NULL && i->op == op && !i->target;
+}
+
+/* The name operand of instruction i (co_names or fast locals), borrowed; NULL if none. */
+static PyObject *pvb_name(const pvb_unit *u, const pvb_insn *i)
+{
+    unsigned f = pvb_tab.flags[i->op];
+    if (f & F_N) {
+        unsigned long a = i->op == OP_LOAD_GLOBAL ? i->arg >> 1 : i->arg;
+        return a < (unsigned long)PyTuple_GET_SIZE(u->names) ? PyTuple_GET_ITEM(u->names, a) : NULL;
+    }
+    if (f & (F_L | F_F))
+        return i->arg < (unsigned long)u->nlp ? u->lp[i->arg] : NULL;
+    return NULL;
+}
+
+/* The constant operand of LOAD_CONST/KW_NAMES, borrowed. */
+static PyObject *pvb_const(const pvb_unit *u, const pvb_insn *i)
+{
+    return i->arg < (unsigned long)PyTuple_GET_SIZE(u->consts) ? PyTuple_GET_ITEM(u->consts, i->arg)
+                                                               : NULL;
+}
+
+/* True when instruction k is LOAD_CONST of a str (and, if `out`, returns it). */
+static bool pvb_load_str(const pvb_unit *u, int k, PyObject **out)
+{
+    const pvb_insn *i = pvb_at(u, k);
+    if (i == NULL || i->op != OP_LOAD_CONST)
+        return false;
+    PyObject *v = pvb_const(u, i);
+    if (v == NULL || !PyUnicode_CheckExact(v))
+        return false;
+    if (out)
+        *out = v;
+    return true;
+}
+
+static void pvb_unit_free(pvb_unit *u)
+{
+    Py_XDECREF(u->code);
+    Py_XDECREF(u->bytes);
+    Py_XDECREF(u->consts);
+    Py_XDECREF(u->names);
+    Py_XDECREF(u->varnames);
+    Py_XDECREF(u->cellvars);
+    Py_XDECREF(u->freevars);
+    Py_XDECREF(u->class_names);
+    free(u->lp);
+    free(u->lpkind);
+    free(u->lpdone);
+    free(u->pos);
+    free(u->insns);
+    free(u->unit2insn);
+    free(u->exc);
+    memset(u, 0, sizeof *u);
+}
+
+/* A tuple attribute of a code object (new reference), or NULL with an exception. */
+static PyObject *pvb_tuple_attr(PyObject *code, const char *attr)
+{
+    PyObject *t = PyObject_GetAttrString(code, attr);
+    if (t != NULL && !PyTuple_Check(t)) {
+        Py_DECREF(t);
+        PyErr_Format(PyExc_TypeError, "code.%s is not a tuple", attr);
+        return NULL;
+    }
+    return t;
+}
+
+/* Read a code object's attributes, fast-locals layout and positions into u.
+ * Returns 0, or <0 on library failure. Structural problems set u->broken and report PV507. */
+static int pvb_load_unit(pvb_ctx *c, pvb_unit *u)
+{
+    PyCodeObject *co = (PyCodeObject *)u->code;
+    PyObject *it = NULL, *t = NULL;
+
+    u->flags = co->co_flags;
+    u->firstline = co->co_firstlineno > 0 ? co->co_firstlineno : 1;
+    u->bytes = PyCode_GetCode(co);
+    if (u->bytes == NULL || !PyBytes_Check(u->bytes))
+        goto pyfail;
+    u->consts = pvb_tuple_attr(u->code, "co_consts");
+    u->names = u->consts ? pvb_tuple_attr(u->code, "co_names") : NULL;
+    u->varnames = u->names ? pvb_tuple_attr(u->code, "co_varnames") : NULL;
+    u->cellvars = u->varnames ? pvb_tuple_attr(u->code, "co_cellvars") : NULL;
+    u->freevars = u->cellvars ? pvb_tuple_attr(u->code, "co_freevars") : NULL;
+    if (u->freevars == NULL)
+        goto pyfail;
+
+    /* Fast locals (3.11): the plain locals in co_varnames order (an argument that is also
+     * a cell keeps its slot), then the other cells in co_cellvars order, then the frees. */
+    Py_ssize_t nv = PyTuple_GET_SIZE(u->varnames), nc = PyTuple_GET_SIZE(u->cellvars),
+               nf = PyTuple_GET_SIZE(u->freevars);
+    size_t cap = (size_t)(nv + nc + nf) + 1;
+    u->lp = calloc(cap, sizeof *u->lp);
+    u->lpkind = calloc(cap, 1);
+    u->lpdone = calloc(cap, 1);
+    if (u->lp == NULL || u->lpkind == NULL || u->lpdone == NULL)
+        goto nomem;
+    int n = 0;
+    for (Py_ssize_t i = 0; i < nv; i++) {
+        u->lp[n] = PyTuple_GET_ITEM(u->varnames, i);
+        u->lpkind[n++] = LP_LOCAL;
+    }
+    for (Py_ssize_t i = 0; i < nc; i++) {
+        PyObject *nm = PyTuple_GET_ITEM(u->cellvars, i);
+        Py_ssize_t j;
+        for (j = 0; j < nv; j++) {
+            int r = PyUnicode_Compare(nm, PyTuple_GET_ITEM(u->varnames, j));
+            if (r == -1 && PyErr_Occurred())
+                goto pyfail;
+            if (r == 0)
+                break;
+        }
+        if (j < nv) {
+            u->lpkind[j] |= LP_CELL;
+        } else {
+            u->lp[n] = nm;
+            u->lpkind[n++] = LP_CELL;
+        }
+    }
+    for (Py_ssize_t i = 0; i < nf; i++) {
+        u->lp[n] = PyTuple_GET_ITEM(u->freevars, i);
+        u->lpkind[n++] = LP_FREE;
+    }
+    u->nlp = n;
+    u->is_module = u->depth == 1;
+    u->is_function = (u->flags & CO_OPTIMIZED) != 0;
+    u->is_class = !u->is_module && (u->flags & (CO_OPTIMIZED | CO_NEWLOCALS)) == 0;
+    if (n != co->co_nlocalsplus) {
+        pvb_report(c, u, -1, PVR_BC_STRUCTURE, "fast locals: %d names, but co_nlocalsplus is %d",
+                   n, co->co_nlocalsplus);
+        u->broken = true;
+    }
+    if (u->flags & (CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR)) {
+        /* Async code: coroutine and async generator objects (cr_frame, ag_frame ...). */
+        pvb_report(c, u, -1, PVR_BC_OPCODE, "async code object (co_flags 0x%x) is not allowed",
+                   (unsigned)u->flags);
+    }
+    if (!u->is_module && !u->is_function && !u->is_class) {
+        pvb_report(c, u, -1, PVR_BC_STRUCTURE, "code object flags 0x%x are not a function's "
+                   "or a class body's", (unsigned)u->flags);
+        u->broken = true;
+    }
+    if (u->is_function && co->co_argcount == 1 && nv >= 1 &&
+        pvb_is(PyTuple_GET_ITEM(u->varnames, 0), ".0") &&
+        (pvb_is(co->co_name, "<listcomp>") || pvb_is(co->co_name, "<setcomp>") ||
+         pvb_is(co->co_name, "<dictcomp>") || pvb_is(co->co_name, "<genexpr>")))
+        u->is_comprehension = true;
+
+    /* Positions, once per code object: one 4-tuple per code unit (caches included). */
+    u->nunits = (int)(PyBytes_GET_SIZE(u->bytes) / 2);
+    u->pos = malloc(sizeof(int) * 4 * ((size_t)u->nunits + 1));
+    if (u->pos == NULL)
+        goto nomem;
+    for (int i = 0; i < 4 * u->nunits; i++)
+        u->pos[i] = -1;
+    it = PyObject_CallMethod(u->code, "co_positions", NULL);
+    if (it == NULL)
+        goto pyfail;
+    for (int i = 0;; i++) {
+        t = PyIter_Next(it);
+        if (t == NULL) {
+            if (PyErr_Occurred())
+                goto pyfail;
+            break;
+        }
+        if (i < u->nunits && PyTuple_Check(t) && PyTuple_GET_SIZE(t) == 4) {
+            for (int j = 0; j < 4; j++) {
+                PyObject *v = PyTuple_GET_ITEM(t, j);
+                long x = PyLong_Check(v) ? PyLong_AsLong(v) : -1;
+                if (x == -1 && PyErr_Occurred())
+                    PyErr_Clear();
+                u->pos[4 * i + j] = (x < 0 || x > 0x7fffffffL) ? -1 : (int)x;
+            }
+        }
+        Py_CLEAR(t);
+    }
+    Py_CLEAR(it);
+    return 0;
+nomem:
+    Py_XDECREF(it);
+    Py_XDECREF(t);
+    return pv_fail(PV_ERR_NOMEM, "bytecode layer: out of memory");
+pyfail:
+    Py_XDECREF(it);
+    Py_XDECREF(t);
+    return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: reading a code object");
+}
+
+/* ---- structure ---------------------------------------------------------------------------- */
+
+/* Read one varint of the exception table (6 bits a byte, 0x40 = more). */
+static bool pvb_varint(const unsigned char *b, Py_ssize_t n, Py_ssize_t *i, bool first,
+                       unsigned long *out)
+{
+    unsigned long v = 0;
+    for (int k = 0; k < 6; k++) {
+        if (*i >= n)
+            return false;
+        unsigned char x = b[(*i)++];
+        /* 0x80 marks the first byte of an entry and nothing else. */
+        if (((x & 0x80) != 0) != (first && k == 0))
+            return false;
+        v = (v << 6) | (x & 0x3f);
+        if (!(x & 0x40)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True when code unit `unit` starts an instruction (its first EXTENDED_ARG or opcode). */
+static bool pvb_boundary(const pvb_unit *u, unsigned long unit)
+{
+    return unit < (unsigned long)u->nunits && u->unit2insn[unit] >= 0;
+}
+
+/* Parse co_exceptiontable: ranges and handlers on instruction boundaries, depths within
+ * co_stacksize. Marks handlers as targets. */
+static int pvb_check_exctable(pvb_ctx *c, pvb_unit *u)
+{
+    PyCodeObject *co = (PyCodeObject *)u->code;
+    PyObject *t = co->co_exceptiontable;
+    if (t == NULL || !PyBytes_Check(t)) {
+        pvb_report(c, u, -1, PVR_BC_STRUCTURE, "co_exceptiontable is not bytes");
+        u->broken = true;
+        return 0;
+    }
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    Py_ssize_t n = PyBytes_GET_SIZE(t), i = 0;
+    while (i < n) {
+        unsigned long start, len, target, dl;
+        if (!pvb_varint(b, n, &i, true, &start) || !pvb_varint(b, n, &i, false, &len) ||
+            !pvb_varint(b, n, &i, false, &target) || !pvb_varint(b, n, &i, false, &dl)) {
+            pvb_report(c, u, -1, PVR_BC_STRUCTURE, "exception table entry is malformed");
+            u->broken = true;
+            return 0;
+        }
+        unsigned long end = start + len;
+        if (len == 0 || !pvb_boundary(u, start) ||
+            !(end == (unsigned long)u->nunits || pvb_boundary(u, end)) ||
+            !pvb_boundary(u, target) || (dl >> 1) > (unsigned long)co->co_stacksize) {
+            pvb_report(c, u, -1, PVR_BC_STRUCTURE, "exception table entry (start %lu, length "
+                       "%lu, handler %lu, depth %lu) does not fit the code", start, len, target,
+                       dl >> 1);
+            u->broken = true;
+            return 0;
+        }
+        u->insns[u->unit2insn[target]].target = 1;
+        if (u->nexc % 16 == 0) {
+            pvb_exc *ne = realloc(u->exc, sizeof *ne * ((size_t)u->nexc + 16));
+            if (ne == NULL) {
+                pv_fail(PV_ERR_NOMEM, "bytecode layer: out of memory");
+                return -1;
+            }
+            u->exc = ne;
+        }
+        pvb_exc *e = &u->exc[u->nexc++];
+        e->start = (int)start;
+        e->end = (int)end;
+        e->target = u->unit2insn[target];
+        e->depth = (int)(dl >> 1);
+        e->lasti = (dl & 1) != 0;
+        /* 3.11 tables are flat: an instruction is covered by one entry at most. */
+        for (unsigned long un = start; un < end; un++) {
+            int k = u->unit2insn[un];
+            if (k < 0)
+                continue;
+            if (u->insns[k].handler >= 0) {
+                pvb_report(c, u, k, PVR_BC_STRUCTURE, "exception table entries overlap");
+                u->broken = true;
+                return 0;
+            }
+            u->insns[k].handler = u->nexc - 1;
+        }
+    }
+    return 0;
+}
+
+/* Check that an operand is in range for instructions whose operand ceval uses as an index
+ * or a small enumeration. */
+static void pvb_check_range(pvb_ctx *c, pvb_unit *u, int k)
+{
+    const pvb_insn *i = &u->insns[k];
+    unsigned long lo = 0, hi = (unsigned long)-1;
+    switch (i->op) {
+    case OP_COMPARE_OP: hi = PVB_CMP_OPS - 1; break;
+    case OP_BINARY_OP: hi = PVB_NB_OPS - 1; break;
+    case OP_IS_OP: case OP_CONTAINS_OP: case OP_CALL_FUNCTION_EX: hi = 1; break;
+    case OP_RAISE_VARARGS: case OP_RERAISE: hi = 2; break; /* RERAISE: a stack offset */
+    case OP_BUILD_SLICE: lo = 2; hi = 3; break;
+    case OP_MAKE_FUNCTION: hi = 15; break;
+    case OP_FORMAT_VALUE: hi = 7; break;
+    case OP_RESUME: hi = 3; break;
+    case OP_COPY: lo = 1; break;
+    case OP_SWAP: lo = 2; break;
+    default: return;
+    }
+    if (i->arg < lo || i->arg > hi) {
+        pvb_report(c, u, k, PVR_BC_STRUCTURE, "%s operand %lu is out of range",
+                   pvb_tab.name[i->op], i->arg);
+        u->broken = true;
+    }
+}
+
+static bool pvb_terminates(int op)
+{
+    return op == OP_RETURN_VALUE || op == OP_RERAISE || op == OP_RAISE_VARARGS ||
+           op == OP_JUMP_FORWARD || op == OP_JUMP_BACKWARD || op == OP_JUMP_BACKWARD_NO_INTERRUPT;
+}
+
+/* The stack depth along every path (as CPython's compiler computes it): never below zero,
+ * never above co_stacksize, the same wherever paths join, and never below the depth an
+ * exception handler cuts the stack to. Net effects come from the interpreter
+ * (PyCompile_OpcodeStackEffectWithJump); RETURN_GENERATOR counts +1 because a generator
+ * resumes with the sent value on the stack. Returns <0 on library failure. */
+static int pvb_check_stack(pvb_ctx *c, pvb_unit *u)
+{
+    int n = u->ninsns, nw = 0, maxd = ((PyCodeObject *)u->code)->co_stacksize;
+    int *depth = malloc(sizeof(int) * (size_t)n), *work = malloc(sizeof(int) * (size_t)n);
+    const char *why = NULL;
+    int at = -1, cur = 0;
+
+    if (depth == NULL || work == NULL) {
+        free(depth);
+        free(work);
+        return pv_fail(PV_ERR_NOMEM, "bytecode layer: out of memory");
+    }
+    for (int k = 0; k < n; k++)
+        depth[k] = -1;
+#define PVB_REACH(k_, d_)                                                              \
+    do {                                                                               \
+        int kk_ = (k_), dd_ = (d_);                                                    \
+        if (dd_ < 0) { why = "stack underflow"; at = cur; goto out; }                  \
+        if (dd_ > maxd) { why = "stack deeper than co_stacksize"; at = cur; goto out; } \
+        if (depth[kk_] < 0) { depth[kk_] = dd_; work[nw++] = kk_; }                    \
+        else if (depth[kk_] != dd_) { why = "stack depths disagree where paths join"; at = kk_; goto out; } \
+    } while (0)
+    PVB_REACH(0, 0);
+    while (nw > 0) {
+        int k = work[--nw], d = depth[k];
+        const pvb_insn *i = &u->insns[k];
+        cur = k;
+        if (i->handler >= 0) {
+            const pvb_exc *e = &u->exc[i->handler];
+            if (e->depth > d) {
+                why = "an exception handler expects more stack than there is";
+                at = k;
+                goto out;
+            }
+            PVB_REACH(e->target, e->depth + (e->lasti ? 1 : 0) + 1);
+        }
+        int arg = (int)(i->arg & 0x7fffffff);
+        int eff = i->op == OP_RETURN_GENERATOR ? 1 : PyCompile_OpcodeStackEffectWithJump(i->op, arg, 0);
+        if (eff == PY_INVALID_STACK_EFFECT) {
+            why = "instruction without a stack effect";
+            at = k;
+            goto out;
+        }
+        if (!pvb_terminates(i->op) && k + 1 < n)
+            PVB_REACH(k + 1, d + eff);
+        if (i->jump >= 0) {
+            int je = PyCompile_OpcodeStackEffectWithJump(i->op, arg, 1);
+            if (je == PY_INVALID_STACK_EFFECT) {
+                why = "jump without a stack effect";
+                at = k;
+                goto out;
+            }
+            PVB_REACH(i->jump, d + je);
+        }
+    }
+#undef PVB_REACH
+out:
+    if (why != NULL) {
+        pvb_report(c, u, at, PVR_BC_STRUCTURE, "%s (co_stacksize %d)", why, maxd);
+        u->broken = true;
+    }
+    free(depth);
+    free(work);
+    return 0;
+}
+
+/* Decode u's instructions and check the structure: even length, known opcodes on the
+ * whitelist, EXTENDED_ARG only before an instruction with an argument, inline caches
+ * present and empty, operands within co_consts/co_names/fast locals, jump targets on
+ * instruction boundaries, the exception table, and a final instruction that cannot fall
+ * off the end. */
+static int pvb_decode(pvb_ctx *c, pvb_unit *u)
+{
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(u->bytes);
+    int n = u->nunits, caches = 0, start = -1;
+    unsigned nexts = 0;
+    unsigned long ext = 0;
+
+    if (PyBytes_GET_SIZE(u->bytes) % 2 != 0 || n == 0) {
+        pvb_report(c, u, -1, PVR_BC_STRUCTURE, "co_code has %zd bytes", PyBytes_GET_SIZE(u->bytes));
+        u->broken = true;
+        return 0;
+    }
+    /* What ceval runs is co_code_adaptive. For a code object that has never run (pyverify
+     * verifies what it has just compiled) it equals PyCode_GetCode() byte for byte; any
+     * difference is a specialized or hidden instruction the deoptimized view would not
+     * show (hand-built co_code with superinstructions or unnamed opcodes). */
+    PyCodeObject *co = (PyCodeObject *)u->code;
+    if (_PyCode_NBYTES(co) != PyBytes_GET_SIZE(u->bytes) ||
+        memcmp(co->co_code_adaptive, b, (size_t)PyBytes_GET_SIZE(u->bytes)) != 0) {
+        pvb_report(c, u, -1, PVR_BC_STRUCTURE, "the instructions the interpreter runs differ from "
+                   "co_code (specialized or hidden instructions)");
+        u->broken = true;
+    }
+    u->insns = calloc((size_t)n, sizeof *u->insns);
+    u->unit2insn = malloc(sizeof(int) * ((size_t)n + 1));
+    if (u->insns == NULL || u->unit2insn == NULL)
+        return pv_fail(PV_ERR_NOMEM, "bytecode layer: out of memory");
+    for (int i = 0; i <= n; i++)
+        u->unit2insn[i] = -1;
+    for (int un = 0; un < n; un++) {
+        int op = b[2 * un], a = b[2 * un + 1];
+        if (caches > 0) {
+            caches--;
+            if (op != 0 || a != 0) {
+                pvb_report_unit(c, u, un, PVR_BC_STRUCTURE, "inline cache slot at byte "
+                           "%d holds data (a hidden instruction?)", 2 * un);
+                u->broken = true;
+            }
+            continue;
+        }
+        if (start < 0)
+            start = un;
+        int k = u->ninsns;
+        u->insns[k].start = start;
+        u->insns[k].at = un;
+        u->insns[k].op = op;
+        u->insns[k].jump = -1;
+        u->insns[k].handler = -1;
+        if (!pvb_tab.known[op]) {
+            pvb_report_unit(c, u, un, PVR_BC_OPCODE_UNKNOWN, "opcode %d at byte %d has no name "
+                            "in this interpreter", op, 2 * un);
+            u->broken = true;
+        }
+        if (op == OP_EXTENDED_ARG) {
+            if (++nexts > PVB_MAX_EXTENDED) {
+                pvb_report_unit(c, u, un, PVR_BC_STRUCTURE, "more than %u EXTENDED_ARG prefixes at "
+                           "byte %d", PVB_MAX_EXTENDED, 2 * un);
+                u->broken = true;
+            }
+            ext = (ext | (unsigned long)a) << 8;
+            if (!c->p->opcode_allowed[op]) {
+                pvb_report_unit(c, u, un, PVR_BC_OPCODE, "instruction EXTENDED_ARG is not allowed");
+            }
+            continue;
+        }
+        u->insns[k].arg = (pvb_tab.flags[op] & F_A) ? (ext | (unsigned long)a) : 0;
+        u->unit2insn[start] = k;
+        u->ninsns++;
+        if (nexts > 0 && !(pvb_tab.flags[op] & F_A)) {
+            pvb_report(c, u, k, PVR_BC_STRUCTURE, "EXTENDED_ARG before %s, which takes no "
+                       "argument", pvb_tab.known[op] ? pvb_tab.name[op] : "an unknown opcode");
+            u->broken = true;
+        }
+        if (op == OP_CACHE) {
+            pvb_report(c, u, k, PVR_BC_STRUCTURE, "CACHE executed as an instruction at byte %d",
+                       2 * un);
+            u->broken = true;
+        } else if (pvb_tab.known[op] && !c->p->opcode_allowed[op]) {
+            pvb_report(c, u, k, PVR_BC_OPCODE, "instruction %s is not allowed", pvb_tab.name[op]);
+        }
+        caches = pvb_tab.known[op] ? pvb_tab.cache[op] : 0;
+        ext = 0;
+        nexts = 0;
+        start = -1;
+    }
+    if (caches > 0 || start >= 0) {
+        pvb_report(c, u, u->ninsns - 1, PVR_BC_STRUCTURE, "co_code ends inside an instruction");
+        u->broken = true;
+    }
+    if (u->ninsns == 0)
+        return 0;
+
+    /* Operands, jumps. */
+    Py_ssize_t nconst = PyTuple_GET_SIZE(u->consts), nname = PyTuple_GET_SIZE(u->names);
+    for (int k = 0; k < u->ninsns; k++) {
+        pvb_insn *i = &u->insns[k];
+        unsigned f = pvb_tab.flags[i->op];
+        if (!pvb_tab.known[i->op])
+            continue;
+        if ((f & F_C) && i->arg >= (unsigned long)nconst) {
+            pvb_report(c, u, k, PVR_BC_STRUCTURE, "%s operand %lu is outside co_consts (%zd)",
+                       pvb_tab.name[i->op], i->arg, nconst);
+            u->broken = true;
+        }
+        if ((f & F_N) && (i->op == OP_LOAD_GLOBAL ? i->arg >> 1 : i->arg) >= (unsigned long)nname) {
+            pvb_report(c, u, k, PVR_BC_STRUCTURE, "%s operand %lu is outside co_names (%zd)",
+                       pvb_tab.name[i->op], i->arg, nname);
+            u->broken = true;
+        }
+        if ((f & F_L) && (i->arg >= (unsigned long)u->nlp || u->lpkind[i->arg] != LP_LOCAL)) {
+            pvb_report(c, u, k, PVR_BC_STRUCTURE, "%s operand %lu is not a plain local variable",
+                       pvb_tab.name[i->op], i->arg);
+            u->broken = true;
+        }
+        if ((f & F_F) && (i->arg >= (unsigned long)u->nlp ||
+                          !(u->lpkind[i->arg] & (i->op == OP_MAKE_CELL ? LP_CELL : LP_CELL | LP_FREE)))) {
+            pvb_report(c, u, k, PVR_BC_STRUCTURE, "%s operand %lu is not a %s variable",
+                       pvb_tab.name[i->op], i->arg, i->op == OP_MAKE_CELL ? "cell" : "cell or free");
+            u->broken = true;
+        }
+        if (f & F_JA) {
+            pvb_report(c, u, k, PVR_BC_STRUCTURE, "absolute jump %s", pvb_tab.name[i->op]);
+            u->broken = true;
+        }
+        if (f & F_J) {
+            long long t = (long long)i->at + 1 + ((f & F_B) ? -(long long)i->arg : (long long)i->arg);
+            if (t < 0 || !pvb_boundary(u, (unsigned long)t)) {
+                pvb_report(c, u, k, PVR_BC_STRUCTURE, "%s jumps to code unit %lld, which does not "
+                           "start an instruction", pvb_tab.name[i->op], t);
+                u->broken = true;
+            } else {
+                u->insns[u->unit2insn[t]].target = 1;
+                i->jump = u->unit2insn[t];
+            }
+        }
+        pvb_check_range(c, u, k);
+    }
+    /* The last instruction must leave the code object: ceval would read past co_code. */
+    int last = u->insns[u->ninsns - 1].op;
+    if (!pvb_terminates(last)) {
+        pvb_report(c, u, u->ninsns - 1, PVR_BC_STRUCTURE, "the code can run past its last "
+                   "instruction (%s)", pvb_tab.known[last] ? pvb_tab.name[last] : "unknown");
+        u->broken = true;
+    }
+    if (pvb_check_exctable(c, u) < 0)
+        return -1;
+    if (!u->broken && pvb_check_stack(c, u) < 0)
+        return -1;
+
+    /* Where the body starts: after MAKE_CELL, COPY_FREE_VARS and RESUME. */
+    int k = 0;
+    while (k < u->ninsns && (u->insns[k].op == OP_MAKE_CELL || u->insns[k].op == OP_COPY_FREE_VARS ||
+                             u->insns[k].op == OP_RESUME || u->insns[k].op == OP_NOP) &&
+           !(k > 0 && u->insns[k].target))
+        k++;
+    u->prologue = k;
+    return 0;
+}
+
+/* ---- imports -------------------------------------------------------------------------------- */
+
+static bool pvb_is_store(int op)
+{
+    return op == OP_STORE_NAME || op == OP_STORE_FAST || op == OP_STORE_GLOBAL ||
+           op == OP_STORE_DEREF;
+}
+
+/* Remember that `name` was bound to module `module`. Returns <0 on failure. */
+static int pvb_bind_module(pvb_ctx *c, PyObject *name, PyObject *module)
+{
+    PyObject *s = PyDict_GetItemWithError(c->modvars, name);
+    if (s == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        s = PySet_New(NULL);
+        if (s == NULL)
+            return -1;
+        int r = PyDict_SetItem(c->modvars, name, s);
+        Py_DECREF(s);
+        if (r < 0)
+            return -1;
+    }
+    return PySet_Add(s, module);
+}
+
+/* The first component of a dotted module name (new reference). */
+static PyObject *pvb_top_module(PyObject *dotted)
+{
+    Py_ssize_t dot = PyUnicode_FindChar(dotted, '.', 0, PyUnicode_GET_LENGTH(dotted), 1);
+    if (dot == -2)
+        return NULL;
+    if (dot < 0) {
+        Py_INCREF(dotted);
+        return dotted;
+    }
+    return PyUnicode_Substring(dotted, 0, dot);
+}
+
+/* Follow the instructions CPython emits after IMPORT_NAME at k:
+ *   import a.b        IMPORT_NAME a.b; STORE x                       (x is module a)
+ *   import a.b.c as d IMPORT_NAME a.b.c; (IMPORT_FROM b; SWAP 2; POP_TOP)*; IMPORT_FROM c;
+ *                     STORE d; POP_TOP                                 (d is module a.b.c)
+ *   from m import x   IMPORT_NAME m; (IMPORT_FROM x; STORE x)+; POP_TOP
+ * In collect mode, record which names hold modules; in check mode, report what deviates.
+ * Returns <0 on library failure. */
+static int pvb_import_seq(pvb_ctx *c, pvb_unit *u, int k, bool check)
+{
+    const pvb_insn *imp = &u->insns[k];
+    PyObject *dotted = pvb_name(u, imp), *fromlist = NULL, *level = NULL, *cur = NULL, *sub = NULL;
+    int rc = 0;
+
+    if (pvb_op_is(u, k - 1, OP_LOAD_CONST) && pvb_at(u, k - 2) != NULL &&
+        pvb_at(u, k - 2)->op == OP_LOAD_CONST && !imp->target) {
+        fromlist = pvb_const(u, &u->insns[k - 1]);
+        level = pvb_const(u, &u->insns[k - 2]);
+    }
+    if (check) {
+        if (fromlist == NULL || level == NULL) {
+            pvb_report(c, u, k, PVR_BC_IMPORT, "IMPORT_NAME %s: level and fromlist are not "
+                       "constants", pvb_str(dotted));
+            return 0;
+        }
+        if (!PyLong_CheckExact(level) || PyLong_AsLong(level) != 0) {
+            PyErr_Clear();
+            pvb_report(c, u, k, PVR_BC_IMPORT, "relative import of '%s'", pvb_str(dotted));
+            return 0;
+        }
+        if (!pvn_module_allowed(c->p, dotted)) {
+            pvb_report(c, u, k, PVR_BC_IMPORT, "module '%s' is not allowed", pvb_str(dotted));
+            return 0;
+        }
+    }
+    if (fromlist == NULL || level == NULL)
+        return 0;
+    if (fromlist != Py_None) {
+        if (!PyTuple_CheckExact(fromlist)) {
+            if (check)
+                pvb_report(c, u, k, PVR_BC_IMPORT, "IMPORT_NAME %s: fromlist is not a tuple",
+                           pvb_str(dotted));
+            return 0;
+        }
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(fromlist); j++) {
+            PyObject *m = PyTuple_GET_ITEM(fromlist, j);
+            if (!PyUnicode_CheckExact(m) || pvb_is(m, "*")) {
+                if (check)
+                    pvb_report(c, u, k, PVR_BC_IMPORT, "star import from '%s'", pvb_str(dotted));
+                return 0;
+            }
+            if (check) {
+                pvn_verdict v = pvn_module_member(c->p, dotted, m, &sub);
+                Py_CLEAR(sub);
+                if (PyErr_Occurred())
+                    return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: module member");
+                if (v != PVN_OK)
+                    pvb_report(c, u, k, PVR_BC_IMPORT, "'%s' is not an allowed member of module "
+                               "'%s' (%s)", pvb_str(m), pvb_str(dotted), pvn_describe(v));
+            }
+        }
+    }
+
+    cur = fromlist == Py_None ? pvb_top_module(dotted) : (Py_INCREF(dotted), dotted);
+    if (cur == NULL)
+        return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: import name");
+    int j = k + 1;
+    for (;;) {
+        pvb_insn *i = (pvb_insn *)pvb_at(u, j);
+        if (i == NULL || i->target)
+            goto value;
+        if (pvb_is_store(i->op) && fromlist == Py_None) {
+            /* The module itself (or the last submodule) is stored. */
+            if (!check && pvb_bind_module(c, pvb_name(u, i), cur) < 0)
+                goto pyfail;
+            break;
+        }
+        if (i->op == OP_POP_TOP && fromlist != Py_None && j > k + 1)
+            break;
+        if (i->op != OP_IMPORT_FROM)
+            goto value;
+        PyObject *m = pvb_name(u, i);
+        pvn_verdict v = pvn_module_member(c->p, cur, m, &sub);
+        if (PyErr_Occurred())
+            goto pyfail;
+        i->imported = 1;
+        if (check && fromlist != Py_None) {
+            /* Members in the fromlist were checked at IMPORT_NAME. */
+            int r = PySequence_Contains(fromlist, m);
+            if (r < 0)
+                goto pyfail;
+            if (r == 0)
+                pvb_report(c, u, j, PVR_BC_IMPORT, "IMPORT_FROM '%s' is not in the fromlist",
+                           pvb_str(m));
+        } else if (check && v != PVN_OK) {
+            pvb_report(c, u, j, PVR_BC_IMPORT, "'%s' is not an allowed member of module '%s' (%s)",
+                       pvb_str(m), pvb_str(cur), pvn_describe(v));
+        }
+        if (fromlist == Py_None) {
+            if (v == PVN_OK && sub == NULL) {
+                if (check)
+                    pvb_report(c, u, j, PVR_BC_IMPORT, "'%s.%s' is not a module", pvb_str(cur),
+                               pvb_str(m));
+                goto out;
+            }
+            if (pvb_op_is(u, j + 1, OP_SWAP) && u->insns[j + 1].arg == 2 &&
+                pvb_op_is(u, j + 2, OP_POP_TOP)) {
+                /* import a.b.c as d: walk down to the next submodule. */
+                if (sub == NULL)
+                    goto out;
+                Py_SETREF(cur, sub);
+                sub = NULL;
+                j += 3;
+                continue;
+            }
+            const pvb_insn *st = pvb_at(u, j + 1);
+            if (st == NULL || st->target || !pvb_is_store(st->op) || !pvb_op_is(u, j + 2, OP_POP_TOP)) {
+                j++;
+                goto value;
+            }
+            if (!check && sub != NULL && pvb_bind_module(c, pvb_name(u, st), sub) < 0)
+                goto pyfail;
+            break;
+        }
+        /* from m import x: IMPORT_FROM x; STORE x */
+        const pvb_insn *st = pvb_at(u, j + 1);
+        if (st == NULL || st->target || !pvb_is_store(st->op)) {
+            j++;
+            goto value;
+        }
+        if (!check && sub != NULL && pvb_bind_module(c, pvb_name(u, st), sub) < 0)
+            goto pyfail;
+        Py_CLEAR(sub);
+        j += 2;
+    }
+    goto out;
+value:
+    if (check)
+        pvb_report(c, u, j < u->ninsns ? j : k, PVR_BC_MODULE_VALUE, "the module imported as "
+                   "'%s' is used other than by storing it to a name", pvb_str(dotted));
+    goto out;
+pyfail:
+    rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer: imports");
+out:
+    Py_XDECREF(cur);
+    Py_XDECREF(sub);
+    return rc;
+}
+
+/* ---- collecting what the program defines ------------------------------------------------------ */
+
+/* True for `LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR` at k in a module or
+ * class body that ran SETUP_ANNOTATIONS; *key gets the annotated name. */
+static bool pvb_annotation_at(const pvb_unit *u, int k, PyObject **key)
+{
+    const pvb_insn *i = pvb_at(u, k);
+    return i != NULL && i->op == OP_LOAD_NAME && u->has_annotations &&
+           (u->is_module || u->is_class) && pvb_is(pvb_name(u, i), "__annotations__") &&
+           pvb_load_str(u, k + 1, key) && !u->insns[k + 1].target &&
+           pvb_op_is(u, k + 2, OP_STORE_SUBSCR);
+}
+
+/* First pass over every code object: program_attrs (STORE_ATTR operands, class-body
+ * names and annotations), names bound at module level, names that hold modules. */
+static int pvb_collect(pvb_ctx *c)
+{
+    for (size_t x = 0; x < c->n; x++) {
+        pvb_unit *u = &c->units[x];
+        if (u->broken)
+            continue;
+        for (int k = 0; k < u->ninsns; k++)
+            if (u->insns[k].op == OP_SETUP_ANNOTATIONS)
+                u->has_annotations = true;
+        if (u->is_class && (u->class_names = PySet_New(NULL)) == NULL)
+            goto pyfail;
+        for (int k = 0; k < u->ninsns; k++) {
+            const pvb_insn *i = &u->insns[k];
+            PyObject *nm = pvb_name(u, i), *key = NULL;
+            switch (i->op) {
+            case OP_STORE_ATTR:
+                if (PySet_Add(c->attrs, nm) < 0)
+                    goto pyfail;
+                break;
+            case OP_STORE_NAME:
+                if (u->is_class && (PySet_Add(c->attrs, nm) < 0 || PySet_Add(u->class_names, nm) < 0))
+                    goto pyfail;
+                if (u->is_module && PySet_Add(c->module_bound, nm) < 0)
+                    goto pyfail;
+                break;
+            case OP_STORE_GLOBAL:
+                if (PySet_Add(c->module_bound, nm) < 0)
+                    goto pyfail;
+                break;
+            case OP_LOAD_NAME:
+                if (u->is_class && pvb_annotation_at(u, k, &key) && PySet_Add(c->attrs, key) < 0)
+                    goto pyfail;
+                break;
+            case OP_IMPORT_NAME:
+                if (pvb_import_seq(c, u, k, false) < 0)
+                    return -1;
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    return 0;
+pyfail:
+    return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: collecting names");
+}
+
+/* ---- checking ------------------------------------------------------------------------------- */
+
+/* The compiler-generated names CPython puts in class bodies and modules, recognised by the
+ * exact instruction pattern around instruction k (a STORE_NAME or LOAD_NAME of `nm`). */
+static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObject *nm)
+{
+    const pvb_insn *i = &u->insns[k];
+    int p0 = u->prologue;
+    PyObject *s = NULL;
+
+    if (i->op == OP_LOAD_NAME) {
+        /* Class prologue: LOAD_NAME __name__; STORE_NAME __module__ */
+        if (u->is_class && k == p0 && pvb_is(nm, "__name__") && pvb_op_is(u, k + 1, OP_STORE_NAME) &&
+            pvb_is(pvb_name(u, &u->insns[k + 1]), "__module__"))
+            return true;
+        /* Annotations: LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR */
+        return pvb_annotation_at(u, k, NULL);
+    }
+    if (i->op != OP_STORE_NAME || i->target)
+        return false;
+    if (u->is_class && k == p0 + 1 && pvb_is(nm, "__module__"))
+        return pvb_op_is(u, p0, OP_LOAD_NAME) && pvb_is(pvb_name(u, &u->insns[p0]), "__name__");
+    if (u->is_class && k == p0 + 3 && pvb_is(nm, "__qualname__"))
+        return pvb_load_str(u, p0 + 2, NULL) && !u->insns[p0 + 2].target &&
+               pvb_is(pvb_name(u, &u->insns[p0 + 1]), "__module__");
+    /* Docstrings: LOAD_CONST <str>; STORE_NAME __doc__ */
+    if ((u->is_class || u->is_module) && pvb_is(nm, "__doc__"))
+        return pvb_load_str(u, k - 1, NULL);
+    /* Class epilogue: LOAD_CLOSURE __class__; COPY 1; STORE_NAME __classcell__; RETURN_VALUE */
+    if (u->is_class && pvb_is(nm, "__classcell__")) {
+        const pvb_insn *lc = pvb_at(u, k - 2);
+        return pvb_op_is(u, k - 1, OP_COPY) && u->insns[k - 1].arg == 1 && lc != NULL &&
+               lc->op == OP_LOAD_CLOSURE && pvb_is(pvb_name(u, lc), "__class__") &&
+               (u->lpkind[lc->arg] & LP_CELL) && pvb_op_is(u, k + 1, OP_RETURN_VALUE);
+    }
+    /* Special methods: MAKE_FUNCTION (PRECALL 0; CALL 0 per decorator)* STORE_NAME __x__ */
+    if (u->is_class && pvn_special_method(c->p, nm)) {
+        int j = k - 1;
+        while (j >= 1 && pvb_op_is(u, j, OP_CALL) && u->insns[j].arg == 0 &&
+               pvb_op_is(u, j - 1, OP_PRECALL) && u->insns[j - 1].arg == 0)
+            j -= 2;
+        return pvb_at(u, j) != NULL && u->insns[j].op == OP_MAKE_FUNCTION;
+    }
+    (void)s;
+    return false;
+}
+
+/* Check the name of fast-locals slot `idx` once (at its first use, or at the definition). */
+static void pvb_check_local(pvb_ctx *c, pvb_unit *u, int k, int idx)
+{
+    if (idx < 0 || idx >= u->nlp || u->lpdone[idx])
+        return;
+    u->lpdone[idx] = 1;
+    PyObject *nm = u->lp[idx];
+    if (pvb_is(nm, ".0")) {
+        /* The iterator argument of comprehension and generator-expression code objects. */
+        if (!(u->is_comprehension && idx == 0))
+            pvb_report(c, u, k, PVR_BC_NAME, "local '.0' outside a comprehension's first argument");
+        return;
+    }
+    if (pvb_is(nm, "__class__")) {
+        /* The implicit cell of a class body, passed to methods as a free variable for
+         * zero-argument super(); only cell handling may touch it (see pvb_check_free). */
+        if (!((u->is_class && (u->lpkind[idx] & LP_CELL)) ||
+              (u->is_function && u->lpkind[idx] == LP_FREE)))
+            pvb_report(c, u, k, PVR_BC_NAME, "'__class__' is a cell of a class body or a free "
+                       "variable of a method, not a %s here", u->lpkind[idx] & LP_FREE ? "free variable"
+                       : u->lpkind[idx] & LP_CELL ? "cell" : "local");
+        return;
+    }
+    if (!pvb_identifier(nm)) {
+        pvb_report(c, u, k, PVR_BC_NAME, "local name '%s' is not an identifier", pvb_str(nm));
+        return;
+    }
+    pvn_verdict v = pvn_check_name(c->p, nm);
+    if (v != PVN_OK)
+        pvb_report(c, u, k, PVR_BC_NAME, "local name '%s' %s", pvb_str(nm), pvn_describe(v));
+}
+
+/* After loading a name that holds a module (k), the module may only be the base of
+ * LOAD_ATTR/LOAD_METHOD of an allowed member (a chain through allowed submodules). */
+static int pvb_check_module_use(pvb_ctx *c, pvb_unit *u, int k, PyObject *nm)
+{
+    PyObject *mods = PyDict_GetItemWithError(c->modvars, nm), *cur = NULL, *next = NULL;
+    int rc = 0;
+    if (mods == NULL)
+        return PyErr_Occurred() ? pv_fail_python(PV_ERR_PYTHON, "bytecode layer: modules") : 0;
+    cur = PySequence_List(mods);
+    if (cur == NULL)
+        goto pyfail;
+    for (int j = k + 1;; j++) {
+        pvb_insn *i = (pvb_insn *)pvb_at(u, j);
+        if (i == NULL || i->target || (i->op != OP_LOAD_ATTR && i->op != OP_LOAD_METHOD)) {
+            pvb_report(c, u, k, PVR_BC_MODULE_VALUE, "'%s' holds a module and is used as a value",
+                       pvb_str(nm));
+            break;
+        }
+        PyObject *attr = pvb_name(u, i);
+        bool all_modules = true;
+        i->member = 1;
+        if ((next = PyList_New(0)) == NULL)
+            goto pyfail;
+        for (Py_ssize_t m = 0; m < PyList_GET_SIZE(cur); m++) {
+            PyObject *mod = PyList_GET_ITEM(cur, m), *sub = NULL;
+            pvn_verdict v = pvn_module_member(c->p, mod, attr, &sub);
+            if (PyErr_Occurred())
+                goto pyfail;
+            if (v != PVN_OK) {
+                pvb_report(c, u, j, PVR_BC_MODULE_VALUE, "'%s' is not an allowed member of "
+                           "module '%s' (%s)", pvb_str(attr), pvb_str(mod), pvn_describe(v));
+                Py_XDECREF(sub);
+                goto out;
+            }
+            if (sub == NULL)
+                all_modules = false;
+            else if (PyList_Append(next, sub) < 0) {
+                Py_DECREF(sub);
+                goto pyfail;
+            }
+            Py_XDECREF(sub);
+        }
+        if (PyList_GET_SIZE(next) == 0 || i->op == OP_LOAD_METHOD)
+            break;
+        (void)all_modules;
+        Py_SETREF(cur, next);
+        next = NULL;
+    }
+    goto out;
+pyfail:
+    rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer: module members");
+out:
+    Py_XDECREF(cur);
+    Py_XDECREF(next);
+    return rc;
+}
+
+/* LOAD_GLOBAL/LOAD_NAME of a name that is not a local: an allowed builtin, or bound by the
+ * program at module level (or in this class body), or a host input; never a forbidden
+ * builtin, whatever the program binds. */
+static void pvb_check_global_load(pvb_ctx *c, pvb_unit *u, int k, PyObject *nm)
+{
+    const pv_policy *p = c->p;
+    if (pvn_builtin_allowed(p, nm))
+        return;
+    if (pvn_is_builtin(p, nm)) {
+        pvb_report(c, u, k, PVR_BC_BUILTIN, "'%s' can reach a builtin the policy forbids",
+                   pvb_str(nm));
+        return;
+    }
+    if (pvb_in(c->module_bound, nm) || pvb_in(c->prog->globals, nm) ||
+        (u->is_class && u->insns[k].op == OP_LOAD_NAME && pvb_in(u->class_names, nm)))
+        return;
+    pvb_report(c, u, k, PVR_BC_BUILTIN, "global '%s' is neither an allowed builtin nor bound "
+               "by the program", pvb_str(nm));
+}
+
+/* super().<special method>: LOAD_GLOBAL (NULL + super); PRECALL 0; CALL 0; LOAD_METHOD|LOAD_ATTR
+ * in a method that has the __class__ cell, with the real builtin super. */
+static bool pvb_super_call(const pvb_ctx *c, const pvb_unit *u, int k, PyObject *attr)
+{
+    const pvb_insn *g = pvb_at(u, k - 3);
+    if (!u->is_function || g == NULL || g->op != OP_LOAD_GLOBAL || !(g->arg & 1) ||
+        !pvb_is(pvb_name(u, g), "super") || !pvb_op_is(u, k - 2, OP_PRECALL) ||
+        u->insns[k - 2].arg != 0 || !pvb_op_is(u, k - 1, OP_CALL) || u->insns[k - 1].arg != 0 ||
+        u->insns[k].target)
+        return false;
+    if (pvb_in(c->module_bound, pvb_name(u, g)) || pvb_in(c->prog->globals, pvb_name(u, g)))
+        return false;
+    bool has_class_cell = false;
+    for (int j = 0; j < u->nlp; j++)
+        if (u->lpkind[j] == LP_FREE && pvb_is(u->lp[j], "__class__"))
+            has_class_cell = true;
+    return has_class_cell && pvn_special_method(c->p, attr);
+}
+
+/* Attribute operands: LOAD_ATTR, LOAD_METHOD, STORE_ATTR, DELETE_ATTR. */
+static void pvb_check_attr(pvb_ctx *c, pvb_unit *u, int k, PyObject *attr)
+{
+    const pvb_insn *i = &u->insns[k];
+    if (i->member)
+        return; /* an allowed module member, checked by pvb_check_module_use */
+    if ((i->op == OP_LOAD_ATTR || i->op == OP_LOAD_METHOD)) {
+        if (pvb_is(attr, "format")) {
+            /* str.format reads attributes and items named in the template (CVE-2023-41039):
+             * only directly on a literal whose fields are plain. */
+            PyObject *tmpl = NULL;
+            if (i->target || !pvb_load_str(u, k - 1, &tmpl)) {
+                pvb_report(c, u, k, PVR_BC_CONST, ".format is not applied to a string constant");
+                return;
+            }
+            if (!pvn_format_template_safe(c->p, tmpl)) {
+                pvb_report(c, u, k, PVR_BC_CONST, "format template '%.80s' reaches attributes "
+                           "or items", pvb_str(tmpl));
+                return;
+            }
+        }
+        if (pvb_super_call(c, u, k, attr))
+            return;
+    }
+    pvn_verdict v = pvb_identifier(attr) ? pvn_check_attr(c->p, attr, c->attrs) : PVN_DENIED;
+    if (v != PVN_OK)
+        pvb_report(c, u, k, PVR_BC_ATTR, "attribute '%s' %s", pvb_str(attr), pvb_why(v, attr));
+}
+
+/* A constant tuple of names (MATCH_CLASS keywords, KW_NAMES). */
+static void pvb_check_name_tuple(pvb_ctx *c, pvb_unit *u, int k, PyObject *t, bool attrs,
+                                 const char *what)
+{
+    if (t == NULL || !PyTuple_CheckExact(t)) {
+        pvb_report(c, u, k, PVR_BC_CONST, "%s are not a constant tuple", what);
+        return;
+    }
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(t); j++) {
+        PyObject *nm = PyTuple_GET_ITEM(t, j);
+        if (!PyUnicode_CheckExact(nm)) {
+            pvb_report(c, u, k, PVR_BC_CONST, "%s hold a non-string", what);
+            continue;
+        }
+        pvn_verdict v = !pvb_identifier(nm) ? PVN_DENIED
+                        : attrs ? pvn_check_attr(c->p, nm, c->attrs) : pvn_check_name(c->p, nm);
+        if (v != PVN_OK)
+            pvb_report(c, u, k, PVR_BC_CONST, "%s: '%s' %s", what, pvb_str(nm), pvb_why(v, nm));
+    }
+}
+
+/* The rules for one instruction. Returns <0 on library failure. */
+static int pvb_check_insn(pvb_ctx *c, pvb_unit *u, int k)
+{
+    const pvb_insn *i = &u->insns[k];
+    PyObject *nm = pvb_name(u, i), *v;
+    pvn_verdict vd;
+
+    switch (i->op) {
+    case OP_LOAD_NAME:
+    case OP_LOAD_GLOBAL:
+        if (pvb_generated_name(c, u, k, nm))
+            break;
+        vd = pvb_identifier(nm) ? pvn_check_name(c->p, nm) : PVN_DENIED;
+        if (vd != PVN_OK) {
+            pvb_report(c, u, k, PVR_BC_NAME, "global name '%s' %s", pvb_str(nm), pvb_why(vd, nm));
+            break;
+        }
+        pvb_check_global_load(c, u, k, nm);
+        if (pvb_in(c->modvars, nm) && pvb_check_module_use(c, u, k, nm) < 0)
+            return -1;
+        break;
+    case OP_STORE_NAME:
+    case OP_STORE_GLOBAL:
+    case OP_DELETE_NAME:
+    case OP_DELETE_GLOBAL:
+        if (pvb_generated_name(c, u, k, nm))
+            break;
+        vd = pvb_identifier(nm) ? pvn_check_name(c->p, nm) : PVN_DENIED;
+        if (vd != PVN_OK) {
+            pvb_report(c, u, k, PVR_BC_NAME, "name '%s' %s", pvb_str(nm), pvb_why(vd, nm));
+            break;
+        }
+        /* At module and class level a binding does not reliably hide the builtin. */
+        if (pvn_is_builtin(c->p, nm) && !pvn_builtin_allowed(c->p, nm))
+            pvb_report(c, u, k, PVR_BC_BUILTIN, "%s of '%s', the name of a forbidden builtin, at "
+                       "module or class level", pvb_tab.name[i->op], pvb_str(nm));
+        break;
+    case OP_LOAD_FAST:
+    case OP_STORE_FAST:
+    case OP_DELETE_FAST:
+        pvb_check_local(c, u, k, (int)i->arg);
+        if (i->op == OP_LOAD_FAST && pvb_in(c->modvars, nm) && pvb_check_module_use(c, u, k, nm) < 0)
+            return -1;
+        break;
+    case OP_MAKE_CELL:
+    case OP_LOAD_CLOSURE:
+    case OP_LOAD_DEREF:
+    case OP_STORE_DEREF:
+    case OP_DELETE_DEREF:
+    case OP_LOAD_CLASSDEREF:
+        if (pvb_is(nm, "__class__") && i->op != OP_MAKE_CELL && i->op != OP_LOAD_CLOSURE) {
+            pvb_report(c, u, k, PVR_BC_NAME, "%s of '__class__': only CPython's cell handling "
+                       "may use it", pvb_tab.name[i->op]);
+            break;
+        }
+        pvb_check_local(c, u, k, (int)i->arg);
+        if ((i->op == OP_LOAD_DEREF || i->op == OP_LOAD_CLASSDEREF) && pvb_in(c->modvars, nm) &&
+            pvb_check_module_use(c, u, k, nm) < 0)
+            return -1;
+        break;
+    case OP_LOAD_ATTR:
+    case OP_LOAD_METHOD:
+    case OP_STORE_ATTR:
+    case OP_DELETE_ATTR:
+        pvb_check_attr(c, u, k, nm);
+        break;
+    case OP_IMPORT_NAME:
+        return pvb_import_seq(c, u, k, true);
+    case OP_IMPORT_FROM:
+        if (!i->imported)
+            pvb_report(c, u, k, PVR_BC_IMPORT, "IMPORT_FROM '%s' outside an import statement",
+                       pvb_str(nm));
+        break;
+    case OP_KW_NAMES:
+        pvb_check_name_tuple(c, u, k, pvb_const(u, i), false, "keyword argument names");
+        break;
+    case OP_MATCH_CLASS:
+        /* case C(attr=x) reads C's attribute `attr`: the names come from the constant. */
+        if (i->target || !pvb_op_is(u, k - 1, OP_LOAD_CONST))
+            pvb_check_name_tuple(c, u, k, NULL, true, "match-class keyword names");
+        else
+            pvb_check_name_tuple(c, u, k, pvb_const(u, &u->insns[k - 1]), true,
+                                 "match-class keyword names");
+        break;
+    case OP_LOAD_CONST:
+        /* Code objects only become functions: never values (exec, replace ...). */
+        v = pvb_const(u, i);
+        if (v != NULL && PyCode_Check(v) && !pvb_op_is(u, k + 1, OP_MAKE_FUNCTION))
+            pvb_report(c, u, k, PVR_BC_STRUCTURE, "a code object constant is used as a value");
+        break;
+    case OP_MAKE_FUNCTION: {
+        /* ceval trusts that the top of the stack is a code object. */
+        const pvb_insn *lc = pvb_at(u, k - 1);
+        v = (lc != NULL && lc->op == OP_LOAD_CONST && !i->target) ? pvb_const(u, lc) : NULL;
+        if (v == NULL || !PyCode_Check(v))
+            pvb_report(c, u, k, PVR_BC_STRUCTURE, "MAKE_FUNCTION without a constant code object");
+        break;
+    }
+    default:
+        break;
+    }
+    if (PyErr_Occurred())
+        return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: checking names");
+    return 0;
+}
+
+/* ---- walking the code objects -------------------------------------------------------------- */
+
+/* Find code objects in co_consts (in tuples/frozensets they are an error). Appends them. */
+static int pvb_children(pvb_ctx *c, size_t x, bool *stop)
+{
+    PyObject *consts = c->units[x].consts;
+    int depth = c->units[x].depth;
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(consts) && !*stop; j++) {
+        PyObject *o = PyTuple_GET_ITEM(consts, j);
+        if (PyTuple_Check(o) || PyFrozenSet_Check(o)) {
+            /* Constant folding never puts code objects in containers; look, iteratively. */
+            PyObject *stack = PyList_New(0);
+            if (stack == NULL || PyList_Append(stack, o) < 0) {
+                Py_XDECREF(stack);
+                return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: constants");
+            }
+            while (PyList_GET_SIZE(stack) > 0) {
+                Py_ssize_t last = PyList_GET_SIZE(stack) - 1;
+                PyObject *t = PyList_GET_ITEM(stack, last), *seq;
+                Py_INCREF(t);
+                if (PyList_SetSlice(stack, last, last + 1, NULL) < 0 ||
+                    (seq = PySequence_Tuple(t)) == NULL) {
+                    Py_DECREF(t);
+                    Py_DECREF(stack);
+                    return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: constants");
+                }
+                Py_DECREF(t);
+                for (Py_ssize_t m = 0; m < PyTuple_GET_SIZE(seq); m++) {
+                    PyObject *e = PyTuple_GET_ITEM(seq, m);
+                    if (PyCode_Check(e)) {
+                        pvb_report(c, &c->units[x], -1, PVR_BC_STRUCTURE, "a code object is "
+                                   "hidden in a constant tuple or frozenset");
+                        c->units[x].broken = true;
+                    } else if ((PyTuple_Check(e) || PyFrozenSet_Check(e)) &&
+                               PyList_Append(stack, e) < 0) {
+                        Py_DECREF(seq);
+                        Py_DECREF(stack);
+                        return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: constants");
+                    }
+                }
+                Py_DECREF(seq);
+            }
+            Py_DECREF(stack);
+            continue;
+        }
+        if (!PyCode_Check(o))
+            continue;
+        if ((unsigned)depth + 1 > PV_MAX_CODE_NESTING || c->n >= PV_DEFAULT_MAX_CODE_OBJECTS) {
+            pvb_report(c, &c->units[x], -1, PVR_BC_LIMIT, "more than %u code objects, or nested "
+                       "deeper than %u", PV_DEFAULT_MAX_CODE_OBJECTS, PV_MAX_CODE_NESTING);
+            *stop = true;
+            return 0;
+        }
+        if (c->n == c->cap) {
+            size_t ncap = c->cap ? 2 * c->cap : 16;
+            pvb_unit *nu = realloc(c->units, ncap * sizeof *nu);
+            if (nu == NULL)
+                return pv_fail(PV_ERR_NOMEM, "bytecode layer: out of memory");
+            c->units = nu;
+            c->cap = ncap;
+        }
+        pvb_unit *u = &c->units[c->n++];
+        memset(u, 0, sizeof *u);
+        Py_INCREF(o);
+        u->code = o;
+        u->depth = depth + 1;
+    }
+    return 0;
+}
+
+int pvb_check(pv_program *prog, const pv_policy *p, PyObject *code)
+{
+    pvb_ctx c;
+    int rc;
+    bool stop = false;
+
+    memset(&c, 0, sizeof c);
+    if (prog == NULL || p == NULL || code == NULL || !PyCode_Check(code))
+        return pv_fail(PV_ERR_INVALID, "pvb_check: not a code object");
+    if ((rc = pvb_tables()) < 0)
+        return rc;
+    c.prog = prog;
+    c.p = p;
+    c.attrs = PySet_New(NULL);
+    c.module_bound = PySet_New(NULL);
+    c.modvars = PyDict_New();
+    c.cap = 16;
+    c.units = calloc(c.cap, sizeof *c.units);
+    if (c.attrs == NULL || c.module_bound == NULL || c.modvars == NULL) {
+        rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer: setup");
+        goto done;
+    }
+    if (c.units == NULL) {
+        rc = pv_fail(PV_ERR_NOMEM, "bytecode layer: out of memory");
+        goto done;
+    }
+    Py_INCREF(code);
+    c.units[0].code = code;
+    c.units[0].depth = 1;
+    c.n = 1;
+
+    /* Breadth-first over the code objects (the array is the worklist): load, decode,
+     * check the structure, queue the children. */
+    for (size_t x = 0; x < c.n; x++) {
+        if ((rc = pvb_load_unit(&c, &c.units[x])) < 0 || (rc = pvb_decode(&c, &c.units[x])) < 0)
+            goto done;
+        if (!stop && (rc = pvb_children(&c, x, &stop)) < 0)
+            goto done;
+    }
+    if ((rc = pvb_collect(&c)) < 0)
+        goto done;
+    for (size_t x = 0; x < c.n; x++) {
+        pvb_unit *u = &c.units[x];
+        if (u->broken)
+            continue; /* reported; its operands cannot be trusted */
+        for (int k = 0; k < u->ninsns; k++)
+            if ((rc = pvb_check_insn(&c, u, k)) < 0)
+                goto done;
+        for (int j = 0; j < u->nlp; j++)
+            pvb_check_local(&c, u, -1, j); /* declared but unused names (parameters) */
+    }
+    rc = 0;
+done:
+    for (size_t x = 0; x < c.n; x++)
+        pvb_unit_free(&c.units[x]);
+    free(c.units);
+    Py_XDECREF(c.attrs);
+    Py_XDECREF(c.module_bound);
+    Py_XDECREF(c.modvars);
+    if (rc == 0 && PyErr_Occurred())
+        rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer");
+    return rc;
+}
