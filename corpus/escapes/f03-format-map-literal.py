@@ -1,0 +1,7 @@
+# technique: format_map with a dict: same traversal, and the mapping may be any object
+# source: CVE-2023-41039 (RestrictedPython)
+# family: 3
+# expect: rejected
+# rules: PV301
+# bytecode: PV503
+print("{x.__class__.__base__}".format_map({"x": ()}))

@@ -1,0 +1,7 @@
+# technique: copyright is a site builtin
+# source: pyverify threat model
+# family: 6
+# expect: rejected
+# rules: PV202
+# bytecode: PV504
+print(copyright())

@@ -1,0 +1,8 @@
+# technique: dataclasses re-exports sys
+# source: pyverify threat model
+# family: 7
+# expect: rejected
+# rules: PV303
+# bytecode: PV508
+import dataclasses
+dataclasses.sys.modules['os'].system('id')

@@ -1,0 +1,8 @@
+# technique: star import of a forbidden module
+# source: pyverify threat model
+# family: 7
+# expect: rejected
+# rules: PV400
+# bytecode: PV505
+from os import *
+system('id')

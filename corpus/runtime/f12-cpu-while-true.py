@@ -1,0 +1,5 @@
+# technique: infinite loop
+# family: 12
+# expect-status: cpu
+while True:
+    pass

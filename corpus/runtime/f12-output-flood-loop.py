@@ -1,0 +1,5 @@
+# technique: printing forever
+# family: 12
+# expect-status: output
+while True:
+    print("x" * 1000)
