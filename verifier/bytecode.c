@@ -395,12 +395,15 @@ typedef struct pvb_unit {
     int *unit2insn;         /* owned: instruction starting at a code unit, else -1 */
     struct pvb_exc *exc;    /* owned: the exception table */
     int nexc;
+    int *sdepth;            /* owned: stack depth before each instruction (-1 unreachable) */
     int depth;              /* 1 for the root */
     int flags;              /* co_flags */
     int firstline;
     int prologue;           /* first instruction after MAKE_CELL/COPY_FREE_VARS/RESUME */
     bool is_module, is_class, is_function, is_comprehension, has_annotations, broken;
     PyObject *class_names;  /* owned set: names a class body stores (LOAD_NAME resolves them) */
+    PyObject *modlocals;    /* owned dict or NULL: locals (STORE_FAST, class STORE_NAME) that
+                               hold modules: name -> set of module names */
 } pvb_unit;
 
 typedef struct pvb_ctx {
@@ -410,7 +413,9 @@ typedef struct pvb_ctx {
     size_t n, cap;
     PyObject *attrs;        /* owned set: program_attrs, computed from the bytecode alone */
     PyObject *module_bound; /* owned set: names bound at module level */
-    PyObject *modvars;      /* owned dict: name -> set of module names it was bound to */
+    /* Names that hold modules, by scope (owned dicts: name -> set of module names). */
+    PyObject *modvars;      /* module globals: STORE_NAME in the module, STORE_GLOBAL */
+    PyObject *modcells;     /* cells: STORE_DEREF (matched by name in any code object) */
 } pvb_ctx;
 
 /* True when `s` is the str `lit`. */
@@ -441,6 +446,14 @@ static const char *pvb_str(PyObject *s)
         return "?";
     }
     return r;
+}
+
+/* The first name of a tuple of names, for a message ("'metaclass', ..."); never NULL. */
+static const char *pvb_repr_names(PyObject *t)
+{
+    if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) == 0)
+        return "()";
+    return pvb_str(PyTuple_GET_ITEM(t, 0));
 }
 
 /* Set membership that never leaves an exception pending (false on error). */
@@ -487,6 +500,26 @@ static void pvb_report_unit(pvb_ctx *c, const pvb_unit *u, int unit, pv_rule rul
     va_start(ap, fmt);
     pvb_vreport(c, u, unit, rule, fmt, ap);
     va_end(ap);
+}
+
+/* Report at instruction k of u with a hint of its own. */
+static void pvb_report_hint(pvb_ctx *c, const pvb_unit *u, int k, pv_rule rule, const char *hint,
+                            const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void pvb_report_hint(pvb_ctx *c, const pvb_unit *u, int k, pv_rule rule, const char *hint,
+                            const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    const int *q = (k >= 0 && k < u->ninsns && u->pos) ? &u->pos[4 * u->insns[k].at] : NULL;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (q != NULL && q[0] > 0)
+        pvd_add(c->prog, rule, PV_DIAG_BYTECODE, q[0], q[2], q[1] >= q[0] ? q[1] : q[0], q[3],
+                hint, "%s", msg);
+    else
+        pvd_add(c->prog, rule, PV_DIAG_BYTECODE, u->firstline, -1, u->firstline, -1, hint, "%s",
+                msg);
 }
 
 /* Report at instruction k of u (k < 0: the code object's first line). */
@@ -557,6 +590,7 @@ static void pvb_unit_free(pvb_unit *u)
     Py_XDECREF(u->cellvars);
     Py_XDECREF(u->freevars);
     Py_XDECREF(u->class_names);
+    Py_XDECREF(u->modlocals);
     free(u->lp);
     free(u->lpkind);
     free(u->lpdone);
@@ -564,6 +598,7 @@ static void pvb_unit_free(pvb_unit *u)
     free(u->insns);
     free(u->unit2insn);
     free(u->exc);
+    free(u->sdepth);
     memset(u, 0, sizeof *u);
 }
 
@@ -823,6 +858,57 @@ static bool pvb_terminates(int op)
            op == OP_JUMP_FORWARD || op == OP_JUMP_BACKWARD || op == OP_JUMP_BACKWARD_NO_INTERRUPT;
 }
 
+/* How many stack entries instruction (op, arg) reads or pops, as ceval 3.11 does: the stack
+ * must be at least this deep before it runs. Net effects alone would miss an instruction
+ * that pops two and pushes one at depth one, or COPY/SWAP/LIST_APPEND reaching deep. */
+static unsigned long pvb_stack_need(int op, unsigned long a)
+{
+    switch (op) {
+    case OP_POP_TOP: case OP_UNARY_POSITIVE: case OP_UNARY_NEGATIVE: case OP_UNARY_NOT:
+    case OP_UNARY_INVERT: case OP_GET_LEN: case OP_MATCH_MAPPING: case OP_MATCH_SEQUENCE:
+    case OP_PUSH_EXC_INFO: case OP_BEFORE_WITH: case OP_GET_ITER: case OP_GET_YIELD_FROM_ITER:
+    case OP_LIST_TO_TUPLE: case OP_RETURN_VALUE: case OP_YIELD_VALUE: case OP_POP_EXCEPT:
+    case OP_STORE_NAME: case OP_UNPACK_SEQUENCE: case OP_FOR_ITER: case OP_UNPACK_EX:
+    case OP_DELETE_ATTR: case OP_STORE_GLOBAL: case OP_LOAD_ATTR: case OP_IMPORT_FROM:
+    case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_POP_JUMP_FORWARD_IF_FALSE:
+    case OP_POP_JUMP_FORWARD_IF_TRUE: case OP_POP_JUMP_FORWARD_IF_NONE:
+    case OP_POP_JUMP_FORWARD_IF_NOT_NONE: case OP_POP_JUMP_BACKWARD_IF_FALSE:
+    case OP_POP_JUMP_BACKWARD_IF_TRUE: case OP_POP_JUMP_BACKWARD_IF_NONE:
+    case OP_POP_JUMP_BACKWARD_IF_NOT_NONE: case OP_STORE_FAST: case OP_STORE_DEREF:
+    case OP_LOAD_METHOD:
+        return 1;
+    case OP_BINARY_SUBSCR: case OP_MATCH_KEYS: case OP_CHECK_EXC_MATCH: case OP_DELETE_SUBSCR:
+    case OP_STORE_ATTR: case OP_COMPARE_OP: case OP_IMPORT_NAME: case OP_IS_OP:
+    case OP_CONTAINS_OP: case OP_BINARY_OP: case OP_SEND:
+    case OP_CALL: /* the compiler counts PRECALL n as -n: CALL n pops the other two */
+        return 2;
+    case OP_STORE_SUBSCR: case OP_MATCH_CLASS:
+        return 3;
+    case OP_WITH_EXCEPT_START:
+        return 4;
+    case OP_SWAP: case OP_COPY: case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET:
+    case OP_BUILD_STRING: case OP_RAISE_VARARGS: case OP_BUILD_SLICE:
+        return a;
+    case OP_BUILD_MAP:
+        return 2 * a;
+    case OP_BUILD_CONST_KEY_MAP: case OP_RERAISE: case OP_LIST_APPEND: case OP_SET_ADD:
+    case OP_LIST_EXTEND: case OP_SET_UPDATE: case OP_DICT_UPDATE:
+        return a + 1;
+    case OP_MAP_ADD: case OP_PRECALL:
+        return a + 2;
+    case OP_DICT_MERGE:
+        return a + 3; /* its error message reads the callable below the dict */
+    case OP_MAKE_FUNCTION:
+        return 1 + (a & 1) + ((a >> 1) & 1) + ((a >> 2) & 1) + ((a >> 3) & 1);
+    case OP_CALL_FUNCTION_EX:
+        return 3 + (a & 1);
+    case OP_FORMAT_VALUE:
+        return 1 + ((a & 4) ? 1 : 0);
+    default:
+        return 0;
+    }
+}
+
 /* The stack depth along every path (as CPython's compiler computes it): never below zero,
  * never above co_stacksize, the same wherever paths join, and never below the depth an
  * exception handler cuts the stack to. Net effects come from the interpreter
@@ -848,7 +934,11 @@ static int pvb_check_stack(pvb_ctx *c, pvb_unit *u)
         if (dd_ < 0) { why = "stack underflow"; at = cur; goto out; }                  \
         if (dd_ > maxd) { why = "stack deeper than co_stacksize"; at = cur; goto out; } \
         if (depth[kk_] < 0) { depth[kk_] = dd_; work[nw++] = kk_; }                    \
-        else if (depth[kk_] != dd_) { why = "stack depths disagree where paths join"; at = kk_; goto out; } \
+        else if (depth[kk_] != dd_) {                                                  \
+            why = "stack depths disagree where paths join";                            \
+            at = kk_;                                                                  \
+            goto out;                                                                  \
+        }                                                                              \
     } while (0)
     PVB_REACH(0, 0);
     while (nw > 0) {
@@ -864,8 +954,15 @@ static int pvb_check_stack(pvb_ctx *c, pvb_unit *u)
             }
             PVB_REACH(e->target, e->depth + (e->lasti ? 1 : 0) + 1);
         }
+        if (pvb_stack_need(i->op, i->arg) > (unsigned long)d) {
+            why = "stack underflow";
+            at = k;
+            goto out;
+        }
         int arg = (int)(i->arg & 0x7fffffff);
-        int eff = i->op == OP_RETURN_GENERATOR ? 1 : PyCompile_OpcodeStackEffectWithJump(i->op, arg, 0);
+        int eff = PyCompile_OpcodeStackEffectWithJump(i->op, arg, 0);
+        if (i->op == OP_RETURN_GENERATOR)
+            eff = 1;
         if (eff == PY_INVALID_STACK_EFFECT) {
             why = "instruction without a stack effect";
             at = k;
@@ -888,8 +985,10 @@ out:
     if (why != NULL) {
         pvb_report(c, u, at, PVR_BC_STRUCTURE, "%s (co_stacksize %d)", why, maxd);
         u->broken = true;
+        free(depth);
+    } else {
+        u->sdepth = depth;
     }
-    free(depth);
     free(work);
     return 0;
 }
@@ -1013,10 +1112,10 @@ static int pvb_decode(pvb_ctx *c, pvb_unit *u)
                        pvb_tab.name[i->op], i->arg);
             u->broken = true;
         }
-        if ((f & F_F) && (i->arg >= (unsigned long)u->nlp ||
-                          !(u->lpkind[i->arg] & (i->op == OP_MAKE_CELL ? LP_CELL : LP_CELL | LP_FREE)))) {
+        unsigned want = i->op == OP_MAKE_CELL ? LP_CELL : LP_CELL | LP_FREE;
+        if ((f & F_F) && (i->arg >= (unsigned long)u->nlp || !(u->lpkind[i->arg] & want))) {
             pvb_report(c, u, k, PVR_BC_STRUCTURE, "%s operand %lu is not a %s variable",
-                       pvb_tab.name[i->op], i->arg, i->op == OP_MAKE_CELL ? "cell" : "cell or free");
+                       pvb_tab.name[i->op], i->arg, want == LP_CELL ? "cell" : "cell or free");
             u->broken = true;
         }
         if (f & F_JA) {
@@ -1024,7 +1123,8 @@ static int pvb_decode(pvb_ctx *c, pvb_unit *u)
             u->broken = true;
         }
         if (f & F_J) {
-            long long t = (long long)i->at + 1 + ((f & F_B) ? -(long long)i->arg : (long long)i->arg);
+            long long t = (long long)i->at + 1 +
+                          ((f & F_B) ? -(long long)i->arg : (long long)i->arg);
             if (t < 0 || !pvb_boundary(u, (unsigned long)t)) {
                 pvb_report(c, u, k, PVR_BC_STRUCTURE, "%s jumps to code unit %lld, which does not "
                            "start an instruction", pvb_tab.name[i->op], t);
@@ -1050,10 +1150,11 @@ static int pvb_decode(pvb_ctx *c, pvb_unit *u)
 
     /* Where the body starts: after MAKE_CELL, COPY_FREE_VARS and RESUME. */
     int k = 0;
-    while (k < u->ninsns && (u->insns[k].op == OP_MAKE_CELL || u->insns[k].op == OP_COPY_FREE_VARS ||
-                             u->insns[k].op == OP_RESUME || u->insns[k].op == OP_NOP) &&
-           !(k > 0 && u->insns[k].target))
-        k++;
+    for (; k < u->ninsns && !(k > 0 && u->insns[k].target); k++) {
+        int op = u->insns[k].op;
+        if (op != OP_MAKE_CELL && op != OP_COPY_FREE_VARS && op != OP_RESUME && op != OP_NOP)
+            break;
+    }
     u->prologue = k;
     return 0;
 }
@@ -1066,22 +1167,47 @@ static bool pvb_is_store(int op)
            op == OP_STORE_DEREF;
 }
 
-/* Remember that `name` was bound to module `module`. Returns <0 on failure. */
-static int pvb_bind_module(pvb_ctx *c, PyObject *name, PyObject *module)
+/* Remember that the store instruction `st` of u binds its name to module `module`, in the
+ * scope the store writes to. Returns <0 on failure. */
+static int pvb_bind_module(pvb_ctx *c, pvb_unit *u, const pvb_insn *st, PyObject *module)
 {
-    PyObject *s = PyDict_GetItemWithError(c->modvars, name);
+    PyObject *name = pvb_name(u, st), *scope;
+    if (st->op == OP_STORE_GLOBAL || (st->op == OP_STORE_NAME && u->is_module))
+        scope = c->modvars;
+    else if (st->op == OP_STORE_DEREF)
+        scope = c->modcells;
+    else {
+        if (u->modlocals == NULL && (u->modlocals = PyDict_New()) == NULL)
+            return -1;
+        scope = u->modlocals;
+    }
+    PyObject *s = PyDict_GetItemWithError(scope, name);
     if (s == NULL) {
         if (PyErr_Occurred())
             return -1;
         s = PySet_New(NULL);
         if (s == NULL)
             return -1;
-        int r = PyDict_SetItem(c->modvars, name, s);
+        int r = PyDict_SetItem(scope, name, s);
         Py_DECREF(s);
         if (r < 0)
             return -1;
     }
     return PySet_Add(s, module);
+}
+
+/* A module is stored by instruction k: remember the binding (collect mode), or reject a
+ * class-body binding (check mode), which would make the module a class attribute that
+ * C.<name> reaches without the module-member rules. */
+static int pvb_store_module(pvb_ctx *c, pvb_unit *u, int k, PyObject *module, bool check)
+{
+    const pvb_insn *st = &u->insns[k];
+    if (!check)
+        return pvb_bind_module(c, u, st, module);
+    if (u->is_class && st->op == OP_STORE_NAME)
+        pvb_report(c, u, k, PVR_BC_MODULE_VALUE, "module '%s' stored in a class body becomes a "
+                   "class attribute", pvb_str(module));
+    return 0;
 }
 
 /* The first component of a dotted module name (new reference). */
@@ -1169,7 +1295,7 @@ static int pvb_import_seq(pvb_ctx *c, pvb_unit *u, int k, bool check)
             goto value;
         if (pvb_is_store(i->op) && fromlist == Py_None) {
             /* The module itself (or the last submodule) is stored. */
-            if (!check && pvb_bind_module(c, pvb_name(u, i), cur) < 0)
+            if (pvb_store_module(c, u, j, cur, check) < 0)
                 goto pyfail;
             break;
         }
@@ -1212,11 +1338,12 @@ static int pvb_import_seq(pvb_ctx *c, pvb_unit *u, int k, bool check)
                 continue;
             }
             const pvb_insn *st = pvb_at(u, j + 1);
-            if (st == NULL || st->target || !pvb_is_store(st->op) || !pvb_op_is(u, j + 2, OP_POP_TOP)) {
+            if (st == NULL || st->target || !pvb_is_store(st->op) ||
+                !pvb_op_is(u, j + 2, OP_POP_TOP)) {
                 j++;
                 goto value;
             }
-            if (!check && sub != NULL && pvb_bind_module(c, pvb_name(u, st), sub) < 0)
+            if (sub != NULL && pvb_store_module(c, u, j + 1, sub, check) < 0)
                 goto pyfail;
             break;
         }
@@ -1226,7 +1353,7 @@ static int pvb_import_seq(pvb_ctx *c, pvb_unit *u, int k, bool check)
             j++;
             goto value;
         }
-        if (!check && sub != NULL && pvb_bind_module(c, pvb_name(u, st), sub) < 0)
+        if (sub != NULL && pvb_store_module(c, u, j + 1, sub, check) < 0)
             goto pyfail;
         Py_CLEAR(sub);
         j += 2;
@@ -1245,7 +1372,7 @@ out:
     return rc;
 }
 
-/* ---- collecting what the program defines ------------------------------------------------------ */
+/* ---- collecting what the program defines ------------------------------------------------- */
 
 /* True for `LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR` at k in a module or
  * class body that ran SETUP_ANNOTATIONS; *key gets the annotated name. */
@@ -1280,7 +1407,8 @@ static int pvb_collect(pvb_ctx *c)
                     goto pyfail;
                 break;
             case OP_STORE_NAME:
-                if (u->is_class && (PySet_Add(c->attrs, nm) < 0 || PySet_Add(u->class_names, nm) < 0))
+                if (u->is_class &&
+                    (PySet_Add(c->attrs, nm) < 0 || PySet_Add(u->class_names, nm) < 0))
                     goto pyfail;
                 if (u->is_module && PySet_Add(c->module_bound, nm) < 0)
                     goto pyfail;
@@ -1315,11 +1443,11 @@ static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObj
 {
     const pvb_insn *i = &u->insns[k];
     int p0 = u->prologue;
-    PyObject *s = NULL;
 
     if (i->op == OP_LOAD_NAME) {
         /* Class prologue: LOAD_NAME __name__; STORE_NAME __module__ */
-        if (u->is_class && k == p0 && pvb_is(nm, "__name__") && pvb_op_is(u, k + 1, OP_STORE_NAME) &&
+        if (u->is_class && k == p0 && pvb_is(nm, "__name__") &&
+            pvb_op_is(u, k + 1, OP_STORE_NAME) &&
             pvb_is(pvb_name(u, &u->insns[k + 1]), "__module__"))
             return true;
         /* Annotations: LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR */
@@ -1331,6 +1459,7 @@ static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObj
         return pvb_op_is(u, p0, OP_LOAD_NAME) && pvb_is(pvb_name(u, &u->insns[p0]), "__name__");
     if (u->is_class && k == p0 + 3 && pvb_is(nm, "__qualname__"))
         return pvb_load_str(u, p0 + 2, NULL) && !u->insns[p0 + 2].target &&
+               u->insns[p0 + 1].op == OP_STORE_NAME &&
                pvb_is(pvb_name(u, &u->insns[p0 + 1]), "__module__");
     /* Docstrings: LOAD_CONST <str>; STORE_NAME __doc__ */
     if ((u->is_class || u->is_module) && pvb_is(nm, "__doc__"))
@@ -1350,7 +1479,6 @@ static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObj
             j -= 2;
         return pvb_at(u, j) != NULL && u->insns[j].op == OP_MAKE_FUNCTION;
     }
-    (void)s;
     return false;
 }
 
@@ -1373,7 +1501,8 @@ static void pvb_check_local(pvb_ctx *c, pvb_unit *u, int k, int idx)
         if (!((u->is_class && (u->lpkind[idx] & LP_CELL)) ||
               (u->is_function && u->lpkind[idx] == LP_FREE)))
             pvb_report(c, u, k, PVR_BC_NAME, "'__class__' is a cell of a class body or a free "
-                       "variable of a method, not a %s here", u->lpkind[idx] & LP_FREE ? "free variable"
+                       "variable of a method, not a %s here",
+                       u->lpkind[idx] & LP_FREE ? "free variable"
                        : u->lpkind[idx] & LP_CELL ? "cell" : "local");
         return;
     }
@@ -1390,13 +1519,42 @@ static void pvb_check_local(pvb_ctx *c, pvb_unit *u, int k, int idx)
  * LOAD_ATTR/LOAD_METHOD of an allowed member (a chain through allowed submodules). */
 static int pvb_check_module_use(pvb_ctx *c, pvb_unit *u, int k, PyObject *nm)
 {
-    PyObject *mods = PyDict_GetItemWithError(c->modvars, nm), *cur = NULL, *next = NULL;
-    int rc = 0;
-    if (mods == NULL)
-        return PyErr_Occurred() ? pv_fail_python(PV_ERR_PYTHON, "bytecode layer: modules") : 0;
-    cur = PySequence_List(mods);
-    if (cur == NULL)
+    PyObject *cur = NULL, *next = NULL;
+    int rc = 0, op = u->insns[k].op;
+    /* Which scopes the load reads: LOAD_NAME in a class body reads the class namespace,
+     * then the module's; LOAD_CLASSDEREF the class namespace, then the cell. */
+    PyObject *scopes[2] = { NULL, NULL };
+    if (op == OP_LOAD_GLOBAL || (op == OP_LOAD_NAME && u->is_module))
+        scopes[0] = c->modvars;
+    else if (op == OP_LOAD_NAME)
+        scopes[0] = u->modlocals, scopes[1] = c->modvars;
+    else if (op == OP_LOAD_FAST)
+        scopes[0] = u->modlocals;
+    else if (op == OP_LOAD_DEREF)
+        scopes[0] = c->modcells;
+    else if (op == OP_LOAD_CLASSDEREF)
+        scopes[0] = u->modlocals, scopes[1] = c->modcells;
+    if ((cur = PyList_New(0)) == NULL)
         goto pyfail;
+    for (int s = 0; s < 2; s++) {
+        PyObject *mods = scopes[s] ? PyDict_GetItemWithError(scopes[s], nm) : NULL;
+        if (mods == NULL && PyErr_Occurred())
+            goto pyfail;
+        PyObject *it = mods ? PyObject_GetIter(mods) : NULL, *m;
+        if (mods != NULL && it == NULL)
+            goto pyfail;
+        while (it != NULL && (m = PyIter_Next(it)) != NULL) {
+            int r = PyList_Append(cur, m);
+            Py_DECREF(m);
+            if (r < 0)
+                break;
+        }
+        Py_XDECREF(it);
+        if (PyErr_Occurred())
+            goto pyfail;
+    }
+    if (PyList_GET_SIZE(cur) == 0)
+        goto out;
     for (int j = k + 1;; j++) {
         pvb_insn *i = (pvb_insn *)pvb_at(u, j);
         if (i == NULL || i->target || (i->op != OP_LOAD_ATTR && i->op != OP_LOAD_METHOD)) {
@@ -1405,7 +1563,6 @@ static int pvb_check_module_use(pvb_ctx *c, pvb_unit *u, int k, PyObject *nm)
             break;
         }
         PyObject *attr = pvb_name(u, i);
-        bool all_modules = true;
         i->member = 1;
         if ((next = PyList_New(0)) == NULL)
             goto pyfail;
@@ -1420,17 +1577,15 @@ static int pvb_check_module_use(pvb_ctx *c, pvb_unit *u, int k, PyObject *nm)
                 Py_XDECREF(sub);
                 goto out;
             }
-            if (sub == NULL)
-                all_modules = false;
-            else if (PyList_Append(next, sub) < 0) {
+            if (sub != NULL && PyList_Append(next, sub) < 0) {
                 Py_DECREF(sub);
                 goto pyfail;
             }
             Py_XDECREF(sub);
         }
+        /* A member that is itself an allowed module continues the chain (M.sub.name). */
         if (PyList_GET_SIZE(next) == 0 || i->op == OP_LOAD_METHOD)
             break;
-        (void)all_modules;
         Py_SETREF(cur, next);
         next = NULL;
     }
@@ -1532,6 +1687,42 @@ static void pvb_check_name_tuple(pvb_ctx *c, pvb_unit *u, int k, PyObject *t, bo
     }
 }
 
+/* class C(Base, metaclass=M) / class C(x=1): keywords of the call that LOAD_BUILD_CLASS
+ * at k starts run the metaclass or __init_subclass__ with them at class creation. The
+ * call is the first PRECALL (or CALL_FUNCTION_EX) whose callee is the slot LOAD_BUILD_CLASS
+ * pushed, found from the stack depths. */
+#define PVB_CLASS_KW_HINT "remove metaclass= and other class keywords (see PV102)"
+static void pvb_check_class_call(pvb_ctx *c, pvb_unit *u, int k)
+{
+    if (u->sdepth == NULL || u->sdepth[k] < 0)
+        return;
+    long slot = u->sdepth[k];
+    for (int j = k + 1; j < u->ninsns; j++) {
+        const pvb_insn *i = &u->insns[j];
+        long d = u->sdepth[j];
+        if (d < 0)
+            continue;
+        if (d <= slot)
+            return; /* the class object was consumed without a call we recognise */
+        if (i->op == OP_PRECALL && d - (long)i->arg - 1 == slot) {
+            const pvb_insn *kw = pvb_at(u, j - 1);
+            PyObject *t = (kw != NULL && kw->op == OP_KW_NAMES) ? pvb_const(u, kw) : NULL;
+            if (t != NULL)
+                pvb_report_hint(c, u, j - 1, PVR_BC_CONST, PVB_CLASS_KW_HINT, "class keyword "
+                                "'%.100s' is passed to the metaclass or __init_subclass__ when "
+                                "the class is created", pvb_repr_names(t));
+            return;
+        }
+        if (i->op == OP_CALL_FUNCTION_EX && d - 2 - (long)(i->arg & 1) == slot) {
+            if (i->arg & 1)
+                pvb_report_hint(c, u, j, PVR_BC_CONST, PVB_CLASS_KW_HINT, "class keywords "
+                                "(**mapping) are passed to the metaclass or __init_subclass__ "
+                                "when the class is created");
+            return;
+        }
+    }
+}
+
 /* The rules for one instruction. Returns <0 on library failure. */
 static int pvb_check_insn(pvb_ctx *c, pvb_unit *u, int k)
 {
@@ -1542,6 +1733,7 @@ static int pvb_check_insn(pvb_ctx *c, pvb_unit *u, int k)
     switch (i->op) {
     case OP_LOAD_NAME:
     case OP_LOAD_GLOBAL:
+        /* A name no local binds falls back to builtins: __builtins__, eval, getattr ... */
         if (pvb_generated_name(c, u, k, nm))
             break;
         vd = pvb_identifier(nm) ? pvn_check_name(c->p, nm) : PVN_DENIED;
@@ -1550,13 +1742,14 @@ static int pvb_check_insn(pvb_ctx *c, pvb_unit *u, int k)
             break;
         }
         pvb_check_global_load(c, u, k, nm);
-        if (pvb_in(c->modvars, nm) && pvb_check_module_use(c, u, k, nm) < 0)
+        if (pvb_check_module_use(c, u, k, nm) < 0)
             return -1;
         break;
     case OP_STORE_NAME:
     case OP_STORE_GLOBAL:
     case OP_DELETE_NAME:
     case OP_DELETE_GLOBAL:
+        /* Dunder bindings reach interpreter internals (__builtins__ = ..., __class__ = ...). */
         if (pvb_generated_name(c, u, k, nm))
             break;
         vd = pvb_identifier(nm) ? pvn_check_name(c->p, nm) : PVN_DENIED;
@@ -1572,8 +1765,9 @@ static int pvb_check_insn(pvb_ctx *c, pvb_unit *u, int k)
     case OP_LOAD_FAST:
     case OP_STORE_FAST:
     case OP_DELETE_FAST:
+        /* Function locals: the name rules; a local may hold a module (import in a function). */
         pvb_check_local(c, u, k, (int)i->arg);
-        if (i->op == OP_LOAD_FAST && pvb_in(c->modvars, nm) && pvb_check_module_use(c, u, k, nm) < 0)
+        if (i->op == OP_LOAD_FAST && pvb_check_module_use(c, u, k, nm) < 0)
             return -1;
         break;
     case OP_MAKE_CELL:
@@ -1582,13 +1776,14 @@ static int pvb_check_insn(pvb_ctx *c, pvb_unit *u, int k)
     case OP_STORE_DEREF:
     case OP_DELETE_DEREF:
     case OP_LOAD_CLASSDEREF:
+        /* Cells: LOAD_DEREF __class__ would hand out the class cell's contents directly. */
         if (pvb_is(nm, "__class__") && i->op != OP_MAKE_CELL && i->op != OP_LOAD_CLOSURE) {
             pvb_report(c, u, k, PVR_BC_NAME, "%s of '__class__': only CPython's cell handling "
                        "may use it", pvb_tab.name[i->op]);
             break;
         }
         pvb_check_local(c, u, k, (int)i->arg);
-        if ((i->op == OP_LOAD_DEREF || i->op == OP_LOAD_CLASSDEREF) && pvb_in(c->modvars, nm) &&
+        if ((i->op == OP_LOAD_DEREF || i->op == OP_LOAD_CLASSDEREF) &&
             pvb_check_module_use(c, u, k, nm) < 0)
             return -1;
         break;
@@ -1596,17 +1791,25 @@ static int pvb_check_insn(pvb_ctx *c, pvb_unit *u, int k)
     case OP_LOAD_METHOD:
     case OP_STORE_ATTR:
     case OP_DELETE_ATTR:
+        /* The object graph: __class__, __subclasses__, gi_frame, f_globals, mro ... */
         pvb_check_attr(c, u, k, nm);
         break;
     case OP_IMPORT_NAME:
+        /* Modules outside the allowlist, relative and star imports. */
         return pvb_import_seq(c, u, k, true);
     case OP_IMPORT_FROM:
+        /* Only inside an import sequence, where its member was checked. */
         if (!i->imported)
             pvb_report(c, u, k, PVR_BC_IMPORT, "IMPORT_FROM '%s' outside an import statement",
                        pvb_str(nm));
         break;
     case OP_KW_NAMES:
+        /* f(__class__=1): keyword names become dunder keys of namespaces. */
         pvb_check_name_tuple(c, u, k, pvb_const(u, i), false, "keyword argument names");
+        break;
+    case OP_LOAD_BUILD_CLASS:
+        /* Metaclasses and __init_subclass__ run code implicitly at class creation. */
+        pvb_check_class_call(c, u, k);
         break;
     case OP_MATCH_CLASS:
         /* case C(attr=x) reads C's attribute `attr`: the names come from the constant. */
@@ -1724,9 +1927,10 @@ int pvb_check(pv_program *prog, const pv_policy *p, PyObject *code)
     c.attrs = PySet_New(NULL);
     c.module_bound = PySet_New(NULL);
     c.modvars = PyDict_New();
+    c.modcells = PyDict_New();
     c.cap = 16;
     c.units = calloc(c.cap, sizeof *c.units);
-    if (c.attrs == NULL || c.module_bound == NULL || c.modvars == NULL) {
+    if (c.attrs == NULL || c.module_bound == NULL || c.modvars == NULL || c.modcells == NULL) {
         rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer: setup");
         goto done;
     }
@@ -1753,7 +1957,7 @@ int pvb_check(pv_program *prog, const pv_policy *p, PyObject *code)
         pvb_unit *u = &c.units[x];
         if (u->broken)
             continue; /* reported; its operands cannot be trusted */
-        for (int k = 0; k < u->ninsns; k++)
+        for (int k = 0; k < u->ninsns && !prog->diags.overflowed; k++)
             if ((rc = pvb_check_insn(&c, u, k)) < 0)
                 goto done;
         for (int j = 0; j < u->nlp; j++)
@@ -1767,6 +1971,7 @@ done:
     Py_XDECREF(c.attrs);
     Py_XDECREF(c.module_bound);
     Py_XDECREF(c.modvars);
+    Py_XDECREF(c.modcells);
     if (rc == 0 && PyErr_Occurred())
         rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer");
     return rc;
