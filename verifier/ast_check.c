@@ -86,6 +86,20 @@ static int init_tables(void)
     return 0;
 }
 
+void pva_release_static(void)
+{
+    if (!g_init)
+        return;
+    Py_CLEAR(g_kinds);
+    for (int k = 0; k < K__COUNT; k++)
+        Py_CLEAR(g_fields[k]);
+    Py_CLEAR(g_ast_base);
+#define CLEAR(s) Py_CLEAR(S_##s);
+    STRINGS(CLEAR)
+#undef CLEAR
+    g_init = false;
+}
+
 /* Kind id of a node, -1 for an AST node of a class not in the table, -2 for non-AST. */
 static int kind_of(PyObject *o)
 {
@@ -229,10 +243,24 @@ static void diag_attr(walker *w, PyObject *node, PyObject *attr, pv_rule rule, c
 {
     int eline = int_field(node, S_end_lineno, 0);
     int ecol = int_field(node, S_end_col_offset, -1);
-    Py_ssize_t n = 0;
-    if (!PyUnicode_AsUTF8AndSize(attr, &n))
-        PyErr_Clear();
-    int col = ecol >= (int)n ? ecol - (int)n : -1;
+    (void)attr;
+    /* The name token ends where the node ends; it starts after the last byte that cannot
+     * be part of an identifier. (The source token may differ from the NFKC-normalised name,
+     * e.g. fullwidth letters, so its length is read from the source, not from `attr`.) */
+    int col = -1;
+    const pv_program *prog = w->prog;
+    if (eline >= 1 && (size_t)eline <= prog->nlines && ecol > 0) {
+        const char *line = prog->utf8 + prog->line_starts[eline - 1];
+        int i = ecol;
+        while (i > 0) {
+            unsigned char b = (unsigned char)line[i - 1];
+            if (b >= 0x80 || b == '_' || (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z'))
+                i--;
+            else
+                break;
+        }
+        col = i < ecol ? i : -1;
+    }
     char buf[512];
     va_list ap;
     va_start(ap, fmt);

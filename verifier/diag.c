@@ -8,6 +8,8 @@
 #include <string.h>
 #include "internal.h"
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -52,21 +54,12 @@ static void add_record(pv_program *prog, pv_rule rule, pv_layer_id layer, int li
     pv_verdict v = info->verdict;
     if (v > prog->verdict)
         prog->verdict = v;
-    if (l->overflowed) {
-        free(msg);
-        return;
-    }
-    if (l->max && l->n >= l->max) {
-        /* One final record says that reporting stopped; the verdict already stands. */
+    /* Findings are collected up to a hard ceiling, then sorted and cut to the policy's cap
+     * (pvd_sort), so that the ones kept are the first in source order. */
+    if (l->n >= PV_CEILING_MAX_DIAGNOSTICS) {
         l->overflowed = true;
         free(msg);
-        char buf[96];
-        snprintf(buf, sizeof buf, "more than %zu diagnostics; reporting stopped", l->max);
-        msg = strdup(buf);
-        rule = PVR_TOO_MANY_DIAGS;
-        info = pvr_info(rule);
-        layer = PV_DIAG_INPUT;
-        hint = NULL;
+        return;
     }
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 8;
@@ -129,11 +122,42 @@ static int cmp_diag(const void *a, const void *b)
 
 void pvd_sort(pvd_list *l)
 {
-    if (l->n < 2)
+    if (l->n > 1)
+        qsort(l->items, l->n, sizeof *l->items, cmp_diag);
+    if (!l->max || (l->n <= l->max && !l->overflowed))
         return;
-    /* The overflow note stays last. */
-    size_t n = l->overflowed ? l->n - 1 : l->n;
-    qsort(l->items, n, sizeof *l->items, cmp_diag);
+    /* Keep the first `max` in source order; one final record says reporting stopped. */
+    for (size_t i = l->max; i < l->n; i++) {
+        free((char *)l->items[i].message);
+        free((char *)l->items[i].hint);
+    }
+    l->n = l->max;
+    l->overflowed = true;
+    const pv_rule_info *info = pvr_info(PVR_TOO_MANY_DIAGS);
+    char buf[96];
+    snprintf(buf, sizeof buf, "more than %zu diagnostics; reporting stopped", l->max);
+    if (l->n == l->cap) {
+        pv_diag *items = realloc(l->items, (l->cap + 1) * sizeof *items);
+        if (!items)
+            return;
+        l->items = items;
+        l->cap++;
+    }
+    pv_diag *d = &l->items[l->n];
+    memset(d, 0, sizeof *d);
+    d->code = info->code;
+    d->title = info->title;
+    d->severity = PV_SEV_ERROR;
+    d->layer = PV_DIAG_INPUT;
+    d->message = strdup(buf);
+    d->hint = strdup(info->hint);
+    d->file = l->n ? l->items[0].file : NULL;
+    if (!d->message || !d->hint) {
+        free((char *)d->message);
+        free((char *)d->hint);
+        return;
+    }
+    l->n++;
 }
 
 void pvd_free(pvd_list *l)

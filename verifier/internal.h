@@ -43,6 +43,7 @@ typedef struct pvi_cache {
     PyObject *ast_module;
     PyObject *detect_encoding;  /* tokenize.detect_encoding */
     PyObject *bytesio;          /* io.BytesIO */
+    PyObject *codec_lookup;     /* codecs.lookup */
 } pvi_cache;
 PV_INTERNAL const pvi_cache *pvi_get(void);
 
@@ -186,6 +187,11 @@ PV_INTERNAL size_t pva_kind_count(void);
 PV_INTERNAL int pvb_check(pv_program *prog, const pv_policy *p, PyObject *code);
 /* Map [bytecode] opcodes names to numbers (policy load). Unknown names: PV_ERR_POLICY. */
 PV_INTERNAL int pvb_opcode_number(const char *name);
+
+/* Drop the Python objects a module caches across calls; pv_shutdown() calls these before it
+ * finalises the interpreter, so that a later pv_init() starts clean. */
+PV_INTERNAL void pvp_release_static(void);
+PV_INTERNAL void pva_release_static(void);
 
 /* ---- policy loading ------------------------------------------------------------------------------ */
 PV_INTERNAL int pvp_load(pv_policy **out, const char *toml, size_t len, const char *origin,

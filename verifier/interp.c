@@ -47,6 +47,13 @@ static int fill_cache(void)
     if (!tok) goto fail;
     g_cache.detect_encoding = PyObject_GetAttrString(tok, "detect_encoding");
     if (!g_cache.detect_encoding) goto fail;
+    PyObject *codecs = PyImport_ImportModule("codecs");
+    if (!codecs)
+        goto fail;
+    g_cache.codec_lookup = PyObject_GetAttrString(codecs, "lookup");
+    Py_DECREF(codecs);
+    if (!g_cache.codec_lookup)
+        goto fail;
     io = PyImport_ImportModule("io");
     if (!io) goto fail;
     g_cache.bytesio = PyObject_GetAttrString(io, "BytesIO");
@@ -67,6 +74,7 @@ static void clear_cache(void)
     Py_CLEAR(g_cache.ast_module);
     Py_CLEAR(g_cache.detect_encoding);
     Py_CLEAR(g_cache.bytesio);
+    Py_CLEAR(g_cache.codec_lookup);
 }
 
 PV_EXTERN int pv_init(void)
@@ -95,6 +103,8 @@ PV_EXTERN void pv_shutdown(void)
     if (!g_ready)
         return;
     PyGILState_STATE gs = PyGILState_Ensure();
+    pvp_release_static();
+    pva_release_static();
     clear_cache();
     PyGILState_Release(gs);
     g_ready = false;

@@ -46,6 +46,11 @@ fail:
     return NULL;
 }
 
+void pvp_release_static(void)
+{
+    Py_CLEAR(g_loader);
+}
+
 PV_EXTERN const char *pv_default_rules(size_t *len)
 {
     if (len)

@@ -214,7 +214,9 @@ def _derive(pol, origin):
     denied = {}
     for dotted in pol["imports"]["deny_members"]:
         mod, _, attr = dotted.rpartition(".")
-        if not mod or mod not in modules or not hasattr(modules[mod], attr):
+        if mod and mod not in modules:
+            continue  # that module cannot be imported at all: nothing to deny
+        if not mod or not hasattr(modules[mod], attr):
             raise PolicyError(f"{origin}: [imports] deny_members: {dotted!r} is not a member of an allowed module")
         denied.setdefault(mod, set()).add(attr)
 

@@ -10,7 +10,8 @@
 #include <string.h>
 #include "internal.h"
 
-/* Line (1-based) and byte column (1-based) of offset `off` in raw bytes. */
+/* Line (1-based) and character column (1-based) of offset `off` in raw bytes: columns
+ * count UTF-8 lead bytes, so a multi-byte character before the offset counts once. */
 static void locate(const char *src, size_t off, int *line, int *col)
 {
     int l = 1;
@@ -21,8 +22,12 @@ static void locate(const char *src, size_t off, int *line, int *col)
             start = i + 1;
         }
     }
+    int c = 1;
+    for (size_t i = start; i < off; i++)
+        if (((unsigned char)src[i] & 0xC0) != 0x80)
+            c++;
     *line = l;
-    *col = (int)(off - start) + 1;
+    *col = c;
 }
 
 static int index_lines(pv_program *prog)
@@ -150,12 +155,20 @@ int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len
         Py_DECREF(enc);
         return pv_fail_python(PV_ERR_PYTHON, "detecting the source encoding");
     }
-    /* utf-8-sig is UTF-8 with a BOM; the policy lists codecs by codecs.lookup() name. */
+    /* utf-8-sig is UTF-8 with a BOM; the policy lists codecs by their codecs.lookup() name
+     * (so utf8, UTF-8 and utf_8 are all utf-8, and latin-1 is iso8859-1). */
     bool bom = strcmp(encname, "utf-8-sig") == 0;
-    PyObject *canon = PyUnicode_FromString(bom ? "utf-8" : encname);
+    PyObject *canon = NULL;
+    if (bom) {
+        canon = PyUnicode_FromString("utf-8");
+    } else {
+        PyObject *info = PyObject_CallOneArg(pvi_get()->codec_lookup, enc);
+        canon = info ? PyObject_GetAttrString(info, "name") : NULL;
+        Py_XDECREF(info);
+    }
     if (!canon) {
         Py_DECREF(enc);
-        return pv_fail_python(PV_ERR_NOMEM, "decoding");
+        return pv_fail_python(PV_ERR_PYTHON, "looking up the source encoding");
     }
     int allowed = PySet_Contains(p->encodings, canon);
     Py_DECREF(canon);

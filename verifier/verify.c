@@ -91,11 +91,16 @@ static int set_globals(pv_program *prog, const pv_policy *p, const pv_verify_opt
             return pv_fail(PV_ERR_INVALID, "input global %zu is NULL", i);
         }
         PyObject *n = PyUnicode_FromString(o->globals[i]);
-        if (!n || !PyUnicode_IsIdentifier(n) || pvn_check_name(p, n) != PVN_OK) {
+        /* A host input named like a forbidden builtin would be the builtin itself whenever
+         * the host failed to bind it: refuse it, as the bytecode layer does. */
+        if (!n || !PyUnicode_IsIdentifier(n) || pvn_check_name(p, n) != PVN_OK ||
+            (pvn_is_builtin(p, n) && !pvn_builtin_allowed(p, n))) {
             Py_XDECREF(n);
             Py_DECREF(set);
             PyErr_Clear();
-            return pv_fail(PV_ERR_INVALID, "input global '%s' is not an allowed identifier",
+            return pv_fail(PV_ERR_INVALID,
+                           "input global '%s' is not an identifier the policy allows (a dunder, a "
+                           "denied name, or the name of a forbidden builtin)",
                            o->globals[i]);
         }
         int rc = PySet_Add(set, n);
