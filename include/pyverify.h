@@ -190,13 +190,15 @@ PV_EXTERN const pv_rule_info *pv_rule_find(const char *code);
 
 /* Options of pv_run(). Start from PV_RUN_OPTS_INIT; fields set to 0 take the default.
  * Every limit applies to one run: the wall clock from fork to the child's end (a watchdog
- * kills the child's whole process group), CPU seconds (RLIMIT_CPU), memory (RLIMIT_AS, or
- * RLIMIT_DATA in sanitizer builds), and each of stdout and stderr separately. */
+ * kills the child's whole process group), CPU seconds (RLIMIT_CPU, whole seconds rounded
+ * up), memory (RLIMIT_AS, or RLIMIT_DATA in sanitizer builds), and each of stdout and stderr
+ * separately. */
 typedef struct pv_run_opts {
     unsigned version;        /* PV_RUN_OPTS_VERSION */
     double timeout_s;        /* wall clock, seconds (default 2) */
     double cpu_s;            /* CPU time, seconds (default 1) */
-    size_t memory_mb;        /* address space, MiB (default 256) */
+    size_t memory_mb;        /* address space the program may map beyond what the child
+                                inherits from this process at fork, MiB (default 256) */
     size_t output_kb;        /* per stream, KiB (default 64); also caps the result */
     const char *stdin_data;  /* the program's standard input; NULL: /dev/null. Borrowed
                                 for the duration of the call. */
@@ -216,12 +218,13 @@ typedef struct pv_run_opts {
       PV_RUN_DEFAULT_MEMORY_MB, PV_RUN_DEFAULT_OUTPUT_KB, NULL, 0, NULL, 0u }
 
 /* pv_run_opts.flags. The first two switch off whole runtime layers, for the corpus's
- * layer matrix; rlimits, the watchdog and the output caps always stay. */
+ * layer matrix; the new session, closed descriptors, empty environment, private directory,
+ * rlimits, the drop from root to uid 65534, the watchdog and the output caps always stay. */
 enum {
     PV_RUN_NO_PYTHON_LAYER = 1u << 0,  /* real builtins, no module proxies, no audit hook */
-    PV_RUN_NO_OS_LAYER = 1u << 1,      /* no namespaces, no privilege drop, no seccomp */
+    PV_RUN_NO_OS_LAYER = 1u << 1,      /* no namespaces, no no_new_privs, no seccomp */
     PV_RUN_ALLOW_UNVERIFIED = 1u << 2, /* accept a program compiled with PV_LAYER_UNSAFE_NONE */
-    PV_RUN_NO_SECCOMP = 1u << 3,       /* finer: only seccomp off */
+    PV_RUN_NO_SECCOMP = 1u << 3,       /* finer: only seccomp (and no_new_privs) off */
     PV_RUN_NO_NAMESPACES = 1u << 4     /* finer: only namespaces off */
 };
 

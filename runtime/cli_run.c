@@ -1,0 +1,432 @@
+/*
+ * cli_run.c: `pyverify run`: verify (both static layers) through the public API, then run
+ * the verified program in the sandbox and report.
+ *
+ *   pyverify run [--rules FILE] [--timeout SEC] [--cpu SEC] [--memory MB] [--output KB]
+ *                [--stdin FILE] [--input JSON] [--json] [--mode module|expr]
+ *                [--unsafe-no-verify] FILE|-
+ *
+ * Exit: 0 the program ran to the end, 1 verification rejected it, 2 usage or input error,
+ * 3 the run failed (exception, limit, sandbox kill, or the runtime could not start).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "pyverify.h"
+
+/* Largest program or --stdin file read (the policy's own source limit applies after). */
+#define CLI_READ_CAP (64u * 1024u * 1024u)
+
+/* Runtime findings reported as diagnostics (layer "runtime"), from verifier/rules.def. */
+#define CLI_CODE_UNAVAILABLE "PV600"
+#define CLI_CODE_KILLED "PV601"
+#define CLI_CODE_UNSAFE "PV602"
+
+static void usage(FILE *f)
+{
+    fputs("usage: pyverify run [--rules FILE] [--timeout SEC] [--cpu SEC] [--memory MB]\n"
+          "                    [--output KB] [--stdin FILE] [--input JSON] [--json]\n"
+          "                    [--mode module|expr] [--unsafe-no-verify] FILE|-\n"
+          "defaults: --timeout 2 --cpu 1 --memory 256 --output 64 (per stream)\n"
+          "exit: 0 ran to the end, 1 rejected, 2 usage/input error, 3 run failed\n",
+          f);
+}
+
+static int parse_seconds(const char *opt, const char *s, double *out)
+{
+    char *end = NULL;
+    double v;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 86400) {
+        fprintf(stderr, "pyverify run: %s must be a number of seconds in (0, 86400]\n", opt);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_size(const char *opt, const char *s, size_t max, size_t *out)
+{
+    char *end = NULL;
+    unsigned long long v;
+    errno = 0;
+    if (*s == '-' || *s == '+') {
+        fprintf(stderr, "pyverify run: %s must be a positive integer\n", opt);
+        return -1;
+    }
+    v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || v == 0 || v > max) {
+        fprintf(stderr, "pyverify run: %s must be an integer in [1, %zu]\n", opt, max);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+/* A JSON string of arbitrary bytes: invalid UTF-8 sequences become U+FFFD. */
+static json_t *json_bytes(const char *p, size_t n)
+{
+    char *buf = malloc(n * 3 + 1);
+    size_t o = 0, i = 0;
+    json_t *j;
+    if (!buf)
+        return NULL;
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i];
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                   : (c & 0xF8) == 0xF0 ? 4 : 0;
+        bool ok = len > 0 && i + len <= n;
+        for (size_t k = 1; ok && k < len; k++)
+            ok = ((unsigned char)p[i + k] & 0xC0) == 0x80;
+        if (ok && len == 2 && c < 0xC2)
+            ok = false; /* overlong */
+        if (ok && len == 3) {
+            unsigned cp = ((c & 0x0Fu) << 12) | (((unsigned char)p[i + 1] & 0x3Fu) << 6) |
+                          ((unsigned char)p[i + 2] & 0x3Fu);
+            ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+        }
+        if (ok && len == 4) {
+            unsigned cp = ((c & 0x07u) << 18) | (((unsigned char)p[i + 1] & 0x3Fu) << 12) |
+                          (((unsigned char)p[i + 2] & 0x3Fu) << 6) |
+                          ((unsigned char)p[i + 3] & 0x3Fu);
+            ok = cp >= 0x10000 && cp <= 0x10FFFF;
+        }
+        if (ok) {
+            memcpy(buf + o, p + i, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(buf + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    j = json_stringn(buf, o);
+    free(buf);
+    return j;
+}
+
+/* A runtime finding as a diagnostic object; title and hint come from the rule catalogue. */
+static json_t *runtime_diag(const char *code, const char *severity, const char *message,
+                            const char *file)
+{
+    const pv_rule_info *info = pv_rule_find(code);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:s?}", "code", code,
+                     "title", info ? info->title : "", "severity", severity, "layer", "runtime",
+                     "message", message, "file", file, "line", 0, "col", 0, "end_line", 0,
+                     "end_col", 0, "hint", info ? info->hint : NULL);
+}
+
+/* The --input object's keys, for pv_verify's globals. Returns 0 or -1 (message printed). */
+static int input_keys(const char *text, json_t **root, const char ***keys, size_t *n)
+{
+    json_error_t err;
+    const char *k;
+    json_t *v;
+    size_t i = 0;
+
+    *root = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+    if (!*root) {
+        fprintf(stderr, "pyverify run: --input: %s (column %d)\n", err.text, err.column);
+        return -1;
+    }
+    if (!json_is_object(*root)) {
+        fprintf(stderr, "pyverify run: --input must be a JSON object\n");
+        return -1;
+    }
+    *n = json_object_size(*root);
+    *keys = calloc(*n + 1, sizeof **keys);
+    if (!*keys) {
+        fprintf(stderr, "pyverify run: out of memory\n");
+        return -1;
+    }
+    json_object_foreach(*root, k, v) {
+        (void)v;
+        (*keys)[i++] = k;
+    }
+    return 0;
+}
+
+int pv_cli_run(int argc, char **argv)
+{
+    enum { O_RULES = 1, O_TIMEOUT, O_CPU, O_MEMORY, O_OUTPUT, O_STDIN, O_INPUT, O_JSON, O_MODE,
+           O_UNSAFE, O_HELP };
+    static const struct option longopts[] = {
+        {"rules", required_argument, 0, O_RULES},   {"timeout", required_argument, 0, O_TIMEOUT},
+        {"cpu", required_argument, 0, O_CPU},       {"memory", required_argument, 0, O_MEMORY},
+        {"output", required_argument, 0, O_OUTPUT}, {"stdin", required_argument, 0, O_STDIN},
+        {"input", required_argument, 0, O_INPUT},   {"json", no_argument, 0, O_JSON},
+        {"mode", required_argument, 0, O_MODE},     {"unsafe-no-verify", no_argument, 0, O_UNSAFE},
+        {"help", no_argument, 0, O_HELP},           {0, 0, 0, 0}};
+    pv_run_opts ro = PV_RUN_OPTS_INIT;
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    const char *rules = NULL, *stdin_path = NULL, *input = NULL, *path, *shown;
+    bool json = false, unsafe = false, inited = false;
+    char *src = NULL, *stdin_data = NULL, err[512];
+    size_t src_len = 0, stdin_len = 0, nkeys = 0;
+    const char **keys = NULL;
+    json_t *input_root = NULL, *jdiags = NULL, *jlayers = NULL, *doc = NULL;
+    pv_policy *policy = NULL;
+    pv_program *prog = NULL;
+    pv_run_result *res = NULL;
+    int c, rc, status = 2;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_RULES: rules = optarg; break;
+        case O_TIMEOUT:
+            if (parse_seconds("--timeout", optarg, &ro.timeout_s) < 0)
+                goto done;
+            break;
+        case O_CPU:
+            if (parse_seconds("--cpu", optarg, &ro.cpu_s) < 0)
+                goto done;
+            break;
+        case O_MEMORY:
+            if (parse_size("--memory", optarg, (size_t)1 << 22, &ro.memory_mb) < 0)
+                goto done;
+            if (ro.memory_mb < 32) {
+                fprintf(stderr, "pyverify run: --memory must be at least 32 MB\n");
+                goto done;
+            }
+            break;
+        case O_OUTPUT:
+            if (parse_size("--output", optarg, 1024u * 1024u, &ro.output_kb) < 0)
+                goto done;
+            break;
+        case O_STDIN: stdin_path = optarg; break;
+        case O_INPUT: input = optarg; break;
+        case O_JSON: json = true; break;
+        case O_MODE:
+            if (strcmp(optarg, "module") == 0)
+                vo.mode = PV_MODE_MODULE;
+            else if (strcmp(optarg, "expr") == 0)
+                vo.mode = PV_MODE_EXPR;
+            else {
+                fprintf(stderr, "pyverify run: --mode must be module or expr\n");
+                goto done;
+            }
+            break;
+        case O_UNSAFE: unsafe = true; break;
+        case O_HELP:
+        case 'h':
+            usage(stdout);
+            status = 0;
+            goto done;
+        default:
+            fprintf(stderr, "pyverify run: unknown or incomplete option '%s'\n",
+                    argv[optind - 1]);
+            usage(stderr);
+            goto done;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        goto done;
+    }
+    path = argv[optind];
+    shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (stdin_path && strcmp(stdin_path, "-") == 0 && strcmp(path, "-") == 0) {
+        fprintf(stderr, "pyverify run: the program and --stdin cannot both be '-'\n");
+        goto done;
+    }
+    if (input && input_keys(input, &input_root, &keys, &nkeys) < 0)
+        goto done;
+    if (pv_cli_read(path, CLI_READ_CAP, &src, &src_len, err, sizeof err) < 0) {
+        fprintf(stderr, "pyverify run: %s\n", err);
+        goto done;
+    }
+    if (stdin_path) {
+        if (pv_cli_read(stdin_path, CLI_READ_CAP, &stdin_data, &stdin_len, err, sizeof err) < 0) {
+            fprintf(stderr, "pyverify run: --stdin: %s\n", err);
+            goto done;
+        }
+        if (stdin_len > CLI_READ_CAP) {
+            fprintf(stderr, "pyverify run: --stdin: larger than %u bytes\n", CLI_READ_CAP);
+            goto done;
+        }
+        ro.stdin_data = stdin_data;
+        ro.stdin_len = stdin_len;
+    }
+    ro.input_json = input;
+    vo.globals = keys;
+    vo.nglobals = nkeys;
+    if (unsafe) {
+        fputs("pyverify run: WARNING: --unsafe-no-verify: BOTH STATIC LAYERS ARE SKIPPED; the "
+              "program runs unverified, contained only by the runtime sandbox. Never use this "
+              "for real untrusted code.\n",
+              stderr);
+        vo.layers = PV_LAYER_UNSAFE_NONE;
+        ro.flags |= PV_RUN_ALLOW_UNVERIFIED;
+    }
+
+    if (pv_init() < 0) {
+        fprintf(stderr, "pyverify run: %s\n", pv_last_error());
+        goto done;
+    }
+    inited = true;
+    rc = rules ? pv_policy_load_file(&policy, rules) : pv_policy_default(&policy);
+    if (rc < 0) {
+        fprintf(stderr, "pyverify run: %s\n", pv_last_error());
+        goto done;
+    }
+    rc = pv_verify(&prog, policy, src, src_len, shown, &vo);
+    if (rc < 0) {
+        fprintf(stderr, "pyverify run: %s: %s\n", shown, pv_last_error());
+        goto done;
+    }
+
+    jdiags = json_array();
+    jlayers = json_array();
+    if (!jdiags || !jlayers)
+        goto nomem;
+    for (size_t k = 0; k < pv_program_diag_count(prog); k++) {
+        if (json)
+            json_array_append_new(jdiags, pv_cli_diag_json(pv_program_diag(prog, k)));
+        else
+            pv_cli_print_diag(stderr, prog, pv_program_diag(prog, k));
+    }
+    if (unsafe) {
+        json_array_append_new(jdiags, runtime_diag(CLI_CODE_UNSAFE, "warning",
+                                                   "--unsafe-no-verify: the static layers did "
+                                                   "not run",
+                                                   shown));
+    } else {
+        json_array_append_new(jlayers, json_string("ast"));
+        json_array_append_new(jlayers, json_string("bytecode"));
+    }
+
+    if (pv_program_verdict(prog) != PV_ACCEPTED) {
+        bool invalid = pv_program_verdict(prog) == PV_INVALID;
+        status = invalid ? 2 : 1;
+        if (json) {
+            doc = json_pack("{s:s, s:n, s:n, s:s, s:s, s:b, s:b, s:i, s:i, s:i, s:n, s:n, s:O,"
+                            " s:O}",
+                            "status", pv_run_status_name(PV_RUN_REJECTED), "exit_code", "signal",
+                            "stdout", "", "stderr", "", "stdout_truncated", 0,
+                            "stderr_truncated", 0, "cpu_ms", 0, "wall_ms", 0, "max_rss_kb", 0,
+                            "exception", "result", "diagnostics", jdiags, "layers", jlayers);
+        } else {
+            fprintf(stderr, "pyverify run: status=rejected (%s)\n",
+                    invalid ? "the program could not be checked" : "verification failed");
+        }
+        goto output;
+    }
+
+    rc = pv_run(&res, prog, &ro);
+    if (rc < 0) {
+        fprintf(stderr, "pyverify run: %s\n", pv_last_error());
+        status = rc == PV_ERR_INVALID ? 2 : 3;
+        goto done;
+    }
+    {
+        pv_run_status st = pv_run_result_status(res);
+        size_t olen, elen;
+        const char *out = pv_run_result_stdout(res, &olen);
+        const char *errs = pv_run_result_stderr(res, &elen);
+        const char *etype = pv_run_result_exception_type(res);
+        const char *value = pv_run_result_value(res);
+        const char *kill = pv_run_result_kill_reason(res);
+        json_t *jexc = json_null(), *jresult = json_null();
+
+        status = st == PV_RUN_OK ? 0 : 3;
+        for (size_t i = 0; i < pv_run_result_layer_count(res); i++)
+            json_array_append_new(jlayers, json_string(pv_run_result_layer(res, i)));
+        for (size_t i = 0; i < pv_run_result_skipped_count(res); i++) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s: %s", pv_run_result_skipped_step(res, i),
+                     pv_run_result_skipped_reason(res, i));
+            if (json)
+                json_array_append_new(jdiags,
+                                      runtime_diag(CLI_CODE_UNAVAILABLE, "note", msg, shown));
+            else
+                fprintf(stderr, "pyverify run: note: layer not active: %s\n", msg);
+        }
+        if (kill && json)
+            json_array_append_new(jdiags, runtime_diag(CLI_CODE_KILLED, "error", kill, shown));
+        if (!json) {
+            fwrite(out, 1, olen, stdout);
+            if (value)
+                printf("%s\n", value);
+            fflush(stdout);
+            fwrite(errs, 1, elen, stderr);
+            fprintf(stderr, "pyverify run: status=%s exit_code=%d signal=%d cpu_ms=%lu "
+                            "wall_ms=%lu max_rss_kb=%lu%s%s%s%s",
+                    pv_run_status_name(st), pv_run_result_exit_code(res),
+                    pv_run_result_signal(res), pv_run_result_cpu_ms(res),
+                    pv_run_result_wall_ms(res), pv_run_result_max_rss_kb(res),
+                    pv_run_result_stdout_truncated(res) ? " stdout_truncated" : "",
+                    pv_run_result_stderr_truncated(res) ? " stderr_truncated" : "",
+                    kill ? " reason=" : "", kill ? kill : "");
+            if (etype)
+                fprintf(stderr, " exception=%s: %s (line %u)", etype,
+                        pv_run_result_exception_message(res), pv_run_result_exception_line(res));
+            fputc('\n', stderr);
+            goto done;
+        }
+        if (etype) {
+            const char *m = pv_run_result_exception_message(res);
+            json_decref(jexc);
+            jexc = json_pack("{s:s, s:o, s:I}", "type", etype, "message",
+                             json_bytes(m, strlen(m)), "line",
+                             (json_int_t)pv_run_result_exception_line(res));
+        }
+        if (value) {
+            json_decref(jresult);
+            jresult = json_loads(value, JSON_DECODE_ANY, NULL);
+            if (!jresult) /* e.g. an integer beyond 64 bits: keep Python's text */
+                jresult = json_bytes(value, strlen(value));
+        }
+        doc = json_pack("{s:s, s:i, s:i, s:o, s:o, s:b, s:b, s:I, s:I, s:I, s:o, s:o, s:O, s:O}",
+                        "status", pv_run_status_name(st), "exit_code",
+                        pv_run_result_exit_code(res), "signal", pv_run_result_signal(res),
+                        "stdout", json_bytes(out, olen), "stderr", json_bytes(errs, elen),
+                        "stdout_truncated", pv_run_result_stdout_truncated(res),
+                        "stderr_truncated", pv_run_result_stderr_truncated(res), "cpu_ms",
+                        (json_int_t)pv_run_result_cpu_ms(res), "wall_ms",
+                        (json_int_t)pv_run_result_wall_ms(res), "max_rss_kb",
+                        (json_int_t)pv_run_result_max_rss_kb(res), "exception",
+                        jexc ? jexc : json_null(), "result", jresult ? jresult : json_null(),
+                        "diagnostics", jdiags, "layers", jlayers);
+    }
+output:
+    if (json) {
+        if (!doc)
+            goto nomem;
+        if (json_dumpf(doc, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0) {
+            fprintf(stderr, "pyverify run: cannot write JSON output\n");
+            status = 2;
+        }
+        fputc('\n', stdout);
+    }
+    goto done;
+nomem:
+    fprintf(stderr, "pyverify run: out of memory\n");
+    status = 2;
+done:
+    fflush(stdout);
+    json_decref(doc);
+    json_decref(jdiags);
+    json_decref(jlayers);
+    pv_run_result_free(res);
+    pv_program_free(prog);
+    pv_policy_free(policy);
+    if (inited)
+        pv_shutdown();
+    free(keys);
+    json_decref(input_root);
+    free(src);
+    free(stdin_data);
+    return status;
+}

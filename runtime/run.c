@@ -1,0 +1,876 @@
+/*
+ * run.c: pv_run(), the parent side of a sandboxed run, and the result handle.
+ *
+ * The parent prepares everything that can fail before fork: the Python-level plan
+ * (pylayer.c), the seccomp program (seccomp_filter.c), the private directory, stdin, three
+ * close-on-exec pipes (stdout, stderr, control). The child applies the OS steps
+ * (sandbox.c) and runs the code. The parent, without the GIL, polls the three pipes and a
+ * pidfd of the child against the wall-clock deadline, keeps output up to the caps, kills
+ * the whole process group when a limit is hit, reaps with wait4 for rusage, and
+ * classifies the outcome.
+ */
+#include "internal.h"
+#include "runtime.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Upper bounds on options: a caller's typo must not become a day-long run. */
+#define PVX_MAX_TIMEOUT_S 86400.0
+#define PVX_MIN_MEMORY_MB 32u
+#define PVX_MAX_OUTPUT_KB (1024u * 1024u)
+/* Control records beyond the value: layers, failures, the exception. */
+#define PVX_CONTROL_SLACK (64u * 1024u)
+/* How long to keep draining pipes after the child is gone or killed. */
+#define PVX_DRAIN_GRACE_MS 200
+
+typedef struct pvx_buf {
+    char *data; /* owned, NUL-terminated */
+    size_t len, cap, limit;
+    bool truncated;
+} pvx_buf;
+
+typedef struct pvx_skip {
+    char *step;   /* owned */
+    char *reason; /* owned */
+} pvx_skip;
+
+struct pv_run_result {
+    pv_run_status status;
+    int exit_code, signal;
+    pvx_buf out, err;
+    unsigned long cpu_ms, wall_ms, max_rss_kb;
+    char *exc_type, *exc_message; /* owned or NULL */
+    unsigned exc_line;
+    char *value;                  /* owned or NULL */
+    char *kill_reason;            /* owned or NULL */
+    char **layers;                /* owned array of owned names */
+    size_t nlayers;
+    pvx_skip *skips;              /* owned */
+    size_t nskips;
+    bool value_too_large;
+    bool ready;
+    char *fatal;                  /* owned: why the child could not start the program */
+};
+
+const char *pv_run_status_name(pv_run_status s)
+{
+    switch (s) {
+    case PV_RUN_OK: return "ok";
+    case PV_RUN_REJECTED: return "rejected";
+    case PV_RUN_ERROR: return "error";
+    case PV_RUN_TIMEOUT: return "timeout";
+    case PV_RUN_CPU: return "cpu";
+    case PV_RUN_MEMORY: return "memory";
+    case PV_RUN_OUTPUT: return "output";
+    case PV_RUN_CRASHED: return "crashed";
+    case PV_RUN_KILLED: return "killed";
+    }
+    return "unknown";
+}
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static int add_layer(pv_run_result *r, const char *name, size_t n)
+{
+    char **v;
+    for (size_t i = 0; i < r->nlayers; i++)
+        if (strlen(r->layers[i]) == n && memcmp(r->layers[i], name, n) == 0)
+            return 0;
+    v = realloc(r->layers, (r->nlayers + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    r->layers = v;
+    v[r->nlayers] = xstrndup(name, n);
+    if (!v[r->nlayers])
+        return -1;
+    r->nlayers++;
+    return 0;
+}
+
+static int add_skip(pv_run_result *r, const char *step, const char *reason)
+{
+    pvx_skip *v = realloc(r->skips, (r->nskips + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    r->skips = v;
+    v[r->nskips].step = strdup(step);
+    v[r->nskips].reason = strdup(reason);
+    if (!v[r->nskips].step || !v[r->nskips].reason) {
+        free(v[r->nskips].step);
+        free(v[r->nskips].reason);
+        return -1;
+    }
+    r->nskips++;
+    return 0;
+}
+
+static int buf_init(pvx_buf *b, size_t limit)
+{
+    b->cap = 4096;
+    b->len = 0;
+    b->limit = limit;
+    b->truncated = false;
+    b->data = malloc(b->cap + 1);
+    if (!b->data)
+        return -1;
+    b->data[0] = '\0';
+    return 0;
+}
+
+/* Append up to the limit; returns false when something had to be dropped. */
+static bool buf_append(pvx_buf *b, const char *p, size_t n)
+{
+    size_t keep = n;
+    if (b->len + keep > b->limit)
+        keep = b->limit - b->len;
+    if (keep > 0) {
+        if (b->len + keep > b->cap) {
+            size_t cap = b->cap;
+            char *d;
+            while (cap < b->len + keep)
+                cap *= 2;
+            if (cap > b->limit)
+                cap = b->limit;
+            d = realloc(b->data, cap + 1);
+            if (!d)
+                return false; /* treated as over the cap: the run is stopped */
+            b->data = d;
+            b->cap = cap;
+        }
+        memcpy(b->data + b->len, p, keep);
+        b->len += keep;
+        b->data[b->len] = '\0';
+    }
+    if (keep < n) {
+        b->truncated = true;
+        return false;
+    }
+    return true;
+}
+
+static unsigned long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* Remove the private directory and whatever a program without seccomp left in it. */
+static void remove_tree_at(int dir_fd, const char *name, int depth)
+{
+    int fd;
+    DIR *d;
+    struct dirent *e;
+
+    if (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+        return;
+    if (unlinkat(dir_fd, name, 0) == 0 || depth > 16)
+        return;
+    fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        remove_tree_at(dirfd(d), e->d_name, depth + 1);
+    }
+    closedir(d);
+    unlinkat(dir_fd, name, AT_REMOVEDIR);
+}
+
+/* ---- control records ------------------------------------------------------------------------ */
+
+typedef struct pvx_control {
+    pvx_buf raw;     /* bytes received, parsed incrementally */
+    size_t parsed;
+} pvx_control;
+
+/* Parse complete records. Returns -1 on allocation failure. */
+static int control_parse(pvx_control *c, pv_run_result *r)
+{
+    while (c->raw.len - c->parsed >= 5) {
+        const char *p = c->raw.data + c->parsed;
+        uint32_t n;
+        const char *payload;
+        memcpy(&n, p + 1, 4);
+        if (c->raw.len - c->parsed - 5 < n)
+            break;
+        payload = p + 5;
+        switch (p[0]) {
+        case PVX_REC_LAYER:
+            if (!r->ready && add_layer(r, payload, n) < 0)
+                return -1;
+            break;
+        case PVX_REC_FAIL:
+            if (!r->ready) {
+                char *s = xstrndup(payload, n);
+                if (!s)
+                    return -1;
+                size_t a = strlen(s);
+                int rc = add_skip(r, s, a < n ? s + a + 1 : "");
+                free(s);
+                if (rc < 0)
+                    return -1;
+            }
+            break;
+        case PVX_REC_READY:
+            r->ready = true;
+            break;
+        case PVX_REC_EXC:
+            if (r->ready && !r->exc_type) {
+                char *s = xstrndup(payload, n);
+                size_t a, b;
+                if (!s)
+                    return -1;
+                a = strlen(s);
+                b = a < n ? strlen(s + a + 1) : 0;
+                r->exc_type = strdup(s);
+                r->exc_message = strdup(a < n ? s + a + 1 : "");
+                if (a + b + 2 < n) {
+                    unsigned long l = strtoul(s + a + b + 2, NULL, 10);
+                    r->exc_line = l > 0xFFFFFFFFul ? 0 : (unsigned)l;
+                }
+                free(s);
+                if (!r->exc_type || !r->exc_message)
+                    return -1;
+            }
+            break;
+        case PVX_REC_VALUE:
+            if (r->ready && !r->value && !r->value_too_large) {
+                if (n == 0) {
+                    r->value_too_large = true;
+                } else {
+                    r->value = xstrndup(payload, n);
+                    if (!r->value)
+                        return -1;
+                }
+            }
+            break;
+        case PVX_REC_AUDIT:
+            if (!r->kill_reason) {
+                char *s = xstrndup(payload, n);
+                size_t len = n + 8;
+                if (!s)
+                    return -1;
+                r->kill_reason = malloc(len);
+                if (r->kill_reason)
+                    snprintf(r->kill_reason, len, "audit: %s", s);
+                free(s);
+                if (!r->kill_reason)
+                    return -1;
+            }
+            break;
+        case PVX_REC_FATAL:
+            if (!r->fatal) {
+                r->fatal = xstrndup(payload, n);
+                if (!r->fatal)
+                    return -1;
+            }
+            break;
+        default:
+            break; /* a program without the Python layer may write anything on fd 3 */
+        }
+        c->parsed += 5 + n;
+    }
+    return 0;
+}
+
+/* ---- the parent loop -------------------------------------------------------------------- */
+
+typedef struct pvx_watch {
+    pid_t pid;
+    int pidfd;              /* or -1: then the loop polls waitid(WNOWAIT) */
+    int out, err, ctl;      /* read ends, -1 once at EOF */
+    unsigned long deadline; /* monotonic ms */
+    bool timed_out, output_exceeded, control_exceeded, exited;
+} pvx_watch;
+
+static void kill_group(pid_t pid)
+{
+    kill(-pid, SIGKILL); /* the child's own group once it called setsid */
+    kill(pid, SIGKILL);  /* in case it had not yet */
+}
+
+/* Read what is available on *fd into b; returns false when the cap was exceeded. */
+static bool drain(int *fd, pvx_buf *b)
+{
+    char chunk[65536];
+    ssize_t n = read(*fd, chunk, sizeof chunk);
+    if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN)
+            return true;
+        close_fd(fd);
+        return true;
+    }
+    if (n == 0) {
+        close_fd(fd);
+        return true;
+    }
+    return buf_append(b, chunk, (size_t)n);
+}
+
+static bool child_exited(pvx_watch *w)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == w->pid)
+        return true;
+    return false;
+}
+
+static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
+{
+    unsigned long grace_end = 0;
+    bool killed = false;
+
+    for (;;) {
+        struct pollfd pfd[4];
+        int nfd = 0, idx_out = -1, idx_err = -1, idx_ctl = -1, idx_pid = -1;
+        unsigned long now = now_ms(), until;
+        int timeout, rc;
+
+        if (w->out < 0 && w->err < 0 && w->ctl < 0)
+            break; /* every writer is gone: the child has ended or is ending */
+        if (!killed && !w->exited && now >= w->deadline) {
+            w->timed_out = true;
+            kill_group(w->pid);
+            killed = true;
+        }
+        if ((killed || w->exited) && grace_end == 0)
+            grace_end = now + PVX_DRAIN_GRACE_MS;
+        if (grace_end && now >= grace_end)
+            break; /* a leftover holds the pipes open: stop listening */
+        until = grace_end ? grace_end : w->deadline;
+        timeout = until > now ? (int)(until - now) : 0;
+        if (w->pidfd < 0 && !w->exited && timeout > 20)
+            timeout = 20;
+        if (w->out >= 0) {
+            idx_out = nfd;
+            pfd[nfd++] = (struct pollfd){w->out, POLLIN, 0};
+        }
+        if (w->err >= 0) {
+            idx_err = nfd;
+            pfd[nfd++] = (struct pollfd){w->err, POLLIN, 0};
+        }
+        if (w->ctl >= 0) {
+            idx_ctl = nfd;
+            pfd[nfd++] = (struct pollfd){w->ctl, POLLIN, 0};
+        }
+        if (w->pidfd >= 0 && !w->exited) {
+            idx_pid = nfd;
+            pfd[nfd++] = (struct pollfd){w->pidfd, POLLIN, 0};
+        }
+        rc = poll(pfd, (nfds_t)nfd, timeout);
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc <= 0) {
+            if (w->pidfd < 0 && !w->exited && child_exited(w))
+                w->exited = true;
+            continue;
+        }
+        if (idx_out >= 0 && pfd[idx_out].revents) {
+            if (!drain(&w->out, &r->out) && !w->output_exceeded) {
+                w->output_exceeded = true;
+                kill_group(w->pid);
+                killed = true;
+            }
+        }
+        if (idx_err >= 0 && pfd[idx_err].revents) {
+            if (!drain(&w->err, &r->err) && !w->output_exceeded) {
+                w->output_exceeded = true;
+                kill_group(w->pid);
+                killed = true;
+            }
+        }
+        if (idx_ctl >= 0 && pfd[idx_ctl].revents) {
+            if (!drain(&w->ctl, &c->raw) && !w->control_exceeded) {
+                w->control_exceeded = true;
+                kill_group(w->pid);
+                killed = true;
+            }
+            if (control_parse(c, r) < 0 && !w->control_exceeded) {
+                w->control_exceeded = true;
+                kill_group(w->pid);
+                killed = true;
+            }
+        }
+        if (idx_pid >= 0 && pfd[idx_pid].revents)
+            w->exited = true;
+    }
+}
+
+/* ---- classification -------------------------------------------------------------------------- */
+
+static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double cpu_s)
+{
+    bool cpu_spent = (double)r->cpu_ms >= cpu_s * 1000.0;
+
+    if (WIFSIGNALED(wstatus)) {
+        r->signal = WTERMSIG(wstatus);
+        r->exit_code = -1;
+    } else if (WIFEXITED(wstatus)) {
+        r->exit_code = WEXITSTATUS(wstatus);
+    }
+    if (w->timed_out) {
+        r->status = cpu_spent ? PV_RUN_CPU : PV_RUN_TIMEOUT;
+        return;
+    }
+    if (w->control_exceeded) {
+        /* only a program without the Python layer can write to the control pipe */
+        r->status = PV_RUN_KILLED;
+        if (!r->kill_reason)
+            r->kill_reason = strdup("runtime: control channel flooded");
+        return;
+    }
+    if (w->output_exceeded || r->value_too_large) {
+        r->status = PV_RUN_OUTPUT;
+        return;
+    }
+    if (r->signal) {
+        switch (r->signal) {
+        case SIGXCPU:
+            r->status = PV_RUN_CPU;
+            return;
+        case SIGKILL:
+            r->status = cpu_spent ? PV_RUN_CPU : PV_RUN_KILLED;
+            return;
+        case SIGSYS:
+            r->status = PV_RUN_KILLED;
+            if (!r->kill_reason)
+                r->kill_reason = strdup("seccomp: forbidden system call");
+            return;
+        default:
+            r->status = PV_RUN_CRASHED;
+            return;
+        }
+    }
+    if (r->exit_code == PVX_EXIT_AUDIT && r->kill_reason) {
+        r->status = PV_RUN_KILLED;
+        return;
+    }
+    if (r->exc_type) {
+        r->status = strcmp(r->exc_type, "MemoryError") == 0 ? PV_RUN_MEMORY : PV_RUN_ERROR;
+        return;
+    }
+    if (r->fatal && strstr(r->fatal, "MemoryError")) {
+        r->status = PV_RUN_MEMORY;
+        return;
+    }
+    r->status = r->exit_code == 0 && r->ready ? PV_RUN_OK : PV_RUN_ERROR;
+}
+
+/* ---- pv_run ----------------------------------------------------------------------------------- */
+
+static int check_opts(pv_run_opts *o, const pv_run_opts *in)
+{
+    static const pv_run_opts defaults = PV_RUN_OPTS_INIT;
+    const unsigned known = PV_RUN_NO_PYTHON_LAYER | PV_RUN_NO_OS_LAYER |
+                           PV_RUN_ALLOW_UNVERIFIED | PV_RUN_NO_SECCOMP | PV_RUN_NO_NAMESPACES;
+    *o = in ? *in : defaults;
+    if (o->version != PV_RUN_OPTS_VERSION)
+        return pv_fail(PV_ERR_INVALID, "pv_run_opts.version is %u, expected %u", o->version,
+                       PV_RUN_OPTS_VERSION);
+    if (o->timeout_s == 0)
+        o->timeout_s = PV_RUN_DEFAULT_TIMEOUT_S;
+    if (o->cpu_s == 0)
+        o->cpu_s = PV_RUN_DEFAULT_CPU_S;
+    if (o->memory_mb == 0)
+        o->memory_mb = PV_RUN_DEFAULT_MEMORY_MB;
+    if (o->output_kb == 0)
+        o->output_kb = PV_RUN_DEFAULT_OUTPUT_KB;
+    if (!(o->timeout_s > 0 && o->timeout_s <= PVX_MAX_TIMEOUT_S))
+        return pv_fail(PV_ERR_INVALID, "timeout must be in (0, %g] seconds", PVX_MAX_TIMEOUT_S);
+    if (!(o->cpu_s > 0 && o->cpu_s <= PVX_MAX_TIMEOUT_S))
+        return pv_fail(PV_ERR_INVALID, "cpu limit must be in (0, %g] seconds", PVX_MAX_TIMEOUT_S);
+    if (o->memory_mb < PVX_MIN_MEMORY_MB || o->memory_mb > (size_t)1 << 22)
+        return pv_fail(PV_ERR_INVALID, "memory limit must be in [%u, %u] MB", PVX_MIN_MEMORY_MB,
+                       1u << 22);
+    if (o->output_kb > PVX_MAX_OUTPUT_KB)
+        return pv_fail(PV_ERR_INVALID, "output limit must be at most %u KB", PVX_MAX_OUTPUT_KB);
+    if (o->flags & ~known)
+        return pv_fail(PV_ERR_INVALID, "unknown pv_run_opts.flags bits 0x%x", o->flags & ~known);
+    if (o->stdin_len > 0 && !o->stdin_data)
+        return pv_fail(PV_ERR_INVALID, "stdin_len without stdin_data");
+    return 0;
+}
+
+/* stdin for the child: a memfd holding the data, or /dev/null. */
+static int make_stdin(const pv_run_opts *o)
+{
+    int fd;
+    size_t off = 0;
+    if (!o->stdin_data)
+        return open("/dev/null", O_RDONLY | O_CLOEXEC);
+    fd = memfd_create("pyverify-stdin", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    while (off < o->stdin_len) {
+        ssize_t w = write(fd, o->stdin_data + off, o->stdin_len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            close(fd);
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    if (lseek(fd, 0, SEEK_SET) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* What the child inherits from this process, from /proc/self/statm: the mapped address
+ * space and the data+stack part, in bytes; 0 when unknown. */
+static void inherited_sizes(size_t *vm, size_t *data)
+{
+    char buf[160];
+    unsigned long f[7] = {0};
+    char *p = buf, *end;
+    ssize_t n;
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    *vm = *data = 0;
+    if (fd < 0)
+        return;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    for (int i = 0; i < 7; i++, p = end) {
+        f[i] = strtoul(p, &end, 10);
+        if (end == p)
+            return;
+    }
+    *vm = (size_t)f[0] * (size_t)sysconf(_SC_PAGESIZE);
+    *data = (size_t)f[5] * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static void flush_host_streams(void)
+{
+    static const char *const names[] = {"stdout", "stderr"};
+    for (size_t i = 0; i < 2; i++) {
+        PyObject *s = PySys_GetObject(names[i]);
+        PyObject *r = s && s != Py_None ? PyObject_CallMethod(s, "flush", NULL) : NULL;
+        Py_XDECREF(r);
+        PyErr_Clear();
+    }
+    fflush(NULL);
+}
+
+int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts)
+{
+    pv_run_opts o;
+    pv_run_result *r = NULL;
+    pvx_py_plan py;
+    pvx_child_plan plan;
+    pvx_control ctl;
+    pvx_watch w;
+    int pout[2] = {-1, -1}, perr[2] = {-1, -1}, pctl[2] = {-1, -1};
+    int stdin_fd = -1, rc, wstatus = 0;
+    char workdir[] = "/tmp/pyverify-run-XXXXXX";
+    bool have_workdir = false, forked = false;
+    PyGILState_STATE gil;
+    const pv_policy *policy;
+    unsigned long start;
+    struct rusage ru;
+    pid_t pid, reaped;
+
+    if (!out)
+        return pv_fail(PV_ERR_INVALID, "pv_run: out is NULL");
+    *out = NULL;
+    if (!program)
+        return pv_fail(PV_ERR_INVALID, "pv_run: program is NULL");
+    if (!pvi_ready())
+        return pv_fail(PV_ERR_STATE, "pv_run: pv_init() was not called");
+    rc = check_opts(&o, opts);
+    if (rc < 0)
+        return rc;
+    if (program->verdict != PV_ACCEPTED || !program->code)
+        return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
+    if (program->unverified && !(o.flags & PV_RUN_ALLOW_UNVERIFIED))
+        return pv_fail(PV_ERR_STATE, "pv_run: the program was not verified "
+                                     "(needs PV_RUN_ALLOW_UNVERIFIED)");
+    policy = program->policy;
+    if (!policy && !(o.flags & PV_RUN_NO_PYTHON_LAYER))
+        return pv_fail(PV_ERR_STATE, "pv_run: the program has no policy");
+
+    memset(&py, 0, sizeof py);
+    memset(&plan, 0, sizeof plan);
+    memset(&ctl, 0, sizeof ctl);
+    memset(&w, 0, sizeof w);
+    w.pidfd = w.out = w.err = w.ctl = -1;
+
+    r = calloc(1, sizeof *r);
+    if (!r || buf_init(&r->out, o.output_kb * 1024u) < 0 ||
+        buf_init(&r->err, o.output_kb * 1024u) < 0 ||
+        buf_init(&ctl.raw, o.output_kb * 1024u + PVX_CONTROL_SLACK) < 0) {
+        rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+        goto fail;
+    }
+
+    gil = PyGILState_Ensure();
+    rc = pvx_py_prepare(&py, program->code, program->mode == PV_MODE_EXPR,
+                        policy ? policy->builtins_allowed : NULL,
+                        policy ? policy->modules : NULL, policy ? policy->module_members : NULL,
+                        o.input_json, program->globals, o.flags, o.output_kb * 1024u);
+    if (rc < 0) {
+        rc = pv_fail_python(rc, "pv_run");
+        PyGILState_Release(gil);
+        goto fail;
+    }
+    if (!(o.flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_SECCOMP)))
+        plan.bpf = pvx_seccomp_program(&plan.bpf_missing);
+
+    stdin_fd = make_stdin(&o);
+    if (stdin_fd < 0 || pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0 ||
+        pipe2(pctl, O_CLOEXEC) < 0 || !mkdtemp(workdir)) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: cannot prepare the child: %s", strerror(errno));
+        PyGILState_Release(gil);
+        goto fail;
+    }
+    have_workdir = true;
+    /* root drops to nobody in the child: give it its own directory, where RLIMIT_FSIZE (0)
+       is what stops writes when seccomp is off */
+    if (geteuid() == 0 && chown(workdir, 65534, 65534) < 0) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: chown of the private directory: %s",
+                     strerror(errno));
+        PyGILState_Release(gil);
+        goto fail;
+    }
+    plan.flags = o.flags;
+    plan.stdin_fd = stdin_fd;
+    plan.stdout_fd = pout[1];
+    plan.stderr_fd = perr[1];
+    plan.control_fd = pctl[1];
+    plan.workdir = workdir;
+    plan.cpu_s = o.cpu_s;
+    plan.memory_mb = o.memory_mb;
+    inherited_sizes(&plan.inherited_vm, &plan.inherited_data);
+    plan.output_kb = o.output_kb;
+
+    flush_host_streams();
+    start = now_ms();
+    PyOS_BeforeFork();
+    pid = fork();
+    if (pid == 0) {
+        PyOS_AfterFork_Child();
+        pvx_child_os_steps(&plan);
+        pvx_py_child_run(&py);
+    }
+    PyOS_AfterFork_Parent();
+    if (pid < 0) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: fork: %s", strerror(errno));
+        PyGILState_Release(gil);
+        goto fail;
+    }
+    forked = true;
+    close_fd(&pout[1]);
+    close_fd(&perr[1]);
+    close_fd(&pctl[1]);
+    close_fd(&stdin_fd);
+
+    w.pid = pid;
+    w.out = pout[0];
+    w.err = perr[0];
+    w.ctl = pctl[0];
+    pout[0] = perr[0] = pctl[0] = -1;
+    w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    w.deadline = start + (unsigned long)ceil(o.timeout_s * 1000.0);
+
+    Py_BEGIN_ALLOW_THREADS
+    watch_loop(&w, r, &ctl);
+    /* anything left in the group (a program without seccomp may have forked) dies now;
+       the child is not reaped yet, so its pid cannot have been reused */
+    kill(-pid, SIGKILL);
+    do
+        reaped = wait4(pid, &wstatus, 0, &ru);
+    while (reaped < 0 && errno == EINTR);
+    Py_END_ALLOW_THREADS
+    forked = false;
+    if (reaped != pid) {
+        /* e.g. a host that set SIGCHLD to SIG_IGN: the kernel reaped the child for us */
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: cannot collect the child: %s", strerror(errno));
+        pvx_py_plan_clear(&py);
+        PyGILState_Release(gil);
+        goto fail;
+    }
+    r->wall_ms = now_ms() - start;
+    r->cpu_ms = (unsigned long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000ul +
+                (unsigned long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000ul;
+    r->max_rss_kb = (unsigned long)ru.ru_maxrss;
+    if (w.ctl >= 0) {
+        drain(&w.ctl, &ctl.raw);
+    }
+    if (control_parse(&ctl, r) < 0)
+        w.control_exceeded = true;
+
+    pvx_py_plan_clear(&py);
+    PyGILState_Release(gil);
+
+    if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == PVX_EXIT_SETUP && !r->ready) {
+        const char *why = r->fatal ? r->fatal : r->nskips ? r->skips[r->nskips - 1].reason
+                                                            : "no report";
+        const char *step = r->nskips ? r->skips[r->nskips - 1].step : "setup";
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: the sandbox could not be set up (%s: %s)",
+                     r->fatal ? "child" : step, why);
+        goto fail;
+    }
+    classify(r, &w, wstatus, o.cpu_s);
+    if (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0) {
+        rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+        goto fail;
+    }
+    close_fd(&w.out);
+    close_fd(&w.err);
+    close_fd(&w.ctl);
+    close_fd(&w.pidfd);
+    free(ctl.raw.data);
+    remove_tree_at(AT_FDCWD, workdir, 0);
+    *out = r;
+    return 0;
+
+fail:
+    if (forked) {
+        kill_group(pid);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (py.main_module) {
+        gil = PyGILState_Ensure();
+        pvx_py_plan_clear(&py);
+        PyGILState_Release(gil);
+    }
+    close_fd(&pout[0]);
+    close_fd(&pout[1]);
+    close_fd(&perr[0]);
+    close_fd(&perr[1]);
+    close_fd(&pctl[0]);
+    close_fd(&pctl[1]);
+    close_fd(&stdin_fd);
+    close_fd(&w.out);
+    close_fd(&w.err);
+    close_fd(&w.ctl);
+    close_fd(&w.pidfd);
+    free(ctl.raw.data);
+    if (have_workdir)
+        remove_tree_at(AT_FDCWD, workdir, 0);
+    pv_run_result_free(r);
+    return rc;
+}
+
+/* ---- accessors ------------------------------------------------------------------------------- */
+
+pv_run_status pv_run_result_status(const pv_run_result *r) { return r ? r->status : PV_RUN_ERROR; }
+int pv_run_result_exit_code(const pv_run_result *r) { return r ? r->exit_code : -1; }
+int pv_run_result_signal(const pv_run_result *r) { return r ? r->signal : 0; }
+
+const char *pv_run_result_stdout(const pv_run_result *r, size_t *len)
+{
+    if (len)
+        *len = r ? r->out.len : 0;
+    return r ? r->out.data : NULL;
+}
+
+const char *pv_run_result_stderr(const pv_run_result *r, size_t *len)
+{
+    if (len)
+        *len = r ? r->err.len : 0;
+    return r ? r->err.data : NULL;
+}
+
+int pv_run_result_stdout_truncated(const pv_run_result *r) { return r && r->out.truncated; }
+int pv_run_result_stderr_truncated(const pv_run_result *r) { return r && r->err.truncated; }
+unsigned long pv_run_result_cpu_ms(const pv_run_result *r) { return r ? r->cpu_ms : 0; }
+unsigned long pv_run_result_wall_ms(const pv_run_result *r) { return r ? r->wall_ms : 0; }
+unsigned long pv_run_result_max_rss_kb(const pv_run_result *r) { return r ? r->max_rss_kb : 0; }
+const char *pv_run_result_exception_type(const pv_run_result *r) { return r ? r->exc_type : NULL; }
+
+const char *pv_run_result_exception_message(const pv_run_result *r)
+{
+    return r ? r->exc_message : NULL;
+}
+
+unsigned pv_run_result_exception_line(const pv_run_result *r) { return r ? r->exc_line : 0; }
+const char *pv_run_result_value(const pv_run_result *r) { return r ? r->value : NULL; }
+size_t pv_run_result_layer_count(const pv_run_result *r) { return r ? r->nlayers : 0; }
+
+const char *pv_run_result_layer(const pv_run_result *r, size_t i)
+{
+    return r && i < r->nlayers ? r->layers[i] : NULL;
+}
+
+size_t pv_run_result_skipped_count(const pv_run_result *r) { return r ? r->nskips : 0; }
+
+const char *pv_run_result_skipped_step(const pv_run_result *r, size_t i)
+{
+    return r && i < r->nskips ? r->skips[i].step : NULL;
+}
+
+const char *pv_run_result_skipped_reason(const pv_run_result *r, size_t i)
+{
+    return r && i < r->nskips ? r->skips[i].reason : NULL;
+}
+
+const char *pv_run_result_kill_reason(const pv_run_result *r) { return r ? r->kill_reason : NULL; }
+
+void pv_run_result_free(pv_run_result *r)
+{
+    if (!r)
+        return;
+    free(r->out.data);
+    free(r->err.data);
+    free(r->exc_type);
+    free(r->exc_message);
+    free(r->value);
+    free(r->kill_reason);
+    free(r->fatal);
+    for (size_t i = 0; i < r->nlayers; i++)
+        free(r->layers[i]);
+    free(r->layers);
+    for (size_t i = 0; i < r->nskips; i++) {
+        free(r->skips[i].step);
+        free(r->skips[i].reason);
+    }
+    free(r->skips);
+    free(r);
+}

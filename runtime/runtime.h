@@ -1,0 +1,119 @@
+/*
+ * runtime.h: interfaces shared by the runtime's modules (prefix pvx_). Not installed.
+ *
+ *   run.c             pv_run(): the parent (pipes, fork, watchdog, caps, wait4, classification)
+ *   sandbox.c         the child's OS steps, applied in order from a table
+ *   seccomp_filter.c  the syscall allowlist, compiled to BPF in the parent
+ *   pylayer.c         the Python level: restricted builtins, module proxies, audit hook,
+ *                     running the code object and reporting its outcome
+ *
+ * Parent and child talk over one control pipe (close-on-exec, child end on fd 3) carrying
+ * records: one type byte, a 4-byte length (host order), then the payload.
+ */
+#ifndef PV_RUNTIME_H
+#define PV_RUNTIME_H
+
+#include <Python.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pyverify.h"
+
+#define PVX_INTERNAL __attribute__((visibility("hidden")))
+
+/* Record types on the control pipe. */
+enum {
+    PVX_REC_LAYER = 'L',    /* payload: a layer name that is now active */
+    PVX_REC_FAIL = 'F',     /* payload: "step\0reason": a step that could not be applied */
+    PVX_REC_READY = 'R',    /* every step applied; user code starts now */
+    PVX_REC_EXC = 'X',      /* payload: "type\0message\0line" of the uncaught exception */
+    PVX_REC_VALUE = 'V',    /* payload: JSON text of the expression's value */
+    PVX_REC_AUDIT = 'A',    /* payload: the audit event that made the child abort */
+    PVX_REC_FATAL = 'E'     /* payload: why the child could not start the program */
+};
+
+/* The child's fixed descriptors. */
+#define PVX_FD_CONTROL 3
+
+/* Exit codes the child uses for its own reasons (the program's exit codes are 0 and 1). */
+#define PVX_EXIT_OK 0
+#define PVX_EXIT_EXCEPTION 1
+#define PVX_EXIT_AUDIT 125     /* the audit hook aborted the program */
+#define PVX_EXIT_SETUP 126     /* a mandatory step failed; the program never ran */
+
+/* Sizes. */
+#define PVX_MAX_MESSAGE 4096u  /* exception message bytes kept */
+#define PVX_MAX_RECORD (64u * 1024u * 1024u)
+
+/* Write one record; async-signal-safe (loops over write(2)). Returns 0 or -1. */
+PVX_INTERNAL int pvx_send(int fd, char type, const void *data, size_t len);
+/* Write a FAIL record "step\0reason". */
+PVX_INTERNAL void pvx_send_fail(int fd, const char *step, const char *reason);
+
+/* ---- sandbox.c -------------------------------------------------------------------------- */
+
+/* Everything the child's OS steps need, prepared by the parent before fork. */
+typedef struct pvx_child_plan {
+    unsigned flags;            /* pv_run_opts.flags */
+    int stdin_fd;              /* memfd with the data, or /dev/null; becomes fd 0 */
+    int stdout_fd, stderr_fd;  /* write ends of the output pipes; become fds 1 and 2 */
+    int control_fd;            /* write end of the control pipe; becomes fd 3 */
+    const char *workdir;       /* the empty private directory */
+    double cpu_s;
+    size_t memory_mb;        /* address space the program may add ... */
+    size_t inherited_vm;     /* ... to what the child inherits mapped from the host */
+    size_t inherited_data;   /* ... (its data+stack part, for RLIMIT_DATA) */
+    size_t output_kb;
+    const void *bpf;           /* struct sock_fprog *, or NULL when unavailable */
+    const char *bpf_missing;   /* why there is no filter (static string) when bpf is NULL */
+} pvx_child_plan;
+
+/* Apply layers 1-4 in the child. A step that fails is reported over fd 3; steps that are
+ * mandatory (descriptors, rlimits) make the child exit with PVX_EXIT_SETUP. Returns 0. */
+PVX_INTERNAL int pvx_child_os_steps(const pvx_child_plan *plan);
+
+/* ---- seccomp_filter.c ------------------------------------------------------------------- */
+
+/* The compiled filter (a struct sock_fprog *), built once per process, or NULL with *why set
+ * to a static reason. Call with the GIL held (it serialises the cache). */
+PVX_INTERNAL const void *pvx_seccomp_program(const char **why);
+
+/* The allowlist, for documentation and tests: entry i, or NULL past the end. */
+typedef struct pvx_syscall_rule {
+    const char *name;
+    const char *action;   /* "allow", "allow*" (argument-restricted), "EACCES", "ENOTTY", ... */
+    const char *reason;
+} pvx_syscall_rule;
+PVX_INTERNAL const pvx_syscall_rule *pvx_seccomp_rule(size_t i);
+
+/* ---- pylayer.c -------------------------------------------------------------------------- */
+
+/* What the child runs, prepared in the parent (owned references). */
+typedef struct pvx_py_plan {
+    PyObject *code;        /* borrowed: the verified code object */
+    bool expr;             /* expression mode: report the value */
+    PyObject *main_module; /* owned: module "__main__" whose dict is the program's globals */
+    PyObject *stdlib_dir;  /* owned str: directory of the standard library (trusted frames) */
+    PyObject *modules;     /* owned frozenset: policy modules (audit "import" allowlist) */
+    PyObject *json_dumps;  /* owned: json.dumps */
+    size_t max_value;      /* cap on the JSON value's size in bytes */
+    unsigned flags;
+} pvx_py_plan;
+
+/* Build the plan in the parent: restricted builtins and module proxies (unless
+ * PV_RUN_NO_PYTHON_LAYER), input globals from `input_json` (a JSON object; may be NULL)
+ * whose keys must be in `declared_globals` (the names given to pv_verify) when that is a
+ * set. On a bad input returns PV_ERR_INVALID with a ValueError pending; other failures
+ * PV_ERR_PYTHON with the exception pending. */
+PVX_INTERNAL int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr,
+                                PyObject *builtins_allowed, PyObject *modules,
+                                PyObject *module_members, const char *input_json,
+                                PyObject *declared_globals, unsigned flags, size_t max_value);
+PVX_INTERNAL void pvx_py_plan_clear(pvx_py_plan *plan);
+
+/* In the child, after the OS steps: fresh standard streams, empty os.environ, the audit
+ * hook, then run the code object and report over fd 3. Never returns. */
+PVX_INTERNAL _Noreturn void pvx_py_child_run(const pvx_py_plan *plan);
+
+#endif /* PV_RUNTIME_H */

@@ -1,0 +1,414 @@
+/*
+ * sandbox.c: the child's operating-system layers, applied in a fixed order from a table
+ * (in the manner of nsjail and bubblewrap): new session, descriptors, environment, working
+ * directory, rlimits, privileges, namespaces, no_new_privs, seccomp. Each step reports to the
+ * parent over the control pipe: an active layer by name, or the step that could not be
+ * applied and why. A mandatory step that fails ends the child before any program code runs.
+ * Only async-signal-safe calls here: this runs between fork() and the interpreter.
+ */
+#include "runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Sanitizers reserve terabytes of address space: RLIMIT_AS cannot work under them. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PVX_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || \
+    __has_feature(thread_sanitizer)
+#define PVX_SANITIZED 1
+#endif
+#endif
+#ifndef PVX_SANITIZED
+#define PVX_SANITIZED 0
+#endif
+
+#if PVX_SANITIZED
+/* In sanitizer builds a failed allocation must stay a MemoryError (status "memory") in the
+ * child, as in normal builds, instead of an ASan report and exit 1 (or a hang). The
+ * environment's ASAN_OPTIONS still override this default. */
+__attribute__((visibility("default"), used)) const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
+#endif
+
+#define PVX_NOBODY 65534u
+#define PVX_NOFILE 16u
+#define PVX_STACK_BYTES (8u * 1024u * 1024u)
+
+int pvx_send(int fd, char type, const void *data, size_t len)
+{
+    unsigned char hdr[5];
+    uint32_t n = (uint32_t)len;
+    const unsigned char *p;
+    size_t left;
+
+    if (len > PVX_MAX_RECORD)
+        return -1;
+    hdr[0] = (unsigned char)type;
+    memcpy(hdr + 1, &n, 4);
+    for (int part = 0; part < 2; part++) {
+        p = part == 0 ? hdr : data;
+        left = part == 0 ? sizeof hdr : len;
+        while (left > 0) {
+            ssize_t w = write(fd, p, left);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return -1;
+            p += w;
+            left -= (size_t)w;
+        }
+    }
+    return 0;
+}
+
+void pvx_send_fail(int fd, const char *step, const char *reason)
+{
+    char buf[512];
+    size_t a = strlen(step), b = strlen(reason);
+    if (a + b + 2 > sizeof buf)
+        b = sizeof buf - a - 2;
+    memcpy(buf, step, a);
+    buf[a] = '\0';
+    memcpy(buf + a + 1, reason, b);
+    buf[a + 1 + b] = '\0';
+    pvx_send(fd, PVX_REC_FAIL, buf, a + b + 2);
+}
+
+static void send_layer(const char *name)
+{
+    pvx_send(PVX_FD_CONTROL, PVX_REC_LAYER, name, strlen(name));
+}
+
+/* "what: strerror(errno)" without stdio (async-signal-safe enough: strerror of a known
+ * errno reads static tables in glibc). */
+static void fail_errno(const char *step, const char *what, int err)
+{
+    char buf[256];
+    size_t n = strlen(what);
+    const char *e = strerror(err);
+    size_t m = strlen(e);
+    if (n > 120)
+        n = 120;
+    if (m > 120)
+        m = 120;
+    memcpy(buf, what, n);
+    memcpy(buf + n, ": ", 2);
+    memcpy(buf + n + 2, e, m);
+    buf[n + 2 + m] = '\0';
+    pvx_send_fail(PVX_FD_CONTROL, step, buf);
+}
+
+typedef enum step_result { STEP_OK, STEP_SKIPPED, STEP_FATAL } step_result;
+
+/* ---- 1. session, descriptors, environment, working directory -------------------------- */
+
+static step_result step_session(const pvx_child_plan *plan)
+{
+    (void)plan;
+    if (setsid() < 0) {
+        fail_errno("session", "setsid", errno);
+        return STEP_FATAL; /* the watchdog could not kill the whole group */
+    }
+    send_layer("session");
+    return STEP_OK;
+}
+
+/* Runs before the control pipe is on fd 3, so it cannot report through it: on failure it
+ * exits, and the parent sees PVX_EXIT_SETUP without a record. */
+static step_result step_descriptors(const pvx_child_plan *plan)
+{
+    int src[4] = {plan->stdin_fd, plan->stdout_fd, plan->stderr_fd, plan->control_fd};
+    int tmp[4];
+    /* move out of the way first, so that dup2 never meets a descriptor already in place */
+    for (int i = 0; i < 4; i++) {
+        tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 10);
+        if (tmp[i] < 0)
+            _exit(PVX_EXIT_SETUP);
+    }
+    for (int i = 0; i < 4; i++) {
+        if (dup2(tmp[i], i) < 0) /* dup2 clears FD_CLOEXEC on the target */
+            _exit(PVX_EXIT_SETUP);
+    }
+    if (syscall(SYS_close_range, 4u, ~0u, 0u) < 0) {
+        for (int fd = 4; fd < 65536; fd++)
+            close(fd);
+    }
+    /* the control pipe stays close-on-exec: nothing may inherit it */
+    if (fcntl(PVX_FD_CONTROL, F_SETFD, FD_CLOEXEC) < 0)
+        _exit(PVX_EXIT_SETUP);
+    send_layer("descriptors");
+    return STEP_OK;
+}
+
+static step_result step_environment(const pvx_child_plan *plan)
+{
+    (void)plan;
+    if (clearenv() != 0) {
+        pvx_send_fail(PVX_FD_CONTROL, "environment", "clearenv failed");
+        return STEP_FATAL;
+    }
+    send_layer("environment");
+    return STEP_OK;
+}
+
+static step_result step_workdir(const pvx_child_plan *plan)
+{
+    if (chdir(plan->workdir) < 0) {
+        fail_errno("workdir", "chdir", errno);
+        return STEP_FATAL;
+    }
+    send_layer("workdir");
+    return STEP_OK;
+}
+
+/* ---- 2. rlimits ---------------------------------------------------------------------- */
+
+static int set_limit(int res, rlim_t soft, rlim_t hard)
+{
+    struct rlimit rl = {soft, hard};
+    return setrlimit(res, &rl);
+}
+
+static step_result step_rlimits(const pvx_child_plan *plan)
+{
+    rlim_t cpu = (rlim_t)plan->cpu_s;
+    /* what the program may add to the inherited image: a big multi-threaded host must not
+       leave its child with no memory at all */
+    rlim_t mem = (rlim_t)plan->memory_mb * 1024u * 1024u +
+                 (rlim_t)(PVX_SANITIZED ? plan->inherited_data : plan->inherited_vm);
+    struct rlimit cur;
+
+    if ((double)cpu < plan->cpu_s)
+        cpu++;
+    if (cpu < 1)
+        cpu = 1;
+    /* SIGXCPU at the soft limit, SIGKILL one second later */
+    if (set_limit(RLIMIT_CPU, cpu, cpu + 1) < 0) {
+        fail_errno("rlimits", "RLIMIT_CPU", errno);
+        return STEP_FATAL;
+    }
+#if PVX_SANITIZED
+    if (set_limit(RLIMIT_DATA, mem, mem) < 0) {
+        fail_errno("rlimits", "RLIMIT_DATA", errno);
+        return STEP_FATAL;
+    }
+    pvx_send_fail(PVX_FD_CONTROL, "rlimit:as",
+                  "sanitizer build: RLIMIT_AS cannot work, RLIMIT_DATA used instead");
+    send_layer("rlimit:data");
+#else
+    if (set_limit(RLIMIT_AS, mem, mem) < 0) {
+        fail_errno("rlimits", "RLIMIT_AS", errno);
+        return STEP_FATAL;
+    }
+#endif
+    if (set_limit(RLIMIT_FSIZE, 0, 0) < 0 || set_limit(RLIMIT_CORE, 0, 0) < 0 ||
+        set_limit(RLIMIT_NOFILE, PVX_NOFILE, PVX_NOFILE) < 0 ||
+        set_limit(RLIMIT_NPROC, 0, 0) < 0) {
+        fail_errno("rlimits", "RLIMIT_FSIZE/CORE/NOFILE/NPROC", errno);
+        return STEP_FATAL;
+    }
+    /* never below what the main thread already uses */
+    if (getrlimit(RLIMIT_STACK, &cur) == 0 &&
+        (cur.rlim_cur == RLIM_INFINITY || cur.rlim_cur > PVX_STACK_BYTES)) {
+        if (set_limit(RLIMIT_STACK, PVX_STACK_BYTES, PVX_STACK_BYTES) < 0) {
+            fail_errno("rlimits", "RLIMIT_STACK", errno);
+            return STEP_FATAL;
+        }
+    }
+    send_layer("rlimits");
+    return STEP_OK;
+}
+
+/* ---- privileges: root drops to nobody so that RLIMIT_NPROC and file modes apply -------- */
+
+static step_result step_privileges(const pvx_child_plan *plan)
+{
+    (void)plan;
+    if (geteuid() != 0 && getuid() != 0) {
+        send_layer("unprivileged");
+        return STEP_OK;
+    }
+    if (setgroups(0, NULL) < 0 || setresgid(PVX_NOBODY, PVX_NOBODY, PVX_NOBODY) < 0 ||
+        setresuid(PVX_NOBODY, PVX_NOBODY, PVX_NOBODY) < 0) {
+        fail_errno("unprivileged", "dropping root to uid/gid 65534", errno);
+        return STEP_FATAL;
+    }
+    send_layer("unprivileged");
+    return STEP_OK;
+}
+
+/* ---- 3. namespaces ------------------------------------------------------------------ */
+
+/* user (so that the rest needs no privilege), net (no interface but a down loopback: no
+ * network at all), ipc, mount, uts. Not pid: unshare(CLONE_NEWPID) only moves the caller's
+ * future children, and the child may not have any (seccomp kills fork/clone, RLIMIT_NPROC
+ * is 0); signals to other processes are stopped by the pid guard filter instead. */
+
+static step_result step_namespaces(const pvx_child_plan *plan)
+{
+    static const struct {
+        int flag;
+        const char *name;
+    } ns[] = {
+        {CLONE_NEWNET, "namespace:net"},
+        {CLONE_NEWIPC, "namespace:ipc"},
+        {CLONE_NEWNS, "namespace:mount"},
+        {CLONE_NEWUTS, "namespace:uts"},
+    };
+    int all = CLONE_NEWUSER;
+    bool user = false;
+
+    if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES)) {
+        pvx_send_fail(PVX_FD_CONTROL, "namespaces", "disabled by the caller");
+        return STEP_SKIPPED;
+    }
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        all |= ns[i].flag;
+    if (unshare(all) == 0) {
+        send_layer("namespace:user");
+        for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+            send_layer(ns[i].name);
+        return STEP_OK;
+    }
+    /* one at a time, to report precisely which ones the kernel refuses */
+    if (unshare(CLONE_NEWUSER) == 0) {
+        user = true;
+        send_layer("namespace:user");
+    } else {
+        fail_errno("namespace:user", "unshare(CLONE_NEWUSER)", errno);
+    }
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        if (unshare(ns[i].flag) == 0)
+            send_layer(ns[i].name);
+        else
+            fail_errno(ns[i].name, user ? "unshare" : "unshare without a user namespace",
+                       errno);
+    }
+    return STEP_OK;
+}
+
+/* ---- 4. no_new_privs and seccomp ---------------------------------------------------- */
+
+static step_result step_no_new_privs(const pvx_child_plan *plan)
+{
+    if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_SECCOMP)) {
+        pvx_send_fail(PVX_FD_CONTROL, "no_new_privs", "disabled by the caller");
+        return STEP_SKIPPED;
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+        fail_errno("no_new_privs", "prctl(PR_SET_NO_NEW_PRIVS)", errno);
+        return STEP_SKIPPED;
+    }
+    send_layer("no_new_privs");
+    return STEP_OK;
+}
+
+/* A second filter that only knows the child's pid: kill/tkill/tgkill aimed at any other
+ * process (the parent, the group, -1) kill the child. The main filter, built before fork,
+ * cannot know the pid. Seccomp applies the most restrictive verdict of all filters. */
+static int install_pid_guard(void)
+{
+    uint32_t self = (uint32_t)getpid();
+    struct sock_filter insns[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_kill, 3, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_tkill, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_tgkill, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        /* low 32 bits of the first argument (little-endian): the kernel reads a pid_t */
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, self, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    };
+    struct sock_fprog prog = {(unsigned short)(sizeof insns / sizeof insns[0]), insns};
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+static step_result step_seccomp(const pvx_child_plan *plan)
+{
+    if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_SECCOMP)) {
+        pvx_send_fail(PVX_FD_CONTROL, "seccomp", "disabled by the caller");
+        return STEP_SKIPPED;
+    }
+    if (!plan->bpf) {
+        pvx_send_fail(PVX_FD_CONTROL, "seccomp", plan->bpf_missing);
+        return STEP_SKIPPED;
+    }
+    /* the pid guard first: once the main filter is in, seccomp(2) itself is forbidden */
+    if (install_pid_guard() < 0) {
+        fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER) for the pid guard", errno);
+        return STEP_SKIPPED;
+    }
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, plan->bpf) < 0) {
+        fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", errno);
+        return STEP_SKIPPED;
+    }
+    send_layer("seccomp");
+    return STEP_OK;
+}
+
+/* ---- the table -------------------------------------------------------------------------- */
+
+typedef struct child_step {
+    const char *name;
+    step_result (*apply)(const pvx_child_plan *plan);
+    bool mandatory; /* failure ends the child before the program runs */
+} child_step;
+
+static const child_step steps[] = {
+    {"descriptors", step_descriptors, true}, /* first: later steps report on fd 3 */
+    {"session", step_session, true},
+    {"environment", step_environment, true},
+    {"workdir", step_workdir, false},
+    {"rlimits", step_rlimits, true},
+    {"unprivileged", step_privileges, true},
+    {"namespaces", step_namespaces, false},
+    {"no_new_privs", step_no_new_privs, false},
+    {"seccomp", step_seccomp, false},
+};
+
+/* Signals: default actions for the ones that classify a run; Python's SIG_IGN for SIGPIPE
+ * and SIGXFSZ (writes then fail with EPIPE/EFBIG instead of killing). Nothing blocked. */
+static void reset_signals(void)
+{
+    static const int dfl[] = {SIGXCPU, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS,
+                              SIGALRM, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2};
+    sigset_t none;
+    for (size_t i = 0; i < sizeof dfl / sizeof dfl[0]; i++)
+        signal(dfl[i], SIG_DFL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+int pvx_child_os_steps(const pvx_child_plan *plan)
+{
+    reset_signals();
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        step_result r = steps[i].apply(plan);
+        if (r == STEP_FATAL && steps[i].mandatory)
+            _exit(PVX_EXIT_SETUP);
+    }
+    return 0;
+}

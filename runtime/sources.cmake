@@ -1,0 +1,24 @@
+# runtime/sources.cmake: the runtime's sources, included by the top-level CMakeLists.txt.
+#
+# PV_RUNTIME_SOURCES      library files (compiled into pyverify_obj)
+# PV_CLI_RUNTIME_SOURCES  files only the command-line tool needs (`pyverify run`)
+# PV_CLI_RUNTIME_LIBS     libraries pyverify_cli must link for them (jansson)
+#
+# Works whether or not libseccomp was found: the top level defines PV_HAVE_SECCOMP on
+# pyverify_obj when SECCOMP_FOUND; without it the runtime reports the seccomp layer as
+# unavailable instead of silently skipping it.
+set(PV_RUNTIME_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/run.c
+  ${CMAKE_CURRENT_LIST_DIR}/sandbox.c
+  ${CMAKE_CURRENT_LIST_DIR}/seccomp_filter.c
+  ${CMAKE_CURRENT_LIST_DIR}/pylayer.c)
+
+set(PV_CLI_RUNTIME_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/cli_run.c)
+
+pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
+set(PV_CLI_RUNTIME_LIBS PkgConfig::JANSSON)
+
+if(NOT SECCOMP_FOUND)
+  message(STATUS "pyverify runtime: libseccomp not found; the seccomp layer will be reported as unavailable")
+endif()

@@ -1,0 +1,570 @@
+/*
+ * test_run.c: pv_run() through the public API, one case per status and per layer.
+ *
+ * Each case is a program, how it is compiled (verified, or PV_LAYER_UNSAFE_NONE to prove
+ * that the runtime alone contains it), run flags, and what must come out: the status, the
+ * exception type or the kill reason, a stdout fragment, layers that must (not) be active.
+ * The process itself is the host: it must survive every case with no descriptor, child or
+ * memory left behind.
+ */
+#include <Python.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pyverify.h"
+
+static pv_policy *policy;      /* the default policy */
+static pv_policy *time_policy; /* default + `time` (to sleep inside the full sandbox) */
+
+typedef struct run_case {
+    const char *name;
+    const char *src;
+    bool unverified;       /* compile with PV_LAYER_UNSAFE_NONE */
+    bool expr;
+    bool with_time;        /* use time_policy */
+    unsigned flags;
+    double timeout_s, cpu_s;
+    const char *stdin_data;
+    const char *input_json;
+    pv_run_status status;
+    const char *exc_type;  /* NULL: no exception expected */
+    unsigned exc_line;     /* 0: not checked */
+    const char *kill;      /* prefix of the kill reason, NULL: not checked */
+    const char *out;       /* substring of stdout, NULL: not checked */
+    const char *value;     /* exact JSON value, NULL: not checked */
+    const char *layer;     /* must be active */
+    const char *no_layer;  /* must not be active */
+} run_case;
+
+#define U true  /* unverified */
+#define NOPY PV_RUN_NO_PYTHON_LAYER
+
+static const run_case cases[] = {
+    /* outcomes */
+    {"ok", "print('hello', 6 * 7)\n", .status = PV_RUN_OK, .out = "hello 42\n",
+     .layer = "seccomp"},
+    {"exception_line", "x = 1\ny = x // 0\n", .status = PV_RUN_ERROR,
+     .exc_type = "ZeroDivisionError", .exc_line = 2},
+    {"expr_value", "[1, 2.5, 'a', None, {'k': True}]", .expr = true, .status = PV_RUN_OK,
+     .value = "[1, 2.5, \"a\", null, {\"k\": true}]"},
+    {"expr_unencodable", "float('nan')", .expr = true, .status = PV_RUN_OK, .value = "\"nan\""},
+    {"expr_input", "x * 2 + len(items)", .expr = true, .input_json = "{\"x\": 20, \"items\": [1, 2]}",
+     .status = PV_RUN_OK, .value = "42"},
+    {"stdin_data", "import sys\nprint(sys.stdin.read().upper())\n", U, .flags = NOPY,
+     .stdin_data = "abc", .status = PV_RUN_OK, .out = "ABC\n"},
+    {"stdin_devnull", "import sys\nprint(repr(sys.stdin.read()))\n", U, .flags = NOPY,
+     .status = PV_RUN_OK, .out = "''\n"},
+    /* family 12: resources */
+    {"cpu_loop", "while True:\n    pass\n", .status = PV_RUN_CPU},
+    {"sleep_verified", "import time\ntime.sleep(10)\n", .with_time = true, .timeout_s = 0.5,
+     .status = PV_RUN_TIMEOUT, .layer = "seccomp"},
+    {"sleep_unverified", "import time\ntime.sleep(10)\n", U, .flags = NOPY, .timeout_s = 0.5,
+     .status = PV_RUN_TIMEOUT},
+    {"memory_list", "x = [0] * (10 ** 9)\n", .status = PV_RUN_MEMORY, .exc_type = "MemoryError"},
+    {"memory_str", "s = 'a' * (2 ** 31)\nprint(len(s))\n", .status = PV_RUN_MEMORY},
+    {"memory_growth", "a = []\nwhile True:\n    a.append('x' * 100000)\n", .cpu_s = 5,
+     .timeout_s = 10, .status = PV_RUN_MEMORY},
+    {"expr_value_too_large", "'x' * 100000", .expr = true, .status = PV_RUN_OUTPUT},
+    {"output_flood", "while True:\n    print('x' * 1000)\n", .status = PV_RUN_OUTPUT},
+    {"stderr_flood", "import sys\nwhile True:\n    sys.stderr.write('e' * 1000)\n", U,
+     .flags = NOPY, .status = PV_RUN_OUTPUT},
+    {"deep_recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", .status = PV_RUN_ERROR,
+     .exc_type = "RecursionError", .exc_line = 2},
+    /* family 11: a CPython 3.11 crasher (C stack overflow through nested generators) */
+    {"nested_generators_segfault",
+     "g = (x for x in [0])\nfor i in range(100000):\n    g = (x for x in g)\nfor x in g:\n    pass\n",
+     .cpu_s = 5, .timeout_s = 10, .status = PV_RUN_CRASHED},
+    /* family 13: OS-level attempts with both static layers and the Python layer off */
+    {"read_file", "print(open('/etc/hostname').read())\n", U, .flags = NOPY,
+     .status = PV_RUN_ERROR, .exc_type = "PermissionError"},
+    {"write_file", "open('pwned.txt', 'w').write('x')\n", U, .flags = NOPY,
+     .status = PV_RUN_ERROR, .exc_type = "PermissionError"},
+    {"list_dir", "import os\nprint(os.listdir('/'))\n", U, .flags = NOPY,
+     .status = PV_RUN_ERROR, .exc_type = "PermissionError"},
+    {"run_command", "import os\nos.system('touch /tmp/pyverify-pwned')\n", U, .flags = NOPY,
+     .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"subprocess", "import subprocess\nsubprocess.run(['id'])\n", U, .flags = NOPY,
+     .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"socket", "import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 22))\n", U,
+     .flags = NOPY, .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"fork", "import os\nif os.fork() == 0:\n    print('child')\n", U, .flags = NOPY,
+     .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"kill_parent", "import os\nos.kill(os.getppid(), 9)\n", U, .flags = NOPY,
+     .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"kill_group", "import os\nos.kill(0, 9)\n", U, .flags = NOPY, .status = PV_RUN_KILLED},
+    {"kill_self_ok", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n", U,
+     .flags = NOPY, .status = PV_RUN_CRASHED},
+    {"environment", "import os\nprint(dict(os.environ), os.getenv('PV_TEST_SECRET'))\n", U,
+     .flags = NOPY, .status = PV_RUN_OK, .out = "{} None\n", .layer = "environment"},
+    {"control_flood", "import os\nwhile True:\n    os.write(3, b'L' + b'\\xff' * 4096)\n", U,
+     .flags = NOPY, .status = PV_RUN_KILLED, .kill = "runtime: control"},
+    {"setsid_orphan", "import os\nos.setsid()\n", U, .flags = NOPY, .status = PV_RUN_KILLED},
+    /* the network namespace alone: seccomp off, still no network */
+    {"netns_no_network",
+     "import socket\ns = socket.socket()\ns.settimeout(1)\ns.connect((b'1.1.1.1', 80))\n", U,
+     .flags = NOPY | PV_RUN_NO_SECCOMP, .status = PV_RUN_ERROR, .exc_type = "OSError",
+     .layer = "namespace:net", .no_layer = "seccomp"},
+    /* rlimits alone (no OS layer): no processes, no file content */
+    {"rlimit_nproc", "import os\nos.fork()\n", U, .flags = NOPY | PV_RUN_NO_OS_LAYER,
+     .status = PV_RUN_ERROR, .exc_type = "BlockingIOError", .layer = "rlimits",
+     .no_layer = "seccomp"},
+    {"rlimit_fsize", "f = open('f.txt', 'wb', buffering=0)\nf.write(b'x' * 10)\n", U,
+     .flags = NOPY | PV_RUN_NO_OS_LAYER, .status = PV_RUN_ERROR, .exc_type = "OSError",
+     .exc_line = 2},
+    /* the Python layer alone (unverified programs, OS layer on) */
+    {"py_import_os", "import os\n", U, .status = PV_RUN_ERROR, .exc_type = "ImportError"},
+    {"py_no_open", "open('/etc/hostname')\n", U, .status = PV_RUN_ERROR, .exc_type = "NameError"},
+    {"py_frame_audit", "g = (x for x in [1])\nprint(g.gi_frame)\n", U, .status = PV_RUN_KILLED,
+     .kill = "audit: object.__getattr__"},
+    {"py_builtins_self", "print(print.__self__, len.__self__)\nprint.__self__.open\n", U,
+     .status = PV_RUN_ERROR, .exc_type = "AttributeError", .exc_line = 2,
+     .out = "<module '?'> <module '?'>\n"},
+    {"py_subclasses_walk",
+     "for c in ().__class__.__base__.__subclasses__():\n"
+     "    if c.__name__ == '_wrap_close':\n"
+     "        c.__init__.__globals__['system']('touch /tmp/pyverify-pwned')\n",
+     U, .status = PV_RUN_KILLED, .kill = "audit: "},
+    {"py_real_open_via_io", "import json\njson.decoder.scanstring\n", U,
+     .status = PV_RUN_ERROR, .exc_type = "AttributeError"},
+    {"py_proxy_member", "from json import decoder\n", U, .status = PV_RUN_ERROR,
+     .exc_type = "ImportError"},
+    /* the whole default module list works inside every layer (no spurious kill) */
+    {"stdlib_in_sandbox",
+     "import math, cmath, itertools, functools, collections, heapq, bisect, random, statistics, re, json, datetime, decimal, fractions, dataclasses, enum\n"
+     "print(datetime.datetime.now().year > 2000, datetime.date.today().year > 2000)\n"
+     "random.seed(42); print(random.random(), random.randint(1, 6), random.choice([1, 2]))\n"
+     "r = random.Random(); print(r.random() < 1)\n"
+     "print(statistics.mean([1, 2, 3]), statistics.median([3, 1, 2]), statistics.stdev([1.0, 2.0, 4.0]))\n"
+     "print(re.sub(r\"\\d+\", \"#\", \"a1b22\"), re.compile(\"(a|b)*c\").match(\"ababc\") is not None)\n"
+     "print(json.loads(json.dumps({\"a\": [1, 2.5, None]})))\n"
+     "print(decimal.Decimal(\"1.1\") + decimal.Decimal(\"2.2\"), fractions.Fraction(3, 6))\n"
+     "class Color(enum.Enum):\n"
+     "    RED = 1\n"
+     "    GREEN = 2\n"
+     "print(Color.RED, list(Color))\n"
+     "@dataclasses.dataclass(frozen=True)\n"
+     "class P:\n"
+     "    x: int\n"
+     "    y: int = 0\n"
+     "print(P(1), dataclasses.asdict(P(2, 3)))\n"
+     "Pt = collections.namedtuple(\"Pt\", \"a b\")\n"
+     "print(Pt(1, 2), collections.Counter(\"hello\").most_common(1), collections.OrderedDict(a=1))\n"
+     "print(heapq.nsmallest(2, [5, 1, 3]), bisect.bisect([1, 3, 5], 4))\n"
+     "print(functools.reduce(lambda a, b: a * b, range(1, 10)), functools.lru_cache()(lambda x: x)(3))\n"
+     "print(list(itertools.permutations([1, 2, 3]))[:2], cmath.sqrt(-1), math.factorial(30))\n"
+     "print(str(2 ** 10000)[:10], sorted({3, 1, 2}), \"%05.2f\" % 3.14159, f\"{1234567:,}\")\n"
+     "print(datetime.timedelta(days=1, hours=3), datetime.datetime(2020, 1, 1).strftime(\"%Y-%m-%d %A\"))\n"
+     "", U,
+     .status = PV_RUN_OK, .out = "1 day, 3:00:00 2020-01-01 Wednesday\n", .layer = "seccomp"},
+    /* C code importing for itself gets through __import__, the program gets nothing */
+    {"py_c_import_path", "print(__import__('os', None, None, [], 0))\n", U,
+     .status = PV_RUN_OK, .out = "None\n"},
+    {"py_layer_off_imports", "import os\nprint(os.getpid() > 0)\n", U, .flags = NOPY,
+     .status = PV_RUN_OK, .out = "True\n", .no_layer = "python:audit"},
+};
+
+static bool has_layer(const pv_run_result *r, const char *name)
+{
+    for (size_t i = 0; i < pv_run_result_layer_count(r); i++)
+        if (strcmp(pv_run_result_layer(r, i), name) == 0)
+            return true;
+    return false;
+}
+
+static pv_program *compile(const run_case *c)
+{
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_program *prog = NULL;
+    const char *globals[] = {"x", "items"};
+    vo.mode = c->expr ? PV_MODE_EXPR : PV_MODE_MODULE;
+    if (c->unverified)
+        vo.layers = PV_LAYER_UNSAFE_NONE;
+    if (c->input_json) {
+        vo.globals = globals;
+        vo.nglobals = 2;
+    }
+    assert_int_equal(pv_verify(&prog, c->with_time ? time_policy : policy, c->src,
+                               strlen(c->src), "case.py", &vo),
+                     0);
+    if (pv_program_verdict(prog) != PV_ACCEPTED) {
+        for (size_t i = 0; i < pv_program_diag_count(prog); i++)
+            print_message("  %s: %s\n", pv_program_diag(prog, i)->code,
+                          pv_program_diag(prog, i)->message);
+    }
+    assert_int_equal(pv_program_verdict(prog), PV_ACCEPTED);
+    return prog;
+}
+
+static void run_one(void **state)
+{
+    const run_case *c = *state;
+    pv_program *prog = compile(c);
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_run_result *r = NULL;
+    size_t olen;
+    const char *out;
+
+    o.flags = c->flags | (c->unverified ? PV_RUN_ALLOW_UNVERIFIED : 0);
+    if (c->timeout_s)
+        o.timeout_s = c->timeout_s;
+    if (c->cpu_s)
+        o.cpu_s = c->cpu_s;
+    if (c->stdin_data) {
+        o.stdin_data = c->stdin_data;
+        o.stdin_len = strlen(c->stdin_data);
+    }
+    o.input_json = c->input_json;
+    assert_int_equal(pv_run(&r, prog, &o), 0);
+    out = pv_run_result_stdout(r, &olen);
+    if (pv_run_result_status(r) != c->status || (c->exc_type && (!pv_run_result_exception_type(r) ||
+        strcmp(pv_run_result_exception_type(r), c->exc_type) != 0)))
+        print_message("  got status=%s signal=%d exc=%s: %s kill=%s stdout=%.200s stderr=%.300s\n",
+                      pv_run_status_name(pv_run_result_status(r)), pv_run_result_signal(r),
+                      pv_run_result_exception_type(r) ? pv_run_result_exception_type(r) : "-",
+                      pv_run_result_exception_message(r) ? pv_run_result_exception_message(r) : "",
+                      pv_run_result_kill_reason(r) ? pv_run_result_kill_reason(r) : "-", out,
+                      pv_run_result_stderr(r, NULL));
+    assert_string_equal(pv_run_status_name(pv_run_result_status(r)),
+                        pv_run_status_name(c->status));
+    if (c->exc_type) {
+        assert_non_null(pv_run_result_exception_type(r));
+        assert_string_equal(pv_run_result_exception_type(r), c->exc_type);
+    } else if (c->status == PV_RUN_OK) {
+        assert_null(pv_run_result_exception_type(r));
+    }
+    if (c->exc_line)
+        assert_int_equal(pv_run_result_exception_line(r), c->exc_line);
+    if (c->kill) {
+        assert_non_null(pv_run_result_kill_reason(r));
+        assert_true(strncmp(pv_run_result_kill_reason(r), c->kill, strlen(c->kill)) == 0);
+    }
+    if (c->out)
+        assert_non_null(strstr(out, c->out));
+    if (c->value) {
+        assert_non_null(pv_run_result_value(r));
+        assert_string_equal(pv_run_result_value(r), c->value);
+    }
+    if (c->layer)
+        assert_true(has_layer(r, c->layer));
+    if (c->no_layer)
+        assert_false(has_layer(r, c->no_layer));
+    /* always: the watchdog and the rlimits */
+    assert_true(has_layer(r, "watchdog"));
+    assert_true(has_layer(r, "rlimits"));
+    if (c->status == PV_RUN_OUTPUT && !c->expr) {
+        size_t elen;
+        pv_run_result_stderr(r, &elen);
+        assert_true(pv_run_result_stdout_truncated(r) || pv_run_result_stderr_truncated(r));
+        assert_true(olen == 64 * 1024 || elen == 64 * 1024);
+    }
+    if (c->status == PV_RUN_CPU)
+        assert_true(pv_run_result_cpu_ms(r) >= 900);
+    if (c->status == PV_RUN_TIMEOUT)
+        assert_true(pv_run_result_wall_ms(r) >= 450 && pv_run_result_wall_ms(r) < 3000);
+    if (c->status == PV_RUN_CRASHED)
+        assert_true(pv_run_result_signal(r) == SIGSEGV);
+    if (c->kill && strncmp(c->kill, "seccomp", 7) == 0)
+        assert_int_equal(pv_run_result_signal(r), SIGSYS);
+    pv_run_result_free(r);
+    pv_program_free(prog);
+}
+
+/* ---- API contract --------------------------------------------------------------------------- */
+
+static void test_status_names(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"ok", "rejected", "error", "timeout", "cpu",
+                                        "memory", "output", "crashed", "killed"};
+    for (int s = PV_RUN_OK; s <= PV_RUN_KILLED; s++)
+        assert_string_equal(pv_run_status_name((pv_run_status)s), names[s]);
+    assert_string_equal(pv_run_status_name((pv_run_status)99), "unknown");
+}
+
+static void test_refusals(void **state)
+{
+    pv_program *prog = NULL;
+    pv_run_result *r = NULL;
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    const char *bad = "import os\n";
+    (void)state;
+
+    /* a rejected program never runs */
+    assert_int_equal(pv_verify(&prog, policy, bad, strlen(bad), "bad.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(prog), PV_REJECTED);
+    assert_int_equal(pv_run(&r, prog, NULL), PV_ERR_STATE);
+    assert_null(r);
+    pv_program_free(prog);
+    /* an unverified program needs PV_RUN_ALLOW_UNVERIFIED */
+    vo.layers = PV_LAYER_UNSAFE_NONE;
+    assert_int_equal(pv_verify(&prog, policy, bad, strlen(bad), "bad.py", &vo), 0);
+    assert_int_equal(pv_program_verdict(prog), PV_ACCEPTED);
+    assert_int_equal(pv_run(&r, prog, NULL), PV_ERR_STATE);
+    assert_null(r);
+    /* bad options and inputs */
+    o.flags = PV_RUN_ALLOW_UNVERIFIED;
+    o.timeout_s = -1;
+    assert_int_equal(pv_run(&r, prog, &o), PV_ERR_INVALID);
+    o.timeout_s = 1;
+    o.version = 99;
+    assert_int_equal(pv_run(&r, prog, &o), PV_ERR_INVALID);
+    o.version = PV_RUN_OPTS_VERSION;
+    o.input_json = "[1, 2]";
+    assert_int_equal(pv_run(&r, prog, &o), PV_ERR_INVALID);
+    o.input_json = "{\"__builtins__\": 1}";
+    assert_int_equal(pv_run(&r, prog, &o), PV_ERR_INVALID);
+    o.input_json = "{\"not an identifier\": 1}";
+    assert_int_equal(pv_run(&r, prog, &o), PV_ERR_INVALID);
+    o.input_json = "{\"undeclared\": 1}"; /* pv_verify was not told about it */
+    assert_int_equal(pv_run(&r, prog, &o), PV_ERR_INVALID);
+    o.input_json = "{bad json";
+    assert_int_equal(pv_run(&r, prog, &o), PV_ERR_INVALID);
+    assert_int_equal(pv_run(NULL, prog, &o), PV_ERR_INVALID);
+    assert_int_equal(pv_run(&r, NULL, &o), PV_ERR_INVALID);
+    assert_null(r);
+    pv_program_free(prog);
+    pv_run_result_free(NULL);
+}
+
+static void test_layer_matrix(void **state)
+{
+    static const struct {
+        unsigned flags;
+        const char *on, *off;
+    } m[] = {
+        {0, "python:audit", NULL},
+        {PV_RUN_NO_PYTHON_LAYER, "seccomp", "python:audit"},
+        {PV_RUN_NO_OS_LAYER, "python:audit", "seccomp"},
+        {PV_RUN_NO_OS_LAYER, "rlimits", "namespace:net"},
+        {PV_RUN_NO_SECCOMP, "namespace:net", "seccomp"},
+        {PV_RUN_NO_NAMESPACES, "seccomp", "namespace:net"},
+        {PV_RUN_NO_OS_LAYER | PV_RUN_NO_PYTHON_LAYER, "watchdog", "no_new_privs"},
+    };
+    const char *src = "print('x')\n";
+    (void)state;
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        pv_program *prog = NULL;
+        pv_run_result *r = NULL;
+        pv_run_opts o = PV_RUN_OPTS_INIT;
+        bool reported = false;
+        o.flags = m[i].flags;
+        assert_int_equal(pv_verify(&prog, policy, src, strlen(src), "m.py", NULL), 0);
+        assert_int_equal(pv_run(&r, prog, &o), 0);
+        assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+        assert_true(has_layer(r, m[i].on));
+        if (m[i].off) {
+            assert_false(has_layer(r, m[i].off));
+            /* a layer that is off is reported with a reason, never skipped silently */
+            for (size_t k = 0; k < pv_run_result_skipped_count(r); k++)
+                if (strlen(pv_run_result_skipped_reason(r, k)) > 0)
+                    reported = true;
+            assert_true(reported);
+        }
+        pv_run_result_free(r);
+        pv_program_free(prog);
+    }
+}
+
+static int count_fds(void)
+{
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    assert_non_null(d);
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1; /* the directory's own descriptor */
+}
+
+static long rss_kb(void)
+{
+    char line[256];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    fclose(f);
+    return kb;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Many trivial runs: the host keeps no descriptor, child or memory; prints the overhead. */
+static void test_no_leaks_and_overhead(void **state)
+{
+    enum { WARM = 20, N = 200 };
+    const char *src = "x = 1\n";
+    pv_program *prog = NULL;
+    double ms[N];
+    int fds0;
+    long rss0, rss1;
+    (void)state;
+
+    assert_int_equal(pv_verify(&prog, policy, src, strlen(src), "t.py", NULL), 0);
+    for (int i = 0; i < WARM; i++) {
+        pv_run_result *r = NULL;
+        assert_int_equal(pv_run(&r, prog, NULL), 0);
+        pv_run_result_free(r);
+    }
+    fds0 = count_fds();
+    rss0 = rss_kb();
+    for (int i = 0; i < N; i++) {
+        pv_run_result *r = NULL;
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        assert_int_equal(pv_run(&r, prog, NULL), 0);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        ms[i] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+        assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+        pv_run_result_free(r);
+    }
+    rss1 = rss_kb();
+    assert_int_equal(count_fds(), fds0);
+    qsort(ms, N, sizeof ms[0], cmp_double);
+    print_message("  trivial run through the API: median %.2f ms (min %.2f, p90 %.2f) over %d "
+                  "runs; RSS %ld -> %ld kB\n", ms[N / 2], ms[0], ms[N * 9 / 10], N, rss0, rss1);
+#if !defined(__SANITIZE_ADDRESS__)
+    assert_true(rss1 - rss0 < 2048); /* ASan's quarantine keeps freed memory resident */
+#endif
+    assert_true(ms[N / 2] < 250.0);
+    pv_program_free(prog);
+}
+
+static int fds_at_start;
+
+static void test_host_survived(void **state)
+{
+    (void)state;
+    /* no zombie, no leftover child, no descriptor kept, no file dropped by any case */
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+    assert_int_equal(errno, ECHILD);
+    assert_int_equal(count_fds(), fds_at_start);
+    assert_int_equal(access("/tmp/pyverify-pwned", F_OK), -1);
+}
+
+/* A kernel without namespaces or seccomp, simulated: this process installs a filter that
+ * makes unshare(2) and seccomp(2) fail with EPERM (inherited by every child). The run must
+ * go ahead with the layers it can apply, say which ones it could not, and rlimits must still
+ * hold. Runs last: the filter cannot be removed. */
+static void test_degraded_kernel(void **state)
+{
+    struct sock_filter insns[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_seccomp, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+    };
+    struct sock_fprog prog = {(unsigned short)(sizeof insns / sizeof insns[0]), insns};
+    static const run_case fork_case = {"degraded_fork", "import os\nos.fork()\n", U,
+                                       .flags = NOPY, .status = PV_RUN_ERROR,
+                                       .exc_type = "BlockingIOError", .layer = "rlimits",
+                                       .no_layer = "seccomp"};
+    static const run_case ok_case = {"degraded_ok", "print('still runs')\n",
+                                     .status = PV_RUN_OK, .out = "still runs\n",
+                                     .layer = "python:audit", .no_layer = "namespace:net"};
+    const run_case *c;
+    pv_program *p = NULL;
+    pv_run_result *r = NULL;
+    bool saw_user = false, saw_seccomp = false;
+    (void)state;
+
+    assert_int_equal(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    assert_int_equal(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog), 0);
+    c = &ok_case;
+    run_one((void **)&c);
+    c = &fork_case;
+    run_one((void **)&c);
+    p = compile(&ok_case);
+    assert_int_equal(pv_run(&r, p, NULL), 0);
+    for (size_t i = 0; i < pv_run_result_skipped_count(r); i++) {
+        const char *step = pv_run_result_skipped_step(r, i);
+        const char *why = pv_run_result_skipped_reason(r, i);
+        if (strcmp(step, "namespace:user") == 0 && strstr(why, "not permitted"))
+            saw_user = true;
+        if (strcmp(step, "seccomp") == 0 && strstr(why, "not permitted"))
+            saw_seccomp = true;
+    }
+    assert_true(saw_user);
+    assert_true(saw_seccomp);
+    assert_false(has_layer(r, "seccomp"));
+    assert_true(has_layer(r, "no_new_privs"));
+    pv_run_result_free(r);
+    pv_program_free(p);
+}
+
+static int setup_all(void **state)
+{
+    static const char time_rules[] = "[imports]\nextend-allow = [\"time\"]\n";
+    PyGILState_STATE g;
+    (void)state;
+    setenv("PV_TEST_SECRET", "s3cret", 1);
+    if (pv_init() < 0 || pv_policy_default(&policy) < 0 ||
+        pv_policy_load_buffer(&time_policy, time_rules, strlen(time_rules), "time.toml") < 0) {
+        fprintf(stderr, "setup: %s\n", pv_last_error());
+        return -1;
+    }
+    /* a host that happens to have these loaded: the unverified cases may reach them */
+    g = PyGILState_Ensure();
+    if (PyRun_SimpleString("import socket, subprocess, signal") != 0) {
+        PyGILState_Release(g);
+        return -1;
+    }
+    PyGILState_Release(g);
+    fds_at_start = count_fds();
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    pv_policy_free(time_policy);
+    pv_policy_free(policy);
+    pv_shutdown();
+    return 0;
+}
+
+int main(void)
+{
+    enum { NCASES = sizeof cases / sizeof cases[0] };
+    struct CMUnitTest tests[NCASES + 6];
+    size_t n = 0;
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_status_names);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_refusals);
+    for (size_t i = 0; i < NCASES; i++) {
+        tests[n] = (struct CMUnitTest){cases[i].name, run_one, NULL, NULL, (void *)&cases[i]};
+        n++;
+    }
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_layer_matrix);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_no_leaks_and_overhead);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_host_survived);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_degraded_kernel);
+    return _cmocka_run_group_tests("runtime", tests, n, setup_all, teardown_all);
+}
