@@ -109,7 +109,7 @@ run stdin_null 0 --json --rules "$T/sys.toml" "$T/stdin.py"
 jcheck stdin_null 'd["stdout"] == "\n"'
 
 # ---- limits
-run cpu 3 --json --cpu 0.5 "$T/cpu.py"
+run cpu 3 --json --cpu 0.5 --timeout 10 "$T/cpu.py"
 jcheck cpu 'd["status"] == "cpu" and d["cpu_ms"] >= 400'
 run timeout 3 --json --rules "$T/time.toml" --timeout 0.5 "$T/sleep.py"
 jcheck timeout 'd["status"] == "timeout" and 450 <= d["wall_ms"] < 3000 and d["stdout"] == "before\n"'

@@ -73,7 +73,8 @@ static const run_case cases[] = {
     {"stdin_devnull", "import sys\nprint(repr(sys.stdin.read()))\n", U, .flags = NOPY,
      .status = PV_RUN_OK, .out = "''\n"},
     /* family 12: resources */
-    {"cpu_loop", "while True:\n    pass\n", .status = PV_RUN_CPU},
+    /* A generous wall clock: on a loaded machine the CPU limit must still fire first. */
+    {"cpu_loop", "while True:\n    pass\n", .timeout_s = 10, .status = PV_RUN_CPU},
     {"sleep_verified", "import time\ntime.sleep(10)\n", .with_time = true, .timeout_s = 0.5,
      .status = PV_RUN_TIMEOUT, .layer = "seccomp"},
     {"sleep_unverified", "import time\ntime.sleep(10)\n", U, .flags = NOPY, .timeout_s = 0.5,
