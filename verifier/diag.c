@@ -46,6 +46,27 @@ static int char_col(const pv_program *prog, int line, int col_byte)
     return chars + 1;
 }
 
+/* Fill one record; the strings are taken (message) or copied (hint). False when a copy
+ * failed, in which case nothing is owned by the record. */
+static bool fill_record(pv_diag *d, const pv_rule_info *info, pv_layer_id layer, char *msg,
+                        const char *file, const char *hint)
+{
+    memset(d, 0, sizeof *d);
+    d->code = info->code;
+    d->title = info->title;
+    d->severity = PV_SEV_ERROR;
+    d->layer = layer;
+    d->message = msg;
+    d->file = file;
+    d->hint = hint ? strdup(hint) : NULL;
+    if (!d->message || (hint && !d->hint)) {
+        free(msg);
+        free((char *)d->hint);
+        return false;
+    }
+    return true;
+}
+
 static void add_record(pv_program *prog, pv_rule rule, pv_layer_id layer, int line, int col,
                        int end_line, int end_col, const char *hint, char *msg)
 {
@@ -73,18 +94,14 @@ static void add_record(pv_program *prog, pv_rule rule, pv_layer_id layer, int li
         l->cap = cap;
     }
     pv_diag *d = &l->items[l->n];
-    memset(d, 0, sizeof *d);
-    d->code = info->code;
-    d->title = info->title;
-    d->severity = PV_SEV_ERROR;
-    d->layer = layer;
-    d->message = msg ? msg : strdup("(out of memory formatting the message)");
-    d->file = prog->filename;
+    if (!fill_record(d, info, layer, msg, prog->filename, hint ? hint : info->hint)) {
+        prog->verdict = PV_INVALID;
+        return;
+    }
     d->line = line > 0 ? (unsigned)line : 0;
     d->col = col > 0 ? (unsigned)col : 0;
     d->end_line = end_line > 0 ? (unsigned)end_line : d->line;
     d->end_col = end_col > 0 ? (unsigned)end_col : d->col;
-    d->hint = strdup(hint ? hint : info->hint);
     l->n++;
 }
 
@@ -143,20 +160,9 @@ void pvd_sort(pvd_list *l)
         l->items = items;
         l->cap++;
     }
-    pv_diag *d = &l->items[l->n];
-    memset(d, 0, sizeof *d);
-    d->code = info->code;
-    d->title = info->title;
-    d->severity = PV_SEV_ERROR;
-    d->layer = PV_DIAG_INPUT;
-    d->message = strdup(buf);
-    d->hint = strdup(info->hint);
-    d->file = l->n ? l->items[0].file : NULL;
-    if (!d->message || !d->hint) {
-        free((char *)d->message);
-        free((char *)d->hint);
+    if (!fill_record(&l->items[l->n], info, PV_DIAG_INPUT, strdup(buf),
+                     l->n ? l->items[0].file : NULL, info->hint))
         return;
-    }
     l->n++;
 }
 

@@ -239,8 +239,10 @@ static bool contains(const char *hay, size_t n, const char *needle)
     return false;
 }
 
-/* Processes other than us running this same executable: an orphan a run left behind. */
-static int count_orphans(void)
+/* Processes running this same executable whose parent is init or us: an orphan a run left
+ * behind (other pyverify processes on the machine have other parents). Counts them, and
+ * kills them when `kill_them`. */
+static int scan_orphans(bool kill_them)
 {
     char self[512], exe[512], path[64];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -263,45 +265,8 @@ static int count_orphans(void)
         if (m < 0)
             continue;
         exe[m] = '\0';
-        if (strcmp(exe, self) == 0) {
-            /* Ignore other runners: only processes whose parent is not alive as ours. */
-            snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-            FILE *f = fopen(path, "r");
-            long ppid = 0;
-            if (f) {
-                if (fscanf(f, "%*d %*s %*c %ld", &ppid) != 1)
-                    ppid = 0;
-                fclose(f);
-            }
-            if (ppid == 1 || ppid == me)
-                count++;
-        }
-    }
-    closedir(d);
-    return count;
-}
-
-static void kill_orphans(void)
-{
-    char self[512], exe[512], path[64];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n < 0)
-        return;
-    self[n] = '\0';
-    DIR *d = opendir("/proc");
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char *end;
-        long pid = strtol(e->d_name, &end, 10);
-        if (*end || pid <= 0 || pid == getpid())
+        if (strcmp(exe, self) != 0)
             continue;
-        snprintf(path, sizeof path, "/proc/%ld/exe", pid);
-        ssize_t m = readlink(path, exe, sizeof exe - 1);
-        if (m < 0)
-            continue;
-        exe[m] = '\0';
         snprintf(path, sizeof path, "/proc/%ld/stat", pid);
         FILE *f = fopen(path, "r");
         long ppid = 0;
@@ -310,10 +275,14 @@ static void kill_orphans(void)
                 ppid = 0;
             fclose(f);
         }
-        if (strcmp(exe, self) == 0 && (ppid == 1 || ppid == getpid()))
-            kill((pid_t)pid, SIGKILL);
+        if (ppid == 1 || ppid == me) {
+            count++;
+            if (kill_them)
+                kill((pid_t)pid, SIGKILL);
+        }
     }
     closedir(d);
+    return count;
 }
 
 /* What leaked from a run, as a short reason, or NULL. */
@@ -354,10 +323,8 @@ static const char *leak_of(runner *r, const pv_run_result *res)
         close(c);
         return "the loopback listener was contacted";
     }
-    if (count_orphans() > 0) {
-        kill_orphans();
+    if (scan_orphans(true) > 0)
         return "a process outlived the run";
-    }
     return NULL;
 }
 
