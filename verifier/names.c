@@ -77,7 +77,14 @@ bool pvn_builtin_allowed(const pv_policy *p, PyObject *name)
 
 bool pvn_is_builtin(const pv_policy *p, PyObject *name)
 {
-    return member(p->builtins_all, name);
+    /* Fails closed the other way: when in doubt, a name is a builtin (and so forbidden
+     * at module level unless the policy allows it). */
+    int r = PySet_Contains(p->builtins_all, name);
+    if (r < 0) {
+        PyErr_Clear();
+        return true;
+    }
+    return r == 1;
 }
 
 bool pvn_module_allowed(const pv_policy *p, PyObject *dotted)
