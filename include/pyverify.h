@@ -291,6 +291,35 @@ PV_EXTERN const char *pv_run_result_skipped_reason(const pv_run_result *r, size_
 PV_EXTERN const char *pv_run_result_kill_reason(const pv_run_result *r);
 PV_EXTERN void pv_run_result_free(pv_run_result *r);
 
+/* ---- Compiled code (.pyc) ---- */
+
+/* Whether the buffer given to pv_verify_pyc() starts with the 16-byte .pyc header. */
+typedef enum pv_pyc_header {
+    PV_PYC_HEADER_AUTO = 0,     /* a header unless the data starts with a marshalled code object */
+    PV_PYC_HEADER_REQUIRED = 1, /* a .pyc file: header, then the marshalled code object */
+    PV_PYC_HEADER_NONE = 2      /* marshalled code only (what marshal.dumps(code) returns) */
+} pv_pyc_header;
+
+/* pv_verify_pyc() flags. PV_PYC_STRUCTURE_ONLY runs the structural checks alone (marshal
+ * format, code object structure, stack depths) and skips the policy (opcodes, names,
+ * attributes, imports); such a program is marked unverified: pv_run() refuses it unless
+ * PV_RUN_ALLOW_UNVERIFIED is given. */
+#define PV_PYC_STRUCTURE_ONLY (1u << 0)
+
+/* Verify `len` bytes of compiled code: a .pyc file or a marshalled code object of the
+ * embedded interpreter's version (a .pyc header's magic number must be its own). The bytes
+ * are proven well-formed by a bounds-checked C reader before any object is built from
+ * them; then every code object is checked structurally (operands, jumps, inline caches,
+ * EXTENDED_ARG, exception and line tables, local kinds, stack depths on every path) and
+ * against the policy as the bytecode layer checks compiled source. Diagnostics have no
+ * source text (pv_program_source_line() returns NULL); positions come from the code's own
+ * line table. When accepted, the program holds the code object and pv_run() runs it (in
+ * module mode). Ownership and lifetimes are as for pv_verify(). Errors: PV_ERR_INVALID,
+ * PV_ERR_STATE, PV_ERR_NOMEM, PV_ERR_PYTHON. */
+PV_EXTERN int pv_verify_pyc(pv_program **out, const pv_policy *policy, const void *buf,
+                            size_t len, const char *filename, pv_pyc_header header,
+                            unsigned flags);
+
 #ifdef __cplusplus
 }
 #endif

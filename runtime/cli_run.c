@@ -35,6 +35,7 @@ static void usage(FILE *f)
     fputs("usage: pyverify run [--rules FILE] [--timeout SEC] [--cpu SEC] [--memory MB]\n"
           "                    [--output KB] [--stdin FILE] [--input JSON] [--json]\n"
           "                    [--mode module|expr] [--unsafe-no-verify] FILE|-\n"
+          "       pyverify run --pyc [options] FILE.pyc   verify compiled code, then run it\n"
           "defaults: --timeout 2 --cpu 1 --memory 256 --output 64 (per stream)\n"
           "exit: 0 ran to the end, 1 rejected, 2 usage/input error, 3 run failed\n",
           f);
@@ -159,18 +160,19 @@ static int input_keys(const char *text, json_t **root, const char ***keys, size_
 int pv_cli_run(int argc, char **argv)
 {
     enum { O_RULES = 1, O_TIMEOUT, O_CPU, O_MEMORY, O_OUTPUT, O_STDIN, O_INPUT, O_JSON, O_MODE,
-           O_UNSAFE, O_HELP };
+           O_UNSAFE, O_HELP, O_PYC };
     static const struct option longopts[] = {
         {"rules", required_argument, 0, O_RULES},   {"timeout", required_argument, 0, O_TIMEOUT},
         {"cpu", required_argument, 0, O_CPU},       {"memory", required_argument, 0, O_MEMORY},
         {"output", required_argument, 0, O_OUTPUT}, {"stdin", required_argument, 0, O_STDIN},
         {"input", required_argument, 0, O_INPUT},   {"json", no_argument, 0, O_JSON},
         {"mode", required_argument, 0, O_MODE},     {"unsafe-no-verify", no_argument, 0, O_UNSAFE},
-        {"help", no_argument, 0, O_HELP},           {0, 0, 0, 0}};
+        {"help", no_argument, 0, O_HELP},           {"pyc", no_argument, 0, O_PYC},
+        {0, 0, 0, 0}};
     pv_run_opts ro = PV_RUN_OPTS_INIT;
     pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
     const char *rules = NULL, *stdin_path = NULL, *input = NULL, *path, *shown;
-    bool json = false, unsafe = false, inited = false;
+    bool json = false, unsafe = false, inited = false, pyc = false;
     char *src = NULL, *stdin_data = NULL, err[512];
     size_t src_len = 0, stdin_len = 0, nkeys = 0;
     const char **keys = NULL;
@@ -219,6 +221,7 @@ int pv_cli_run(int argc, char **argv)
             }
             break;
         case O_UNSAFE: unsafe = true; break;
+        case O_PYC: pyc = true; break;
         case O_HELP:
         case 'h':
             usage(stdout);
@@ -237,6 +240,11 @@ int pv_cli_run(int argc, char **argv)
     }
     path = argv[optind];
     shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (pyc && (unsafe || vo.mode != PV_MODE_MODULE)) {
+        fprintf(stderr, "pyverify run: --pyc runs verified module code only (no --unsafe-no-verify, "
+                "no --mode expr)\n");
+        goto done;
+    }
     if (stdin_path && strcmp(stdin_path, "-") == 0 && strcmp(path, "-") == 0) {
         fprintf(stderr, "pyverify run: the program and --stdin cannot both be '-'\n");
         goto done;
@@ -281,7 +289,8 @@ int pv_cli_run(int argc, char **argv)
         fprintf(stderr, "pyverify run: %s\n", pv_last_error());
         goto done;
     }
-    rc = pv_verify(&prog, policy, src, src_len, shown, &vo);
+    rc = pyc ? pv_verify_pyc(&prog, policy, src, src_len, shown, PV_PYC_HEADER_AUTO, 0u)
+             : pv_verify(&prog, policy, src, src_len, shown, &vo);
     if (rc < 0) {
         fprintf(stderr, "pyverify run: %s: %s\n", shown, pv_last_error());
         goto done;

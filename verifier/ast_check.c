@@ -8,6 +8,7 @@
  * program defines) are recorded during the walk and decided after it.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,10 +87,19 @@ static int init_tables(void)
     return 0;
 }
 
+/* kind_of() by type pointer, before the dict: every node asks. Filled only for classes
+ * g_kinds holds (alive while it is), emptied with it. */
+#define KIND_CACHE 256
+static struct {
+    PyTypeObject *type;
+    int kind;
+} g_kind_cache[KIND_CACHE];
+
 void pva_release_static(void)
 {
     if (!g_init)
         return;
+    memset(g_kind_cache, 0, sizeof g_kind_cache);
     Py_CLEAR(g_kinds);
     for (int k = 0; k < K__COUNT; k++)
         Py_CLEAR(g_fields[k]);
@@ -103,9 +113,17 @@ void pva_release_static(void)
 /* Kind id of a node, -1 for an AST node of a class not in the table, -2 for non-AST. */
 static int kind_of(PyObject *o)
 {
-    PyObject *id = PyDict_GetItemWithError(g_kinds, (PyObject *)Py_TYPE(o));
-    if (id)
-        return (int)PyLong_AsLong(id);
+    PyTypeObject *t = Py_TYPE(o);
+    size_t h = ((uintptr_t)t >> 4) % KIND_CACHE;
+    if (g_kind_cache[h].type == t)
+        return g_kind_cache[h].kind;
+    PyObject *id = PyDict_GetItemWithError(g_kinds, (PyObject *)t);
+    if (id) {
+        int k = (int)PyLong_AsLong(id);
+        g_kind_cache[h].type = t;
+        g_kind_cache[h].kind = k;
+        return k;
+    }
     PyErr_Clear();
     return PyObject_TypeCheck(o, g_ast_base) ? -1 : -2;
 }
@@ -163,6 +181,8 @@ typedef struct walker {
     size_t nchains, capchains;
     attrref *kwds;
     size_t nkwds, capkwds;
+    PyObject *name_verdicts;  /* owned dict str -> int: pvn_check_name() of this policy */
+    PyObject *attr_verdicts;  /* owned dict str -> int: pvn_check_attr() once the walk is done */
 } walker;
 
 #define GROW(arr, n, cap)                                                   \
@@ -182,6 +202,16 @@ typedef struct walker {
 /* A borrowed attribute of a node (the node's dict keeps it alive); NULL if absent. */
 static PyObject *field(PyObject *node, PyObject *name)
 {
+    /* The parser stores every field in the node's instance dict, and the AST classes have
+     * no data descriptors of those names, so the dict holds what getattr would return;
+     * looking there first skips the type's MRO walk. Anything else: plain getattr. */
+    PyObject **dictp = _PyObject_GetDictPtr(node);
+    if (dictp && *dictp) {
+        PyObject *d = PyDict_GetItemWithError(*dictp, name);
+        if (d)
+            return d;
+        PyErr_Clear();
+    }
     PyObject *v = PyObject_GetAttr(node, name);
     if (!v) {
         PyErr_Clear();
@@ -342,6 +372,41 @@ static int add_ref(walker *w, PyObject *name, PyObject *pos, int scope, int ctx,
     return 0;
 }
 
+/* ---- verdicts, once per distinct string -------------------------------------------------- */
+
+/* A program repeats its names and attributes (self, append, ...): each distinct string is
+ * judged once per walk, not once per use (the deny lists are one PCRE2 match per pattern).
+ * `cache` maps str -> verdict; any failure of the cache falls back to judging afresh. */
+static pvn_verdict cached_verdict(PyObject **cache, PyObject *key, const pv_policy *p,
+                                  PyObject *program_attrs, bool attr)
+{
+    if (!key || !PyUnicode_CheckExact(key))
+        return attr ? pvn_check_attr(p, key, program_attrs) : pvn_check_name(p, key);
+    if (!*cache && !(*cache = PyDict_New()))
+        PyErr_Clear();
+    PyObject *hit = *cache ? PyDict_GetItemWithError(*cache, key) : NULL;
+    if (hit)
+        return (pvn_verdict)PyLong_AsLong(hit);
+    PyErr_Clear();
+    pvn_verdict v = attr ? pvn_check_attr(p, key, program_attrs) : pvn_check_name(p, key);
+    PyObject *val = *cache ? PyLong_FromLong((long)v) : NULL;
+    if (!val || PyDict_SetItem(*cache, key, val) < 0)
+        PyErr_Clear();
+    Py_XDECREF(val);
+    return v;
+}
+
+static pvn_verdict check_name_verdict(walker *w, PyObject *name)
+{
+    return cached_verdict(&w->name_verdicts, name, w->p, NULL, false);
+}
+
+/* Only after the walk: the verdict depends on program_attrs, complete from then on. */
+static pvn_verdict check_attr_verdict(walker *w, PyObject *attr)
+{
+    return cached_verdict(&w->attr_verdicts, attr, w->p, w->program_attrs, true);
+}
+
 /* ---- per-kind rules -------------------------------------------------------------------- */
 
 /* Names of variables, functions, classes, parameters, aliases: no dunders, no deny match. */
@@ -349,7 +414,7 @@ static void check_name(walker *w, PyObject *pos, PyObject *name, const char *wha
 {
     if (!w->rules || !name || name == Py_None)
         return;
-    pvn_verdict v = pvn_check_name(w->p, name);
+    pvn_verdict v = check_name_verdict(w, name);
     if (v == PVN_DUNDER)
         diag(w, pos, PVR_DUNDER_NAME, NULL, "%s '%s' is a dunder name", what, utf8(name));
     else if (v != PVN_OK)
@@ -483,8 +548,10 @@ static int visit(walker *w, frame *f)
     switch (kind) {
     case K_Name: {
         PyObject *id = field(node, S_id);
-        if (!id)
+        if (!id || !PyUnicode_Check(id)) {
+            diag(w, f->pos, PVR_INTERNAL, NULL, "a Name node without a string id");
             return 0;
+        }
         int ctx = ctx_of(node);
         check_name(w, node, id, "name");
         int scope = s;
@@ -527,7 +594,7 @@ static int visit(walker *w, frame *f)
     case K_AsyncFunctionDef: {
         PyObject *name = field(node, S_name);
         if (w->rules && name && PyUnicode_Check(name)) {
-            pvn_verdict v = pvn_check_name(w->p, name);
+            pvn_verdict v = check_name_verdict(w, name);
             if (v == PVN_DUNDER && (f->flags & FL_CLASS_BODY)) {
                 if (!pvn_special_method(w->p, name))
                     diag(w, node, PVR_SPECIAL_METHOD, NULL,
@@ -623,7 +690,7 @@ static int visit(walker *w, frame *f)
     }
     case K_keyword: {
         PyObject *a = field(node, S_arg);
-        if (w->rules && a && a != Py_None && pvn_check_name(w->p, a) == PVN_DUNDER)
+        if (w->rules && a && a != Py_None && check_name_verdict(w, a) == PVN_DUNDER)
             diag(w, node, PVR_KEYWORD_NAME, NULL, "keyword argument '%s' is a dunder name", utf8(a));
         return push_rest(w, f, kind, NULL);
     }
@@ -708,8 +775,10 @@ static bool is_plain_super_call(walker *w, PyObject *node)
 static void check_attr_node(walker *w, PyObject *node, unsigned flags, bool outermost)
 {
     PyObject *attr = field(node, S_attr);
-    if (!attr)
+    if (!attr || !PyUnicode_Check(attr)) {
+        diag(w, node, PVR_INTERNAL, NULL, "an Attribute node without a string attr");
         return;
+    }
     int ctx = ctx_of(node);
     PyObject *value = field(node, S_value);
     PyObject *tmpl;
@@ -723,7 +792,7 @@ static void check_attr_node(walker *w, PyObject *node, unsigned flags, bool oute
         }
         return;
     }
-    pvn_verdict v = pvn_check_attr(w->p, attr, w->program_attrs);
+    pvn_verdict v = check_attr_verdict(w, attr);
     if (v == PVN_PRIVATE && outermost && (flags & FL_CALL_FUNC) && ctx == CTX_LOAD &&
         pvn_special_method(w->p, attr) && is_plain_super_call(w, value))
         return; /* super().__init__(...) and the other definable special methods */
@@ -885,7 +954,7 @@ static int decide(walker *w)
             return -1;
     for (size_t i = 0; i < w->nkwds; i++) {
         PyObject *attr = w->kwds[i].attr;
-        pvn_verdict v = pvn_check_attr(w->p, attr, w->program_attrs);
+        pvn_verdict v = check_attr_verdict(w, attr);
         if (v == PVN_PRIVATE || v == PVN_DUNDER)
             diag(w, w->kwds[i].node, PVR_ATTR_PRIVATE, NULL,
                  "match-class keyword reads private attribute '%s'", utf8(attr));
@@ -945,6 +1014,8 @@ out:
     free(w.chains);
     free(w.kwds);
     Py_XDECREF(w.program_attrs);
+    Py_XDECREF(w.name_verdicts);
+    Py_XDECREF(w.attr_verdicts);
     pvsc_free(&w.sc);
     return rc;
 }

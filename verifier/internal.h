@@ -185,6 +185,11 @@ PV_INTERNAL size_t pva_kind_count(void);
 /* Layer 2: verify `code` and every code object nested in its co_consts. Diagnostics go to
  * prog with layer PV_DIAG_BYTECODE. Returns 0, or <0 on library failure. */
 PV_INTERNAL int pvb_check(pv_program *prog, const pv_policy *p, PyObject *code);
+/* Same, with PVB_* flags. PVB_STRUCTURE_ONLY: only the structural checks (no policy rules);
+ * used for .pyc input (pyc.c). */
+#define PVB_STRUCTURE_ONLY 1u
+PV_INTERNAL int pvb_check_ex(pv_program *prog, const pv_policy *p, PyObject *code,
+                             unsigned flags);
 /* Map [bytecode] opcodes names to numbers (policy load). Unknown names: PV_ERR_POLICY. */
 PV_INTERNAL int pvb_opcode_number(const char *name);
 

@@ -26,7 +26,17 @@ static int start_interpreter(void)
     config.safe_path = 1;
     config.parse_argv = 0;
     config.buffered_stdio = 1;
-    PyStatus st = Py_InitializeFromConfig(&config);
+    /* Compiling checked code must not print CPython's SyntaxWarning/DeprecationWarning
+     * (e.g. "is" with a literal, invalid escapes) on the host's stderr. Only for an
+     * interpreter pyverify starts; a host keeps its own warning settings. */
+    PyStatus st = PyWideStringList_Append(&config.warnoptions, L"ignore::SyntaxWarning");
+    if (!PyStatus_Exception(st))
+        st = PyWideStringList_Append(&config.warnoptions, L"ignore::DeprecationWarning");
+    if (PyStatus_Exception(st)) {
+        PyConfig_Clear(&config);
+        return pv_fail(PV_ERR_PYTHON, "cannot configure the embedded interpreter");
+    }
+    st = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(st))
         return pv_fail(PV_ERR_PYTHON, "cannot start the embedded interpreter: %s",

@@ -30,6 +30,30 @@
 #define PV_CEILING_MAX_NODES 20000000u
 #define PV_CEILING_MAX_DIAGNOSTICS 100000u
 
+/* Compiled code (.pyc and marshalled code objects; verifier/marshal.c, verifier/pyc.c).
+ * These are fixed: a rules file cannot change them. */
+/* Largest .pyc or marshal buffer accepted, in bytes. */
+#define PV_MAX_PYC_BYTES (16u * 1024u * 1024u)
+/* Deepest nesting of marshalled containers and code objects (the reader recurses). */
+#define PV_MARSHAL_MAX_DEPTH 400u
+/* Most objects (of any type, back-references included) in one marshal buffer. */
+#define PV_MARSHAL_MAX_OBJECTS 2000000u
+/* Most code objects in one marshal buffer (the bytecode layer's own limit is the same). */
+#define PV_MARSHAL_MAX_CODE_OBJECTS PV_DEFAULT_MAX_CODE_OBJECTS
+/* Most 15-bit digits of one marshalled int (TYPE_LONG): 4096 digits, 61440 bits. */
+#define PV_MARSHAL_MAX_LONG_DIGITS 4096u
+/* Most items of one frozenset constant (bounds the cost of hashing colliding items when
+ * the set is built). */
+#define PV_MARSHAL_MAX_SET_ITEMS 4096u
+/* Most frozenset items in one buffer, all sets together. */
+#define PV_MARSHAL_MAX_SET_ITEMS_TOTAL 65536u
+/* Largest co_stacksize and most fast locals (co_nlocalsplus) of one code object. */
+#define PV_MAX_STACKSIZE 16384u
+#define PV_MAX_LOCALSPLUS 65535u
+/* Most (instruction, stack slot) pairs the bytecode layer's typed stack analysis keeps for
+ * one code object: instructions times (co_stacksize + 1). */
+#define PV_MAX_STACK_CELLS (32u * 1024u * 1024u)
+
 typedef struct pv_limits {
     size_t max_source_bytes;
     size_t max_depth;

@@ -192,9 +192,16 @@ PV_EXTERN int pv_verify(pv_program **out, const pv_policy *policy, const char *s
         return pv_fail(PV_ERR_NOMEM, "out of memory");
     }
     PyGILState_STATE gs = PyGILState_Ensure();
+    /* The parser's tree is hundreds of thousands of container objects, and none of what
+     * verification allocates can form a cycle: without this, the cyclic collector would
+     * traverse the young tree over and over (and the whole heap now and then) for nothing.
+     * Reference counting frees all of it; the host's setting is restored before returning. */
+    int gc_was = PyGC_Disable();
     int rc = set_globals(prog, policy, opts);
     if (rc == 0)
         rc = run_pipeline(prog, policy, src ? src : "", len);
+    if (gc_was)
+        PyGC_Enable();
     PyErr_Clear();
     PyGILState_Release(gs);
     if (rc < 0) {

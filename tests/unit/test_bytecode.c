@@ -11,7 +11,8 @@
  * - Positions are the offending instruction's, in characters; host input globals count.
  * - Structure: hand-built code objects (compiled, then patched through the embedded
  *   interpreter) with bad jumps, operands, caches, exception tables, stack depths, hidden
- *   instructions ... get PV507 (or PV502/PV509), with the expected message.
+ *   instructions ... get their structural class's code (PV507, PV510-PV516, or PV502/PV509),
+ *   with the expected message.
  */
 #include "internal.h"
 
@@ -894,24 +895,24 @@ typedef struct crafted {
 } crafted;
 
 static const crafted crafted_cases[] = {
-    { "jump_into_inline_cache", "PV507", "does not start an instruction", "x = [1]\nif x:\n    y = x[0]\n",
+    { "jump_into_inline_cache", "PV511", "does not start an instruction", "x = [1]\nif x:\n    y = x[0]\n",
       "ins = list(dis.get_instructions(c, show_caches=True))\n"
       "j = [i for i in ins if i.opname == 'POP_JUMP_FORWARD_IF_FALSE'][0]\n"
       "k = [i for i in ins if i.opname == 'CACHE' and i.offset > j.offset][0]\n"
       "code = patch(c, 'POP_JUMP_FORWARD_IF_FALSE', arg=(k.offset - j.offset - 2) // 2)\n" },
-    { "jump_out_of_code", "PV507", "does not start an instruction", "x = 1\nif x:\n    y = 2\n",
+    { "jump_out_of_code", "PV511", "does not start an instruction", "x = 1\nif x:\n    y = 2\n",
       "code = patch(c, 'POP_JUMP_FORWARD_IF_FALSE', arg=200)\n" },
-    { "const_out_of_range", "PV507", "outside co_consts", "x = 1\n", "code = patch(c, 'LOAD_CONST', arg=50)\n" },
-    { "name_out_of_range", "PV507", "outside co_names", "x = 1\n", "code = patch(c, 'STORE_NAME', arg=50)\n" },
-    { "load_global_out_of_range", "PV507", "outside co_names", "def f():\n    return len\n",
+    { "const_out_of_range", "PV510", "outside co_consts", "x = 1\n", "code = patch(c, 'LOAD_CONST', arg=50)\n" },
+    { "name_out_of_range", "PV510", "outside co_names", "x = 1\n", "code = patch(c, 'STORE_NAME', arg=50)\n" },
+    { "load_global_out_of_range", "PV510", "outside co_names", "def f():\n    return len\n",
       "code = inner(c, lambda f: patch(f, 'LOAD_GLOBAL', arg=9))\n" },
-    { "extended_arg_before_no_arg", "PV507", "EXTENDED_ARG before RETURN_VALUE", "x = 1\n",
+    { "extended_arg_before_no_arg", "PV513", "EXTENDED_ARG before RETURN_VALUE", "x = 1\n",
       "code = patch(c, 'LOAD_CONST', op=dis.opmap['EXTENDED_ARG'], arg=0, nth=-1)\n" },
-    { "compare_op_out_of_range", "PV507", "COMPARE_OP operand 9", "x = 1\ny = x < 2\n",
+    { "compare_op_out_of_range", "PV510", "COMPARE_OP operand 9", "x = 1\ny = x < 2\n",
       "code = patch(c, 'COMPARE_OP', arg=9)\n" },
-    { "binary_op_out_of_range", "PV507", "BINARY_OP operand 99", "x = 1\ny = x + 2\n",
+    { "binary_op_out_of_range", "PV510", "BINARY_OP operand 99", "x = 1\ny = x + 2\n",
       "code = patch(c, 'BINARY_OP', arg=99)\n" },
-    { "load_fast_of_a_cell", "PV507", "not a plain local", "def f(a):\n    def g():\n        return a\n    return g\n",
+    { "load_fast_of_a_cell", "PV510", "not a plain local", "def f(a):\n    def g():\n        return a\n    return g\n",
       "code = inner(c, lambda f: patch(f, 'LOAD_CLOSURE', op=dis.opmap['LOAD_FAST']))\n" },
     { "runs_off_the_end", "PV507", "run past its last instruction", "x = 1\n",
       "code = patch(c, 'RETURN_VALUE', op=dis.opmap['NOP'], nth=-1)\n" },
@@ -919,9 +920,9 @@ static const crafted crafted_cases[] = {
       "code = patch(c, 'LOAD_CONST', arg=c.co_consts.index(None), nth=0)\n" },
     { "code_object_as_value", "PV507", "code object constant is used as a value", "f = lambda: 1\n",
       "code = patch(c, 'MAKE_FUNCTION', op=dis.opmap['NOP'], arg=0)\n" },
-    { "exception_table_out_of_code", "PV507", "does not fit the code", "try:\n    x = 1\nexcept ValueError:\n    pass\n",
+    { "exception_table_out_of_code", "PV514", "does not fit the code", "try:\n    x = 1\nexcept ValueError:\n    pass\n",
       "code = c.replace(co_exceptiontable=bytes([0x80, 1, 60, 0]))\n" },
-    { "exception_table_truncated", "PV507", "malformed", "try:\n    x = 1\nexcept ValueError:\n    pass\n",
+    { "exception_table_truncated", "PV514", "malformed", "try:\n    x = 1\nexcept ValueError:\n    pass\n",
       "code = c.replace(co_exceptiontable=c.co_exceptiontable + bytes([0x80, 0x41]))\n" },
     { "code_object_in_tuple", "PV507", "hidden in a constant tuple", "x = 1\n",
       "code = c.replace(co_consts=c.co_consts + ((compile('1', 't', 'eval'),),))\n" },
@@ -938,11 +939,11 @@ static const crafted crafted_cases[] = {
       "class C:\n    def m(self):\n        super()\n        return self\n",
       "code = inner(c, lambda k: inner(k, lambda m: patch(m, 'LOAD_FAST', "
       "op=dis.opmap['LOAD_DEREF'], arg=len(m.co_varnames))))\n" },
-    { "stack_underflow", "PV507", "stack underflow", "x = 1\n",
+    { "stack_underflow", "PV516", "stack underflow", "x = 1\n",
       "code = patch(c, 'LOAD_CONST', op=dis.opmap['NOP'], arg=0)\n" },
-    { "stack_deeper_than_stacksize", "PV507", "deeper than co_stacksize", "x = 1\n",
+    { "stack_deeper_than_stacksize", "PV516", "deeper than co_stacksize", "x = 1\n",
       "code = c.replace(co_stacksize=0)\n" },
-    { "exception_handler_deeper_than_stack", "PV507", "exception handler expects more stack",
+    { "exception_handler_deeper_than_stack", "PV516", "exception handler expects more stack",
       "try:\n    x = 1\nexcept ValueError:\n    pass\n",
       "t = bytearray(c.co_exceptiontable)\n"
       "t[3] = (5 << 1) | (t[3] & 1)\n"

@@ -176,10 +176,12 @@ static void test_rule_codes(void **state)
             strlen(r->explanation) < 20)
             fail_msg("rule %s lacks a title, hint or explanation", c);
         /* Families: PV0xx input (PV005 syntax is the parser's: AST), PV1-4xx AST,
-         * PV5xx bytecode, PV6xx runtime. */
+         * PV5xx bytecode, PV6xx runtime, PV7xx .pyc input. */
         pv_layer_id want = c[2] == '0' ? PV_DIAG_INPUT
                          : c[2] <= '4' ? PV_DIAG_AST
-                         : c[2] == '5' ? PV_DIAG_BYTECODE : PV_DIAG_RUNTIME;
+                         : c[2] == '5' ? PV_DIAG_BYTECODE
+                         : c[2] == '7' ? PV_DIAG_INPUT /* PV7xx: .pyc and marshal input */
+                                       : PV_DIAG_RUNTIME;
         if (strcmp(c, "PV005") == 0)
             want = PV_DIAG_AST;
         if (r->layer != want)

@@ -1,14 +1,27 @@
 /*
- * check.c: `pyverify [options] PATH...`, the pre-commit style checker. One interpreter for
- * all files; each file costs its parse and walk. Exit 0 when every file is accepted, 1 when
- * any is rejected, 2 for usage and input errors (2 wins).
+ * check.c: `pyverify [options] PATH...`, the pre-commit style checker. Exit 0 when every
+ * file is accepted, 1 when any is rejected, 2 for usage and input errors (2 wins).
+ *
+ * A run has three phases. (1) The parent expands directories and finds each file's policy
+ * (config.c), loading every distinct policy once. (2) Files are verified into records (one
+ * JSON object per file: verdict, diagnostics, rendered text). One embedded interpreter
+ * serialises verification on its GIL, so threads cannot help; with -j N > 1 the parent
+ * forks N workers after the policies are loaded, worker w checks files w, w+N, ... and
+ * writes its records to an anonymous file. (3) The parent prints the records in the order
+ * of the file list, whatever the number of workers.
  */
+#include <Python.h>
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "cli.h"
+#include "config.h"
 
 #define MAX_DIR_DEPTH 64
 #define READ_CAP (64u * 1024u * 1024u) /* the ceiling of max_source_bytes */
@@ -98,26 +111,41 @@ static int walk_dir(pathlist *out, const char *dir, int depth)
     return rc;
 }
 
+
+/* The help text; docs/pyverify.1 documents the same options (tests/cli/test_docs.sh). */
 static void usage(FILE *f)
 {
-    fputs("usage: pyverify [--rules FILE] [--mode module|expr] [--format text|json]\n"
-          "                [--layers ast|bytecode|ast,bytecode] [--global NAME]... PATH...\n"
-          "       pyverify run [options] FILE|-     verify, then run in a sandbox (see --help)\n"
+    fputs("usage: pyverify [OPTIONS] PATH...\n"
+          "       pyverify run [options] FILE|-     verify, then run in a sandbox (see run --help)\n"
+          "       pyverify --show-config [PATH...]\n"
           "       pyverify --explain CODE | --print-rules | --list-rules | --version | --help\n"
           "\n"
           "Checks Python files against a whitelist policy. A directory is searched for *.py;\n"
           "'-' reads standard input. Exit status: 0 all accepted, 1 a file was rejected,\n"
           "2 usage or input error (unreadable file, NUL bytes, undecodable bytes, bad rules).\n"
+          "The policy of each file is found by walking up from it to the first pyverify.toml,\n"
+          "or pyproject.toml with a [tool.pyverify] table; none: the embedded default.\n"
           "\n"
-          "  --rules FILE        policy rules file (default: the embedded default policy)\n"
+          "  --rules FILE        policy rules file for every file (no configuration discovery)\n"
+          "  --show-config       print which policy each PATH gets and where it came from\n"
           "  --mode MODE         module (default) or expr: each file is a single expression\n"
-          "  --format FMT        text (default) or json\n"
+          "  --format FMT        text (default), json or sarif (SARIF 2.1.0)\n"
           "  --layers LIST       static layers to run: ast, bytecode or ast,bytecode (default)\n"
           "  --global NAME       a name the host binds as a global input (repeatable)\n"
+          "  --pyc               each FILE is compiled code (.pyc, or marshalled code without\n"
+          "                      the header) of this CPython: verify its structure and policy\n"
+          "  --pyc-structure     like --pyc, structural checks only (no policy)\n"
+          "  --color WHEN        auto (default: on a terminal, unless NO_COLOR is set),\n"
+          "                      always or never\n"
+          "  -q, --quiet         print only the first line of each diagnostic, no summary\n"
+          "  --statistics        print how often each rule code was reported\n"
+          "  -j, --jobs N        check files in N worker processes (default: the number of\n"
+          "                      cores; 1: no workers); output order does not change\n"
           "  --explain CODE      describe a rule, with an example of what it rejects\n"
           "  --print-rules       print the embedded default rules file\n"
           "  --list-rules        list every rule code with its title\n"
-          "  --version           print pyverify's and the embedded CPython's versions\n",
+          "  --version           print pyverify's and the embedded CPython's versions\n"
+          "  -h, --help          print this help\n",
           f);
 }
 
@@ -142,45 +170,286 @@ static unsigned parse_layers(const char *s)
     return 0;
 }
 
+enum fmt { FMT_TEXT, FMT_JSON, FMT_SARIF };
+
+typedef struct run_cfg {
+    enum fmt fmt;
+    unsigned print_flags; /* PV_CLI_COLOR, PV_CLI_QUIET */
+    pv_verify_opts vo;
+    int pyc;              /* --pyc: 1 (structure and policy), 2 (--pyc-structure) */
+} run_cfg;
+
+/* Verify one file into a record: {"path", "verdict", "policy", "diagnostics",
+ * "error"? (unreadable), "text"? (FMT_TEXT: the rendered diagnostics)}. */
+static json_t *check_one(const run_cfg *rc_, const pv_policy *policy, const char *path,
+                         const char *cfg_err)
+{
+    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char *buf = NULL, err[1024];
+    size_t len = 0;
+    if (!policy || pv_cli_read(path, READ_CAP, &buf, &len, err, sizeof err) < 0) {
+        if (!policy)
+            snprintf(err, sizeof err, "%s: %s", shown, cfg_err ? cfg_err : "no policy");
+        return json_pack("{s:s, s:s, s:s, s:[]}", "path", shown, "verdict", "invalid", "error",
+                         err, "diagnostics");
+    }
+    pv_program *prog = NULL;
+    int rc = rc_->pyc ? pv_verify_pyc(&prog, policy, buf, len, shown, PV_PYC_HEADER_AUTO,
+                                      rc_->pyc == 2 ? PV_PYC_STRUCTURE_ONLY : 0u)
+                      : pv_verify(&prog, policy, buf, len, shown, &rc_->vo);
+    free(buf);
+    if (rc < 0) {
+        snprintf(err, sizeof err, "%s: %s", shown, pv_last_error());
+        return json_pack("{s:s, s:s, s:s, s:[]}", "path", shown, "verdict", "invalid", "error",
+                         err, "diagnostics");
+    }
+    pv_verdict v = pv_program_verdict(prog);
+    size_t nd = pv_program_diag_count(prog);
+    json_t *jd = json_array();
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *ts = rc_->fmt == FMT_TEXT && nd ? open_memstream(&text, &tlen) : NULL;
+    for (size_t k = 0; k < nd; k++) {
+        const pv_diag *d = pv_program_diag(prog, k);
+        json_array_append_new(jd, pv_cli_diag_json(d));
+        if (ts)
+            pv_cli_print_diag_ex(ts, prog, d, rc_->print_flags);
+    }
+    if (ts)
+        fclose(ts);
+    json_t *rec = json_pack("{s:s, s:s, s:s, s:o}", "path", shown, "verdict",
+                            pv_cli_verdict_name(v), "policy", pv_policy_origin(policy),
+                            "diagnostics", jd);
+    if (rec && text)
+        json_object_set_new(rec, "text", json_stringn(text, tlen));
+    free(text);
+    pv_program_free(prog);
+    return rec;
+}
+
+/* Reads a worker's records (one compact JSON document a line) into recs by their "i". */
+static void collect(FILE *f, json_t **recs, size_t n)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    rewind(f);
+    while ((len = getline(&line, &cap, f)) > 0) {
+        json_t *r = json_loadb(line, (size_t)len, 0, NULL);
+        json_int_t i = r ? json_integer_value(json_object_get(r, "i")) : -1;
+        if (i >= 0 && (size_t)i < n && !recs[i]) {
+            json_object_del(r, "i");
+            recs[i] = r;
+        } else {
+            json_decref(r);
+        }
+    }
+    free(line);
+}
+
+/* Phase 2 with `jobs` worker processes; returns -1 when they could not be started (the
+ * caller then checks the files itself). */
+static int check_parallel(const run_cfg *rc_, const pv_policy **pols, char **errs,
+                          const pathlist *files, json_t **recs, long jobs)
+{
+    FILE **out = calloc((size_t)jobs, sizeof *out);
+    pid_t *pids = calloc((size_t)jobs, sizeof *pids);
+    long started = 0;
+    if (!out || !pids)
+        goto fail;
+    fflush(stdout);
+    fflush(stderr);
+    for (long w = 0; w < jobs; w++) {
+        out[w] = tmpfile();
+        if (!out[w])
+            goto fail;
+        PyGILState_STATE gs = PyGILState_Ensure();
+        PyOS_BeforeFork();
+        pid_t pid = fork();
+        if (pid == 0) {
+            PyOS_AfterFork_Child();
+            for (size_t i = (size_t)w; i < files->n; i += (size_t)jobs) {
+                json_t *r = check_one(rc_, pols[i], files->v[i], errs[i]);
+                if (!r)
+                    continue;
+                json_object_set_new(r, "i", json_integer((json_int_t)i));
+                json_dumpf(r, out[w], JSON_COMPACT);
+                fputc('\n', out[w]);
+                json_decref(r);
+            }
+            _exit(fflush(out[w]) == 0 ? 0 : 1);
+        }
+        PyOS_AfterFork_Parent();
+        PyGILState_Release(gs);
+        if (pid < 0)
+            goto fail;
+        pids[w] = pid;
+        started++;
+    }
+    for (long w = 0; w < jobs; w++) {
+        int st;
+        while (waitpid(pids[w], &st, 0) < 0 && errno == EINTR)
+            ;
+        collect(out[w], recs, files->n);
+        fclose(out[w]);
+    }
+    free(out);
+    free(pids);
+    return 0;
+fail:
+    for (long w = 0; w < started; w++) {
+        int st;
+        kill(pids[w], SIGKILL);
+        waitpid(pids[w], &st, 0);
+    }
+    for (long w = 0; out && w < jobs; w++)
+        if (out[w])
+            fclose(out[w]);
+    free(out);
+    free(pids);
+    return -1;
+}
+
+typedef struct stat_ent {
+    const char *code, *title;
+    size_t n;
+} stat_ent;
+
+static int cmp_stat(const void *a, const void *b)
+{
+    const stat_ent *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    return strcmp(x->code, y->code);
+}
+
+/* --statistics: per rule code, how many diagnostics, most frequent first. */
+static json_t *statistics(json_t **recs, size_t n, FILE *out)
+{
+    size_t nr = pv_rule_count();
+    stat_ent *st = calloc(nr ? nr : 1, sizeof *st);
+    json_t *j = json_object();
+    if (!st || !j) {
+        free(st);
+        return j;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        st[i].code = pv_rule_at(i)->code;
+        st[i].title = pv_rule_at(i)->title;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        json_t *d;
+        json_array_foreach(json_object_get(recs[i], "diagnostics"), k, d) {
+            const char *code = json_string_value(json_object_get(d, "code"));
+            for (size_t r = 0; code && r < nr; r++)
+                if (strcmp(st[r].code, code) == 0) {
+                    st[r].n++;
+                    break;
+                }
+        }
+    }
+    qsort(st, nr, sizeof *st, cmp_stat);
+    for (size_t r = 0; r < nr && st[r].n; r++) {
+        if (out)
+            fprintf(out, "%7zu  %s  %s\n", st[r].n, st[r].code, st[r].title);
+        json_object_set_new(j, st[r].code, json_integer((json_int_t)st[r].n));
+    }
+    free(st);
+    return j;
+}
+
+/* --show-config: "PATH: ORIGIN" for each path; exit 2 when a configuration is broken. */
+static int show_config(pv_cfg *cfg, const pv_policy *fixed, char **paths, int n)
+{
+    static char *dot[] = { "." };
+    int status = 0;
+    if (n == 0) {
+        paths = dot;
+        n = 1;
+    }
+    for (int i = 0; i < n; i++) {
+        const pv_policy *p = fixed;
+        char err[1024];
+        if (!p && pv_cfg_policy(cfg, strcmp(paths[i], "-") == 0 ? "." : paths[i], &p, err,
+                                sizeof err) < 0) {
+            fprintf(stderr, "pyverify: %s\n", err);
+            status = 2;
+            continue;
+        }
+        printf("%s: %s\n", paths[i], pv_policy_origin(p));
+    }
+    return status;
+}
+
 int pv_cli_check(int argc, char **argv)
 {
     enum { O_RULES = 1, O_MODE, O_FORMAT, O_LAYERS, O_EXPLAIN, O_PRINT, O_LIST, O_VERSION,
-           O_HELP, O_GLOBAL };
+           O_HELP, O_GLOBAL, O_COLOR, O_QUIET, O_STATS, O_JOBS, O_SHOW, O_PYC, O_PYC_STRUCT };
     static const struct option opts[] = {
         { "rules", required_argument, 0, O_RULES }, { "mode", required_argument, 0, O_MODE },
         { "format", required_argument, 0, O_FORMAT }, { "layers", required_argument, 0, O_LAYERS },
         { "explain", required_argument, 0, O_EXPLAIN }, { "print-rules", no_argument, 0, O_PRINT },
         { "list-rules", no_argument, 0, O_LIST }, { "version", no_argument, 0, O_VERSION },
         { "help", no_argument, 0, O_HELP }, { "global", required_argument, 0, O_GLOBAL },
+        { "color", required_argument, 0, O_COLOR }, { "quiet", no_argument, 0, O_QUIET },
+        { "statistics", no_argument, 0, O_STATS }, { "jobs", required_argument, 0, O_JOBS },
+        { "show-config", no_argument, 0, O_SHOW },
+        { "pyc", no_argument, 0, O_PYC }, { "pyc-structure", no_argument, 0, O_PYC_STRUCT },
         { 0, 0, 0, 0 }
     };
     const char *rules = NULL;
-    bool json = false;
-    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    run_cfg rc_ = { FMT_TEXT, 0, PV_VERIFY_OPTS_INIT, 0 };
+    int color = -1; /* -1 auto, 0 never, 1 always */
+    bool stats = false, show = false;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN), jobs = ncpu > 0 ? ncpu : 1;
     pathlist globals = { 0 };
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+hqj:", opts, NULL)) != -1) {
         switch (c) {
         case O_RULES: rules = optarg; break;
         case O_MODE:
-            if (strcmp(optarg, "module") == 0) vo.mode = PV_MODE_MODULE;
-            else if (strcmp(optarg, "expr") == 0) vo.mode = PV_MODE_EXPR;
+            if (strcmp(optarg, "module") == 0) rc_.vo.mode = PV_MODE_MODULE;
+            else if (strcmp(optarg, "expr") == 0) rc_.vo.mode = PV_MODE_EXPR;
             else { fprintf(stderr, "pyverify: --mode must be module or expr\n"); return 2; }
             break;
         case O_FORMAT:
-            if (strcmp(optarg, "text") == 0) json = false;
-            else if (strcmp(optarg, "json") == 0) json = true;
-            else { fprintf(stderr, "pyverify: --format must be text or json\n"); return 2; }
+            if (strcmp(optarg, "text") == 0) rc_.fmt = FMT_TEXT;
+            else if (strcmp(optarg, "json") == 0) rc_.fmt = FMT_JSON;
+            else if (strcmp(optarg, "sarif") == 0) rc_.fmt = FMT_SARIF;
+            else { fprintf(stderr, "pyverify: --format must be text, json or sarif\n"); return 2; }
             break;
         case O_LAYERS:
-            vo.layers = parse_layers(optarg);
-            if (!vo.layers) {
+            rc_.vo.layers = parse_layers(optarg);
+            if (!rc_.vo.layers) {
                 fprintf(stderr, "pyverify: --layers must be ast, bytecode or ast,bytecode\n");
                 return 2;
             }
             break;
+        case O_COLOR:
+            if (strcmp(optarg, "auto") == 0) color = -1;
+            else if (strcmp(optarg, "always") == 0) color = 1;
+            else if (strcmp(optarg, "never") == 0) color = 0;
+            else { fprintf(stderr, "pyverify: --color must be auto, always or never\n"); return 2; }
+            break;
+        case O_QUIET: case 'q': rc_.print_flags |= PV_CLI_QUIET; break;
+        case O_STATS: stats = true; break;
+        case O_SHOW: show = true; break;
+        case O_PYC: rc_.pyc = 1; break;
+        case O_PYC_STRUCT: rc_.pyc = 2; break;
+        case O_JOBS: case 'j': {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || v < 0 || v > 256) {
+                fprintf(stderr, "pyverify: --jobs must be a number from 0 to 256\n");
+                return 2;
+            }
+            jobs = v ? v : (ncpu > 0 ? ncpu : 1);
+            break;
+        }
         case O_EXPLAIN: return explain(optarg);
         case O_PRINT: {
             size_t n;
@@ -206,16 +475,22 @@ int pv_cli_check(int argc, char **argv)
             return 2;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !show) {
         usage(stderr);
         return 2;
     }
-    vo.globals = (const char *const *)globals.v;
-    vo.nglobals = globals.n;
+    if (color < 0) {
+        const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+        color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+    }
+    if (color && rc_.fmt == FMT_TEXT)
+        rc_.print_flags |= PV_CLI_COLOR;
+    rc_.vo.globals = (const char *const *)globals.v;
+    rc_.vo.nglobals = globals.n;
 
     int status = 0;
     pathlist files = { 0 };
-    for (int i = optind; i < argc; i++) {
+    for (int i = optind; i < argc && !show; i++) {
         struct stat st;
         if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             int r = walk_dir(&files, argv[i], 0);
@@ -227,86 +502,158 @@ int pv_cli_check(int argc, char **argv)
         }
     }
 
-    pv_policy *policy = NULL;
+    pv_policy *fixed = NULL;
+    pv_cfg *cfg = NULL;
+    const pv_policy **pols = NULL;
+    char **errs = NULL;
+    json_t **recs = NULL;
+    pathlist reported = { 0 };
+    char err[1024];
     if (pv_init() < 0) {
         fprintf(stderr, "pyverify: %s\n", pv_last_error());
         return 2;
     }
-    int rc = rules ? pv_policy_load_file(&policy, rules) : pv_policy_default(&policy);
-    if (rc < 0) {
-        fprintf(stderr, "pyverify: %s\n", pv_last_error());
+    if (rules ? pv_policy_load_file(&fixed, rules) < 0 : pv_cfg_new(&cfg, err, sizeof err) < 0) {
+        fprintf(stderr, "pyverify: %s\n", rules ? pv_last_error() : err);
         pv_shutdown();
         return 2;
     }
-
-    json_t *jfiles = json ? json_array() : NULL;
-    size_t n_acc = 0, n_rej = 0, n_inv = 0, n_diag = 0;
-    for (size_t i = 0; i < files.n; i++) {
-        const char *path = files.v[i];
-        const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-        char *buf = NULL, err[512];
-        size_t len = 0;
-        if (pv_cli_read(path, READ_CAP, &buf, &len, err, sizeof err) < 0) {
-            fprintf(stderr, "pyverify: %s\n", err);
-            status = 2;
-            n_inv++;
-            if (jfiles)
-                json_array_append_new(jfiles, json_pack("{s:s, s:s, s:s, s:[]}", "path", shown,
-                                                        "verdict", "invalid", "error", err,
-                                                        "diagnostics"));
-            continue;
-        }
-        pv_program *prog = NULL;
-        rc = pv_verify(&prog, policy, buf, len, shown, &vo);
-        free(buf);
-        if (rc < 0) {
-            fprintf(stderr, "pyverify: %s: %s\n", shown, pv_last_error());
-            status = 2;
-            n_inv++;
-            continue;
-        }
-        pv_verdict v = pv_program_verdict(prog);
-        if (v == PV_ACCEPTED) n_acc++;
-        else if (v == PV_REJECTED) n_rej++;
-        else n_inv++;
-        if (v == PV_INVALID) status = 2;
-        else if (v == PV_REJECTED && status == 0) status = 1;
-        size_t nd = pv_program_diag_count(prog);
-        n_diag += nd;
-        if (jfiles) {
-            json_t *jd = json_array();
-            for (size_t k = 0; k < nd; k++)
-                json_array_append_new(jd, pv_cli_diag_json(pv_program_diag(prog, k)));
-            json_array_append_new(jfiles, json_pack("{s:s, s:s, s:o}", "path", shown, "verdict",
-                                                    pv_cli_verdict_name(v), "diagnostics", jd));
-        } else {
-            for (size_t k = 0; k < nd; k++)
-                pv_cli_print_diag(stdout, prog, pv_program_diag(prog, k));
-        }
-        pv_program_free(prog);
+    if (show) {
+        status = show_config(cfg, fixed, argv + optind, argc - optind);
+        goto out;
     }
-    if (jfiles) {
-        json_t *doc = json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I}}",
+
+    /* Phase 1: each file's policy, found and loaded here, before any worker exists. */
+    pols = calloc(files.n ? files.n : 1, sizeof *pols);
+    errs = calloc(files.n ? files.n : 1, sizeof *errs);
+    recs = calloc(files.n ? files.n : 1, sizeof *recs);
+    if (!pols || !errs || !recs) {
+        fprintf(stderr, "pyverify: out of memory\n");
+        status = 2;
+        goto out;
+    }
+    for (size_t i = 0; i < files.n; i++) {
+        if (fixed) {
+            pols[i] = fixed;
+            continue;
+        }
+        int r = pv_cfg_policy(cfg, strcmp(files.v[i], "-") == 0 ? "." : files.v[i], &pols[i],
+                              err, sizeof err);
+        /* A broken configuration is reported once, not once per file under it. */
+        bool seen = false;
+        for (size_t k = 0; r == -1 && k < reported.n && !seen; k++)
+            seen = strcmp(reported.v[k], err) == 0;
+        if (r == -1 && !seen) {
+            fprintf(stderr, "pyverify: %s\n", err);
+            if (pl_add(&reported, err) < 0)
+                status = 2;
+        }
+        if (r < 0) {
+            pols[i] = NULL;
+            errs[i] = strdup(err);
+        }
+    }
+
+    /* Phase 2: verification, in workers when that can help. Standard input is read by
+     * the parent's own process only. */
+    bool has_stdin = false;
+    for (size_t i = 0; i < files.n; i++)
+        has_stdin |= strcmp(files.v[i], "-") == 0;
+    if ((size_t)jobs > files.n)
+        jobs = (long)files.n;
+    if (jobs > 1 && !has_stdin)
+        check_parallel(&rc_, pols, errs, &files, recs, jobs);
+    for (size_t i = 0; i < files.n; i++)
+        if (!recs[i])
+            recs[i] = check_one(&rc_, pols[i], files.v[i], errs[i]);
+
+    /* Phase 3: output in file order. */
+    size_t n_acc = 0, n_rej = 0, n_inv = 0, n_diag = 0;
+    json_t *jfiles = json_array();
+    for (size_t i = 0; i < files.n; i++) {
+        json_t *r = recs[i];
+        if (!r) {
+            fprintf(stderr, "pyverify: %s: out of memory\n", files.v[i]);
+            status = 2;
+            n_inv++;
+            continue;
+        }
+        const char *v = json_string_value(json_object_get(r, "verdict"));
+        const char *e = json_string_value(json_object_get(r, "error"));
+        const char *text = json_string_value(json_object_get(r, "text"));
+        if (e && !(errs[i] && !pols[i]))
+            fprintf(stderr, "pyverify: %s\n", e);
+        if (strcmp(v, "accepted") == 0) n_acc++;
+        else if (strcmp(v, "rejected") == 0) n_rej++;
+        else n_inv++;
+        if (strcmp(v, "invalid") == 0) status = 2;
+        else if (strcmp(v, "rejected") == 0 && status == 0) status = 1;
+        n_diag += json_array_size(json_object_get(r, "diagnostics"));
+        if (text)
+            fputs(text, stdout);
+        json_object_del(r, "text");
+        json_array_append(jfiles, r);
+    }
+    if (rc_.fmt == FMT_JSON) {
+        const char *origin = fixed ? pv_policy_origin(fixed) : NULL;
+        for (size_t i = 0; !fixed && i < files.n; i++) {
+            const char *o = pols[i] ? pv_policy_origin(pols[i]) : NULL;
+            if (o && (!origin || strcmp(o, origin) == 0))
+                origin = o;
+            else if (o)
+                origin = "<several>";
+        }
+        json_t *doc = json_pack("{s:s, s:s, s:s, s:O, s:{s:I, s:I, s:I, s:I, s:I}}",
                                 "pyverify", pv_version(), "python", pv_python_version(),
-                                "policy", pv_policy_origin(policy), "files", jfiles, "summary",
-                                "files", (json_int_t)files.n, "accepted", (json_int_t)n_acc,
-                                "rejected", (json_int_t)n_rej, "invalid", (json_int_t)n_inv,
-                                "diagnostics", (json_int_t)n_diag);
+                                "policy", origin ? origin : "<default>", "files", jfiles,
+                                "summary", "files", (json_int_t)files.n, "accepted",
+                                (json_int_t)n_acc, "rejected", (json_int_t)n_rej, "invalid",
+                                (json_int_t)n_inv, "diagnostics", (json_int_t)n_diag);
+        if (doc && stats)
+            json_object_set_new(doc, "statistics", statistics(recs, files.n, NULL));
         if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0) {
             fprintf(stderr, "pyverify: cannot write JSON output\n");
             status = 2;
         }
         fputc('\n', stdout);
         json_decref(doc);
-    } else if (n_diag) {
-        printf("pyverify: %zu file%s checked: %zu accepted, %zu rejected, %zu invalid; %zu diagnostic%s\n",
-               files.n, files.n == 1 ? "" : "s", n_acc, n_rej, n_inv, n_diag, n_diag == 1 ? "" : "s");
+    } else if (rc_.fmt == FMT_SARIF) {
+        json_t *doc = pv_cli_sarif(jfiles, status != 2);
+        if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0) {
+            fprintf(stderr, "pyverify: cannot write SARIF output\n");
+            status = 2;
+        }
+        fputc('\n', stdout);
+        json_decref(doc);
+        if (stats)
+            json_decref(statistics(recs, files.n, stderr));
+    } else {
+        if (n_diag && !(rc_.print_flags & PV_CLI_QUIET))
+            printf("pyverify: %zu file%s checked: %zu accepted, %zu rejected, %zu invalid; "
+                   "%zu diagnostic%s\n", files.n, files.n == 1 ? "" : "s", n_acc, n_rej, n_inv,
+                   n_diag, n_diag == 1 ? "" : "s");
+        if (stats)
+            json_decref(statistics(recs, files.n, stdout));
     }
-    pv_policy_free(policy);
-    pv_shutdown();
-    for (size_t i = 0; i < files.n; i++)
+    json_decref(jfiles);
+out:
+    for (size_t i = 0; i < files.n; i++) {
+        if (recs)
+            json_decref(recs[i]);
+        if (errs)
+            free(errs[i]);
         free(files.v[i]);
+    }
+    for (size_t i = 0; i < reported.n; i++)
+        free(reported.v[i]);
+    free(reported.v);
+    free(recs);
+    free(errs);
+    free(pols);
     free(files.v);
+    pv_cfg_free(cfg);
+    pv_policy_free(fixed);
+    pv_shutdown();
     for (size_t i = 0; i < globals.n; i++)
         free(globals.v[i]);
     free(globals.v);

@@ -14,12 +14,20 @@ int pv_cli_read(const char *path, size_t max, char **buf, size_t *len, char *err
 /* Print one diagnostic in the `path:line:col: CODE message` form, with the source line,
  * a caret under the span and the hint. */
 void pv_cli_print_diag(FILE *out, const pv_program *prog, const pv_diag *d);
+/* The same with flags: PV_CLI_COLOR (ANSI colours), PV_CLI_QUIET (the first line only). */
+enum { PV_CLI_COLOR = 1u << 0, PV_CLI_QUIET = 1u << 1 };
+void pv_cli_print_diag_ex(FILE *out, const pv_program *prog, const pv_diag *d, unsigned flags);
 /* A JSON object with every field of a diagnostic (new reference). */
 json_t *pv_cli_diag_json(const pv_diag *d);
 /* "accepted" / "rejected" / "invalid". */
 const char *pv_cli_verdict_name(pv_verdict v);
 /* "input" / "ast" / "bytecode" / "runtime". */
 const char *pv_cli_layer_name(pv_layer_id l);
+
+/* A SARIF 2.1.0 log (new reference) of the checker's per-file records: objects with
+ * "path", "verdict", "diagnostics" (pv_cli_diag_json objects) and, for a file that could
+ * not be read, "error". `ok` is false when the run had a usage or input error. */
+json_t *pv_cli_sarif(json_t *records, bool ok);
 
 int pv_cli_check(int argc, char **argv);
 int pv_cli_run(int argc, char **argv);

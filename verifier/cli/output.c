@@ -75,11 +75,21 @@ int pv_cli_read(const char *path, size_t max, char **buf, size_t *len, char *err
     return 0;
 }
 
-void pv_cli_print_diag(FILE *out, const pv_program *prog, const pv_diag *d)
+/* ANSI colours, used only when the caller asks (a terminal, --color always). */
+#define C_BOLD "\033[1m"
+#define C_RED "\033[1;31m"
+#define C_CYAN "\033[36m"
+#define C_OFF "\033[0m"
+
+void pv_cli_print_diag_ex(FILE *out, const pv_program *prog, const pv_diag *d, unsigned flags)
 {
-    fprintf(out, "%s:%u:%u: %s %s\n", d->file, d->line, d->col, d->code, d->message);
+    bool color = flags & PV_CLI_COLOR;
+    fprintf(out, "%s%s:%u:%u:%s %s%s%s %s\n", color ? C_BOLD : "", d->file, d->line, d->col,
+            color ? C_OFF : "", color ? C_RED : "", d->code, color ? C_OFF : "", d->message);
+    if (flags & PV_CLI_QUIET)
+        return;
     size_t len = 0;
-    const char *line = d->line ? pv_program_source_line(prog, d->line, &len) : NULL;
+    const char *line = d->line && prog ? pv_program_source_line(prog, d->line, &len) : NULL;
     if (line && len < 400) {
         fprintf(out, "    %.*s\n    ", (int)len, line);
         /* The caret: one column per character; tabs kept so that alignment holds. */
@@ -93,12 +103,19 @@ void pv_cli_print_diag(FILE *out, const pv_program *prog, const pv_diag *d)
         unsigned width = 1;
         if (d->end_line == d->line && d->end_col > d->col)
             width = d->end_col - d->col;
+        if (color)
+            fputs(C_RED, out);
         for (unsigned i = 0; i < width && i < 200; i++)
             fputc('^', out);
-        fputc('\n', out);
+        fputs(color ? C_OFF "\n" : "\n", out);
     }
     if (d->hint)
-        fprintf(out, "    hint: %s\n", d->hint);
+        fprintf(out, "    %shint:%s %s\n", color ? C_CYAN : "", color ? C_OFF : "", d->hint);
+}
+
+void pv_cli_print_diag(FILE *out, const pv_program *prog, const pv_diag *d)
+{
+    pv_cli_print_diag_ex(out, prog, d, 0);
 }
 
 json_t *pv_cli_diag_json(const pv_diag *d)

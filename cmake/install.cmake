@@ -1,0 +1,43 @@
+# install.cmake: what `cmake --install` puts where. The shared library (SONAME
+# libpyverify.so.MAJOR) and the static one, pyverify.h, pyverify.pc (relocatable through
+# ${pcfiledir}), the CMake package (find_package(pyverify): targets pyverify::pyverify and
+# pyverify::pyverify_static), the pyverify command and its man pages.
+include(CMakePackageConfigHelpers)
+
+set(PV_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/pyverify)
+install(TARGETS pyverify pyverify_static EXPORT pyverifyTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS pyverify_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES include/pyverify.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT pyverifyTargets NAMESPACE pyverify:: DESTINATION ${PV_CMAKE_DIR})
+
+# The package config recreates the pkg-config imported targets the exported ones link.
+set(PV_CONFIG_SECCOMP ${SECCOMP_FOUND})
+configure_package_config_file(cmake/pyverifyConfig.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/pyverifyConfig.cmake INSTALL_DESTINATION ${PV_CMAKE_DIR})
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/pyverifyConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pyverifyConfig.cmake
+              ${CMAKE_CURRENT_BINARY_DIR}/pyverifyConfigVersion.cmake
+        DESTINATION ${PV_CMAKE_DIR})
+
+# pyverify.pc: the prefix is found from the .pc file's own place, so --prefix works.
+set(PV_PC_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+file(RELATIVE_PATH PV_PC_TO_PREFIX /pv/${PV_PC_DIR} /pv)
+string(REGEX REPLACE "/$" "" PV_PC_TO_PREFIX "${PV_PC_TO_PREFIX}")
+set(PV_PC_REQUIRES "python3-embed libpcre2-8")
+if(SECCOMP_FOUND)
+  string(APPEND PV_PC_REQUIRES " libseccomp")
+endif()
+configure_file(cmake/pyverify.pc.in ${CMAKE_CURRENT_BINARY_DIR}/pyverify.pc @ONLY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pyverify.pc DESTINATION ${PV_PC_DIR})
+
+foreach(page pyverify.1 pyverify-rules.5)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/docs/${page})
+    string(REGEX MATCH "[0-9]$" sec ${page})
+    install(FILES docs/${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${sec})
+  endif()
+endforeach()

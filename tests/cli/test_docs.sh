@@ -1,0 +1,78 @@
+#!/bin/bash
+# The documentation matches the program: every option of `pyverify --help` is in
+# pyverify(1)'s OPTIONS and the other way round; every table and key of the rules loader's
+# SCHEMA is in pyverify-rules(5); --version names pyverify's and CPython's versions; the man
+# pages render without warnings (when man-db is installed).
+source "$(dirname "$0")/lib.sh" "$@"
+
+cd "$T" || exit 1
+expect_status 0 "--help" -- pv --help
+cp "$T/out" help.txt
+# Options of --help: the long names in the option list (lines starting with spaces and '-').
+grep -E '^  +-' help.txt | grep -oE -- '--[a-z][a-z-]*' | sort -u >help.opts
+grep -oE -- '-[a-z],' help.txt | tr -d , | sort -u >help.short
+# Options of the man page: the .TP entries of the OPTIONS section, roff escapes removed.
+sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$SRC/docs/pyverify.1" | grep -A1 '^\.TP' | grep -v '^\.TP\|^--' \
+    | sed 's/\\-/-/g; s/\\f[BIRP]//g' >man.entries
+grep -oE -- '--[a-z][a-z-]*' man.entries | sort -u >man.opts
+grep -oE -- '(^|[ "])-[a-z]\b' man.entries | tr -d ' "' | sort -u >man.short
+if [ -s help.opts ] && cmp -s help.opts man.opts; then pass "--help and pyverify(1) list the same $(wc -l <help.opts) long options"
+else fail "long options differ (< --help, > man):"; diff help.opts man.opts >&2; fi
+if cmp -s help.short man.short; then pass "short options agree: $(tr '\n' ' ' <help.short)"
+else fail "short options differ:"; diff help.short man.short >&2; fi
+# Each option's first line in --help names the same argument as the man page.
+for o in rules mode format layers global color jobs explain; do
+    h=$(grep -E -- "--$o( |$)" help.txt | head -1 | sed -E "s/.*--$o ([A-Z]+).*/\1/")
+    grep -E -- "--$o\b" man.entries | grep -qw -- "$h" \
+        && pass "--$o $h in the man page" || fail "--$o's argument '$h' not in the man page"
+done
+# pyverify-rules(5): every table and key the loader knows.
+"$PY" - "$SRC/verifier/policy_loader.py" "$SRC/docs/pyverify-rules.5" <<'PYEOF' >rules.check 2>&1
+import ast, re, sys
+tree = ast.parse(open(sys.argv[1]).read())
+schema = None
+for node in tree.body:
+    if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "SCHEMA" for t in node.targets):
+        schema = node.value
+assert isinstance(schema, ast.Dict), "SCHEMA not found"
+man = open(sys.argv[2]).read().replace("\\-", "-")
+missing = []
+n = 0
+for tk, tv in zip(schema.keys, schema.values):
+    table = tk.value
+    sec = re.search(r"^\.SS \[" + re.escape(table) + r"\]\n(.*?)(?=^\.S[SH] )", man, re.M | re.S)
+    if not sec:
+        missing.append(f"[{table}]")
+        continue
+    for k in tv.keys:
+        n += 1
+        if not re.search(r"^\.BR? " + re.escape(k.value) + r"\b", sec.group(1), re.M):
+            missing.append(f"[{table}] {k.value}")
+for key in ("extends", "overrides", "files", "extend-"):
+    if key not in man:
+        missing.append(key)
+print(f"{n} keys")
+if missing:
+    print("undocumented:", ", ".join(missing))
+    sys.exit(1)
+PYEOF
+if [ $? -eq 0 ]; then pass "pyverify-rules(5) documents every key ($(cat rules.check))"
+else fail "pyverify-rules(5)"; cat rules.check >&2; fi
+
+# --version: pyverify's and the embedded CPython's (the libpython3.11 this binary uses).
+expect_status 0 "--version" -- pv --version
+want="pyverify 0.1.0 (CPython $("$PY" -c 'import platform; print(platform.python_version())'))"
+[ "$(cat "$T/out")" = "$want" ] && pass "--version: $want" || fail "--version: '$(cat "$T/out")', expected '$want'"
+
+if command -v man >/dev/null && command -v groff >/dev/null; then
+    for page in pyverify.1 pyverify-rules.5; do
+        MANWIDTH=80 man --warnings -l "$SRC/docs/$page" >page.txt 2>warn.txt
+        if [ -s page.txt ] && [ ! -s warn.txt ]; then pass "$page renders without warnings"
+        else fail "$page renders with warnings:"; head warn.txt >&2; fi
+    done
+    MANWIDTH=80 man -l "$SRC/docs/pyverify.1" >page.txt 2>/dev/null
+    expect_grep page.txt "no inline suppression comments" "pyverify(1) says there are no suppression comments"
+else
+    echo "skip: man/groff not installed, pages not rendered"
+fi
+finish
