@@ -537,6 +537,7 @@ static const audit_rule audit_rules[] = {
 
 static const pvx_py_plan *hook_plan;
 static int hook_armed;
+static PyObject *g_encodings_prefix; /* "encodings.", made before the hook is armed */
 
 static bool frame_trusted(void)
 {
@@ -616,6 +617,18 @@ static int audit_hook(const char *event, PyObject *args, void *ud)
     case EV_IMPORT:
         if (arg0 && PyUnicode_Check(arg0) && PySet_Contains(hook_plan->modules, arg0) == 1)
             return 0;
+        PyErr_Clear();
+        /* A codec looked up by name ('a'.encode('koi8_r')) makes the standard library's
+         * encodings.search_function import encodings.<name>. That is not the program
+         * importing anything: fail the import itself (an audit hook may raise), so that the
+         * search function answers "unknown encoding" and the program sees LookupError,
+         * without any file being touched. Codecs the runtime preloads never get here. */
+        if (arg0 && PyUnicode_Check(arg0) &&
+            PyUnicode_Tailmatch(arg0, g_encodings_prefix, 0, PyUnicode_GET_LENGTH(arg0), -1) == 1 &&
+            frame_trusted()) {
+            PyErr_Format(PyExc_ImportError, "codec module %U is not loaded in the sandbox", arg0);
+            return -1;
+        }
         PyErr_Clear();
         audit_abort(event, arg0);
     case EV_SETATTR:
@@ -903,7 +916,8 @@ void pvx_py_child_run(const pvx_py_plan *plan)
         pvx_send(PVX_FD_CONTROL, PVX_REC_LAYER, "python:builtins", 15);
         pvx_send(PVX_FD_CONTROL, PVX_REC_LAYER, "python:modules", 14);
         hook_plan = plan;
-        if (PySys_AddAuditHook(audit_hook, NULL) < 0) {
+        g_encodings_prefix = PyUnicode_InternFromString("encodings.");
+        if (!g_encodings_prefix || PySys_AddAuditHook(audit_hook, NULL) < 0) {
             PyErr_Clear();
             pvx_send_fail(PVX_FD_CONTROL, "python:audit", "PySys_AddAuditHook failed");
         } else {
