@@ -621,6 +621,41 @@ static PyObject *pvb_tuple_attr(PyObject *code, const char *attr)
     return t;
 }
 
+/* The raw instructions ceval runs (co_code_adaptive), before PyCode_GetCode() sees them:
+ * an even, non-zero length, named base opcodes only (a specialized or unnamed opcode is
+ * what PyCode_GetCode() would hide, PV507), and no instruction whose inline caches run past
+ * the end (PV512). Returns false (reported, u->broken) when CPython must not read it. */
+static bool pvb_precheck_code(pvb_ctx *c, pvb_unit *u)
+{
+    PyCodeObject *co = (PyCodeObject *)u->code;
+    const unsigned char *b = (const unsigned char *)co->co_code_adaptive;
+    Py_ssize_t n = _PyCode_NBYTES(co) / 2;
+
+    if (_PyCode_NBYTES(co) % 2 != 0 || n == 0) {
+        pvb_report(c, u, -1, PVR_BC_STRUCTURE, "co_code has %zd bytes", _PyCode_NBYTES(co));
+        u->broken = true;
+        return false;
+    }
+    for (Py_ssize_t i = 0; i < n;) {
+        int op = b[2 * i];
+        if (!pvb_tab.known[op]) {
+            pvb_report(c, u, -1, PVR_BC_STRUCTURE, "the instructions the interpreter runs differ "
+                       "from co_code (specialized or hidden instructions: opcode %d at byte %zd)",
+                       op, 2 * i);
+            u->broken = true;
+            return false;
+        }
+        i += 1 + pvb_tab.cache[op];
+        if (i > n) {
+            pvb_report(c, u, -1, PVR_BC_CACHE, "co_code ends inside the inline caches of %s",
+                       pvb_tab.name[op]);
+            u->broken = true;
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Read a code object's attributes, fast-locals layout and positions into u.
  * Returns 0, or <0 on library failure. Structural problems set u->broken and report PV507. */
 static int pvb_load_unit(pvb_ctx *c, pvb_unit *u)
@@ -629,7 +664,11 @@ static int pvb_load_unit(pvb_ctx *c, pvb_unit *u)
 
     u->flags = co->co_flags;
     u->firstline = co->co_firstlineno > 0 ? co->co_firstlineno : 1;
-    u->bytes = PyCode_GetCode(co);
+    /* PyCode_GetCode() trusts the code object: it rewrites the inline caches after every
+     * instruction, writing past the end of its buffer when the code ends inside them or
+     * holds an opcode it maps to one with caches. Checked first (a .pyc finding). */
+    bool safe = pvb_precheck_code(c, u);
+    u->bytes = safe ? PyCode_GetCode(co) : PyBytes_FromStringAndSize(NULL, 0);
     if (u->bytes == NULL || !PyBytes_Check(u->bytes))
         goto pyfail;
     u->consts = pvb_tuple_attr(u->code, "co_consts");
@@ -990,6 +1029,8 @@ static unsigned long pvb_stack_need(int op, unsigned long a)
 #define TG_ITER 8u  /* an iterator: GET_ITER, or the argument of a comprehension */
 #define TG_LIST 9u  /* BUILD_LIST */
 #define TG_COMPFUNC 10u /* a comprehension function: only PRECALL 0; CALL 0 with an iterator */
+#define TG_NULLISH 11u  /* may be NULL (PUSH_NULL, LOAD_GLOBAL's and LOAD_METHOD's lower slot):
+                           only a call may read it; anything else would dereference NULL */
 #define TG_CELLS 16u /* TG_CELLS + n: a tuple of n cells (BUILD_TUPLE of LOAD_CLOSUREs) */
 #define TG_MAX 0xffffu
 
@@ -1002,6 +1043,8 @@ static unsigned short pvb_tag_merge(unsigned short a, unsigned short b)
 {
     if (a == b)
         return a;
+    if (a == TG_NULLISH || b == TG_NULLISH)
+        return TG_NULLISH; /* never forgets that a slot may be NULL */
     if ((a == TG_EXC && b == TG_PREV) || (a == TG_PREV && b == TG_EXC))
         return TG_PREV;
     if (pvb_tag_tuple(a) && pvb_tag_tuple(b))
@@ -1181,6 +1224,13 @@ static int pvb_check_stack(pvb_ctx *c, pvb_unit *u)
                 why = "a code object constant is used as a value (only MAKE_FUNCTION may use it)";
                 why_rule = PVR_BC_STRUCTURE;
             }
+            if (t == TG_NULLISH &&
+                !(((i->op == OP_PRECALL || i->op == OP_CALL) && q == i->arg + 2) ||
+                  (i->op == OP_CALL_FUNCTION_EX && q == 3 + (i->arg & 1)))) {
+                why = "a value that may be NULL (PUSH_NULL, LOAD_GLOBAL, LOAD_METHOD) is used "
+                      "other than as the first slot of a call";
+                why_rule = PVR_BC_STACK;
+            }
             if (t == TG_COMPFUNC &&
                 !((i->op == OP_PRECALL || i->op == OP_CALL) && i->arg == 0 && q == 2 &&
                   top == TG_ITER))
@@ -1320,6 +1370,9 @@ static int pvb_check_stack(pvb_ctx *c, pvb_unit *u)
             } else {
                 for (int q = 0; q < pushed; q++)
                     s[base + q] = res;
+                if (i->op == OP_PUSH_NULL || (i->op == OP_LOAD_GLOBAL && pushed == 2) ||
+                    (i->op == OP_LOAD_METHOD && pushed == 2))
+                    s[base] = TG_NULLISH;
             }
             PVB_REACH(k + 1, d + eff, s);
         }
@@ -1626,6 +1679,8 @@ static int pvb_decode(pvb_ctx *c, pvb_unit *u)
     unsigned nexts = 0;
     unsigned long ext = 0;
 
+    if (u->broken && PyBytes_GET_SIZE(u->bytes) == 0)
+        return 0; /* refused by pvb_precheck_code() */
     if (PyBytes_GET_SIZE(u->bytes) % 2 != 0 || n == 0) {
         pvb_report(c, u, -1, PVR_BC_STRUCTURE, "co_code has %zd bytes", PyBytes_GET_SIZE(u->bytes));
         u->broken = true;

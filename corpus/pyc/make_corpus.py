@@ -431,6 +431,9 @@ def main():
         pyc(dump_code(m, code=m.co_code[:-4] + bytes([OP["LOAD_CONST"], 0, OP["POP_EXCEPT"], 0,
                                                        OP["LOAD_CONST"], 0, OP["RETURN_VALUE"], 0]),
                       linetable=m.co_linetable + bytes([0x80 | (15 << 3) | 1]))))
+    add("stack_null_used", "structure", "PV516",
+        "PUSH_NULL instead of LOAD_NAME: the NULL would be subscripted (found by fuzz_pyc)",
+        pyc(dump_code(m, code=patch(m, "LOAD_NAME", op=OP["PUSH_NULL"], arg=0, nth=1))))
     kc = co["kw_call"]
     add("stack_call_unpaired", "structure", "PV516", "PRECALL 3 followed by CALL 1",
         pyc(dump_code(kc, code=patch(kc, "PRECALL", arg=3, nth=-1))))

@@ -5,7 +5,9 @@
 #   3. every `structure` case is refused by `pyverify --pyc-structure` with its rule code
 #      among the diagnostics, and by `pyverify --pyc`; no case crashes the verifier;
 #   4. every `policy` case passes --pyc-structure and is refused by --pyc with its code;
-#   5. every rule code of the .pyc family (PV510-PV518, PV700-PV705) has a case.
+#   5. every rule code of the .pyc family (PV510-PV518, PV700-PV705) has a case;
+#   6. the benign corpus compiled to .pyc verifies and runs with the same output, and the
+#      fuzz regressions (corpus/pyc/regressions) verify without crashing.
 set -u
 PV=$1
 SRC=$2
@@ -77,6 +79,21 @@ py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True,
     cmp -s "$W/b.out" "${py%.py}.out" || fail "benign $b: output differs from $b.out"
 done
 echo "benign corpus: $nb programs compiled to .pyc, verified and run"
+
+# Fuzz regressions (corpus/pyc/regressions): inputs that once ended badly in fuzz_pyc;
+# whatever their verdict, verifying them and running what is accepted must not crash.
+for f in "$SRC"/corpus/pyc/regressions/*; do
+    [ -f "$f" ] || continue
+    for mode in --pyc-structure --pyc; do
+        "$PV" $mode -q -j1 "$f" >/dev/null 2>&1
+        rt=$?
+        [ $rt -le 2 ] || fail "regression $(basename "$f") $mode: exit $rt"
+    done
+    "$PV" run --pyc "$f" >/dev/null 2>"$W/r.err"
+    rt=$?
+    { [ $rt -le 3 ] && ! grep -q "status=crashed" "$W/r.err"; } \
+        || fail "regression $(basename "$f"): run --pyc exit $rt: $(tail -1 "$W/r.err")"
+done
 
 for c in PV507 PV510 PV511 PV512 PV513 PV514 PV515 PV516 PV517 PV518 PV700 PV701 PV702 PV703 PV704 PV705; do
     case $seen in *" $c "*) ;; *) fail "no corpus case for $c" ;; esac
