@@ -2259,6 +2259,10 @@ static int pvb_check_module_use(pvb_ctx *c, pvb_unit *u, int k, PyObject *nm)
     }
     if (PyList_GET_SIZE(cur) == 0)
         goto out;
+    /* The candidates come from sets: sort them so that messages do not depend on the hash
+     * seed. */
+    if (PyList_Sort(cur) < 0)
+        goto pyfail;
     for (int j = k + 1;; j++) {
         pvb_insn *i = (pvb_insn *)pvb_at(u, j);
         if (i == NULL || i->target || (i->op != OP_LOAD_ATTR && i->op != OP_LOAD_METHOD)) {
