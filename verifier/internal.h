@@ -198,6 +198,11 @@ PV_INTERNAL int pvb_opcode_number(const char *name);
 PV_INTERNAL void pvp_release_static(void);
 PV_INTERNAL void pva_release_static(void);
 
+/* ---- programs ---------------------------------------------------------------------------------- */
+/* A new, empty program (verify.c): NULL when out of memory. */
+PV_INTERNAL pv_program *pvv_program_new(const pv_policy *policy, const char *filename, pv_mode mode,
+                                        unsigned layers, bool unverified);
+
 /* ---- policy loading ------------------------------------------------------------------------------ */
 PV_INTERNAL int pvp_load(pv_policy **out, const char *toml, size_t len, const char *origin,
                          bool is_default);

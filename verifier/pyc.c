@@ -138,20 +138,11 @@ PV_EXTERN int pv_verify_pyc(pv_program **out, const pv_policy *policy, const voi
     if (flags & ~(unsigned)PV_PYC_STRUCTURE_ONLY)
         return pv_fail(PV_ERR_INVALID, "unknown pv_verify_pyc flags 0x%x", flags);
 
-    pv_program *prog = calloc(1, sizeof *prog);
+    /* A program whose policy checks were skipped runs only like an unverified one. */
+    pv_program *prog = pvv_program_new(policy, filename ? filename : "<pyc>", PV_MODE_MODULE,
+                                       PV_LAYER_BYTECODE, (flags & PV_PYC_STRUCTURE_ONLY) != 0);
     if (!prog)
         return pv_fail(PV_ERR_NOMEM, "out of memory");
-    prog->mode = PV_MODE_MODULE;
-    prog->layers = PV_LAYER_BYTECODE;
-    /* A program whose policy checks were skipped runs only like an unverified one. */
-    prog->unverified = (flags & PV_PYC_STRUCTURE_ONLY) != 0;
-    prog->policy = policy;
-    prog->diags.max = policy->limits.max_diagnostics;
-    prog->filename = strdup(filename ? filename : "<pyc>");
-    if (!prog->filename) {
-        free(prog);
-        return pv_fail(PV_ERR_NOMEM, "out of memory");
-    }
     PyGILState_STATE gs = PyGILState_Ensure();
     int rc = 0;
     prog->globals = PyFrozenSet_New(NULL);

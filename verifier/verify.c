@@ -162,6 +162,25 @@ static int run_pipeline(pv_program *prog, const pv_policy *p, const char *src, s
     return 0;
 }
 
+pv_program *pvv_program_new(const pv_policy *policy, const char *filename, pv_mode mode,
+                            unsigned layers, bool unverified)
+{
+    pv_program *prog = calloc(1, sizeof *prog);
+    if (!prog)
+        return NULL;
+    prog->mode = mode;
+    prog->layers = layers;
+    prog->unverified = unverified;
+    prog->policy = policy;
+    prog->diags.max = policy->limits.max_diagnostics;
+    prog->filename = strdup(filename);
+    if (!prog->filename) {
+        free(prog);
+        return NULL;
+    }
+    return prog;
+}
+
 PV_EXTERN int pv_verify(pv_program **out, const pv_policy *policy, const char *src, size_t len,
                         const char *filename, const pv_verify_opts *opts)
 {
@@ -178,19 +197,11 @@ PV_EXTERN int pv_verify(pv_program **out, const pv_policy *policy, const char *s
     if (layers & ~(PV_LAYER_STATIC | PV_LAYER_UNSAFE_NONE))
         return pv_fail(PV_ERR_INVALID, "unknown layer bits 0x%x", layers);
 
-    pv_program *prog = calloc(1, sizeof *prog);
+    pv_program *prog = pvv_program_new(policy, filename ? filename : "<string>",
+                                       opts ? opts->mode : PV_MODE_MODULE, layers,
+                                       (layers & PV_LAYER_UNSAFE_NONE) != 0);
     if (!prog)
         return pv_fail(PV_ERR_NOMEM, "out of memory");
-    prog->mode = opts ? opts->mode : PV_MODE_MODULE;
-    prog->layers = layers;
-    prog->unverified = (layers & PV_LAYER_UNSAFE_NONE) != 0;
-    prog->policy = policy;
-    prog->diags.max = policy->limits.max_diagnostics;
-    prog->filename = strdup(filename ? filename : "<string>");
-    if (!prog->filename) {
-        free(prog);
-        return pv_fail(PV_ERR_NOMEM, "out of memory");
-    }
     PyGILState_STATE gs = PyGILState_Ensure();
     /* The parser's tree is hundreds of thousands of container objects, and none of what
      * verification allocates can form a cycle: without this, the cyclic collector would
