@@ -25,11 +25,6 @@
 /* Largest program or --stdin file read (the policy's own source limit applies after). */
 #define CLI_READ_CAP (64u * 1024u * 1024u)
 
-/* Runtime findings reported as diagnostics (layer "runtime"), from verifier/rules.def. */
-#define CLI_CODE_UNAVAILABLE "PV600"
-#define CLI_CODE_KILLED "PV601"
-#define CLI_CODE_UNSAFE "PV602"
-
 static void usage(FILE *f)
 {
     fputs("usage: pyverify run [--rules FILE] [--timeout SEC] [--cpu SEC] [--memory MB]\n"
@@ -71,60 +66,6 @@ static int parse_size(const char *opt, const char *s, size_t max, size_t *out)
     }
     *out = (size_t)v;
     return 0;
-}
-
-/* A JSON string of arbitrary bytes: invalid UTF-8 sequences become U+FFFD. */
-static json_t *json_bytes(const char *p, size_t n)
-{
-    char *buf = malloc(n * 3 + 1);
-    size_t o = 0, i = 0;
-    json_t *j;
-    if (!buf)
-        return NULL;
-    while (i < n) {
-        unsigned char c = (unsigned char)p[i];
-        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                   : (c & 0xF8) == 0xF0 ? 4 : 0;
-        bool ok = len > 0 && i + len <= n;
-        for (size_t k = 1; ok && k < len; k++)
-            ok = ((unsigned char)p[i + k] & 0xC0) == 0x80;
-        if (ok && len == 2 && c < 0xC2)
-            ok = false; /* overlong */
-        if (ok && len == 3) {
-            unsigned cp = ((c & 0x0Fu) << 12) | (((unsigned char)p[i + 1] & 0x3Fu) << 6) |
-                          ((unsigned char)p[i + 2] & 0x3Fu);
-            ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
-        }
-        if (ok && len == 4) {
-            unsigned cp = ((c & 0x07u) << 18) | (((unsigned char)p[i + 1] & 0x3Fu) << 12) |
-                          (((unsigned char)p[i + 2] & 0x3Fu) << 6) |
-                          ((unsigned char)p[i + 3] & 0x3Fu);
-            ok = cp >= 0x10000 && cp <= 0x10FFFF;
-        }
-        if (ok) {
-            memcpy(buf + o, p + i, len);
-            o += len;
-            i += len;
-        } else {
-            memcpy(buf + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i++;
-        }
-    }
-    j = json_stringn(buf, o);
-    free(buf);
-    return j;
-}
-
-/* A runtime finding as a diagnostic object; title and hint come from the rule catalogue. */
-static json_t *runtime_diag(const char *code, const char *severity, const char *message,
-                            const char *file)
-{
-    const pv_rule_info *info = pv_rule_find(code);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:s?}", "code", code,
-                     "title", info ? info->title : "", "severity", severity, "layer", "runtime",
-                     "message", message, "file", file, "line", 0, "col", 0, "end_line", 0,
-                     "end_col", 0, "hint", info ? info->hint : NULL);
 }
 
 /* The --input object's keys, for pv_verify's globals. Returns 0 or -1 (message printed). */
@@ -176,7 +117,7 @@ int pv_cli_run(int argc, char **argv)
     char *src = NULL, *stdin_data = NULL, err[512];
     size_t src_len = 0, stdin_len = 0, nkeys = 0;
     const char **keys = NULL;
-    json_t *input_root = NULL, *jdiags = NULL, *jlayers = NULL, *doc = NULL;
+    json_t *input_root = NULL, *doc = NULL;
     pv_policy *policy = NULL;
     pv_program *prog = NULL;
     pv_run_result *res = NULL;
@@ -296,42 +237,22 @@ int pv_cli_run(int argc, char **argv)
         goto done;
     }
 
-    jdiags = json_array();
-    jlayers = json_array();
-    if (!jdiags || !jlayers)
-        goto nomem;
-    for (size_t k = 0; k < pv_program_diag_count(prog); k++) {
-        if (json)
-            json_array_append_new(jdiags, pv_cli_diag_json(pv_program_diag(prog, k)));
-        else
-            pv_cli_print_diag(stderr, prog, pv_program_diag(prog, k));
-    }
-    if (unsafe) {
-        json_array_append_new(jdiags, runtime_diag(CLI_CODE_UNSAFE, "warning",
-                                                   "--unsafe-no-verify: the static layers did "
-                                                   "not run",
-                                                   shown));
-    } else {
-        json_array_append_new(jlayers, json_string("ast"));
-        json_array_append_new(jlayers, json_string("bytecode"));
-    }
-
     if (pv_program_verdict(prog) != PV_ACCEPTED) {
         bool invalid = pv_program_verdict(prog) == PV_INVALID;
         status = invalid ? 2 : 1;
         if (json) {
-            doc = json_pack("{s:s, s:n, s:n, s:s, s:s, s:b, s:b, s:i, s:i, s:i, s:n, s:n, s:O,"
-                            " s:O}",
-                            "status", pv_run_status_name(PV_RUN_REJECTED), "exit_code", "signal",
-                            "stdout", "", "stderr", "", "stdout_truncated", 0,
-                            "stderr_truncated", 0, "cpu_ms", 0, "wall_ms", 0, "max_rss_kb", 0,
-                            "exception", "result", "diagnostics", jdiags, "layers", jlayers);
+            doc = pv_cli_run_doc(prog, NULL, shown, unsafe);
         } else {
+            for (size_t k = 0; k < pv_program_diag_count(prog); k++)
+                pv_cli_print_diag(stderr, prog, pv_program_diag(prog, k));
             fprintf(stderr, "pyverify run: status=rejected (%s)\n",
                     invalid ? "the program could not be checked" : "verification failed");
         }
         goto output;
     }
+    if (!json)
+        for (size_t k = 0; k < pv_program_diag_count(prog); k++)
+            pv_cli_print_diag(stderr, prog, pv_program_diag(prog, k));
 
     rc = pv_run(&res, prog, &ro);
     if (rc < 0) {
@@ -339,7 +260,10 @@ int pv_cli_run(int argc, char **argv)
         status = rc == PV_ERR_INVALID ? 2 : 3;
         goto done;
     }
-    {
+    status = pv_run_result_status(res) == PV_RUN_OK ? 0 : 3;
+    if (json) {
+        doc = pv_cli_run_doc(prog, res, shown, unsafe);
+    } else {
         pv_run_status st = pv_run_result_status(res);
         size_t olen, elen;
         const char *out = pv_run_result_stdout(res, &olen);
@@ -347,67 +271,28 @@ int pv_cli_run(int argc, char **argv)
         const char *etype = pv_run_result_exception_type(res);
         const char *value = pv_run_result_value(res);
         const char *kill = pv_run_result_kill_reason(res);
-        json_t *jexc = json_null(), *jresult = json_null();
 
-        status = st == PV_RUN_OK ? 0 : 3;
-        for (size_t i = 0; i < pv_run_result_layer_count(res); i++)
-            json_array_append_new(jlayers, json_string(pv_run_result_layer(res, i)));
-        for (size_t i = 0; i < pv_run_result_skipped_count(res); i++) {
-            char msg[600];
-            snprintf(msg, sizeof msg, "%s: %s", pv_run_result_skipped_step(res, i),
-                     pv_run_result_skipped_reason(res, i));
-            if (json)
-                json_array_append_new(jdiags,
-                                      runtime_diag(CLI_CODE_UNAVAILABLE, "note", msg, shown));
-            else
-                fprintf(stderr, "pyverify run: note: layer not active: %s\n", msg);
-        }
-        if (kill && json)
-            json_array_append_new(jdiags, runtime_diag(CLI_CODE_KILLED, "error", kill, shown));
-        if (!json) {
-            fwrite(out, 1, olen, stdout);
-            if (value)
-                printf("%s\n", value);
-            fflush(stdout);
-            fwrite(errs, 1, elen, stderr);
-            fprintf(stderr, "pyverify run: status=%s exit_code=%d signal=%d cpu_ms=%lu "
-                            "wall_ms=%lu max_rss_kb=%lu%s%s%s%s",
-                    pv_run_status_name(st), pv_run_result_exit_code(res),
-                    pv_run_result_signal(res), pv_run_result_cpu_ms(res),
-                    pv_run_result_wall_ms(res), pv_run_result_max_rss_kb(res),
-                    pv_run_result_stdout_truncated(res) ? " stdout_truncated" : "",
-                    pv_run_result_stderr_truncated(res) ? " stderr_truncated" : "",
-                    kill ? " reason=" : "", kill ? kill : "");
-            if (etype)
-                fprintf(stderr, " exception=%s: %s (line %u)", etype,
-                        pv_run_result_exception_message(res), pv_run_result_exception_line(res));
-            fputc('\n', stderr);
-            goto done;
-        }
-        if (etype) {
-            const char *m = pv_run_result_exception_message(res);
-            json_decref(jexc);
-            jexc = json_pack("{s:s, s:o, s:I}", "type", etype, "message",
-                             json_bytes(m, strlen(m)), "line",
-                             (json_int_t)pv_run_result_exception_line(res));
-        }
-        if (value) {
-            json_decref(jresult);
-            jresult = json_loads(value, JSON_DECODE_ANY, NULL);
-            if (!jresult) /* e.g. an integer beyond 64 bits: keep Python's text */
-                jresult = json_bytes(value, strlen(value));
-        }
-        doc = json_pack("{s:s, s:i, s:i, s:o, s:o, s:b, s:b, s:I, s:I, s:I, s:o, s:o, s:O, s:O}",
-                        "status", pv_run_status_name(st), "exit_code",
-                        pv_run_result_exit_code(res), "signal", pv_run_result_signal(res),
-                        "stdout", json_bytes(out, olen), "stderr", json_bytes(errs, elen),
-                        "stdout_truncated", pv_run_result_stdout_truncated(res),
-                        "stderr_truncated", pv_run_result_stderr_truncated(res), "cpu_ms",
-                        (json_int_t)pv_run_result_cpu_ms(res), "wall_ms",
-                        (json_int_t)pv_run_result_wall_ms(res), "max_rss_kb",
-                        (json_int_t)pv_run_result_max_rss_kb(res), "exception",
-                        jexc ? jexc : json_null(), "result", jresult ? jresult : json_null(),
-                        "diagnostics", jdiags, "layers", jlayers);
+        for (size_t i = 0; i < pv_run_result_skipped_count(res); i++)
+            fprintf(stderr, "pyverify run: note: layer not active: %s: %s\n",
+                    pv_run_result_skipped_step(res, i), pv_run_result_skipped_reason(res, i));
+        fwrite(out, 1, olen, stdout);
+        if (value)
+            printf("%s\n", value);
+        fflush(stdout);
+        fwrite(errs, 1, elen, stderr);
+        fprintf(stderr, "pyverify run: status=%s exit_code=%d signal=%d cpu_ms=%lu "
+                        "wall_ms=%lu max_rss_kb=%lu%s%s%s%s",
+                pv_run_status_name(st), pv_run_result_exit_code(res),
+                pv_run_result_signal(res), pv_run_result_cpu_ms(res),
+                pv_run_result_wall_ms(res), pv_run_result_max_rss_kb(res),
+                pv_run_result_stdout_truncated(res) ? " stdout_truncated" : "",
+                pv_run_result_stderr_truncated(res) ? " stderr_truncated" : "",
+                kill ? " reason=" : "", kill ? kill : "");
+        if (etype)
+            fprintf(stderr, " exception=%s: %s (line %u)", etype,
+                    pv_run_result_exception_message(res), pv_run_result_exception_line(res));
+        fputc('\n', stderr);
+        goto done;
     }
 output:
     if (json) {
@@ -426,8 +311,6 @@ nomem:
 done:
     fflush(stdout);
     json_decref(doc);
-    json_decref(jdiags);
-    json_decref(jlayers);
     pv_run_result_free(res);
     pv_program_free(prog);
     pv_policy_free(policy);

@@ -687,6 +687,7 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     plan.memory_mb = o.memory_mb;
     inherited_sizes(&plan.inherited_vm, &plan.inherited_data);
     plan.output_kb = o.output_kb;
+    plan.parent = getpid();
 
     flush_host_streams();
     start = now_ms();

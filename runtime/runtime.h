@@ -67,6 +67,7 @@ typedef struct pvx_child_plan {
     size_t output_kb;
     const void *bpf;           /* struct sock_fprog *, or NULL when unavailable */
     const char *bpf_missing;   /* why there is no filter (static string) when bpf is NULL */
+    pid_t parent;              /* the process that forked the child (pv_run's caller) */
 } pvx_child_plan;
 
 /* Apply layers 1-4 in the child. A step that fails is reported over fd 3; steps that are

@@ -306,6 +306,23 @@ static step_result step_namespaces(const pvx_child_plan *plan)
     return STEP_OK;
 }
 
+/* The child dies with the process that watches it: a host (or a service worker) that is
+ * killed must not leave a program running without its watchdog. Set after the drop of
+ * privileges, which clears the parent-death signal; if the parent is already gone, stop. */
+static step_result step_parent_death(const pvx_child_plan *plan)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+        fail_errno("parent_death", "prctl(PR_SET_PDEATHSIG)", errno);
+        return STEP_FATAL;
+    }
+    if (getppid() != plan->parent) {
+        pvx_send_fail(PVX_FD_CONTROL, "parent_death", "the parent is gone");
+        return STEP_FATAL;
+    }
+    send_layer("parent_death");
+    return STEP_OK;
+}
+
 /* ---- 4. no_new_privs and seccomp ---------------------------------------------------- */
 
 static step_result step_no_new_privs(const pvx_child_plan *plan)
@@ -383,6 +400,7 @@ static const child_step steps[] = {
     {"rlimits", step_rlimits, true},
     {"unprivileged", step_privileges, true},
     {"namespaces", step_namespaces, false},
+    {"parent_death", step_parent_death, true},
     {"no_new_privs", step_no_new_privs, false},
     {"seccomp", step_seccomp, false},
 };

@@ -29,8 +29,19 @@ const char *pv_cli_layer_name(pv_layer_id l);
  * not be read, "error". `ok` is false when the run had a usage or input error. */
 json_t *pv_cli_sarif(json_t *records, bool ok);
 
+/* A JSON string of arbitrary bytes; invalid UTF-8 sequences become U+FFFD (new reference,
+ * NULL when out of memory). */
+json_t *pv_cli_json_bytes(const char *p, size_t n);
+/* The result object of `pyverify run --json` (runtime/run_json.c), also the body of the
+ * service's POST /v1/run: `res` NULL for a program that was not accepted (status
+ * "rejected"). `shown` names the program in runtime diagnostics; `unsafe` marks a program
+ * run without the static layers. New reference, NULL when out of memory. */
+json_t *pv_cli_run_doc(const pv_program *prog, const pv_run_result *res, const char *shown,
+                       bool unsafe);
+
 int pv_cli_check(int argc, char **argv);
 int pv_cli_run(int argc, char **argv);
 int pv_cli_corpus(int argc, char **argv);
+int pv_cli_serve(int argc, char **argv);
 
 #endif

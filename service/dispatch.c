@@ -1,0 +1,614 @@
+/*
+ * dispatch.c: the front end's job queue, its worker table and the metrics.
+ *
+ * HTTP handler threads submit jobs and wait on a condition variable. One dispatcher thread
+ * owns every worker socket: it receives new workers from the zygote (SCM_RIGHTS), hands
+ * the oldest waiting job to an idle worker, collects replies, fails the job of a worker
+ * that died (HTTP 500) and kills a worker that overruns its job's limits by the grace
+ * period. The queue is bounded: a job that finds every worker busy and `queue` jobs
+ * already waiting is refused (HTTP 429).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pyverify.h"
+#include "service.h"
+
+struct pvs_job {
+    uint64_t id;
+    uint32_t kind;
+    char *body;
+    size_t len;
+    double deadline_s;  /* how long a worker may take before it is killed */
+    int http;
+    int run_status, verdict;
+    char *reply;        /* owned, NUL-terminated */
+    size_t reply_len;
+    bool done;
+    pvs_job *next;      /* queue link */
+};
+
+typedef struct worker {
+    int fd;             /* -1: slot empty */
+    pid_t pid;
+    pvs_job *job;       /* in flight, or NULL: idle */
+    double started;     /* when the job was sent */
+    pvs_frame hdr;      /* reply being read */
+    size_t got;         /* bytes of header + payload read so far */
+    char *payload;
+} worker;
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t done_cv;
+    const pvs_config *cfg;
+    int ctl, efd;
+    pthread_t thread;
+    bool started, draining, stop, zygote_lost;
+    pvs_job *head, *tail;  /* waiting jobs */
+    unsigned queued, in_flight;
+    uint64_t next_id;
+    worker w[PVS_MAX_WORKERS];
+    unsigned alive;
+} D = {.mu = PTHREAD_MUTEX_INITIALIZER, .done_cv = PTHREAD_COND_INITIALIZER, .ctl = -1,
+       .efd = -1};
+
+/* ---- metrics ------------------------------------------------------------------------------ */
+
+static const double buckets[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
+                                 0.2,   0.5,   1.0,   2.0,  5.0,  10.0};
+#define NBUCKETS (sizeof buckets / sizeof buckets[0])
+static const char *const endpoints[] = {"verify", "run", "healthz", "metrics", "other"};
+#define NENDPOINTS (sizeof endpoints / sizeof endpoints[0])
+static const int codes[] = {200, 400, 401, 404, 405, 413, 429, 500, 503};
+#define NCODES (sizeof codes / sizeof codes[0])
+#define NSTATUS 9 /* pv_run_status values */
+
+static struct {
+    pthread_mutex_t mu;
+    unsigned long long requests[NENDPOINTS][NCODES + 1]; /* last: other codes */
+    unsigned long long hist[2][NBUCKETS + 1];            /* verify, run; last: +Inf */
+    double hist_sum[2];
+    unsigned long long hist_count[2];
+    unsigned long long runs[NSTATUS];
+    unsigned long long verdicts[3];
+    unsigned long long workers_started, workers_lost, workers_killed;
+} M = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void pvs_metric_http(const char *endpoint, int code, double seconds)
+{
+    size_t e = 0, c = NCODES;
+    while (e < NENDPOINTS - 1 && strcmp(endpoints[e], endpoint) != 0)
+        e++;
+    for (size_t i = 0; i < NCODES; i++)
+        if (codes[i] == code)
+            c = i;
+    pthread_mutex_lock(&M.mu);
+    M.requests[e][c]++;
+    if (e < 2) {
+        size_t b = 0;
+        while (b < NBUCKETS && seconds > buckets[b])
+            b++;
+        M.hist[e][b]++;
+        M.hist_sum[e] += seconds;
+        M.hist_count[e]++;
+    }
+    pthread_mutex_unlock(&M.mu);
+}
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (b->oom)
+        return;
+    for (;;) {
+        va_start(ap, fmt);
+        n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = true;
+            return;
+        }
+        if (b->p && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = b->cap ? b->cap * 2 : 8192;
+        while (cap < b->len + (size_t)n + 1)
+            cap *= 2;
+        char *q = realloc(b->p, cap);
+        if (!q) {
+            b->oom = true;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+}
+
+char *pvs_metrics_text(size_t *len)
+{
+    sbuf b = {0};
+    unsigned queued, in_flight, alive;
+
+    pthread_mutex_lock(&D.mu);
+    queued = D.queued;
+    in_flight = D.in_flight;
+    alive = D.alive;
+    pthread_mutex_unlock(&D.mu);
+
+    pthread_mutex_lock(&M.mu);
+    sb_printf(&b, "# HELP pyverify_http_requests_total HTTP requests by endpoint and status code.\n"
+                  "# TYPE pyverify_http_requests_total counter\n");
+    for (size_t e = 0; e < NENDPOINTS; e++)
+        for (size_t c = 0; c <= NCODES; c++)
+            if (M.requests[e][c])
+                sb_printf(&b, "pyverify_http_requests_total{endpoint=\"%s\",code=\"%s%d\"} %llu\n",
+                          endpoints[e], c == NCODES ? "other" : "",
+                          c == NCODES ? 0 : codes[c], M.requests[e][c]);
+    sb_printf(&b, "# HELP pyverify_runs_total Runs by final status (rejected: not run).\n"
+                  "# TYPE pyverify_runs_total counter\n");
+    for (int s = 0; s < NSTATUS; s++)
+        sb_printf(&b, "pyverify_runs_total{status=\"%s\"} %llu\n",
+                  pv_run_status_name((pv_run_status)s), M.runs[s]);
+    sb_printf(&b, "# HELP pyverify_verifications_total Verdicts of /v1/verify and /v1/run.\n"
+                  "# TYPE pyverify_verifications_total counter\n");
+    {
+        static const char *const v[] = {"accepted", "rejected", "invalid"};
+        for (int i = 0; i < 3; i++)
+            sb_printf(&b, "pyverify_verifications_total{verdict=\"%s\"} %llu\n", v[i],
+                      M.verdicts[i]);
+    }
+    sb_printf(&b, "# HELP pyverify_request_duration_seconds Latency of /v1/verify and /v1/run, "
+                  "from the whole body received to the reply ready.\n"
+                  "# TYPE pyverify_request_duration_seconds histogram\n");
+    for (int e = 0; e < 2; e++) {
+        unsigned long long cum = 0;
+        for (size_t k = 0; k < NBUCKETS; k++) {
+            cum += M.hist[e][k];
+            sb_printf(&b, "pyverify_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} %llu\n",
+                      endpoints[e], buckets[k], cum);
+        }
+        cum += M.hist[e][NBUCKETS];
+        sb_printf(&b, "pyverify_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} %llu\n"
+                      "pyverify_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n"
+                      "pyverify_request_duration_seconds_count{endpoint=\"%s\"} %llu\n",
+                  endpoints[e], cum, endpoints[e], M.hist_sum[e], endpoints[e],
+                  M.hist_count[e]);
+    }
+    sb_printf(&b, "# HELP pyverify_queue_depth Requests waiting for a worker.\n"
+                  "# TYPE pyverify_queue_depth gauge\npyverify_queue_depth %u\n"
+                  "# HELP pyverify_requests_in_flight Requests a worker is handling (each run "
+                  "is one sandboxed child).\n"
+                  "# TYPE pyverify_requests_in_flight gauge\npyverify_requests_in_flight %u\n"
+                  "# HELP pyverify_workers_alive Worker processes (warm children of the zygote).\n"
+                  "# TYPE pyverify_workers_alive gauge\npyverify_workers_alive %u\n"
+                  "# HELP pyverify_children_alive Worker processes plus the sandboxed children "
+                  "of the runs in flight.\n"
+                  "# TYPE pyverify_children_alive gauge\npyverify_children_alive %u\n"
+                  "# HELP pyverify_workers_started_total Workers received from the zygote.\n"
+                  "# TYPE pyverify_workers_started_total counter\n"
+                  "pyverify_workers_started_total %llu\n"
+                  "# HELP pyverify_workers_lost_total Workers that exited with a job in flight.\n"
+                  "# TYPE pyverify_workers_lost_total counter\npyverify_workers_lost_total %llu\n"
+                  "# HELP pyverify_workers_killed_total Workers killed for overrunning a job.\n"
+                  "# TYPE pyverify_workers_killed_total counter\n"
+                  "pyverify_workers_killed_total %llu\n",
+              queued, in_flight, alive, alive + in_flight, M.workers_started, M.workers_lost,
+              M.workers_killed);
+    pthread_mutex_unlock(&M.mu);
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    *len = b.len;
+    return b.p;
+}
+
+/* ---- jobs ---------------------------------------------------------------------------------- */
+
+static void wake(void)
+{
+    uint64_t one = 1;
+    ssize_t n = write(D.efd, &one, sizeof one);
+    (void)n;
+}
+
+pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, const char **why)
+{
+    pvs_job *j = calloc(1, sizeof *j);
+    if (!j || !(j->body = malloc(len ? len : 1))) {
+        free(j);
+        *why = "memory";
+        return NULL;
+    }
+    memcpy(j->body, body, len);
+    j->len = len;
+    j->kind = kind;
+    j->run_status = j->verdict = -1;
+    j->deadline_s = D.cfg->max_timeout_s + D.cfg->grace_s;
+    pthread_mutex_lock(&D.mu);
+    if (D.draining || D.stop)
+        *why = "draining";
+    else if (D.alive == 0 && D.in_flight == 0)
+        *why = "workers";
+    else if (D.in_flight + D.queued >= D.alive + D.cfg->queue)
+        *why = "queue";
+    else
+        *why = NULL;
+    if (*why) {
+        pthread_mutex_unlock(&D.mu);
+        free(j->body);
+        free(j);
+        return NULL;
+    }
+    j->id = ++D.next_id;
+    if (D.tail)
+        D.tail->next = j;
+    else
+        D.head = j;
+    D.tail = j;
+    D.queued++;
+    pthread_mutex_unlock(&D.mu);
+    wake();
+    return j;
+}
+
+void pvs_wait(pvs_job *j)
+{
+    pthread_mutex_lock(&D.mu);
+    while (!j->done)
+        pthread_cond_wait(&D.done_cv, &D.mu);
+    pthread_mutex_unlock(&D.mu);
+}
+
+int pvs_job_http(const pvs_job *j) { return j->http; }
+uint64_t pvs_job_id(const pvs_job *j) { return j->id; }
+
+const char *pvs_job_reply(const pvs_job *j, size_t *len)
+{
+    *len = j->reply_len;
+    return j->reply;
+}
+
+void pvs_job_free(pvs_job *j)
+{
+    if (!j)
+        return;
+    free(j->body);
+    free(j->reply);
+    free(j);
+}
+
+/* With D.mu held: finish a job with a reply (taken) or an error message. */
+static void finish(pvs_job *j, int http, char *reply, size_t len, const char *error)
+{
+    if (!reply) {
+        char buf[300];
+        snprintf(buf, sizeof buf, "{\"error\":\"%s\"}", error);
+        reply = strdup(buf);
+        len = reply ? strlen(reply) : 0;
+    }
+    j->http = http;
+    j->reply = reply;
+    j->reply_len = len;
+    j->done = true;
+    D.in_flight--;
+    pthread_cond_broadcast(&D.done_cv);
+}
+
+void pvs_drain(void)
+{
+    pthread_mutex_lock(&D.mu);
+    D.draining = true;
+    pthread_mutex_unlock(&D.mu);
+}
+
+bool pvs_idle(void)
+{
+    bool idle;
+    pthread_mutex_lock(&D.mu);
+    idle = D.queued == 0 && D.in_flight == 0;
+    pthread_mutex_unlock(&D.mu);
+    return idle;
+}
+
+bool pvs_zygote_lost(void)
+{
+    bool lost;
+    pthread_mutex_lock(&D.mu);
+    lost = D.zygote_lost;
+    pthread_mutex_unlock(&D.mu);
+    return lost;
+}
+
+unsigned pvs_workers_alive(void)
+{
+    unsigned n;
+    pthread_mutex_lock(&D.mu);
+    n = D.alive;
+    pthread_mutex_unlock(&D.mu);
+    return n;
+}
+
+/* ---- the dispatcher thread -------------------------------------------------------------- */
+
+/* With D.mu held. A worker is gone: fail its job, free the slot. */
+static void worker_gone(worker *w)
+{
+    if (w->job) {
+        pthread_mutex_lock(&M.mu);
+        M.workers_lost++;
+        pthread_mutex_unlock(&M.mu);
+        finish(w->job, 500, NULL, 0, "the worker handling this request exited");
+        w->job = NULL;
+    }
+    close(w->fd);
+    w->fd = -1;
+    free(w->payload);
+    w->payload = NULL;
+    D.alive--;
+}
+
+static void receive_worker(void)
+{
+    pvs_ctl m;
+    int fd = -1;
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {&m, sizeof m};
+    struct msghdr msg;
+    ssize_t n;
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    n = recvmsg(D.ctl, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+            memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    pthread_mutex_lock(&D.mu);
+    if (n <= 0) {
+        /* the zygote is gone: no more workers; the service stops (serve.c) */
+        D.zygote_lost = true;
+        close(D.ctl);
+        D.ctl = -1;
+        pthread_mutex_unlock(&D.mu);
+        kill(getpid(), SIGTERM);
+        return;
+    }
+    if (n == (ssize_t)sizeof m && m.type == PVS_CTL_WORKER && fd >= 0 && m.slot >= 0 &&
+        (unsigned)m.slot < D.cfg->workers && D.w[m.slot].fd < 0 && !D.stop) {
+        worker *w = &D.w[m.slot];
+        memset(w, 0, sizeof *w);
+        w->fd = fd;
+        w->pid = m.pid;
+        D.alive++;
+        pthread_mutex_lock(&M.mu);
+        M.workers_started++;
+        pthread_mutex_unlock(&M.mu);
+        fd = -1;
+    }
+    pthread_mutex_unlock(&D.mu);
+    if (fd >= 0)
+        close(fd);
+}
+
+/* With D.mu held: read what the worker has sent; a complete reply finishes its job. */
+static void read_reply(worker *w)
+{
+    const size_t hdr = sizeof w->hdr;
+    for (;;) {
+        char *dst;
+        size_t want;
+        if (w->got < hdr) {
+            dst = (char *)&w->hdr + w->got;
+            want = hdr - w->got;
+        } else {
+            if (!w->payload) {
+                if (w->hdr.magic != PVS_MAGIC || w->hdr.kind != PVS_REPLY || !w->job ||
+                    w->hdr.id != w->job->id || w->hdr.len > (64u << 20) ||
+                    !(w->payload = malloc((size_t)w->hdr.len + 1))) {
+                    kill(w->pid, SIGKILL); /* a confused worker is replaced */
+                    worker_gone(w);
+                    return;
+                }
+            }
+            dst = w->payload + (w->got - hdr);
+            want = w->hdr.len - (w->got - hdr);
+        }
+        if (want > 0) {
+            ssize_t n = recv(w->fd, dst, want, MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+                worker_gone(w);
+                return;
+            }
+            if (n < 0)
+                return;
+            w->got += (size_t)n;
+        }
+        if (w->payload && w->got - hdr == w->hdr.len) {
+            pvs_job *j = w->job;
+            w->payload[w->hdr.len] = '\0';
+            j->run_status = w->hdr.run_status;
+            j->verdict = w->hdr.verdict;
+            pthread_mutex_lock(&M.mu);
+            if (j->run_status >= 0 && j->run_status < NSTATUS)
+                M.runs[j->run_status]++;
+            if (j->verdict >= 0 && j->verdict < 3)
+                M.verdicts[j->verdict]++;
+            pthread_mutex_unlock(&M.mu);
+            finish(j, w->hdr.http, w->payload, w->hdr.len, NULL);
+            w->payload = NULL;
+            w->job = NULL;
+            w->got = 0;
+            /* go on reading: the worker may also have closed (its request budget) */
+        }
+    }
+}
+
+/* With D.mu held: hand waiting jobs to idle workers. The write blocks only while an idle
+ * worker reads the body. */
+static void assign(void)
+{
+    for (unsigned i = 0; i < D.cfg->workers && D.head; i++) {
+        worker *w = &D.w[i];
+        pvs_job *j;
+        pvs_frame f;
+        if (w->fd < 0 || w->job)
+            continue;
+        j = D.head;
+        memset(&f, 0, sizeof f);
+        f.magic = PVS_MAGIC;
+        f.kind = j->kind;
+        f.id = j->id;
+        f.len = (uint32_t)j->len;
+        if (pvs_write_all(w->fd, &f, sizeof f) < 0 || pvs_write_all(w->fd, j->body, j->len) < 0) {
+            worker_gone(w); /* the job stays at the head of the queue */
+            continue;
+        }
+        D.head = j->next;
+        if (!D.head)
+            D.tail = NULL;
+        j->next = NULL;
+        D.queued--;
+        D.in_flight++;
+        w->job = j;
+        w->started = now_s();
+        w->got = 0;
+    }
+}
+
+static void *dispatcher(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        struct pollfd p[PVS_MAX_WORKERS + 2];
+        int idx[PVS_MAX_WORKERS + 2];
+        nfds_t n = 0;
+        double now;
+
+        pthread_mutex_lock(&D.mu);
+        if (D.stop) {
+            for (unsigned i = 0; i < D.cfg->workers; i++)
+                if (D.w[i].fd >= 0)
+                    worker_gone(&D.w[i]);
+            /* jobs still queued (none, after a drain) are failed, never lost silently */
+            while (D.head) {
+                pvs_job *j = D.head;
+                D.head = j->next;
+                D.queued--;
+                D.in_flight++;
+                finish(j, 503, NULL, 0, "the service is shutting down");
+            }
+            D.tail = NULL;
+            pthread_mutex_unlock(&D.mu);
+            return NULL;
+        }
+        assign();
+        now = now_s();
+        p[n] = (struct pollfd){D.efd, POLLIN, 0};
+        idx[n++] = -1;
+        if (D.ctl >= 0) {
+            p[n] = (struct pollfd){D.ctl, POLLIN, 0};
+            idx[n++] = -2;
+        }
+        for (unsigned i = 0; i < D.cfg->workers; i++) {
+            worker *w = &D.w[i];
+            if (w->fd < 0)
+                continue;
+            if (w->job && now - w->started > w->job->deadline_s) {
+                /* a worker that overruns the job's limits by the grace period */
+                kill(w->pid, SIGKILL);
+                pthread_mutex_lock(&M.mu);
+                M.workers_killed++;
+                pthread_mutex_unlock(&M.mu);
+            }
+            p[n] = (struct pollfd){w->fd, POLLIN, 0};
+            idx[n++] = (int)i;
+        }
+        pthread_mutex_unlock(&D.mu);
+
+        if (poll(p, n, 250) < 0 && errno != EINTR)
+            continue;
+
+        pthread_mutex_lock(&D.mu);
+        for (nfds_t k = 0; k < n; k++) {
+            if (!p[k].revents)
+                continue;
+            if (idx[k] == -1) {
+                uint64_t v;
+                ssize_t r = read(D.efd, &v, sizeof v);
+                (void)r;
+            } else if (idx[k] >= 0 && D.w[idx[k]].fd == p[k].fd) {
+                read_reply(&D.w[idx[k]]);
+            }
+        }
+        pthread_mutex_unlock(&D.mu);
+        for (nfds_t k = 0; k < n; k++)
+            if (idx[k] == -2 && p[k].revents)
+                receive_worker();
+    }
+}
+
+int pvs_dispatch_start(const pvs_config *cfg, int ctl_fd)
+{
+    D.cfg = cfg;
+    D.ctl = ctl_fd;
+    for (unsigned i = 0; i < PVS_MAX_WORKERS; i++)
+        D.w[i].fd = -1;
+    D.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (D.efd < 0)
+        return -1;
+    if (pthread_create(&D.thread, NULL, dispatcher, NULL) != 0)
+        return -1;
+    D.started = true;
+    return 0;
+}
+
+void pvs_dispatch_stop(void)
+{
+    if (!D.started)
+        return;
+    pthread_mutex_lock(&D.mu);
+    D.stop = true;
+    pthread_mutex_unlock(&D.mu);
+    wake();
+    pthread_join(D.thread, NULL);
+    D.started = false;
+    if (D.ctl >= 0)
+        close(D.ctl); /* the zygote sees EOF and lets its workers finish */
+    D.ctl = -1;
+    close(D.efd);
+}

@@ -1,0 +1,739 @@
+/*
+ * serve.c: `pyverify serve`, the front end of the service (see service.h for the process
+ * layout): options, the listening socket, the zygote, the HTTP API (libmicrohttpd) and a
+ * graceful shutdown on SIGTERM.
+ *
+ *   POST /v1/verify   {"source", "filename"?, "mode"?, "globals"?, "layers"?}
+ *                     -> {"path", "verdict", "diagnostics"}
+ *   POST /v1/run      {"source", "filename"?, "mode"?, "input"?, "stdin"?, "limits"?}
+ *                     -> the object of `pyverify run --json`, plus "limits" (as applied)
+ *   GET  /healthz     -> {"status": "ok", "workers": N} (503 when draining or no worker)
+ *   GET  /metrics     -> Prometheus text
+ *
+ * Bodies are parsed by the workers (jansson); this process only checks method, path,
+ * authentication and size, queues the body and relays the reply.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "cli.h"
+#include "pyverify.h"
+#include "service.h"
+
+#define DEFAULT_LISTEN "127.0.0.1:8421"
+#define MAX_TOKEN 4096u
+
+enum { EP_VERIFY, EP_RUN, EP_HEALTHZ, EP_METRICS, EP_OTHER };
+static const char *const ep_names[] = {"verify", "run", "healthz", "metrics", "other"};
+
+static volatile sig_atomic_t g_draining; /* set once SIGTERM arrived */
+static pvs_config G;              /* read-only once the daemon runs */
+static char G_address[600];       /* what we listen on, for messages and the ready file */
+
+static void usage(FILE *f)
+{
+    fputs("usage: pyverify serve [--listen HOST:PORT|unix:PATH] [--rules FILE] [--workers N]\n"
+          "                      [--queue N] [--token-file FILE] [--max-body BYTES]\n"
+          "                      [--max-timeout SEC] [--max-cpu SEC] [--max-memory MB]\n"
+          "                      [--max-output KB] [--worker-requests N]\n"
+          "                      [--max-connections N] [--ready-file FILE]\n"
+          "Verifies and runs programs on request (HTTP/1.1, JSON):\n"
+          "  POST /v1/verify, POST /v1/run, GET /healthz, GET /metrics\n"
+          "defaults: --listen " DEFAULT_LISTEN " --workers 2 x cores --queue 64\n"
+          "          --max-body 1048576 --max-timeout 10 --max-cpu 5 --max-memory 1024\n"
+          "          --max-output 1024 --worker-requests 1000 --max-connections 256\n"
+          "A non-loopback address needs --token-file. SIGTERM finishes the runs in flight.\n"
+          "exit: 0 stopped by a signal, 1 the service failed, 2 usage or start-up error\n",
+          f);
+}
+
+static int num(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    double v;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi) {
+        fprintf(stderr, "pyverify serve: %s must be a number in [%g, %g]\n", opt, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* ---- authentication --------------------------------------------------------------------- */
+
+static int read_token(const char *path)
+{
+    struct stat st;
+    char buf[MAX_TOKEN + 2];
+    size_t n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        fprintf(stderr, "pyverify serve: --token-file %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IRWXG | S_IRWXO))) {
+        fprintf(stderr, "pyverify serve: --token-file %s: must be a regular file readable by "
+                        "its owner only (chmod 600)\n", path);
+        close(fd);
+        return -1;
+    }
+    for (;;) {
+        ssize_t r = read(fd, buf + n, sizeof buf - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        if (n == sizeof buf - 1)
+            break;
+    }
+    close(fd);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        n--;
+    buf[n] = '\0';
+    if (n < 16 || n > MAX_TOKEN || strlen(buf) != n || strpbrk(buf, " \t\r\n")) {
+        fprintf(stderr, "pyverify serve: --token-file %s: the token must be 16 to %u "
+                        "characters without spaces or NUL\n", path, MAX_TOKEN);
+        return -1;
+    }
+    G.token = strdup(buf);
+    return G.token ? 0 : -1;
+}
+
+/* Constant-time comparison of "Bearer TOKEN" with the configured token. */
+static bool authorized(struct MHD_Connection *c)
+{
+    const char *h;
+    size_t tl, hl;
+    unsigned char diff = 0;
+    if (!G.token)
+        return true;
+    h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncmp(h, "Bearer ", 7) != 0)
+        return false;
+    h += 7;
+    tl = strlen(G.token);
+    hl = strlen(h);
+    for (size_t i = 0; i < tl; i++)
+        diff |= (unsigned char)(G.token[i] ^ (i < hl ? h[i] : 0));
+    return diff == 0 && hl == tl;
+}
+
+/* ---- HTTP ------------------------------------------------------------------------------- */
+
+typedef struct req_ctx {
+    int ep;
+    char *body;
+    size_t len, cap;
+    bool too_large, answered;
+    double t0;
+} req_ctx;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Queue a response; `body` is malloc'ed and taken (or a static string when !owned). */
+static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *r, int code, char *body,
+                               size_t len, bool owned, const char *ctype, uint64_t id)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ok;
+    char idbuf[24];
+
+    resp = MHD_create_response_from_buffer(len, body,
+                                           owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        if (owned)
+            free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    if (id) {
+        snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)id);
+        MHD_add_response_header(resp, "X-Request-Id", idbuf);
+    }
+    if (code == 429)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    if (code == 401)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    if (code == 405)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+                                r->ep == EP_VERIFY || r->ep == EP_RUN ? "POST" : "GET");
+    ok = MHD_queue_response(c, (unsigned)code, resp);
+    MHD_destroy_response(resp);
+    r->answered = true;
+    pvs_metric_http(ep_names[r->ep], code, now_s() - r->t0);
+    return ok;
+}
+
+static enum MHD_Result error(struct MHD_Connection *c, req_ctx *r, int code, const char *msg)
+{
+    char *b = NULL;
+    int n = asprintf(&b, "{\"error\":\"%s\"}", msg);
+    if (n < 0)
+        return MHD_NO;
+    return respond(c, r, code, b, (size_t)n, true, "application/json", 0);
+}
+
+static enum MHD_Result healthz(struct MHD_Connection *c, req_ctx *r)
+{
+    unsigned alive = pvs_workers_alive();
+    const char *st = g_draining ? "draining" : alive > 0 ? "ok" : "unavailable";
+    char *b = NULL;
+    int n = asprintf(&b, "{\"status\":\"%s\",\"workers\":%u,\"workers_configured\":%u}",
+                     st, alive, G.workers);
+    if (n < 0)
+        return MHD_NO;
+    return respond(c, r, strcmp(st, "ok") == 0 ? 200 : 503, b, (size_t)n, true,
+                   "application/json", 0);
+}
+
+static enum MHD_Result metrics(struct MHD_Connection *c, req_ctx *r)
+{
+    size_t len = 0;
+    char *t = pvs_metrics_text(&len);
+    if (!t)
+        return error(c, r, 500, "out of memory");
+    return respond(c, r, 200, t, len, true, "text/plain; version=0.0.4", 0);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+    req_ctx *r = *con_cls;
+    (void)cls;
+    (void)version;
+
+    if (!r) {
+        const char *cl;
+        bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+        bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+                   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        *con_cls = r;
+        r->t0 = now_s();
+        r->ep = strcmp(url, "/v1/verify") == 0 ? EP_VERIFY
+              : strcmp(url, "/v1/run") == 0    ? EP_RUN
+              : strcmp(url, "/healthz") == 0   ? EP_HEALTHZ
+              : strcmp(url, "/metrics") == 0   ? EP_METRICS
+                                               : EP_OTHER;
+        if (r->ep == EP_OTHER)
+            return error(c, r, 404, "no such endpoint (POST /v1/verify, POST /v1/run, "
+                                    "GET /healthz, GET /metrics)");
+        if ((r->ep <= EP_RUN && !post) || (r->ep > EP_RUN && !get))
+            return error(c, r, 405, "method not allowed");
+        if (r->ep == EP_HEALTHZ)
+            return healthz(c, r); /* for load balancers: no token needed, nothing revealed */
+        if (!authorized(c))
+            return error(c, r, 401, "a valid bearer token is required");
+        if (r->ep == EP_METRICS)
+            return metrics(c, r);
+        if (g_draining)
+            return error(c, r, 503, "the service is shutting down");
+        cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > G.max_body)
+            return error(c, r, 413, "the request body is larger than --max-body");
+        return MHD_YES; /* the body follows */
+    }
+    if (r->answered) {
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (r->too_large || r->len + n > G.max_body) {
+            r->too_large = true;
+            return MHD_YES; /* keep reading, answer 413 at the end */
+        }
+        if (r->len + n > r->cap) {
+            size_t cap = r->cap ? r->cap : 4096;
+            char *b;
+            while (cap < r->len + n)
+                cap *= 2;
+            if (cap > G.max_body)
+                cap = G.max_body;
+            b = realloc(r->body, cap);
+            if (!b)
+                return MHD_NO;
+            r->body = b;
+            r->cap = cap;
+        }
+        memcpy(r->body + r->len, upload, n);
+        r->len += n;
+        return MHD_YES;
+    }
+    if (r->too_large)
+        return error(c, r, 413, "the request body is larger than --max-body");
+    {
+        const char *why;
+        pvs_job *job;
+        size_t len;
+        const char *reply;
+        char *copy;
+        enum MHD_Result ok;
+
+        r->t0 = now_s(); /* latency from the whole body received */
+        job = pvs_submit(r->ep == EP_VERIFY ? PVS_REQ_VERIFY : PVS_REQ_RUN,
+                         r->body ? r->body : "", r->len, &why);
+        if (!job) {
+            if (strcmp(why, "queue") == 0)
+                return error(c, r, 429, "every worker is busy and the queue is full");
+            if (strcmp(why, "memory") == 0)
+                return error(c, r, 500, "out of memory");
+            return error(c, r, 503, strcmp(why, "draining") == 0
+                                        ? "the service is shutting down"
+                                        : "no worker is available");
+        }
+        pvs_wait(job);
+        reply = pvs_job_reply(job, &len);
+        copy = malloc(len + 1);
+        if (!copy) {
+            pvs_job_free(job);
+            return MHD_NO;
+        }
+        memcpy(copy, reply, len);
+        copy[len] = '\n';
+        ok = respond(c, r, pvs_job_http(job), copy, len + 1, true, "application/json",
+                     pvs_job_id(job));
+        pvs_job_free(job);
+        return ok;
+    }
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    req_ctx *r = *con_cls;
+    (void)cls;
+    (void)c;
+    (void)toe;
+    if (r) {
+        free(r->body);
+        free(r);
+    }
+    *con_cls = NULL;
+}
+
+/* ---- the listening socket --------------------------------------------------------------- */
+
+static const char *g_unix_path;
+
+static int listen_unix(const char *path)
+{
+    struct sockaddr_un sa;
+    struct stat st;
+    mode_t old;
+    int fd, rc;
+
+    if (strlen(path) == 0 || strlen(path) >= sizeof sa.sun_path) {
+        fprintf(stderr, "pyverify serve: --listen unix:PATH: the path must have 1 to %zu bytes\n",
+                sizeof sa.sun_path - 1);
+        return -1;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, path, strlen(path));
+    if (lstat(path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            fprintf(stderr, "pyverify serve: %s exists and is not a socket; it was not "
+                            "touched\n", path);
+            return -1;
+        }
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            close(fd);
+            fprintf(stderr, "pyverify serve: %s: another server is listening there\n", path);
+            return -1;
+        }
+        if (fd >= 0)
+            close(fd);
+        unlink(path); /* a stale socket of a server that is gone */
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    old = umask(0177); /* the socket is the owner's only: 0600 */
+    rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    umask(old);
+    if (rc < 0 || listen(fd, 512) < 0) {
+        fprintf(stderr, "pyverify serve: %s: %s\n", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    g_unix_path = path;
+    snprintf(G_address, sizeof G_address, "unix:%s", path);
+    return fd;
+}
+
+static bool loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) ||
+               (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return false;
+}
+
+static int listen_tcp(const char *spec)
+{
+    char host[256], port[16];
+    const char *colon;
+    struct addrinfo hints, *ai = NULL;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    int fd = -1, one = 1, rc;
+
+    if (spec[0] == '[') {
+        const char *end = strchr(spec, ']');
+        if (!end || end[1] != ':' || (size_t)(end - spec - 1) >= sizeof host)
+            goto bad;
+        memcpy(host, spec + 1, (size_t)(end - spec - 1));
+        host[end - spec - 1] = '\0';
+        colon = end + 1;
+    } else {
+        colon = strrchr(spec, ':');
+        if (!colon || (size_t)(colon - spec) >= sizeof host)
+            goto bad;
+        memcpy(host, spec, (size_t)(colon - spec));
+        host[colon - spec] = '\0';
+    }
+    if (strlen(colon + 1) == 0 || strlen(colon + 1) >= sizeof port ||
+        strspn(colon + 1, "0123456789") != strlen(colon + 1) || atoi(colon + 1) > 65535)
+        goto bad;
+    snprintf(port, sizeof port, "%s", colon + 1);
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai)) != 0) {
+        fprintf(stderr, "pyverify serve: --listen %s: %s\n", spec, gai_strerror(rc));
+        return -1;
+    }
+    if (!loopback(ai->ai_addr) && !G.token) {
+        fprintf(stderr, "pyverify serve: --listen %s is not a loopback address: give "
+                        "--token-file so that only holders of the token can run code\n", spec);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 512) < 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+        fprintf(stderr, "pyverify serve: --listen %s: %s\n", spec, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    freeaddrinfo(ai);
+    {
+        char h[INET6_ADDRSTRLEN], p[16];
+        getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
+                    NI_NUMERICHOST | NI_NUMERICSERV);
+        snprintf(G_address, sizeof G_address, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", h,
+                 p);
+    }
+    return fd;
+bad:
+    fprintf(stderr, "pyverify serve: --listen must be HOST:PORT, [V6ADDR]:PORT or unix:PATH, "
+                    "not '%s'\n", spec);
+    return -1;
+}
+
+static int write_ready_file(const char *path)
+{
+    char tmp[4200];
+    FILE *f;
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    f = fopen(tmp, "wx");
+    if (!f)
+        return -1;
+    fprintf(f, "%s\n", G_address);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- main ------------------------------------------------------------------------------- */
+
+/* Wait for the zygote's READY (or FATAL). 0, or -1 with a message printed. */
+static int await_zygote(int ctl)
+{
+    pvs_ctl m;
+    struct pollfd p = {ctl, POLLIN, 0};
+    ssize_t n;
+    int rc = poll(&p, 1, 120000);
+    if (rc <= 0) {
+        fprintf(stderr, "pyverify serve: the zygote did not start\n");
+        return -1;
+    }
+    n = recv(ctl, &m, sizeof m, 0);
+    if (n != (ssize_t)sizeof m) {
+        fprintf(stderr, "pyverify serve: the zygote exited during start-up\n");
+        return -1;
+    }
+    if (m.type != PVS_CTL_READY) {
+        m.msg[sizeof m.msg - 1] = '\0';
+        fprintf(stderr, "pyverify serve: %s\n", m.msg);
+        return -1;
+    }
+    return 0;
+}
+
+int pv_cli_serve(int argc, char **argv)
+{
+    enum { O_LISTEN = 1, O_RULES, O_WORKERS, O_QUEUE, O_TOKEN, O_MAXBODY, O_MAXTIMEOUT,
+           O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP };
+    static const struct option longopts[] = {
+        {"listen", required_argument, 0, O_LISTEN},
+        {"rules", required_argument, 0, O_RULES},
+        {"workers", required_argument, 0, O_WORKERS},
+        {"queue", required_argument, 0, O_QUEUE},
+        {"token-file", required_argument, 0, O_TOKEN},
+        {"max-body", required_argument, 0, O_MAXBODY},
+        {"max-timeout", required_argument, 0, O_MAXTIMEOUT},
+        {"max-cpu", required_argument, 0, O_MAXCPU},
+        {"max-memory", required_argument, 0, O_MAXMEM},
+        {"max-output", required_argument, 0, O_MAXOUT},
+        {"worker-requests", required_argument, 0, O_WREQ},
+        {"max-connections", required_argument, 0, O_MAXCONN},
+        {"ready-file", required_argument, 0, O_READY},
+        {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0}};
+    const char *token_file = NULL;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int c, lfd = -1, ctl[2] = {-1, -1}, status = 2;
+    double v;
+    pid_t zygote = -1;
+    struct MHD_Daemon *d = NULL;
+    sigset_t set;
+
+    memset(&G, 0, sizeof G);
+    G.listen = DEFAULT_LISTEN;
+    G.workers = (unsigned)(cores > 0 ? 2 * cores : 2);
+    if (G.workers > 64)
+        G.workers = 64;
+    G.queue = 64;
+    G.max_body = 1u << 20;
+    G.worker_requests = 1000;
+    G.max_timeout_s = 10;
+    G.max_cpu_s = 5;
+    G.max_memory_mb = 1024;
+    G.max_output_kb = 1024;
+    G.grace_s = 5;
+    G.max_connections = 256;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_LISTEN: G.listen = optarg; break;
+        case O_RULES: G.rules = optarg; break;
+        case O_TOKEN: token_file = optarg; break;
+        case O_READY: G.ready_file = optarg; break;
+        case O_WORKERS:
+            if (num("--workers", optarg, 1, PVS_MAX_WORKERS, &v) < 0)
+                return 2;
+            G.workers = (unsigned)v;
+            break;
+        case O_QUEUE:
+            if (num("--queue", optarg, 0, 100000, &v) < 0)
+                return 2;
+            G.queue = (unsigned)v;
+            break;
+        case O_MAXBODY:
+            if (num("--max-body", optarg, 64, 64.0 * 1024 * 1024, &v) < 0)
+                return 2;
+            G.max_body = (size_t)v;
+            break;
+        case O_MAXTIMEOUT:
+            if (num("--max-timeout", optarg, 0.001, 3600, &G.max_timeout_s) < 0)
+                return 2;
+            break;
+        case O_MAXCPU:
+            if (num("--max-cpu", optarg, 0.001, 3600, &G.max_cpu_s) < 0)
+                return 2;
+            break;
+        case O_MAXMEM:
+            if (num("--max-memory", optarg, 32, 1u << 22, &v) < 0)
+                return 2;
+            G.max_memory_mb = (size_t)v;
+            break;
+        case O_MAXOUT:
+            if (num("--max-output", optarg, 1, 1024 * 1024, &v) < 0)
+                return 2;
+            G.max_output_kb = (size_t)v;
+            break;
+        case O_WREQ:
+            if (num("--worker-requests", optarg, 0, 1e9, &v) < 0)
+                return 2;
+            G.worker_requests = (unsigned)v;
+            break;
+        case O_MAXCONN:
+            if (num("--max-connections", optarg, 1, 100000, &v) < 0)
+                return 2;
+            G.max_connections = (unsigned)v;
+            break;
+        case O_HELP:
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            fprintf(stderr, "pyverify serve: unknown or incomplete option '%s'\n",
+                    argv[optind - 1]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (token_file && read_token(token_file) < 0)
+        goto out;
+    lfd = strncmp(G.listen, "unix:", 5) == 0 ? listen_unix(G.listen + 5) : listen_tcp(G.listen);
+    if (lfd < 0)
+        goto out;
+
+    /* the zygote first, while this process has one thread */
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0) {
+        perror("pyverify serve: socketpair");
+        goto out;
+    }
+    fflush(NULL);
+    zygote = fork();
+    if (zygote < 0) {
+        perror("pyverify serve: fork");
+        goto out;
+    }
+    if (zygote == 0) {
+        close(lfd);
+        close(ctl[0]);
+        pvs_zygote_main(&G, ctl[1]);
+    }
+    close(ctl[1]);
+    ctl[1] = -1;
+    if (await_zygote(ctl[0]) < 0)
+        goto out;
+
+    /* every thread inherits this mask; the main thread takes the signals with sigwait */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (pvs_dispatch_start(&G, ctl[0]) < 0) {
+        fprintf(stderr, "pyverify serve: cannot start the dispatcher\n");
+        goto out;
+    }
+    ctl[0] = -1; /* the dispatcher owns it */
+    d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                             MHD_USE_ITC | MHD_USE_POLL | MHD_USE_ERROR_LOG,
+                         0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, lfd,
+                         MHD_OPTION_CONNECTION_LIMIT, G.max_connections,
+                         MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_NOTIFY_COMPLETED,
+                         on_completed, NULL, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "pyverify serve: cannot start the HTTP server\n");
+        status = 1;
+        goto out;
+    }
+    lfd = -1; /* the daemon owns it */
+    for (int i = 0; i < 1000 && pvs_workers_alive() < G.workers; i++)
+        usleep(10000);
+    fprintf(stderr, "pyverify serve: listening on %s (%u workers, queue %u)\n", G_address,
+            pvs_workers_alive(), G.queue);
+    if (G.ready_file && write_ready_file(G.ready_file) < 0)
+        fprintf(stderr, "pyverify serve: cannot write --ready-file %s: %s\n", G.ready_file,
+                strerror(errno));
+
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP)
+            continue;
+        break;
+    }
+    /* graceful stop: no new connections or requests; the runs in flight finish */
+    g_draining = 1;
+    pvs_drain();
+    {
+        MHD_socket q = MHD_quiesce_daemon(d);
+        double until = now_s() + G.max_timeout_s + G.grace_s + 5;
+        if (q != MHD_INVALID_SOCKET)
+            close(q);
+        fprintf(stderr, "pyverify serve: stopping; finishing the requests in flight\n");
+        while (!pvs_idle() && now_s() < until)
+            usleep(10000);
+    }
+    MHD_stop_daemon(d);
+    d = NULL;
+    pvs_dispatch_stop();
+    status = pvs_zygote_lost() ? 1 : 0;
+    if (status)
+        fprintf(stderr, "pyverify serve: the zygote exited; stopping\n");
+out:
+    if (d)
+        MHD_stop_daemon(d);
+    if (lfd >= 0)
+        close(lfd);
+    if (ctl[0] >= 0)
+        close(ctl[0]);
+    if (ctl[1] >= 0)
+        close(ctl[1]);
+    if (zygote > 0) {
+        int st;
+        for (int i = 0; i < 600; i++) {
+            pid_t p = waitpid(zygote, &st, WNOHANG);
+            if (p == zygote || (p < 0 && errno != EINTR))
+                break;
+            usleep(50000);
+        }
+        if (waitpid(zygote, &st, WNOHANG) == 0) {
+            kill(zygote, SIGKILL);
+            waitpid(zygote, &st, 0);
+        }
+    }
+    if (g_unix_path)
+        unlink(g_unix_path);
+    free(G.token);
+    if (status == 0)
+        fprintf(stderr, "pyverify serve: stopped\n");
+    return status;
+}

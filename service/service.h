@@ -1,0 +1,108 @@
+/*
+ * service.h: `pyverify serve`, the verification and execution service (issue 8).
+ *
+ * Processes (no fork ever happens in a process with more than one thread):
+ *
+ *   front end (serve.c, dispatch.c)      HTTP/1.1 (libmicrohttpd, a thread per connection),
+ *     |                                  JSON bodies are passed through untouched; a
+ *     |  control socket (SEQPACKET)      dispatcher thread queues jobs for workers.
+ *   zygote (zygote.c)                    forked by the front end before any thread starts;
+ *     |                                  single-threaded; initialises the interpreter, loads
+ *     |  fork                            the policy, imports the allowed modules, then only
+ *   workers (zygote.c)                   forks workers and replaces the ones that exit.
+ *     |                                  each a warm, single-threaded copy of the zygote:
+ *     |  fork (pv_run)                   parses a request with jansson, verifies it, runs it
+ *   sandboxed child                      with pv_run() (every runtime layer), answers.
+ *
+ * A worker talks to the front end over its own stream socketpair, whose front-end end the
+ * zygote hands over with SCM_RIGHTS. Frames on that socket are a pvs_frame header and
+ * `len` payload bytes (the request body, or the reply's JSON document).
+ */
+#ifndef PV_SERVICE_H
+#define PV_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PVS_MAX_WORKERS 256u
+
+/* Configuration, fixed at start-up (command-line options of `pyverify serve`). */
+typedef struct pvs_config {
+    const char *listen;      /* "HOST:PORT", "[V6]:PORT" or "unix:PATH" */
+    const char *rules;       /* policy file, NULL: the embedded default */
+    const char *ready_file;  /* written (atomically) with the address once serving */
+    char *token;             /* owned: bearer token, NULL: no authentication */
+    unsigned workers;        /* concurrent runs */
+    unsigned queue;          /* requests allowed to wait for a worker; beyond: 429 */
+    size_t max_body;         /* bytes per request body; beyond: 413 */
+    unsigned worker_requests;/* a worker is replaced after this many requests (0: never) */
+    /* the most a request may ask for; requests above are capped */
+    double max_timeout_s, max_cpu_s;
+    size_t max_memory_mb, max_output_kb;
+    double grace_s;          /* beyond a job's own limits, before its worker is killed */
+    unsigned max_connections;
+} pvs_config;
+
+/* ---- front end <-> worker frames ------------------------------------------------------ */
+
+#define PVS_MAGIC 0x31535650u /* "PVS1" */
+enum { PVS_REQ_VERIFY = 1, PVS_REQ_RUN = 2, PVS_REPLY = 3 };
+
+typedef struct pvs_frame {
+    uint32_t magic;
+    uint32_t kind;       /* PVS_REQ_* or PVS_REPLY */
+    uint64_t id;         /* request id, echoed in the reply */
+    uint32_t len;        /* payload bytes that follow */
+    int32_t http;        /* reply: HTTP status */
+    int32_t run_status;  /* reply: pv_run_status of a run, -1 otherwise */
+    int32_t verdict;     /* reply: pv_verdict, -1 when there was none */
+} pvs_frame;
+
+/* ---- zygote -> front end control messages (SOCK_SEQPACKET) ---------------------------- */
+
+enum { PVS_CTL_READY = 1, PVS_CTL_FATAL = 2, PVS_CTL_WORKER = 3 };
+
+typedef struct pvs_ctl {
+    uint32_t type;   /* PVS_CTL_* */
+    int32_t slot;    /* PVS_CTL_WORKER: worker slot; its socket comes with SCM_RIGHTS */
+    int32_t pid;     /* PVS_CTL_WORKER: the worker's pid */
+    char msg[480];   /* PVS_CTL_FATAL: why the zygote could not start */
+} pvs_ctl;
+
+/* zygote.c: the zygote's main loop, in the child the front end forks first. Never returns. */
+void pvs_zygote_main(const pvs_config *cfg, int ctl_fd) __attribute__((noreturn));
+
+/* io helpers (zygote.c): whole reads and writes, retrying on EINTR. 0 or -1. */
+int pvs_write_all(int fd, const void *p, size_t n);
+int pvs_read_all(int fd, void *p, size_t n); /* -1 with errno 0 at a clean EOF */
+
+/* ---- dispatch.c: jobs, workers, metrics (front end) ----------------------------------- */
+
+typedef struct pvs_job pvs_job;
+
+int pvs_dispatch_start(const pvs_config *cfg, int ctl_fd);
+/* Submit a request; NULL with *why set: "queue" (full: 429), "draining" (503),
+ * "workers" (none alive: 503), "memory". The body is copied. */
+pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, const char **why);
+/* Wait for the reply; then the accessors are valid until pvs_job_free(). */
+void pvs_wait(pvs_job *job);
+int pvs_job_http(const pvs_job *job);
+const char *pvs_job_reply(const pvs_job *job, size_t *len);
+uint64_t pvs_job_id(const pvs_job *job);
+void pvs_job_free(pvs_job *job);
+/* Stop taking requests; true once nothing is queued or running. */
+void pvs_drain(void);
+bool pvs_idle(void);
+/* Stop the dispatcher thread and close every worker socket. */
+void pvs_dispatch_stop(void);
+/* True when the zygote is gone (the service cannot replace workers any more). */
+bool pvs_zygote_lost(void);
+unsigned pvs_workers_alive(void);
+
+/* Metrics (Prometheus text exposition). */
+void pvs_metric_http(const char *endpoint, int code, double seconds);
+char *pvs_metrics_text(size_t *len); /* malloc'ed */
+
+#endif

@@ -1,0 +1,671 @@
+/*
+ * zygote.c: the service's zygote and its workers.
+ *
+ * The zygote is the first child of `pyverify serve`, forked while the front end still has
+ * one thread. It initialises the embedded interpreter, loads the policy, verifies and runs
+ * a warm-up program (so the allowed modules are imported and the seccomp filter compiled
+ * once), and then does nothing but fork workers and replace those that exit. It never
+ * reads a request.
+ *
+ * A worker is a single-threaded copy of the warm zygote. It reads one framed request at a
+ * time from its socket, parses the JSON body with jansson, verifies the source with the
+ * policy (both static layers), runs an accepted program with pv_run() (which forks the
+ * sandboxed child and applies every runtime layer), and writes the reply. A worker that
+ * dies, or reaches its request budget, is replaced; its sandboxed child dies with it
+ * (PR_SET_PDEATHSIG in the sandbox).
+ */
+#include <Python.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "pyverify.h"
+#include "service.h"
+
+/* Fields a request body may have; anything else is a 400 (fail closed on what we do not
+ * understand, e.g. a misspelt "limits"). */
+static const char *const verify_fields[] = {"source", "filename", "mode", "globals", "layers",
+                                            NULL};
+static const char *const run_fields[] = {"source", "filename", "mode", "input", "stdin",
+                                         "limits", NULL};
+static const char *const limit_fields[] = {"timeout_s", "cpu_s", "memory_mb", "output_kb",
+                                           NULL};
+
+#define PVS_MAX_FILENAME 256u
+#define PVS_MAX_GLOBALS 256u
+
+int pvs_write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == ENOTSOCK)
+            w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int pvs_read_all(int fd, void *p, size_t n)
+{
+    char *c = p;
+    while (n > 0) {
+        ssize_t r = read(fd, c, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r == 0)
+            errno = 0;
+        if (r <= 0)
+            return -1;
+        c += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+static unsigned long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul;
+}
+
+/* ---- request handling (workers) -------------------------------------------------------- */
+
+typedef struct reply {
+    int http;
+    int run_status; /* -1: not a run */
+    int verdict;    /* -1: no verdict */
+    json_t *doc;    /* owned */
+} reply;
+
+static void fail_reply(reply *r, int http, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_reply(reply *r, int http, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_decref(r->doc);
+    r->http = http;
+    r->doc = json_pack("{s:s}", "error", msg);
+}
+
+static const char *unknown_field(json_t *obj, const char *const *known)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        bool ok = false;
+        (void)v;
+        for (size_t i = 0; known[i] && !ok; i++)
+            ok = strcmp(k, known[i]) == 0;
+        if (!ok)
+            return k;
+    }
+    return NULL;
+}
+
+/* The fields both endpoints share. 0, or -1 with r set to a 400. */
+typedef struct common {
+    const char *source;
+    size_t source_len;
+    const char *filename;
+    pv_mode mode;
+} common;
+
+static int parse_common(json_t *req, common *c, reply *r)
+{
+    json_t *v = json_object_get(req, "source");
+    if (!json_is_string(v)) {
+        fail_reply(r, 400, "\"source\" must be a string (the program's text)");
+        return -1;
+    }
+    c->source = json_string_value(v);
+    c->source_len = json_string_length(v);
+    c->filename = "<request>";
+    if ((v = json_object_get(req, "filename"))) {
+        if (!json_is_string(v) || json_string_length(v) == 0 ||
+            json_string_length(v) > PVS_MAX_FILENAME ||
+            strlen(json_string_value(v)) != json_string_length(v)) {
+            fail_reply(r, 400, "\"filename\" must be a string of 1 to %u characters without NUL",
+                       PVS_MAX_FILENAME);
+            return -1;
+        }
+        c->filename = json_string_value(v);
+    }
+    c->mode = PV_MODE_MODULE;
+    if ((v = json_object_get(req, "mode"))) {
+        const char *m = json_string_value(v);
+        if (m && strcmp(m, "module") == 0)
+            c->mode = PV_MODE_MODULE;
+        else if (m && strcmp(m, "expr") == 0)
+            c->mode = PV_MODE_EXPR;
+        else {
+            fail_reply(r, 400, "\"mode\" must be \"module\" or \"expr\"");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* pv_verify() errors: a bad request (400) or a failure of the service (500). */
+static void verify_error(reply *r, int rc)
+{
+    fail_reply(r, rc == PV_ERR_INVALID ? 400 : 500, "%s", pv_last_error());
+}
+
+static void do_verify(const pv_policy *pol, json_t *req, reply *r)
+{
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    const char *globals[PVS_MAX_GLOBALS];
+    const char *bad;
+    common c;
+    json_t *v, *jd;
+    pv_program *prog = NULL;
+    int rc;
+
+    if ((bad = unknown_field(req, verify_fields))) {
+        fail_reply(r, 400, "unknown field \"%s\" (known: source, filename, mode, globals, layers)",
+                   bad);
+        return;
+    }
+    if (parse_common(req, &c, r) < 0)
+        return;
+    vo.mode = c.mode;
+    if ((v = json_object_get(req, "globals"))) {
+        size_t i;
+        json_t *g;
+        if (!json_is_array(v) || json_array_size(v) > PVS_MAX_GLOBALS) {
+            fail_reply(r, 400, "\"globals\" must be an array of at most %u names",
+                       PVS_MAX_GLOBALS);
+            return;
+        }
+        json_array_foreach(v, i, g) {
+            if (!json_is_string(g)) {
+                fail_reply(r, 400, "\"globals\" must contain strings");
+                return;
+            }
+            globals[i] = json_string_value(g);
+        }
+        vo.globals = globals;
+        vo.nglobals = json_array_size(v);
+    }
+    if ((v = json_object_get(req, "layers"))) {
+        const char *l = json_string_value(v);
+        if (l && strcmp(l, "ast") == 0)
+            vo.layers = PV_LAYER_AST;
+        else if (l && strcmp(l, "bytecode") == 0)
+            vo.layers = PV_LAYER_BYTECODE;
+        else if (l && (strcmp(l, "ast,bytecode") == 0 || strcmp(l, "bytecode,ast") == 0))
+            vo.layers = PV_LAYER_AST | PV_LAYER_BYTECODE;
+        else {
+            fail_reply(r, 400, "\"layers\" must be \"ast\", \"bytecode\" or \"ast,bytecode\"");
+            return;
+        }
+    }
+    rc = pv_verify(&prog, pol, c.source, c.source_len, c.filename, &vo);
+    if (rc < 0) {
+        verify_error(r, rc);
+        return;
+    }
+    jd = json_array();
+    for (size_t k = 0; jd && k < pv_program_diag_count(prog); k++)
+        json_array_append_new(jd, pv_cli_diag_json(pv_program_diag(prog, k)));
+    r->verdict = (int)pv_program_verdict(prog);
+    r->http = 200;
+    r->doc = jd ? json_pack("{s:s, s:s, s:o}", "path", c.filename, "verdict",
+                            pv_cli_verdict_name(pv_program_verdict(prog)), "diagnostics", jd)
+                : NULL;
+    pv_program_free(prog);
+}
+
+/* A limit from the request, or the default, capped by the server's maximum. */
+static int limit_seconds(json_t *lim, const char *key, double def, double max, double *out,
+                         reply *r)
+{
+    json_t *v = lim ? json_object_get(lim, key) : NULL;
+    double x = def;
+    if (v) {
+        if (!json_is_number(v) || !(json_number_value(v) > 0)) {
+            fail_reply(r, 400, "\"limits.%s\" must be a positive number of seconds", key);
+            return -1;
+        }
+        x = json_number_value(v);
+    }
+    *out = x < max ? x : max;
+    return 0;
+}
+
+static int limit_size(json_t *lim, const char *key, size_t def, size_t min, size_t max,
+                      size_t *out, reply *r)
+{
+    json_t *v = lim ? json_object_get(lim, key) : NULL;
+    json_int_t x = (json_int_t)def;
+    if (v) {
+        if (!json_is_integer(v) || json_integer_value(v) < (json_int_t)min) {
+            fail_reply(r, 400, "\"limits.%s\" must be an integer of at least %zu", key, min);
+            return -1;
+        }
+        x = json_integer_value(v);
+    }
+    *out = (size_t)x < max ? (size_t)x : max;
+    return 0;
+}
+
+static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, reply *r)
+{
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_run_opts ro = PV_RUN_OPTS_INIT;
+    const char *globals[PVS_MAX_GLOBALS];
+    const char *bad;
+    char *input_text = NULL;
+    common c;
+    json_t *v, *lim = NULL;
+    pv_program *prog = NULL;
+    pv_run_result *res = NULL;
+    int rc;
+
+    if ((bad = unknown_field(req, run_fields))) {
+        fail_reply(r, 400, "unknown field \"%s\" (known: source, filename, mode, input, stdin, "
+                   "limits)", bad);
+        return;
+    }
+    if (parse_common(req, &c, r) < 0)
+        return;
+    vo.mode = c.mode;
+    if ((v = json_object_get(req, "input"))) {
+        const char *k;
+        json_t *x;
+        size_t n = 0;
+        if (!json_is_object(v) || json_object_size(v) > PVS_MAX_GLOBALS) {
+            fail_reply(r, 400, "\"input\" must be an object of at most %u bindings",
+                       PVS_MAX_GLOBALS);
+            return;
+        }
+        json_object_foreach(v, k, x) {
+            (void)x;
+            globals[n++] = k;
+        }
+        vo.globals = globals;
+        vo.nglobals = n;
+        input_text = json_dumps(v, JSON_COMPACT);
+        if (!input_text) {
+            fail_reply(r, 500, "out of memory");
+            return;
+        }
+        ro.input_json = input_text;
+    }
+    if ((v = json_object_get(req, "stdin"))) {
+        if (!json_is_string(v)) {
+            fail_reply(r, 400, "\"stdin\" must be a string");
+            goto done;
+        }
+        ro.stdin_data = json_string_value(v);
+        ro.stdin_len = json_string_length(v);
+    }
+    if ((lim = json_object_get(req, "limits"))) {
+        if (!json_is_object(lim)) {
+            fail_reply(r, 400, "\"limits\" must be an object");
+            goto done;
+        }
+        if ((bad = unknown_field(lim, limit_fields))) {
+            fail_reply(r, 400, "unknown field \"limits.%s\" (known: timeout_s, cpu_s, "
+                       "memory_mb, output_kb)", bad);
+            goto done;
+        }
+    }
+    if (limit_seconds(lim, "timeout_s", PV_RUN_DEFAULT_TIMEOUT_S, cfg->max_timeout_s,
+                      &ro.timeout_s, r) < 0 ||
+        limit_seconds(lim, "cpu_s", PV_RUN_DEFAULT_CPU_S, cfg->max_cpu_s, &ro.cpu_s, r) < 0 ||
+        limit_size(lim, "memory_mb", PV_RUN_DEFAULT_MEMORY_MB, 32, cfg->max_memory_mb,
+                   &ro.memory_mb, r) < 0 ||
+        limit_size(lim, "output_kb", PV_RUN_DEFAULT_OUTPUT_KB, 1, cfg->max_output_kb,
+                   &ro.output_kb, r) < 0)
+        goto done;
+
+    rc = pv_verify(&prog, pol, c.source, c.source_len, c.filename, &vo);
+    if (rc < 0) {
+        verify_error(r, rc);
+        goto done;
+    }
+    r->verdict = (int)pv_program_verdict(prog);
+    if (pv_program_verdict(prog) != PV_ACCEPTED) {
+        r->run_status = PV_RUN_REJECTED;
+        r->doc = pv_cli_run_doc(prog, NULL, c.filename, false);
+    } else {
+        rc = pv_run(&res, prog, &ro);
+        if (rc < 0) {
+            fail_reply(r, rc == PV_ERR_INVALID ? 400 : 500, "%s", pv_last_error());
+            goto done;
+        }
+        r->run_status = (int)pv_run_result_status(res);
+        r->doc = pv_cli_run_doc(prog, res, c.filename, false);
+    }
+    r->http = 200;
+    if (r->doc)
+        json_object_set_new(r->doc, "limits",
+                            json_pack("{s:f, s:f, s:I, s:I}", "timeout_s", ro.timeout_s, "cpu_s",
+                                      ro.cpu_s, "memory_mb", (json_int_t)ro.memory_mb,
+                                      "output_kb", (json_int_t)ro.output_kb));
+done:
+    pv_run_result_free(res);
+    pv_program_free(prog);
+    free(input_text);
+}
+
+static void handle(const pvs_config *cfg, const pv_policy *pol, uint32_t kind, const char *body,
+                   size_t len, reply *r)
+{
+    json_error_t err;
+    json_t *req = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    if (!req) {
+        fail_reply(r, 400, "the body is not valid JSON: %s (line %d, column %d)", err.text,
+                   err.line, err.column);
+        return;
+    }
+    if (!json_is_object(req))
+        fail_reply(r, 400, "the body must be a JSON object");
+    else if (kind == PVS_REQ_VERIFY)
+        do_verify(pol, req, r);
+    else
+        do_run(cfg, pol, req, r);
+    json_decref(req);
+}
+
+static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const pv_policy *pol,
+                                                  int fd, pid_t zygote)
+{
+    unsigned served = 0;
+    char *body = NULL;
+
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (getppid() != zygote)
+        _exit(0);
+    body = malloc(cfg->max_body + 1);
+    if (!body)
+        _exit(1);
+    while (cfg->worker_requests == 0 || served < cfg->worker_requests) {
+        pvs_frame f;
+        reply r = {500, -1, -1, NULL};
+        char *text = NULL;
+        size_t tlen = 0;
+
+        if (pvs_read_all(fd, &f, sizeof f) < 0)
+            break; /* the front end closed the socket: shutting down */
+        if (f.magic != PVS_MAGIC || (f.kind != PVS_REQ_VERIFY && f.kind != PVS_REQ_RUN) ||
+            f.len > cfg->max_body || pvs_read_all(fd, body, f.len) < 0)
+            _exit(1); /* a protocol error: the front end replaces this worker */
+        body[f.len] = '\0';
+        handle(cfg, pol, f.kind, body, f.len, &r);
+        if (r.doc)
+            text = json_dumps(r.doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+        if (!text) {
+            r.http = 500;
+            text = strdup("{\"error\":\"the service ran out of memory\"}");
+            if (!text)
+                _exit(1);
+        }
+        tlen = strlen(text);
+        f.kind = PVS_REPLY;
+        f.len = (uint32_t)tlen;
+        f.http = r.http;
+        f.run_status = r.run_status;
+        f.verdict = r.verdict;
+        if (pvs_write_all(fd, &f, sizeof f) < 0 || pvs_write_all(fd, text, tlen) < 0)
+            _exit(1);
+        free(text);
+        json_decref(r.doc);
+        served++;
+    }
+    _exit(0);
+}
+
+/* ---- the zygote ----------------------------------------------------------------------- */
+
+typedef struct slot {
+    pid_t pid;                 /* 0: none */
+    unsigned long started_ms;  /* when it was forked */
+    unsigned quick_deaths;     /* consecutive exits within a second of starting */
+    unsigned long respawn_at;  /* 0: now */
+} slot;
+
+static int send_ctl(int ctl, const pvs_ctl *m, int fd)
+{
+    struct iovec iov = {(void *)m, sizeof *m};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (fd >= 0) {
+        struct cmsghdr *c;
+        memset(&u, 0, sizeof u);
+        msg.msg_control = u.buf;
+        msg.msg_controllen = sizeof u.buf;
+        c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    }
+    for (;;) {
+        ssize_t n = sendmsg(ctl, &msg, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n == (ssize_t)sizeof *m ? 0 : -1;
+    }
+}
+
+static void __attribute__((noreturn)) zygote_fatal(int ctl, const char *what)
+{
+    pvs_ctl m;
+    memset(&m, 0, sizeof m);
+    m.type = PVS_CTL_FATAL;
+    snprintf(m.msg, sizeof m.msg, "%s", what);
+    send_ctl(ctl, &m, -1);
+    _exit(1);
+}
+
+static int spawn(const pvs_config *cfg, const pv_policy *pol, int ctl, int sfd, slot *s,
+                 int idx)
+{
+    int sv[2];
+    pid_t pid, self = getpid();
+    PyGILState_STATE gil;
+    pvs_ctl m;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return -1;
+    gil = PyGILState_Ensure();
+    PyOS_BeforeFork();
+    pid = fork();
+    if (pid == 0) {
+        PyOS_AfterFork_Child();
+        close(sv[0]);
+        close(ctl);
+        close(sfd);
+        worker_main(cfg, pol, sv[1], self); /* the worker keeps the GIL: one thread */
+    }
+    PyOS_AfterFork_Parent();
+    PyGILState_Release(gil);
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        return -1;
+    }
+    s->pid = pid;
+    s->started_ms = mono_ms();
+    s->respawn_at = 0;
+    memset(&m, 0, sizeof m);
+    m.type = PVS_CTL_WORKER;
+    m.slot = idx;
+    m.pid = pid;
+    if (send_ctl(ctl, &m, sv[0]) < 0) {
+        close(sv[0]);
+        return -1;
+    }
+    close(sv[0]);
+    return 0;
+}
+
+/* Verify and run one trivial program: imports what runs need and compiles the seccomp
+ * filter once, so every worker starts warm. */
+static int warm_up(const pv_policy *pol, char *why, size_t n)
+{
+    static const char src[] = "total = sum(x * x for x in range(10))\n";
+    pv_program *prog = NULL;
+    pv_run_result *res = NULL;
+    int rc = pv_verify(&prog, pol, src, sizeof src - 1, "<warm-up>", NULL);
+    if (rc == 0 && pv_program_verdict(prog) != PV_ACCEPTED) {
+        snprintf(why, n, "the policy rejects the warm-up program");
+        rc = -1;
+    } else if (rc == 0) {
+        rc = pv_run(&res, prog, NULL);
+        if (rc == 0 && pv_run_result_status(res) != PV_RUN_OK) {
+            snprintf(why, n, "the warm-up program did not run: status %s",
+                     pv_run_status_name(pv_run_result_status(res)));
+            rc = -1;
+        }
+    }
+    if (rc < 0 && !why[0])
+        snprintf(why, n, "%s", pv_last_error());
+    pv_run_result_free(res);
+    pv_program_free(prog);
+    return rc;
+}
+
+void pvs_zygote_main(const pvs_config *cfg, int ctl)
+{
+    sigset_t set;
+    int sfd;
+    pv_policy *pol = NULL;
+    slot slots[PVS_MAX_WORKERS];
+    char why[480] = "";
+    bool stopping = false;
+    unsigned long stop_deadline = 0;
+
+    /* the front end decides when to stop; its death ends the zygote too */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0)
+        zygote_fatal(ctl, "signalfd failed");
+
+    if (pv_init() < 0)
+        zygote_fatal(ctl, pv_last_error());
+    if ((cfg->rules ? pv_policy_load_file(&pol, cfg->rules) : pv_policy_default(&pol)) < 0) {
+        snprintf(why, sizeof why, "%s", pv_last_error());
+        zygote_fatal(ctl, why);
+    }
+    if (warm_up(pol, why, sizeof why) < 0)
+        zygote_fatal(ctl, why);
+    {
+        pvs_ctl m;
+        memset(&m, 0, sizeof m);
+        m.type = PVS_CTL_READY;
+        if (send_ctl(ctl, &m, -1) < 0)
+            _exit(1);
+    }
+    memset(slots, 0, sizeof slots);
+    for (unsigned i = 0; i < cfg->workers; i++)
+        if (spawn(cfg, pol, ctl, sfd, &slots[i], (int)i) < 0)
+            zygote_fatal(ctl, "cannot start a worker");
+
+    for (;;) {
+        struct pollfd p[2] = {{ctl, POLLIN, 0}, {sfd, POLLIN, 0}};
+        unsigned long now = mono_ms(), next = 0;
+        unsigned alive = 0;
+        int timeout = -1;
+
+        for (unsigned i = 0; i < cfg->workers; i++) {
+            if (slots[i].pid)
+                alive++;
+            else if (!stopping && slots[i].respawn_at && (!next || slots[i].respawn_at < next))
+                next = slots[i].respawn_at;
+        }
+        if (stopping && alive == 0)
+            _exit(0);
+        if (stopping && now >= stop_deadline) {
+            for (unsigned i = 0; i < cfg->workers; i++)
+                if (slots[i].pid)
+                    kill(slots[i].pid, SIGKILL);
+            stop_deadline = now + 60000; /* then wait for them to be reaped */
+        }
+        if (next)
+            timeout = next > now ? (int)(next - now) : 0;
+        if (stopping)
+            timeout = stop_deadline > now ? (int)(stop_deadline - now) : 0;
+        if (poll(stopping ? p + 1 : p, stopping ? 1 : 2, timeout) < 0 && errno != EINTR)
+            _exit(1);
+        if (!stopping && p[0].revents) {
+            char b[64];
+            ssize_t n = recv(ctl, b, sizeof b, MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+                /* the front end is done: workers see their sockets close and finish */
+                stopping = true;
+                stop_deadline = mono_ms() +
+                                (unsigned long)((cfg->max_timeout_s + cfg->grace_s) * 1000.0);
+            }
+        }
+        {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+                ;
+        }
+        for (;;) {
+            int st;
+            pid_t pid = waitpid(-1, &st, WNOHANG);
+            if (pid <= 0)
+                break;
+            for (unsigned i = 0; i < cfg->workers; i++) {
+                if (slots[i].pid != pid)
+                    continue;
+                slots[i].pid = 0;
+                now = mono_ms();
+                if (now - slots[i].started_ms < 1000 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+                    slots[i].quick_deaths++;
+                else
+                    slots[i].quick_deaths = 0;
+                /* a worker that keeps dying at once is restarted at most once per second */
+                slots[i].respawn_at = slots[i].quick_deaths > 3 ? now + 1000 : now;
+            }
+        }
+        now = mono_ms();
+        for (unsigned i = 0; i < cfg->workers && !stopping; i++)
+            if (!slots[i].pid && slots[i].respawn_at && slots[i].respawn_at <= now &&
+                spawn(cfg, pol, ctl, sfd, &slots[i], (int)i) < 0)
+                slots[i].respawn_at = now + 1000;
+    }
+}
