@@ -320,7 +320,12 @@ typedef struct pvx_watch {
     int pidfd;              /* or -1: then the loop polls waitid(WNOWAIT) */
     int out, err, ctl;      /* read ends, -1 once at EOF */
     unsigned long deadline; /* monotonic ms */
-    bool timed_out, output_exceeded, control_exceeded, exited;
+    /* RLIMIT_CPU counts whole seconds: the parent enforces the exact CPU limit by reading
+       the child's CPU clock, no sooner than the child could have used it all */
+    clockid_t cpu_clock;
+    bool have_cpu_clock;
+    unsigned long cpu_limit_ms, cpu_check; /* cpu_check: monotonic ms of the next reading */
+    bool timed_out, output_exceeded, control_exceeded, exited, cpu_exceeded;
 } pvx_watch;
 
 static void kill_group(pid_t pid)
@@ -374,11 +379,30 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
             kill_group(w->pid);
             killed = true;
         }
+        if (!killed && !w->exited && w->have_cpu_clock && now >= w->cpu_check) {
+            struct timespec ts;
+            if (clock_gettime(w->cpu_clock, &ts) == 0) {
+                unsigned long used = (unsigned long)ts.tv_sec * 1000ul +
+                                     (unsigned long)ts.tv_nsec / 1000000ul;
+                if (used >= w->cpu_limit_ms) {
+                    w->cpu_exceeded = true;
+                    kill_group(w->pid);
+                    killed = true;
+                } else {
+                    unsigned long left = w->cpu_limit_ms - used;
+                    w->cpu_check = now + (left < 2 ? 2 : left);
+                }
+            } else {
+                w->have_cpu_clock = false; /* the child is gone; RLIMIT_CPU still holds */
+            }
+        }
         if ((killed || w->exited) && grace_end == 0)
             grace_end = now + PVX_DRAIN_GRACE_MS;
         if (grace_end && now >= grace_end)
             break; /* a leftover holds the pipes open: stop listening */
         until = grace_end ? grace_end : w->deadline;
+        if (!grace_end && w->have_cpu_clock && w->cpu_check < until)
+            until = w->cpu_check;
         timeout = until > now ? (int)(until - now) : 0;
         if (w->pidfd < 0 && !w->exited && timeout > 20)
             timeout = 20;
@@ -448,6 +472,10 @@ static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double c
         r->exit_code = -1;
     } else if (WIFEXITED(wstatus)) {
         r->exit_code = WEXITSTATUS(wstatus);
+    }
+    if (w->cpu_exceeded) {
+        r->status = PV_RUN_CPU;
+        return;
     }
     if (w->timed_out) {
         r->status = cpu_spent ? PV_RUN_CPU : PV_RUN_TIMEOUT;
@@ -717,6 +745,9 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     pout[0] = perr[0] = pctl[0] = -1;
     w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     w.deadline = start + (unsigned long)ceil(o.timeout_s * 1000.0);
+    w.cpu_limit_ms = (unsigned long)ceil(o.cpu_s * 1000.0);
+    w.cpu_check = start + w.cpu_limit_ms;
+    w.have_cpu_clock = clock_getcpuclockid(pid, &w.cpu_clock) == 0;
 
     Py_BEGIN_ALLOW_THREADS
     watch_loop(&w, r, &ctl);
