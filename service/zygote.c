@@ -202,8 +202,8 @@ static void do_verify(const pv_policy *pol, json_t *req, reply *r)
             return;
         }
         json_array_foreach(v, i, g) {
-            if (!json_is_string(g)) {
-                fail_reply(r, 400, "\"globals\" must contain strings");
+            if (!json_is_string(g) || strlen(json_string_value(g)) != json_string_length(g)) {
+                fail_reply(r, 400, "\"globals\" must contain strings without NUL");
                 return;
             }
             globals[i] = json_string_value(g);
@@ -378,7 +378,8 @@ static void handle(const pvs_config *cfg, const pv_policy *pol, uint32_t kind, c
                    size_t len, reply *r)
 {
     json_error_t err;
-    json_t *req = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    /* NUL is allowed in strings: a source with NUL bytes gets the verifier's diagnostic */
+    json_t *req = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
     if (!req) {
         fail_reply(r, 400, "the body is not valid JSON: %s (line %d, column %d)", err.text,
                    err.line, err.column);

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# test_serve.sh: the API of `pyverify serve` and its failure modes (issue 8).
+source "$(dirname "$0")/lib.sh" "$@"
+
+start_server main --workers 2 --queue 4 --max-timeout 3 --max-body 4096 || exit 1
+MAIN=$PID
+
+http GET /healthz
+check "healthz: 200 ok with 2 workers" -- test "$CODE" = 200 -a "$(jq_ "d['status'], d['workers']")" = "ok 2"
+
+http POST /v1/run --data-binary '{"source":"print(6 * 7)\n"}'
+check "run: a benign program prints 42" -- test "$CODE" = 200 -a "$(jq_ "d['status'], repr(d['stdout'])")" = "ok '42\\n'"
+check "run: the reply has X-Request-Id" -- grep -qi '^X-Request-Id: [0-9]' "$T/headers"
+check "run: the same fields as pyverify run --json, plus limits" -- test "$(jq_ "sorted(d)")" = "['cpu_ms', 'diagnostics', 'exception', 'exit_code', 'layers', 'limits', 'max_rss_kb', 'result', 'signal', 'status', 'stderr', 'stderr_truncated', 'stdout', 'stdout_truncated', 'wall_ms']"
+check "run: every runtime layer was active" -- test "$(jq_ "all(l in d['layers'] for l in ['ast','bytecode','seccomp','python:audit','watchdog','parent_death'])")" = True
+
+echo 'print(6 * 7)' > "$T/p.py"
+"$PV" run --json "$T/p.py" > "$T/cli.json"
+cp "$T/body" "$T/svc.json"
+check "run: the service's result equals pyverify run --json (except timings and limits)" -- \
+    /usr/bin/python3.11 -c "
+import json,sys
+a=json.load(open('$T/cli.json')); b=json.load(open('$T/svc.json'))
+for d in (a,b):
+    for k in ('cpu_ms','wall_ms','max_rss_kb','limits'): d.pop(k,None)
+    for x in d['diagnostics']: x.pop('file',None)
+sys.exit(a!=b)"
+
+http POST /v1/run --data-binary '{"source":"a * b","mode":"expr","input":{"a":6,"b":7}}'
+check "run: expression mode with input bindings gives 42" -- test "$(jq_ "d['status'], d['result']")" = "ok 42"
+
+http POST /v1/run --data-binary '{"source":"import os\nos.system(\"id\")\n"}'
+check "run: an escape is rejected, not run" -- test "$CODE" = 200 -a "$(jq_ "d['status'], d['diagnostics'][0]['code']")" = "rejected PV400"
+
+http POST /v1/verify --data-binary '{"source":"().__class__\n","filename":"x.py"}'
+check "verify: a dunder attribute is rejected with file:line:col" -- test "$(jq_ "d['verdict'], d['diagnostics'][0]['file'], d['diagnostics'][0]['line'], d['diagnostics'][0]['col']")" = "rejected x.py 1 4"
+http POST /v1/verify --data-binary '{"source":"x = [i for i in range(3)]\n"}'
+check "verify: a benign program is accepted" -- test "$(jq_ "d['verdict'], d['diagnostics']")" = "accepted []"
+http POST /v1/verify --data-binary '{"source":"import os\n","layers":"bytecode"}'
+check "verify: layers=bytecode reports the bytecode layer" -- test "$(jq_ "d['diagnostics'][0]['layer']")" = bytecode
+http POST /v1/verify --data-binary '{"source":"x\u0000 = 1\n"}'
+check "verify: a NUL byte in the source is a diagnostic (invalid), not a crash" -- test "$CODE" = 200 -a "$(jq_ "d['verdict']")" = invalid
+
+http POST /v1/run --data-binary '{"source":"while True:\n    pass\n","limits":{"timeout_s":100,"cpu_s":0.2}}'
+check "run: limits are capped by the server's maximums" -- test "$(jq_ "d['status'], d['limits']['timeout_s'], d['limits']['cpu_s']")" = "cpu 3.0 0.2"
+check "run: the CPU limit is exact below one second" -- test "$(jq_ "200 <= d['cpu_ms'] < 400")" = True
+
+http POST /v1/run --data-binary '{"source":"print(1)"'
+check "bad JSON: 400 with a message" -- test "$CODE" = 400 -a "$(jq_ "'not valid JSON' in d['error']")" = True
+http POST /v1/run --data-binary '{"source":"print(1)","limts":{}}'
+check "unknown field: 400 naming it" -- test "$CODE" = 400 -a "$(jq_ "'limts' in d['error']")" = True
+http POST /v1/run --data-binary '{"code":"print(1)"}'
+check "no source: 400" -- test "$CODE" = 400
+http POST /v1/run --data-binary '[1]'
+check "not an object: 400" -- test "$CODE" = 400
+http POST /v1/run --data-binary '{"source":"print(1)","limits":{"memory_mb":1}}'
+check "a limit below the floor: 400" -- test "$CODE" = 400
+http POST /v1/run --data-binary '{"source":"print(x)","input":{"__builtins__":1}}'
+check "a dunder input binding: 400" -- test "$CODE" = 400
+head -c 5000 /dev/zero | tr '\0' 'a' > "$T/big"
+http POST /v1/run --data-binary @"$T/big"
+check "a body over --max-body: 413" -- test "$CODE" = 413
+http GET /v1/run
+check "GET /v1/run: 405 with Allow: POST" -- test "$CODE" = 405 && grep -qi '^Allow: POST' "$T/headers"
+http GET /nope
+check "unknown path: 404" -- test "$CODE" = 404
+http GET /metrics
+check "metrics: Prometheus text with runs by status" -- grep -q '^pyverify_runs_total{status="ok"} [1-9]' "$T/body"
+check "metrics: latency histogram, queue depth, children alive" -- \
+    grep -q '^pyverify_request_duration_seconds_bucket{endpoint="run",le="+Inf"} [1-9]' "$T/body" &&
+    grep -q '^pyverify_queue_depth 0' "$T/body" && grep -q '^pyverify_children_alive [0-9]' "$T/body"
+
+# a killed worker is replaced; the service goes on
+Z=$(pgrep -P "$MAIN" | head -1)
+W=$(pgrep -P "$Z" | head -1)
+kill -9 "$W"
+sleep 0.5
+http GET /healthz
+check "a killed worker is replaced" -- test "$(jq_ "d['workers']")" = 2
+http POST /v1/run --data-binary '{"source":"print(1)"}'
+check "runs go on after a worker was killed" -- test "$(jq_ "d['status']")" = ok
+
+# SIGTERM: the run in flight finishes, then the service exits 0 and leaves no process
+http POST /v1/run --data-binary '{"source":"while True:\n    pass\n","limits":{"cpu_s":1.0,"timeout_s":3}}' &
+CURL=$!
+sleep 0.3
+TREE=$(descendants "$MAIN")
+stop_server "$MAIN"
+wait "$CURL"
+check "SIGTERM: the run in flight completed (status cpu)" -- test "$CODE" = 200 -a "$(jq_ "d['status']")" = cpu
+check "SIGTERM: exit 0" -- test "$STOP_STATUS" = 0
+left=0
+for p in $TREE; do kill -0 "$p" 2>/dev/null && left=$((left + 1)); done
+check "SIGTERM: no zygote, worker or sandboxed child left" -- test "$left" = 0
+
+# a full queue answers 429 with Retry-After
+start_server q --workers 1 --queue 0 || exit 1
+http POST /v1/run --data-binary '{"source":"while True:\n    pass\n","limits":{"cpu_s":1.5,"timeout_s":3}}' &
+CURL=$!
+sleep 0.5
+http POST /v1/run --data-binary '{"source":"print(1)"}'
+check "a full queue: 429 with Retry-After" -- test "$CODE" = 429 && grep -qi '^Retry-After: 1' "$T/headers"
+wait "$CURL"
+stop_server "$PID"
+
+# worker recycling: the request budget replaces workers without losing requests
+start_server r --workers 2 --worker-requests 3 || exit 1
+ok=0
+for i in $(seq 12); do
+    http POST /v1/run --data-binary "{\"source\":\"print($i)\"}"
+    [ "$(jq_ "d['stdout']")" = "$i" ] && ok=$((ok + 1))
+done
+check "12 runs through workers replaced every 3 requests" -- test "$ok" = 12
+http GET /metrics
+check "workers were replaced" -- test "$(awk '/^pyverify_workers_started_total/ {print ($2 >= 5)}' "$T/body")" = 1
+stop_server "$PID"
+
+# bearer token
+printf 'correct-horse-battery-staple\n' > "$T/token"
+chmod 600 "$T/token"
+start_server auth --workers 1 --token-file "$T/token" || exit 1
+http POST /v1/run --data-binary '{"source":"print(1)"}'
+check "token: no Authorization header is 401" -- test "$CODE" = 401 && grep -qi '^WWW-Authenticate: Bearer' "$T/headers"
+http POST /v1/run -H 'Authorization: Bearer correct-horse-battery-stapl' --data-binary '{"source":"print(1)"}'
+check "token: a wrong token is 401" -- test "$CODE" = 401
+http GET /metrics
+check "token: /metrics needs it too" -- test "$CODE" = 401
+http POST /v1/run -H 'Authorization: Bearer correct-horse-battery-staple' --data-binary '{"source":"print(1)"}'
+check "token: the right token runs" -- test "$CODE" = 200
+http GET /healthz
+check "token: /healthz stays open for load balancers" -- test "$CODE" = 200
+stop_server "$PID"
+
+chmod 644 "$T/token"
+"$PV" serve --listen 127.0.0.1:0 --token-file "$T/token" 2>"$T/err"
+check "a token file others can read is refused (exit 2)" -- test $? = 2
+"$PV" serve --listen 0.0.0.0:0 2>"$T/err"
+check "a non-loopback address without a token is refused (exit 2)" -- test $? = 2 && grep -q 'token-file' "$T/err"
+printf '[imports]\nallow = 3\n' > "$T/bad.toml"
+"$PV" serve --listen 127.0.0.1:0 --rules "$T/bad.toml" 2>"$T/err"
+check "a broken rules file: exit 2 with a message" -- test $? = 2 && grep -q 'bad.toml' "$T/err"
+"$PV" serve --listen 127.0.0.1:notaport 2>"$T/err"
+check "a malformed --listen: exit 2" -- test $? = 2
+
+# unix socket
+start_server unix --workers 1 --listen "unix:$T/pv.sock" || exit 1
+http POST /v1/run --data-binary '{"source":"print(7)"}'
+check "unix socket: runs" -- test "$(jq_ "d['stdout']")" = 7
+check "unix socket: mode 0600" -- test "$(stat -c %a "$T/pv.sock")" = 600
+stop_server "$PID"
+check "unix socket: removed at exit" -- test ! -e "$T/pv.sock"
+echo precious > "$T/file"
+"$PV" serve --listen "unix:$T/file" 2>"$T/err"
+check "unix socket over a regular file: exit 2, the file untouched" -- test $? = 2 -a "$(cat "$T/file")" = precious
+
+echo "test_serve: $FAILS failure(s)"
+[ "$FAILS" -eq 0 ]
