@@ -201,6 +201,11 @@ def main():
         t = pre["pyverify run, trivial program (whole process)"]["time"]
         rows.append(("Run latency", "`pyverify run` trivial program, whole process", ms(med(t)),
                      f"p99 {ms(p99(t))}, n={len(t)}", f"{med(t) / floor:.1f}x fork", ""))
+        # ---- the service (issue 8): beside `pyverify run` and python spawned ------------------
+        sys.path.insert(0, os.path.join(ROOT, "bench"))
+        import service_bench
+        rows += service_bench.rows(a.build, pyverify, N, log, med, p99, ms, med(t),
+                                   med(r["python_spawn"]))
         child_rss = med(r["child_rss"])
         parent_hwm = r["parent_hwm"][0]
 

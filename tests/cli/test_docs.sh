@@ -20,6 +20,13 @@ if [ -s help.opts ] && cmp -s help.opts man.opts; then pass "--help and pyverify
 else fail "long options differ (< --help, > man):"; diff help.opts man.opts >&2; fi
 if cmp -s help.short man.short; then pass "short options agree: $(tr '\n' ' ' <help.short)"
 else fail "short options differ:"; diff help.short man.short >&2; fi
+# `pyverify serve --help` and the SERVICE section list the same options.
+pv serve --help >serve.txt
+sed -n '1,/^Verifies/p' serve.txt | grep -oE -- '--[a-z][a-z-]*' | sort -u >serve.opts
+sed -n '/^\.SH SERVICE/,/^\.SH /p' "$SRC/docs/pyverify.1" | grep -A1 '^\.T[PQ]' | grep -v '^\.T[PQ]\|^--' \
+    | sed 's/\\-/-/g; s/\\f[BIRP]//g' | grep -oE -- '--[a-z][a-z-]*' | sort -u >man.serve
+if [ -s serve.opts ] && cmp -s serve.opts man.serve; then pass "serve --help and the SERVICE section list the same $(wc -l <serve.opts) options"
+else fail "serve options differ (< --help, > man):"; diff serve.opts man.serve >&2; fi
 # Each option's first line in --help names the same argument as the man page.
 for o in rules mode format layers global color jobs explain; do
     h=$(grep -E -- "--$o( |$)" help.txt | head -1 | sed -E "s/.*--$o ([A-Z]+).*/\1/")
