@@ -30,6 +30,7 @@ struct pvs_job {
     char *body;
     size_t len;
     double deadline_s;  /* how long a worker may take before it is killed */
+    double queued_at;   /* when it was submitted */
     int http;
     int run_status, verdict;
     char *reply;        /* owned, NUL-terminated */
@@ -255,9 +256,11 @@ pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, const char **wh
     pthread_mutex_lock(&D.mu);
     if (D.draining || D.stop)
         *why = "draining";
-    else if (D.alive == 0 && D.in_flight == 0)
+    else if (D.zygote_lost)
         *why = "workers";
-    else if (D.in_flight + D.queued >= D.alive + D.cfg->queue)
+    /* capacity counts the configured workers: one retiring or being replaced is back in
+       a moment, and its job waits in the queue meanwhile */
+    else if (D.in_flight + D.queued >= D.cfg->workers + D.cfg->queue)
         *why = "queue";
     else
         *why = NULL;
@@ -268,6 +271,7 @@ pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, const char **wh
         return NULL;
     }
     j->id = ++D.next_id;
+    j->queued_at = now_s();
     if (D.tail)
         D.tail->next = j;
     else
@@ -473,7 +477,10 @@ static void read_reply(worker *w)
             w->payload = NULL;
             w->job = NULL;
             w->got = 0;
-            /* go on reading: the worker may also have closed (its request budget) */
+            if (w->hdr.flags & PVS_LAST) {
+                worker_gone(w); /* it exits now; the zygote sends its replacement */
+                return;
+            }
         }
     }
 }
@@ -538,6 +545,18 @@ static void *dispatcher(void *arg)
         }
         assign();
         now = now_s();
+        /* a job no worker could take within the longest run plus the grace period (the
+           workers keep dying, or the zygote is gone): answered, never left waiting */
+        while (D.head && (D.zygote_lost ||
+                          now - D.head->queued_at > D.cfg->max_timeout_s + 2 * D.cfg->grace_s)) {
+            pvs_job *j = D.head;
+            D.head = j->next;
+            if (!D.head)
+                D.tail = NULL;
+            D.queued--;
+            D.in_flight++;
+            finish(j, 503, NULL, 0, "no worker became available");
+        }
         p[n] = (struct pollfd){D.efd, POLLIN, 0};
         idx[n++] = -1;
         if (D.ctl >= 0) {

@@ -58,7 +58,9 @@ typedef struct pvs_frame {
     int32_t http;        /* reply: HTTP status */
     int32_t run_status;  /* reply: pv_run_status of a run, -1 otherwise */
     int32_t verdict;     /* reply: pv_verdict, -1 when there was none */
+    uint32_t flags;      /* reply: PVS_LAST when the worker exits after this reply */
 } pvs_frame;
+#define PVS_LAST 1u
 
 /* ---- zygote -> front end control messages (SOCK_SEQPACKET) ---------------------------- */
 

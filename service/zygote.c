@@ -433,11 +433,14 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         f.http = r.http;
         f.run_status = r.run_status;
         f.verdict = r.verdict;
+        served++;
+        /* the request budget is spent: say so, so that no job is sent to a worker that is
+           about to exit */
+        f.flags = cfg->worker_requests && served >= cfg->worker_requests ? PVS_LAST : 0u;
         if (pvs_write_all(fd, &f, sizeof f) < 0 || pvs_write_all(fd, text, tlen) < 0)
             _exit(1);
         free(text);
         json_decref(r.doc);
-        served++;
     }
     _exit(0);
 }

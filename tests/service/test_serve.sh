@@ -111,6 +111,9 @@ for i in $(seq 12); do
     [ "$(jq_ "d['stdout']")" = "$i" ] && ok=$((ok + 1))
 done
 check "12 runs through workers replaced every 3 requests" -- test "$ok" = 12
+# concurrent clients while workers retire: no job may be handed to a retiring worker
+check "300 mixed runs from 8 clients while workers retire every 3 requests" -- \
+    "$LOADTEST" load "http://$ADDR" 300 8 0
 http GET /metrics
 check "workers were replaced" -- test "$(awk '/^pyverify_workers_started_total/ {print ($2 >= 5)}' "$T/body")" = 1
 stop_server "$PID"
