@@ -378,6 +378,28 @@ static int cmd_run(int n)
             printf("pv_run %.6f\nchild_rss %lu\n", t, pv_run_result_max_rss_kb(r));
         pv_run_result_free(r);
     }
+    /* the warm runner: a child forked ahead of time, the next one forked while this runs */
+    {
+        pv_runner *rn;
+        if (pv_runner_new(&rn, pol, 0) < 0)
+            die("pv_runner_new");
+        for (int i = -1; i < n; i++) {
+            pv_run_result *r;
+            double t0 = now();
+            if (pv_runner_run(rn, &r, prog, NULL) < 0)
+                die("pv_runner_run");
+            double t = now() - t0;
+            if (pv_run_result_status(r) != PV_RUN_OK) {
+                fprintf(stderr, "pvbench: runner status %s\n",
+                        pv_run_status_name(pv_run_result_status(r)));
+                exit(2);
+            }
+            if (i >= 0)
+                printf("pv_runner %.6f\n", t);
+            pv_run_result_free(r);
+        }
+        pv_runner_free(rn);
+    }
     for (int i = -1; i < n; i++) {
         pv_program *p2;
         pv_run_result *r;

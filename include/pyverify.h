@@ -291,6 +291,30 @@ PV_EXTERN const char *pv_run_result_skipped_reason(const pv_run_result *r, size_
 PV_EXTERN const char *pv_run_result_kill_reason(const pv_run_result *r);
 PV_EXTERN void pv_run_result_free(pv_run_result *r);
 
+/* ---- Warm runner ---- */
+
+/* A runner keeps one child forked ahead of time and already inside most of its sandbox:
+ * new session, descriptors, empty environment, private directory, unprivileged user,
+ * namespaces, the parent-death signal, and the policy's builtins and module proxies. The
+ * child waits for a program. pv_runner_run() hands it the verified code object
+ * (marshalled by this process and rebuilt in the child from those bytes: the very code
+ * that was verified), the inputs, stdin and the limits; the child then applies its
+ * rlimits, no_new_privs and seccomp, arms the audit hook and runs it. The result is the
+ * same as pv_run()'s (same layers, same statuses; cpu_ms counts the program's part). While
+ * the program runs, the next child is forked, so that a loop of runs finds one ready.
+ *
+ * `flags` (PV_RUN_*) are those of every run of this runner; a run whose opts carry other
+ * flags, or whose program was verified with another policy, is done by pv_run(). A runner
+ * is used by one thread at a time, belongs to the process that created it (not to a child
+ * forked later), and must be freed before its policy. Errors as for pv_run(), plus
+ * PV_ERR_INVALID for a NULL policy or unknown flags. */
+typedef struct pv_runner pv_runner;
+PV_EXTERN int pv_runner_new(pv_runner **out, const pv_policy *policy, unsigned flags);
+PV_EXTERN int pv_runner_run(pv_runner *runner, pv_run_result **out, const pv_program *program,
+                            const pv_run_opts *opts);
+/* Kills the waiting child and frees the runner. NULL is a no-op. */
+PV_EXTERN void pv_runner_free(pv_runner *runner);
+
 /* ---- Compiled code (.pyc) ---- */
 
 /* Whether the buffer given to pv_verify_pyc() starts with the 16-byte .pyc header. */

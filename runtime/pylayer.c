@@ -295,6 +295,17 @@ fail:
     return rc;
 }
 
+int pvx_py_bind(PyObject *dict, const char *input_json, PyObject *declared)
+{
+    char why[160] = "";
+    int rc = bind_inputs(dict, input_json, declared, why, sizeof why);
+    if (rc == PV_ERR_INVALID) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, why);
+    }
+    return rc;
+}
+
 static int build_builtins(PyObject *gdict, PyObject *builtins_allowed, PyObject *modules,
                           PyObject *module_members)
 {

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -625,23 +626,213 @@ static void flush_host_streams(void)
     fflush(NULL);
 }
 
+pv_run_result *pvx_result_new(const pv_run_opts *o)
+{
+    pv_run_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    if (buf_init(&r->out, o->output_kb * 1024u) < 0 || buf_init(&r->err, o->output_kb * 1024u) < 0) {
+        pv_run_result_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+unsigned long pvx_now_ms(void) { return now_ms(); }
+
+int pvx_check_opts(pv_run_opts *o, const pv_run_opts *in) { return check_opts(o, in); }
+
+/* Pipes, stdin, the private directory, then fork. With the GIL held. The child applies
+ * every OS step and runs `py`; a warm child (pv_runner) applies phase 0 and waits for its
+ * program on the request pipe (runner.c). On failure everything is undone. */
+int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm)
+{
+    pvx_child_plan plan;
+    int pout[2] = {-1, -1}, perr[2] = {-1, -1}, pctl[2] = {-1, -1}, preq[2] = {-1, -1};
+    int stdin_fd = -1, rc;
+    pid_t pid;
+
+    memset(s, 0, sizeof *s);
+    s->out = s->err = s->ctl = s->req = -1;
+    memset(&plan, 0, sizeof plan);
+    if (!(o->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_SECCOMP)))
+        plan.bpf = pvx_seccomp_program(&plan.bpf_missing);
+    strcpy(s->workdir, "/tmp/pyverify-run-XXXXXX");
+    stdin_fd = warm ? open("/dev/null", O_RDONLY | O_CLOEXEC) : make_stdin(o);
+    if (stdin_fd < 0 || pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0 ||
+        pipe2(pctl, O_CLOEXEC) < 0 ||
+        (warm && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, preq) < 0) ||
+        !mkdtemp(s->workdir)) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: cannot prepare the child: %s", strerror(errno));
+        goto fail;
+    }
+    s->have_workdir = true;
+    /* root drops to nobody in the child: give it its own directory, where RLIMIT_FSIZE (0)
+       is what stops writes when seccomp is off */
+    if (geteuid() == 0 && chown(s->workdir, 65534, 65534) < 0) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: chown of the private directory: %s",
+                     strerror(errno));
+        goto fail;
+    }
+    plan.flags = o->flags;
+    plan.stdin_fd = stdin_fd;
+    plan.stdout_fd = pout[1];
+    plan.stderr_fd = perr[1];
+    plan.control_fd = pctl[1];
+    plan.request_fd = warm ? preq[0] : -1;
+    plan.workdir = s->workdir;
+    plan.cpu_s = o->cpu_s;
+    plan.memory_mb = o->memory_mb;
+    inherited_sizes(&plan.inherited_vm, &plan.inherited_data);
+    plan.output_kb = o->output_kb;
+    plan.parent = getpid();
+
+    flush_host_streams();
+    PyOS_BeforeFork();
+    pid = fork();
+    if (pid == 0) {
+        PyOS_AfterFork_Child();
+        if (warm)
+            pvx_warm_child(&plan, py);
+        pvx_child_os_steps(&plan);
+        pvx_py_child_run(py);
+    }
+    PyOS_AfterFork_Parent();
+    if (pid < 0) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: fork: %s", strerror(errno));
+        goto fail;
+    }
+    s->pid = pid;
+    s->out = pout[0];
+    s->err = perr[0];
+    s->ctl = pctl[0];
+    s->req = preq[1];
+    close_fd(&pout[1]);
+    close_fd(&perr[1]);
+    close_fd(&pctl[1]);
+    close_fd(&preq[0]);
+    close_fd(&stdin_fd);
+    return 0;
+fail:
+    close_fd(&pout[0]);
+    close_fd(&pout[1]);
+    close_fd(&perr[0]);
+    close_fd(&perr[1]);
+    close_fd(&pctl[0]);
+    close_fd(&pctl[1]);
+    close_fd(&preq[0]);
+    close_fd(&preq[1]);
+    close_fd(&stdin_fd);
+    if (s->have_workdir)
+        remove_tree_at(AT_FDCWD, s->workdir, 0);
+    s->have_workdir = false;
+    return rc;
+}
+
+void pvx_spawn_abort(pvx_spawn *s)
+{
+    if (s->pid > 0) {
+        kill_group(s->pid);
+        while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        s->pid = 0;
+    }
+    close_fd(&s->out);
+    close_fd(&s->err);
+    close_fd(&s->ctl);
+    close_fd(&s->req);
+    if (s->have_workdir)
+        remove_tree_at(AT_FDCWD, s->workdir, 0);
+    s->have_workdir = false;
+}
+
+/* Watch the child from `start` (monotonic ms) to its end, reap it and fill r. With the GIL
+ * held (released while waiting). `cpu_base_ms` is CPU the child spent before the program
+ * was handed to it (a warm child's set-up); it does not count against the limit. The spawn
+ * is always consumed. Returns 0 or an error (the result is then not usable). */
+int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, unsigned long start,
+                unsigned long cpu_base_ms)
+{
+    pvx_control ctl;
+    pvx_watch w;
+    struct rusage ru;
+    int wstatus = 0, rc = 0;
+    pid_t reaped, pid = s->pid;
+    unsigned long cpu;
+
+    memset(&ctl, 0, sizeof ctl);
+    memset(&w, 0, sizeof w);
+    if (buf_init(&ctl.raw, o->output_kb * 1024u + PVX_CONTROL_SLACK) < 0) {
+        pvx_spawn_abort(s);
+        return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+    }
+    w.pid = pid;
+    w.out = s->out;
+    w.err = s->err;
+    w.ctl = s->ctl;
+    s->out = s->err = s->ctl = -1;
+    w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    w.deadline = start + (unsigned long)ceil(o->timeout_s * 1000.0);
+    w.cpu_limit_ms = (unsigned long)ceil(o->cpu_s * 1000.0) + cpu_base_ms;
+    w.cpu_check = start + (unsigned long)ceil(o->cpu_s * 1000.0);
+    w.have_cpu_clock = clock_getcpuclockid(pid, &w.cpu_clock) == 0;
+
+    Py_BEGIN_ALLOW_THREADS
+    watch_loop(&w, r, &ctl);
+    /* anything left in the group (a program without seccomp may have forked) dies now;
+       the child is not reaped yet, so its pid cannot have been reused */
+    kill(-pid, SIGKILL);
+    do
+        reaped = wait4(pid, &wstatus, 0, &ru);
+    while (reaped < 0 && errno == EINTR);
+    Py_END_ALLOW_THREADS
+    s->pid = 0;
+    if (reaped != pid) {
+        /* e.g. a host that set SIGCHLD to SIG_IGN: the kernel reaped the child for us */
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: cannot collect the child: %s", strerror(errno));
+        goto done;
+    }
+    r->wall_ms = now_ms() - start;
+    cpu = (unsigned long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000ul +
+          (unsigned long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000ul;
+    r->cpu_ms = cpu > cpu_base_ms ? cpu - cpu_base_ms : 0;
+    r->max_rss_kb = (unsigned long)ru.ru_maxrss;
+    if (w.ctl >= 0)
+        drain(&w.ctl, &ctl.raw);
+    if (control_parse(&ctl, r) < 0)
+        w.control_exceeded = true;
+
+    if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == PVX_EXIT_SETUP && !r->ready) {
+        const char *why = r->fatal ? r->fatal : r->nskips ? r->skips[r->nskips - 1].reason
+                                                            : "no report";
+        const char *step = r->nskips ? r->skips[r->nskips - 1].step : "setup";
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: the sandbox could not be set up (%s: %s)",
+                     r->fatal ? "child" : step, why);
+        goto done;
+    }
+    classify(r, &w, wstatus, o->cpu_s);
+    if (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0)
+        rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+done:
+    close_fd(&w.out);
+    close_fd(&w.err);
+    close_fd(&w.ctl);
+    close_fd(&w.pidfd);
+    free(ctl.raw.data);
+    pvx_spawn_abort(s); /* the request pipe and the private directory */
+    return rc;
+}
+
 int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts)
 {
     pv_run_opts o;
     pv_run_result *r = NULL;
     pvx_py_plan py;
-    pvx_child_plan plan;
-    pvx_control ctl;
-    pvx_watch w;
-    int pout[2] = {-1, -1}, perr[2] = {-1, -1}, pctl[2] = {-1, -1};
-    int stdin_fd = -1, rc, wstatus = 0;
-    char workdir[] = "/tmp/pyverify-run-XXXXXX";
-    bool have_workdir = false, forked = false;
+    pvx_spawn sp;
     PyGILState_STATE gil;
     const pv_policy *policy;
     unsigned long start;
-    struct rusage ru;
-    pid_t pid, reaped;
+    int rc;
 
     if (!out)
         return pv_fail(PV_ERR_INVALID, "pv_run: out is NULL");
@@ -661,20 +852,9 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     policy = program->policy;
     if (!policy && !(o.flags & PV_RUN_NO_PYTHON_LAYER))
         return pv_fail(PV_ERR_STATE, "pv_run: the program has no policy");
-
-    memset(&py, 0, sizeof py);
-    memset(&plan, 0, sizeof plan);
-    memset(&ctl, 0, sizeof ctl);
-    memset(&w, 0, sizeof w);
-    w.pidfd = w.out = w.err = w.ctl = -1;
-
-    r = calloc(1, sizeof *r);
-    if (!r || buf_init(&r->out, o.output_kb * 1024u) < 0 ||
-        buf_init(&r->err, o.output_kb * 1024u) < 0 ||
-        buf_init(&ctl.raw, o.output_kb * 1024u + PVX_CONTROL_SLACK) < 0) {
-        rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
-        goto fail;
-    }
+    r = pvx_result_new(&o);
+    if (!r)
+        return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
 
     gil = PyGILState_Ensure();
     rc = pvx_py_prepare(&py, program->code, program->mode == PV_MODE_EXPR,
@@ -684,150 +864,21 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     if (rc < 0) {
         rc = pv_fail_python(rc, "pv_run");
         PyGILState_Release(gil);
-        goto fail;
+        pv_run_result_free(r);
+        return rc;
     }
-    if (!(o.flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_SECCOMP)))
-        plan.bpf = pvx_seccomp_program(&plan.bpf_missing);
-
-    stdin_fd = make_stdin(&o);
-    if (stdin_fd < 0 || pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0 ||
-        pipe2(pctl, O_CLOEXEC) < 0 || !mkdtemp(workdir)) {
-        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: cannot prepare the child: %s", strerror(errno));
-        PyGILState_Release(gil);
-        goto fail;
-    }
-    have_workdir = true;
-    /* root drops to nobody in the child: give it its own directory, where RLIMIT_FSIZE (0)
-       is what stops writes when seccomp is off */
-    if (geteuid() == 0 && chown(workdir, 65534, 65534) < 0) {
-        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: chown of the private directory: %s",
-                     strerror(errno));
-        PyGILState_Release(gil);
-        goto fail;
-    }
-    plan.flags = o.flags;
-    plan.stdin_fd = stdin_fd;
-    plan.stdout_fd = pout[1];
-    plan.stderr_fd = perr[1];
-    plan.control_fd = pctl[1];
-    plan.workdir = workdir;
-    plan.cpu_s = o.cpu_s;
-    plan.memory_mb = o.memory_mb;
-    inherited_sizes(&plan.inherited_vm, &plan.inherited_data);
-    plan.output_kb = o.output_kb;
-    plan.parent = getpid();
-
-    flush_host_streams();
     start = now_ms();
-    PyOS_BeforeFork();
-    pid = fork();
-    if (pid == 0) {
-        PyOS_AfterFork_Child();
-        pvx_child_os_steps(&plan);
-        pvx_py_child_run(&py);
-    }
-    PyOS_AfterFork_Parent();
-    if (pid < 0) {
-        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: fork: %s", strerror(errno));
-        PyGILState_Release(gil);
-        goto fail;
-    }
-    forked = true;
-    close_fd(&pout[1]);
-    close_fd(&perr[1]);
-    close_fd(&pctl[1]);
-    close_fd(&stdin_fd);
-
-    w.pid = pid;
-    w.out = pout[0];
-    w.err = perr[0];
-    w.ctl = pctl[0];
-    pout[0] = perr[0] = pctl[0] = -1;
-    w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    w.deadline = start + (unsigned long)ceil(o.timeout_s * 1000.0);
-    w.cpu_limit_ms = (unsigned long)ceil(o.cpu_s * 1000.0);
-    w.cpu_check = start + w.cpu_limit_ms;
-    w.have_cpu_clock = clock_getcpuclockid(pid, &w.cpu_clock) == 0;
-
-    Py_BEGIN_ALLOW_THREADS
-    watch_loop(&w, r, &ctl);
-    /* anything left in the group (a program without seccomp may have forked) dies now;
-       the child is not reaped yet, so its pid cannot have been reused */
-    kill(-pid, SIGKILL);
-    do
-        reaped = wait4(pid, &wstatus, 0, &ru);
-    while (reaped < 0 && errno == EINTR);
-    Py_END_ALLOW_THREADS
-    forked = false;
-    if (reaped != pid) {
-        /* e.g. a host that set SIGCHLD to SIG_IGN: the kernel reaped the child for us */
-        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: cannot collect the child: %s", strerror(errno));
-        pvx_py_plan_clear(&py);
-        PyGILState_Release(gil);
-        goto fail;
-    }
-    r->wall_ms = now_ms() - start;
-    r->cpu_ms = (unsigned long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000ul +
-                (unsigned long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000ul;
-    r->max_rss_kb = (unsigned long)ru.ru_maxrss;
-    if (w.ctl >= 0) {
-        drain(&w.ctl, &ctl.raw);
-    }
-    if (control_parse(&ctl, r) < 0)
-        w.control_exceeded = true;
-
+    rc = pvx_spawn_child(&sp, &py, &o, false);
+    if (rc == 0)
+        rc = pvx_collect(&sp, r, &o, start, 0);
     pvx_py_plan_clear(&py);
     PyGILState_Release(gil);
-
-    if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == PVX_EXIT_SETUP && !r->ready) {
-        const char *why = r->fatal ? r->fatal : r->nskips ? r->skips[r->nskips - 1].reason
-                                                            : "no report";
-        const char *step = r->nskips ? r->skips[r->nskips - 1].step : "setup";
-        rc = pv_fail(PV_ERR_RUNTIME, "pv_run: the sandbox could not be set up (%s: %s)",
-                     r->fatal ? "child" : step, why);
-        goto fail;
+    if (rc < 0) {
+        pv_run_result_free(r);
+        return rc;
     }
-    classify(r, &w, wstatus, o.cpu_s);
-    if (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0) {
-        rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
-        goto fail;
-    }
-    close_fd(&w.out);
-    close_fd(&w.err);
-    close_fd(&w.ctl);
-    close_fd(&w.pidfd);
-    free(ctl.raw.data);
-    remove_tree_at(AT_FDCWD, workdir, 0);
     *out = r;
     return 0;
-
-fail:
-    if (forked) {
-        kill_group(pid);
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-    }
-    if (py.main_module) {
-        gil = PyGILState_Ensure();
-        pvx_py_plan_clear(&py);
-        PyGILState_Release(gil);
-    }
-    close_fd(&pout[0]);
-    close_fd(&pout[1]);
-    close_fd(&perr[0]);
-    close_fd(&perr[1]);
-    close_fd(&pctl[0]);
-    close_fd(&pctl[1]);
-    close_fd(&stdin_fd);
-    close_fd(&w.out);
-    close_fd(&w.err);
-    close_fd(&w.ctl);
-    close_fd(&w.pidfd);
-    free(ctl.raw.data);
-    if (have_workdir)
-        remove_tree_at(AT_FDCWD, workdir, 0);
-    pv_run_result_free(r);
-    return rc;
 }
 
 /* ---- accessors ------------------------------------------------------------------------------- */

@@ -35,6 +35,7 @@ enum {
 
 /* The child's fixed descriptors. */
 #define PVX_FD_CONTROL 3
+#define PVX_FD_REQUEST 4 /* a warm child's request pipe (runner.c) */
 
 /* Exit codes the child uses for its own reasons (the program's exit codes are 0 and 1). */
 #define PVX_EXIT_OK 0
@@ -68,8 +69,12 @@ typedef struct pvx_child_plan {
     const void *bpf;           /* struct sock_fprog *, or NULL when unavailable */
     const char *bpf_missing;   /* why there is no filter (static string) when bpf is NULL */
     pid_t parent;              /* the process that forked the child (pv_run's caller) */
+    int request_fd;            /* a warm child's request pipe (becomes fd 4), else -1 */
 } pvx_child_plan;
 
+/* Apply the steps of one phase (0: those that need nothing of the program; 1: rlimits,
+ * no_new_privs, seccomp). Same failure behaviour as below. */
+PVX_INTERNAL int pvx_child_os_phase(const pvx_child_plan *plan, int phase);
 /* Apply layers 1-4 in the child. A step that fails is reported over fd 3; steps that are
  * mandatory (descriptors, rlimits) make the child exit with PVX_EXIT_SETUP. Returns 0. */
 PVX_INTERNAL int pvx_child_os_steps(const pvx_child_plan *plan);
@@ -112,9 +117,40 @@ PVX_INTERNAL int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr,
                                 PyObject *module_members, const char *input_json,
                                 PyObject *declared_globals, unsigned flags, size_t max_value);
 PVX_INTERNAL void pvx_py_plan_clear(pvx_py_plan *plan);
+/* Bind the keys of `input_json` in `dict`, as pvx_py_prepare does (same errors). */
+PVX_INTERNAL int pvx_py_bind(PyObject *dict, const char *input_json, PyObject *declared);
 
 /* In the child, after the OS steps: fresh standard streams, empty os.environ, the audit
  * hook, then run the code object and report over fd 3. Never returns. */
 PVX_INTERNAL _Noreturn void pvx_py_child_run(const pvx_py_plan *plan);
+
+/* ---- run.c: the pieces of pv_run() that runner.c shares --------------------------------- */
+
+/* A forked child and the parent's ends of its pipes. */
+typedef struct pvx_spawn {
+    pid_t pid;               /* 0: none */
+    int out, err, ctl;       /* read ends of stdout, stderr, control; -1 when closed */
+    int req;                 /* write end of a warm child's request pipe, or -1 */
+    char workdir[32];        /* the private directory */
+    bool have_workdir;
+} pvx_spawn;
+
+PVX_INTERNAL int pvx_check_opts(pv_run_opts *o, const pv_run_opts *in);
+PVX_INTERNAL pv_run_result *pvx_result_new(const pv_run_opts *o);
+PVX_INTERNAL unsigned long pvx_now_ms(void);
+/* Fork a child for `py` with the limits of `o` (GIL held). `warm`: the child stops after
+ * phase 0 and waits for its program on the request pipe. */
+PVX_INTERNAL int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
+                                 bool warm);
+/* Watch, reap and classify (GIL held; released while waiting). Consumes the spawn. */
+PVX_INTERNAL int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o,
+                             unsigned long start_ms, unsigned long cpu_base_ms);
+/* Kill and reap the child if any, close its pipes, remove its directory. */
+PVX_INTERNAL void pvx_spawn_abort(pvx_spawn *s);
+
+/* ---- runner.c ------------------------------------------------------------------------- */
+
+/* The warm child's life after fork: phase 0, wait for the request, phase 1, run. */
+PVX_INTERNAL _Noreturn void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py);
 
 #endif /* PV_RUNTIME_H */

@@ -136,20 +136,22 @@ static step_result step_session(const pvx_child_plan *plan)
  * exits, and the parent sees PVX_EXIT_SETUP without a record. */
 static step_result step_descriptors(const pvx_child_plan *plan)
 {
-    int src[4] = {plan->stdin_fd, plan->stdout_fd, plan->stderr_fd, plan->control_fd};
-    int tmp[4];
+    int src[5] = {plan->stdin_fd, plan->stdout_fd, plan->stderr_fd, plan->control_fd,
+                  plan->request_fd};
+    int tmp[5];
+    int n = plan->request_fd >= 0 ? 5 : 4; /* a warm child keeps its request pipe on fd 4 */
     /* move out of the way first, so that dup2 never meets a descriptor already in place */
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < n; i++) {
         tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 10);
         if (tmp[i] < 0)
             _exit(PVX_EXIT_SETUP);
     }
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < n; i++) {
         if (dup2(tmp[i], i) < 0) /* dup2 clears FD_CLOEXEC on the target */
             _exit(PVX_EXIT_SETUP);
     }
-    if (syscall(SYS_close_range, 4u, ~0u, 0u) < 0) {
-        for (int fd = 4; fd < 65536; fd++)
+    if (syscall(SYS_close_range, (unsigned)n, ~0u, 0u) < 0) {
+        for (int fd = n; fd < 65536; fd++)
             close(fd);
     }
     /* the control pipe stays close-on-exec: nothing may inherit it */
@@ -390,19 +392,22 @@ typedef struct child_step {
     const char *name;
     step_result (*apply)(const pvx_child_plan *plan);
     bool mandatory; /* failure ends the child before the program runs */
+    int phase;      /* 0: needs nothing of the program; 1: needs its limits */
 } child_step;
 
+/* Phase 0 can run before the program is known (a warm child of pv_runner waits between
+ * the phases); phase 1 applies the run's limits and locks the child down. */
 static const child_step steps[] = {
-    {"descriptors", step_descriptors, true}, /* first: later steps report on fd 3 */
-    {"session", step_session, true},
-    {"environment", step_environment, true},
-    {"workdir", step_workdir, false},
-    {"rlimits", step_rlimits, true},
-    {"unprivileged", step_privileges, true},
-    {"namespaces", step_namespaces, false},
-    {"parent_death", step_parent_death, true},
-    {"no_new_privs", step_no_new_privs, false},
-    {"seccomp", step_seccomp, false},
+    {"descriptors", step_descriptors, true, 0}, /* first: later steps report on fd 3 */
+    {"session", step_session, true, 0},
+    {"environment", step_environment, true, 0},
+    {"workdir", step_workdir, false, 0},
+    {"unprivileged", step_privileges, true, 0},
+    {"namespaces", step_namespaces, false, 0},
+    {"parent_death", step_parent_death, true, 0},
+    {"rlimits", step_rlimits, true, 1},
+    {"no_new_privs", step_no_new_privs, false, 1},
+    {"seccomp", step_seccomp, false, 1},
 };
 
 /* Signals: default actions for the ones that classify a run; Python's SIG_IGN for SIGPIPE
@@ -420,13 +425,23 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-int pvx_child_os_steps(const pvx_child_plan *plan)
+int pvx_child_os_phase(const pvx_child_plan *plan, int phase)
 {
-    reset_signals();
+    if (phase == 0)
+        reset_signals();
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        step_result r = steps[i].apply(plan);
+        step_result r;
+        if (steps[i].phase != phase)
+            continue;
+        r = steps[i].apply(plan);
         if (r == STEP_FATAL && steps[i].mandatory)
             _exit(PVX_EXIT_SETUP);
     }
     return 0;
+}
+
+int pvx_child_os_steps(const pvx_child_plan *plan)
+{
+    pvx_child_os_phase(plan, 0);
+    return pvx_child_os_phase(plan, 1);
 }

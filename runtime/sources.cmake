@@ -11,7 +11,8 @@ set(PV_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/run.c
   ${CMAKE_CURRENT_LIST_DIR}/sandbox.c
   ${CMAKE_CURRENT_LIST_DIR}/seccomp_filter.c
-  ${CMAKE_CURRENT_LIST_DIR}/pylayer.c)
+  ${CMAKE_CURRENT_LIST_DIR}/pylayer.c
+  ${CMAKE_CURRENT_LIST_DIR}/runner.c)
 
 set(PV_CLI_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cli_run.c

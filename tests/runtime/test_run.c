@@ -214,12 +214,14 @@ static pv_program *compile(const run_case *c)
     return prog;
 }
 
-static void run_one(void **state)
+/* Every case runs twice: through pv_run(), and through a pv_runner whose child was forked
+ * and half-sandboxed before the program existed. Both must give the same outcome. */
+static void run_case_with(const run_case *c, bool warm)
 {
-    const run_case *c = *state;
     pv_program *prog = compile(c);
     pv_run_opts o = PV_RUN_OPTS_INIT;
     pv_run_result *r = NULL;
+    pv_runner *rn = NULL;
     size_t olen;
     const char *out;
 
@@ -233,7 +235,12 @@ static void run_one(void **state)
         o.stdin_len = strlen(c->stdin_data);
     }
     o.input_json = c->input_json;
-    assert_int_equal(pv_run(&r, prog, &o), 0);
+    if (warm) {
+        assert_int_equal(pv_runner_new(&rn, c->with_time ? time_policy : policy, o.flags), 0);
+        assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+    } else {
+        assert_int_equal(pv_run(&r, prog, &o), 0);
+    }
     out = pv_run_result_stdout(r, &olen);
     if (pv_run_result_status(r) != c->status || (c->exc_type && (!pv_run_result_exception_type(r) ||
         strcmp(pv_run_result_exception_type(r), c->exc_type) != 0)))
@@ -288,6 +295,125 @@ static void run_one(void **state)
     if (c->kill && strncmp(c->kill, "seccomp", 7) == 0)
         assert_int_equal(pv_run_result_signal(r), SIGSYS);
     pv_run_result_free(r);
+    pv_runner_free(rn);
+    pv_program_free(prog);
+}
+
+static void run_one(void **state) { run_case_with(*state, false); }
+static void run_one_warm(void **state) { run_case_with(*state, true); }
+
+/* ---- the warm runner ------------------------------------------------------------------ */
+
+static int count_fds(void);
+
+/* The children of this process, from /proc (the runner's waiting child among them). */
+static int children(pid_t *out, int max)
+{
+    char path[64], buf[4096];
+    int n = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
+    f = fopen(path, "r");
+    if (!f)
+        return 0;
+    if (fgets(buf, sizeof buf, f)) {
+        char *p = buf, *end;
+        while (n < max) {
+            long v = strtol(p, &end, 10);
+            if (end == p)
+                break;
+            out[n++] = (pid_t)v;
+            p = end;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+static void test_runner_loop(void **state)
+{
+    enum { N = 30 };
+    const char *src = "a * 3 + len(items)";
+    const char *globals[] = {"a", "items"};
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_program *prog = NULL;
+    pv_runner *rn = NULL;
+    pid_t kids[16];
+    int fds0 = count_fds();
+    (void)state;
+
+    vo.mode = PV_MODE_EXPR;
+    vo.globals = globals;
+    vo.nglobals = 2;
+    assert_int_equal(pv_verify(&prog, policy, src, strlen(src), "w.py", &vo), 0);
+    assert_int_equal(pv_program_verdict(prog), PV_ACCEPTED);
+    assert_int_equal(pv_runner_new(&rn, policy, 0), 0);
+    assert_int_equal(children(kids, 16), 1); /* the warm child waits */
+    for (int i = 0; i < N; i++) {
+        pv_run_opts o = PV_RUN_OPTS_INIT;
+        pv_run_result *r = NULL;
+        char input[64], want[32];
+        snprintf(input, sizeof input, "{\"a\": %d, \"items\": [1, 2]}", i);
+        snprintf(want, sizeof want, "%d", i * 3 + 2);
+        o.input_json = input;
+        assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+        assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+        assert_string_equal(pv_run_result_value(r), want);
+        assert_true(has_layer(r, "seccomp") && has_layer(r, "python:audit") &&
+                    has_layer(r, "namespace:net") && has_layer(r, "parent_death"));
+        pv_run_result_free(r);
+        assert_int_equal(children(kids, 16), 1); /* the next one, and nothing left over */
+    }
+    /* an input key the program was not verified with is the caller's error, as in pv_run */
+    {
+        pv_run_opts o = PV_RUN_OPTS_INIT;
+        pv_run_result *r = NULL;
+        o.input_json = "{\"a\": 1, \"items\": [], \"len\": 5}";
+        assert_int_equal(pv_runner_run(rn, &r, prog, &o), PV_ERR_INVALID);
+        assert_null(r);
+    }
+    /* the waiting child killed from outside: the next run starts a fresh one */
+    assert_int_equal(children(kids, 16), 1);
+    kill(kids[0], SIGKILL);
+    waitpid(kids[0], NULL, 0);
+    {
+        pv_run_opts o = PV_RUN_OPTS_INIT;
+        pv_run_result *r = NULL;
+        o.input_json = "{\"a\": 14, \"items\": []}";
+        assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+        assert_string_equal(pv_run_result_value(r), "42");
+        pv_run_result_free(r);
+    }
+    pv_runner_free(rn);
+    assert_int_equal(children(kids, 16), 0);
+    assert_int_equal(count_fds(), fds0);
+    pv_program_free(prog);
+}
+
+/* A program of another policy, or other flags, runs the ordinary way. */
+static void test_runner_fallback(void **state)
+{
+    const char *src = "import time\nprint(int(time.time()) > 0)\n";
+    pv_program *prog = NULL;
+    pv_runner *rn = NULL;
+    pv_run_result *r = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    (void)state;
+    assert_int_equal(pv_verify(&prog, time_policy, src, strlen(src), "f.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(prog), PV_ACCEPTED);
+    assert_int_equal(pv_runner_new(&rn, policy, 0), 0);
+    assert_int_equal(pv_runner_run(rn, &r, prog, NULL), 0);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    pv_run_result_free(r);
+    o.flags = PV_RUN_NO_NAMESPACES;
+    assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    assert_false(has_layer(r, "namespace:user"));
+    pv_run_result_free(r);
+    assert_int_equal(pv_runner_new(NULL, policy, 0), PV_ERR_INVALID);
+    assert_int_equal(pv_runner_new(&rn, NULL, 0), PV_ERR_INVALID);
+    pv_runner_free(rn);
+    pv_runner_free(NULL);
     pv_program_free(prog);
 }
 
@@ -558,7 +684,7 @@ static int teardown_all(void **state)
 int main(void)
 {
     enum { NCASES = sizeof cases / sizeof cases[0] };
-    struct CMUnitTest tests[NCASES + 6];
+    struct CMUnitTest tests[2 * NCASES + 8];
     size_t n = 0;
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_status_names);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_refusals);
@@ -566,6 +692,14 @@ int main(void)
         tests[n] = (struct CMUnitTest){cases[i].name, run_one, NULL, NULL, (void *)&cases[i]};
         n++;
     }
+    for (size_t i = 0; i < NCASES; i++) {
+        static char names[NCASES][64];
+        snprintf(names[i], sizeof names[i], "warm_%s", cases[i].name);
+        tests[n] = (struct CMUnitTest){names[i], run_one_warm, NULL, NULL, (void *)&cases[i]};
+        n++;
+    }
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_runner_loop);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_runner_fallback);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_layer_matrix);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_no_leaks_and_overhead);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_host_survived);

@@ -1,0 +1,313 @@
+/*
+ * runner.c: pv_runner, runs with a child forked ahead of time.
+ *
+ * pv_run() forks, then the child builds its sandbox, then the program runs: the caller
+ * waits for all three. A runner keeps one "warm" child that has already done everything
+ * that does not depend on the program: descriptors, session, empty environment, private
+ * directory, the drop to nobody, namespaces and the parent-death signal (phase 0 of
+ * sandbox.c), with the policy's builtins and module proxies prepared by the parent before
+ * the fork. It waits on a socket (fd 4) for a request: the verified code object as the
+ * parent marshalled it, the inputs, stdin and the limits. It then applies phase 1
+ * (rlimits, no_new_privs, seccomp), arms the audit hook and runs the code object rebuilt
+ * from those bytes, reporting exactly as a pv_run() child does. While it runs, the parent
+ * forks the next warm child, so that a loop of runs finds one ready.
+ *
+ * The request comes from the parent only (a socketpair created for that child); marshal
+ * round-trips a code object exactly, so the child runs the very code that was verified.
+ * The layers are those of pv_run(), in the same order of application, with the same
+ * reports; only the moment of the fork moves.
+ */
+#include "internal.h"
+#include "runtime.h"
+
+#include <marshal.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PVX_REQ_MAGIC 0x31515250u /* "PRQ1" */
+#define PVX_REQ_MAX (256u * 1024u * 1024u)
+
+typedef struct pvx_request {
+    uint32_t magic;
+    uint32_t expr;
+    double cpu_s;
+    uint64_t memory_mb, max_value;
+    uint64_t code_len, input_len, stdin_len;
+} pvx_request;
+
+struct pv_runner {
+    const pv_policy *policy;
+    unsigned flags;
+    pvx_py_plan base;   /* builtins and proxies of the policy; no code, no inputs */
+    pvx_spawn spare;    /* the warm child; pid 0 when there is none */
+};
+
+/* ---- the warm child ----------------------------------------------------------------------- */
+
+static int read_full(int fd, void *p, size_t n)
+{
+    char *c = p;
+    while (n > 0) {
+        ssize_t r = read(fd, c, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        c += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+static _Noreturn void warm_fatal(const char *why)
+{
+    pvx_send(PVX_FD_CONTROL, PVX_REC_FATAL, why, strlen(why));
+    _exit(PVX_EXIT_SETUP);
+}
+
+void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
+{
+    pvx_request h;
+    char *buf;
+    size_t total;
+    PyObject *code;
+
+    pvx_child_os_phase(plan, 0);
+    if (read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
+        _exit(PVX_EXIT_OK); /* the runner was freed before using this child */
+    if (h.magic != PVX_REQ_MAGIC || h.code_len == 0 || h.code_len > PVX_REQ_MAX ||
+        h.input_len > PVX_REQ_MAX || h.stdin_len > PVX_REQ_MAX)
+        warm_fatal("malformed request");
+    total = (size_t)(h.code_len + h.input_len + h.stdin_len);
+    buf = malloc(total + 1);
+    if (!buf || read_full(PVX_FD_REQUEST, buf, total) < 0)
+        warm_fatal("cannot read the request");
+    buf[total] = '\0';
+    close(PVX_FD_REQUEST);
+    if (h.stdin_len > 0) {
+        int fd = memfd_create("pyverify-stdin", 0);
+        size_t off = 0;
+        const char *data = buf + h.code_len + h.input_len;
+        while (fd >= 0 && off < h.stdin_len) {
+            ssize_t w = write(fd, data + off, (size_t)h.stdin_len - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break;
+            off += (size_t)w;
+        }
+        if (fd < 0 || off != h.stdin_len || lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, 0) < 0)
+            warm_fatal("cannot set up stdin");
+        close(fd);
+    }
+    code = PyMarshal_ReadObjectFromString(buf, (Py_ssize_t)h.code_len);
+    if (!code || !PyCode_Check(code))
+        warm_fatal("the code object could not be rebuilt");
+    py->code = code;
+    py->expr = h.expr != 0;
+    py->max_value = (size_t)h.max_value;
+    if (h.input_len > 0) {
+        char *input = buf + h.code_len;
+        char saved = input[h.input_len];
+        input[h.input_len] = '\0';
+        if (pvx_py_bind(PyModule_GetDict(py->main_module), input, NULL) < 0)
+            warm_fatal("cannot bind the inputs");
+        input[h.input_len] = saved;
+    }
+    plan->cpu_s = h.cpu_s;
+    plan->memory_mb = (size_t)h.memory_mb;
+    pvx_child_os_phase(plan, 1);
+    pvx_py_child_run(py);
+}
+
+/* ---- the parent ---------------------------------------------------------------------------- */
+
+/* Fork a warm child into r->spare (GIL held). */
+static int spawn_spare(pv_runner *r)
+{
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    o.flags = r->flags;
+    return pvx_spawn_child(&r->spare, &r->base, &o, true);
+}
+
+int pv_runner_new(pv_runner **out, const pv_policy *policy, unsigned flags)
+{
+    pv_runner *r;
+    PyGILState_STATE gil;
+    int rc;
+    const unsigned known = PV_RUN_NO_PYTHON_LAYER | PV_RUN_NO_OS_LAYER |
+                           PV_RUN_ALLOW_UNVERIFIED | PV_RUN_NO_SECCOMP | PV_RUN_NO_NAMESPACES;
+
+    if (!out || !policy)
+        return pv_fail(PV_ERR_INVALID, "pv_runner_new: out and policy are required");
+    *out = NULL;
+    if (!pvi_ready())
+        return pv_fail(PV_ERR_STATE, "pv_runner_new: pv_init() was not called");
+    if (flags & ~known)
+        return pv_fail(PV_ERR_INVALID, "pv_runner_new: unknown flags 0x%x", flags & ~known);
+    r = calloc(1, sizeof *r);
+    if (!r)
+        return pv_fail(PV_ERR_NOMEM, "pv_runner_new: out of memory");
+    r->policy = policy;
+    r->flags = flags;
+    r->spare.out = r->spare.err = r->spare.ctl = r->spare.req = -1;
+    gil = PyGILState_Ensure();
+    rc = pvx_py_prepare(&r->base, NULL, false, policy->builtins_allowed, policy->modules,
+                        policy->module_members, NULL, NULL, flags, 0);
+    if (rc < 0) {
+        rc = pv_fail_python(rc, "pv_runner_new");
+        PyGILState_Release(gil);
+        free(r);
+        return rc;
+    }
+    rc = spawn_spare(r);
+    if (rc < 0) {
+        pvx_py_plan_clear(&r->base);
+        PyGILState_Release(gil);
+        free(r);
+        return rc;
+    }
+    PyGILState_Release(gil);
+    *out = r;
+    return 0;
+}
+
+static int send_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static unsigned long cpu_ms_of(pid_t pid)
+{
+    clockid_t clk;
+    struct timespec ts;
+    if (clock_getcpuclockid(pid, &clk) != 0 || clock_gettime(clk, &ts) != 0)
+        return 0;
+    return (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul;
+}
+
+int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                  const pv_run_opts *opts)
+{
+    pv_run_opts o;
+    pv_run_result *res = NULL;
+    PyGILState_STATE gil;
+    PyObject *bytes = NULL;
+    pvx_request h;
+    pvx_spawn sp;
+    unsigned long start, base;
+    const char *code;
+    Py_ssize_t code_len;
+    int rc;
+
+    if (!rn || !out || !program)
+        return pv_fail(PV_ERR_INVALID, "pv_runner_run: runner, out and program are required");
+    *out = NULL;
+    rc = pvx_check_opts(&o, opts);
+    if (rc < 0)
+        return rc;
+    /* what this runner's children were not prepared for goes the ordinary way */
+    if (program->policy != rn->policy || o.flags != rn->flags)
+        return pv_run(out, program, opts);
+    if (program->verdict != PV_ACCEPTED || !program->code)
+        return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
+    if (program->unverified && !(o.flags & PV_RUN_ALLOW_UNVERIFIED))
+        return pv_fail(PV_ERR_STATE, "pv_run: the program was not verified "
+                                     "(needs PV_RUN_ALLOW_UNVERIFIED)");
+    res = pvx_result_new(&o);
+    if (!res)
+        return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+
+    gil = PyGILState_Ensure();
+    /* the inputs are checked here, so that a bad one is the caller's error as in pv_run */
+    if (o.input_json) {
+        PyObject *scratch = PyDict_New();
+        rc = scratch ? pvx_py_bind(scratch, o.input_json, program->globals) : PV_ERR_PYTHON;
+        Py_XDECREF(scratch);
+        if (rc < 0) {
+            rc = pv_fail_python(rc, "pv_run");
+            goto done;
+        }
+    }
+    bytes = PyMarshal_WriteObjectToString(program->code, Py_MARSHAL_VERSION);
+    if (!bytes || PyBytes_AsStringAndSize(bytes, (char **)&code, &code_len) < 0) {
+        rc = pv_fail_python(PV_ERR_PYTHON, "pv_run: marshal");
+        goto done;
+    }
+    memset(&h, 0, sizeof h);
+    h.magic = PVX_REQ_MAGIC;
+    h.expr = program->mode == PV_MODE_EXPR;
+    h.cpu_s = o.cpu_s;
+    h.memory_mb = o.memory_mb;
+    h.max_value = o.output_kb * 1024u;
+    h.code_len = (uint64_t)code_len;
+    h.input_len = o.input_json ? strlen(o.input_json) : 0;
+    h.stdin_len = o.stdin_data ? o.stdin_len : 0;
+
+    for (int attempt = 0;; attempt++) {
+        if (!rn->spare.pid && (rc = spawn_spare(rn)) < 0)
+            goto done;
+        sp = rn->spare;
+        memset(&rn->spare, 0, sizeof rn->spare);
+        rn->spare.out = rn->spare.err = rn->spare.ctl = rn->spare.req = -1;
+        base = cpu_ms_of(sp.pid);
+        start = pvx_now_ms();
+        if (send_all(sp.req, &h, sizeof h) == 0 && send_all(sp.req, code, (size_t)code_len) == 0 &&
+            (!h.input_len || send_all(sp.req, o.input_json, (size_t)h.input_len) == 0) &&
+            (!h.stdin_len || send_all(sp.req, o.stdin_data, (size_t)h.stdin_len) == 0))
+            break;
+        /* the warm child is gone (killed from outside): start a fresh one, once */
+        pvx_spawn_abort(&sp);
+        if (attempt > 0) {
+            rc = pv_fail(PV_ERR_RUNTIME, "pv_run: the warm child is gone");
+            goto done;
+        }
+    }
+    close(sp.req);
+    sp.req = -1;
+    /* the next run's child gets ready while this one runs; a failure here only means the
+       next run forks its own */
+    (void)spawn_spare(rn); /* leaves no spare on failure */
+    rc = pvx_collect(&sp, res, &o, start, base);
+done:
+    Py_XDECREF(bytes);
+    PyGILState_Release(gil);
+    if (rc < 0) {
+        pv_run_result_free(res);
+        return rc;
+    }
+    *out = res;
+    return 0;
+}
+
+void pv_runner_free(pv_runner *rn)
+{
+    PyGILState_STATE gil;
+    if (!rn)
+        return;
+    pvx_spawn_abort(&rn->spare);
+    if (pvi_ready()) {
+        gil = PyGILState_Ensure();
+        pvx_py_plan_clear(&rn->base);
+        PyGILState_Release(gil);
+    }
+    free(rn);
+}
