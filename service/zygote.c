@@ -273,6 +273,9 @@ static int limit_size(json_t *lim, const char *key, size_t def, size_t min, size
     return 0;
 }
 
+/* The worker's warm runner: a sandboxed child forked ahead of each run (NULL: plain pv_run). */
+static pv_runner *g_runner;
+
 static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, reply *r)
 {
     pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
@@ -354,7 +357,7 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
         r->run_status = PV_RUN_REJECTED;
         r->doc = pv_cli_run_doc(prog, NULL, c.filename, false);
     } else {
-        rc = pv_run(&res, prog, &ro);
+        rc = g_runner ? pv_runner_run(g_runner, &res, prog, &ro) : pv_run(&res, prog, &ro);
         if (rc < 0) {
             fail_reply(r, rc == PV_ERR_INVALID ? 400 : 500, "%s", pv_last_error());
             goto done;
@@ -406,6 +409,10 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
     body = malloc(cfg->max_body + 1);
     if (!body)
         _exit(1);
+    /* a child forked and half-sandboxed before each request arrives; without one (fork
+       refused) runs fork on demand */
+    if (pv_runner_new(&g_runner, pol, 0) < 0)
+        g_runner = NULL;
     while (cfg->worker_requests == 0 || served < cfg->worker_requests) {
         pvs_frame f;
         reply r = {500, -1, -1, NULL};
@@ -442,6 +449,7 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         free(text);
         json_decref(r.doc);
     }
+    pv_runner_free(g_runner); /* its waiting child and private directory */
     _exit(0);
 }
 

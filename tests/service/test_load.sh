@@ -34,14 +34,19 @@ check "no worker lost or killed" -- grep -q '^pyverify_workers_lost_total 0' "$T
     grep -q '^pyverify_workers_killed_total 0' "$T/body"
 check "no 429 or 5xx answered" -- test -z "$(grep '^pyverify_http_requests_total' "$T/body" | grep -v 'code="200"')"
 
-# children: the zygote and exactly its workers, no sandboxed child left behind
+# children: the zygote, exactly its workers, and one waiting (warm) child per worker; no
+# sandboxed child of a finished run left behind, nothing below the warm children
 Z=$(pgrep -P "$PID")
 nz=$(echo "$Z" | wc -w)
 nw=$(pgrep -P "$Z" | wc -l)
 ngrand=0
-for w in $(pgrep -P "$Z"); do ngrand=$((ngrand + $(pgrep -P "$w" | wc -l))); done
-check "no child leaked: 1 zygote, $WORKERS workers, 0 sandboxed children ($nz, $nw, $ngrand)" -- \
-    test "$nz" = 1 -a "$nw" = "$WORKERS" -a "$ngrand" = 0
+nbelow=0
+for w in $(pgrep -P "$Z"); do
+    ngrand=$((ngrand + $(pgrep -P "$w" | wc -l)))
+    for c in $(pgrep -P "$w"); do nbelow=$((nbelow + $(pgrep -P "$c" | wc -l))); done
+done
+check "no child leaked: 1 zygote, $WORKERS workers, $WORKERS warm children, nothing below ($nz, $nw, $ngrand, $nbelow)" -- \
+    test "$nz" = 1 -a "$nw" = "$WORKERS" -a "$ngrand" = "$WORKERS" -a "$nbelow" = 0
 # flat: the whole tree within 25% (workers are replaced every 1000 requests), the front end
 # within 8 MiB (its per-request state is freed)
 check "memory flat: tree ${rss1} -> ${rss2} KiB" -- test "$rss2" -le $((rss1 + rss1 / 4))
