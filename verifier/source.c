@@ -74,7 +74,10 @@ static PyObject *detect(pv_program *prog, const char *src, size_t len, bool *dia
     readline = PyObject_GetAttrString(bio, "readline");
     if (!readline)
         goto fail;
-    res = PyObject_CallOneArg(c->detect_encoding, readline);
+    PyObject *detect_encoding = pvi_detect_encoding(); /* borrowed */
+    if (!detect_encoding)
+        goto fail;
+    res = PyObject_CallOneArg(detect_encoding, readline);
     if (!res) {
         if (PyErr_ExceptionMatches(PyExc_SyntaxError)) {
             /* Unknown or contradictory cookie: CPython would refuse it too. */
