@@ -1,8 +1,10 @@
 /*
  * cache_gen.c: build-time tool. `pv_cache_gen OUT.c` starts the library's interpreter as
  * pyverify does, derives the embedded default policy live, and writes OUT.c: the marshalled
- * (key head, file fingerprints, loader dict) that policy_cache.c uses at start-up when the
- * key matches. Linked with policy_cache_none.c, so the derivation here is always live.
+ * (key head, file fingerprints, modules loaded before the derivation, loader dict, the
+ * opcode attributes the bytecode layer checks) that policy_cache.c uses at start-up when
+ * the key matches. Linked with policy_cache_none.c,
+ * so the derivation here is always live.
  */
 #include <Python.h>
 #include <marshal.h>
@@ -72,8 +74,16 @@ int main(int argc, char **argv)
     }
     PyGILState_STATE gs = PyGILState_Ensure();
     PyObject *tables = NULL, *head = NULL, *ns = NULL, *r = NULL, *paths = NULL, *fps = NULL;
-    PyObject *fpt = NULL, *blob = NULL, *data = NULL, *back = NULL;
+    PyObject *fpt = NULL, *blob = NULL, *data = NULL, *back = NULL, *mods = NULL;
+    PyObject *opmod = NULL, *opdata = NULL;
     int rc = 1;
+    /* The modules loaded before the derivation: pyverify's start-up state. */
+    PyObject *keys = PyDict_Keys(PyImport_GetModuleDict());
+    if (!keys || PyList_Sort(keys) < 0 || !(mods = PyList_AsTuple(keys))) {
+        Py_XDECREF(keys);
+        goto pyfail;
+    }
+    Py_DECREF(keys);
     tables = pvp_derive_default();
     if (!tables) {
         fprintf(stderr, "pv_cache_gen: deriving the default policy: %s\n", pv_last_error());
@@ -85,10 +95,23 @@ int main(int argc, char **argv)
     r = PyRun_String(paths_py, Py_file_input, ns, ns);
     if (!r)
         goto pyfail;
+    /* The opcode attributes the bytecode layer's table check reads (the derivation has
+     * imported opcode already). */
+    static const char *const opattrs[] = { PVC_OPCODE_ATTRS };
+    if (!(opmod = PyImport_ImportModule("opcode")) || !(opdata = PyDict_New()))
+        goto pyfail;
+    for (size_t i = 0; i < sizeof opattrs / sizeof opattrs[0]; i++) {
+        PyObject *v = PyObject_GetAttrString(opmod, opattrs[i]);
+        if (!v || PyDict_SetItemString(opdata, opattrs[i], v) < 0) {
+            Py_XDECREF(v);
+            goto pyfail;
+        }
+        Py_DECREF(v);
+    }
     paths = PyObject_CallFunction(PyDict_GetItemString(ns, "paths"), "O",
                                   PyImport_AddModule("sys"));
     if (!paths || !(head = pvc_key_head()) || !(fps = pvc_fingerprints(paths)) ||
-        !(fpt = PyList_AsTuple(fps)) || !(blob = PyTuple_Pack(3, head, fpt, tables)) ||
+        !(fpt = PyList_AsTuple(fps)) || !(blob = PyTuple_Pack(5, head, fpt, mods, tables, opdata)) ||
         !(data = PyMarshal_WriteObjectToString(blob, Py_MARSHAL_VERSION)))
         goto pyfail;
     /* The blob must read back as exactly what was derived. */
@@ -118,6 +141,9 @@ done:
     Py_XDECREF(blob);
     Py_XDECREF(data);
     Py_XDECREF(back);
+    Py_XDECREF(mods);
+    Py_XDECREF(opmod);
+    Py_XDECREF(opdata);
     PyGILState_Release(gs);
     pv_shutdown();
     return rc;

@@ -223,6 +223,14 @@ enum { PVC_ABSENT = 1, PVC_MISS = 2, PVC_HIT = 3 };
 PV_INTERNAL int pvc_default_tables(PyObject **out);
 /* PVC_* of the last pvc_default_tables() (0 before it ran); *why says why it missed. */
 PV_INTERNAL int pvc_state(const char **why);
+/* The opcode module for the bytecode layer's table check (bytecode.c): after a cache hit,
+ * a module holding the build's copy of the attributes that check reads (PVC_OPCODE_ATTRS);
+ * otherwise the imported opcode module. New reference, NULL with an exception set. */
+PV_INTERNAL PyObject *pvc_opcode_module(void);
+#define PVC_OPCODE_ATTRS "HAVE_ARGUMENT", "_nb_ops", "opname", "_inline_cache_entries", \
+    "hasconst", "hasname", "hasjrel", "hasjabs", "haslocal", "hasfree"
+/* Drop the cached objects (pv_shutdown). */
+PV_INTERNAL void pvc_release_static(void);
 /* For cache_gen.c: the key's interpreter part, and (path, (size, mtime_ns)) for each path
  * of an iterable of str. New references, NULL with an exception set. */
 PV_INTERNAL PyObject *pvc_key_head(void);

@@ -124,6 +124,7 @@ PV_EXTERN void pv_shutdown(void)
     PyGILState_STATE gs = PyGILState_Ensure();
     pvp_release_static();
     pva_release_static();
+    pvc_release_static();
     clear_cache();
     PyGILState_Release(gs);
     g_ready = false;

@@ -17,8 +17,14 @@
  *     cached .pyc, extension modules), each package directory, each file's directory and
  *     each sys.path entry: size and mtime (or "absent"), so an edited, replaced, added
  *     (shadowing) or removed module file is a miss.
- * And the cache is used only in an interpreter pyverify started itself (isolated, no site):
- * a host's interpreter has its own sys.path and module state, so a host derives live.
+ * The blob also holds the opcode module's attributes that the bytecode layer's table check
+ * reads (opcode.py and libpython are part of the key), so that a hit spares that import
+ * too; the check itself still runs on them.
+ * And the cache is used only in an interpreter pyverify started itself (isolated, no site),
+ * in which no module has been imported beyond those the generator's interpreter had before
+ * it derived: a host's interpreter has its own sys.path and module state, and Python code
+ * that ran in ours (a host's, configuration discovery, an earlier live derivation) may
+ * have changed what the derivation reads. In all those cases the tables are derived live.
  * docs/benchmarks.md discusses why a hit gives exactly the live tables.
  */
 #include <dlfcn.h>
@@ -40,6 +46,7 @@ extern const size_t pv_policy_loader_py_len;
 #define PVC_FORMAT 1L
 
 static int g_state;          /* PVC_* of the last lookup; 0 before the first */
+static PyObject *g_opcode;   /* owned dict: the build's opcode attributes, after a hit */
 static char g_why[256];      /* why the last lookup missed */
 
 static uint64_t fnv1a(const char *s, size_t n)
@@ -175,6 +182,28 @@ static bool fingerprints_match(PyObject *stored)
     return true;
 }
 
+/* True when every module loaded in this interpreter was loaded in the generator's before
+ * it derived the tables (`built`: a tuple of names). Anything more means Python code ran
+ * here (a host's, or a live derivation, or configuration discovery) and may have changed
+ * what the derivation reads; the tables are then derived live. */
+static bool modules_as_built(PyObject *built)
+{
+    PyObject *mods = PyImport_GetModuleDict(); /* borrowed */
+    PyObject *set = PyTuple_Check(built) ? PyFrozenSet_New(built) : NULL, *key, *value;
+    Py_ssize_t pos = 0;
+    bool ok = set && mods && PyDict_Check(mods);
+    while (ok && PyDict_Next(mods, &pos, &key, &value)) {
+        if (PySet_Contains(set, key) != 1) {
+            const char *k = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
+            snprintf(g_why, sizeof g_why, "module %s was imported before the policy loaded",
+                     k ? k : "?");
+            ok = false;
+        }
+    }
+    Py_XDECREF(set);
+    return ok;
+}
+
 int pvc_default_tables(PyObject **out)
 {
     PyObject *blob = NULL, *head = NULL;
@@ -193,8 +222,8 @@ int pvc_default_tables(PyObject **out)
     g_state = PVC_MISS;
     blob = PyMarshal_ReadObjectFromString((const char *)pv_default_cache,
                                           (Py_ssize_t)pv_default_cache_len);
-    if (!blob || !PyTuple_Check(blob) || PyTuple_GET_SIZE(blob) != 3 ||
-        !PyDict_Check(PyTuple_GET_ITEM(blob, 2))) {
+    if (!blob || !PyTuple_Check(blob) || PyTuple_GET_SIZE(blob) != 5 ||
+        !PyDict_Check(PyTuple_GET_ITEM(blob, 3)) || !PyDict_Check(PyTuple_GET_ITEM(blob, 4))) {
         snprintf(g_why, sizeof g_why, "the cache is malformed");
         goto miss;
     }
@@ -203,10 +232,13 @@ int pvc_default_tables(PyObject **out)
         snprintf(g_why, sizeof g_why, "the interpreter or the embedded policy differs");
         goto miss;
     }
-    if (!fingerprints_match(PyTuple_GET_ITEM(blob, 1)))
+    if (!fingerprints_match(PyTuple_GET_ITEM(blob, 1)) ||
+        !modules_as_built(PyTuple_GET_ITEM(blob, 2)))
         goto miss;
-    *out = PyTuple_GET_ITEM(blob, 2);
+    *out = PyTuple_GET_ITEM(blob, 3);
     Py_INCREF(*out);
+    Py_XSETREF(g_opcode, PyTuple_GET_ITEM(blob, 4));
+    Py_INCREF(g_opcode);
     Py_DECREF(blob);
     Py_DECREF(head);
     g_state = PVC_HIT;
@@ -223,4 +255,19 @@ int pvc_state(const char **why)
     if (why)
         *why = g_why;
     return g_state;
+}
+
+PyObject *pvc_opcode_module(void)
+{
+    if (!g_opcode)
+        return PyImport_ImportModule("opcode");
+    PyObject *m = PyModule_New("opcode");
+    if (m && PyDict_Update(PyModule_GetDict(m), g_opcode) < 0)
+        Py_CLEAR(m);
+    return m;
+}
+
+void pvc_release_static(void)
+{
+    Py_CLEAR(g_opcode);
 }

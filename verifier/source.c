@@ -166,7 +166,8 @@ int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len
     /* Skipping detect_encoding() (BytesIO, tokenize, a Python frame) is most of the cost of
      * a small input. Only when utf-8 is allowed: otherwise its refusal comes first. */
     PyObject *utf8_name = plain_utf8(src, len) ? PyUnicode_FromString("utf-8") : NULL;
-    if (utf8_name && PySet_Contains(p->encodings, utf8_name) == 1)
+    bool fast = utf8_name && PySet_Contains(p->encodings, utf8_name) == 1;
+    if (fast)
         enc = utf8_name;
     else
         Py_XDECREF(utf8_name);
@@ -189,6 +190,11 @@ int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len
     PyObject *canon = NULL;
     if (bom) {
         canon = PyUnicode_FromString("utf-8");
+    } else if (fast) {
+        /* The fast path above: already checked against the policy as "utf-8". (The first
+         * codecs.lookup() of a process runs the encodings search function in Python.) */
+        canon = enc;
+        Py_INCREF(canon);
     } else {
         PyObject *info = PyObject_CallOneArg(pvi_get()->codec_lookup, enc);
         canon = info ? PyObject_GetAttrString(info, "name") : NULL;

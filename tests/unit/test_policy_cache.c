@@ -3,8 +3,8 @@
  *
  * The cache may never drift from what the running interpreter derives: every table of the
  * cached loader dict must equal the live derivation's. It must also be used (a build whose
- * key never matches would be silently slow), and a change of the key must turn a hit into
- * a miss.
+ * key never matches would be silently slow), and a change of the key, or modules imported
+ * beyond pyverify's start-up, must turn a hit into a miss. The tests run in order.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,6 +46,27 @@ static void test_cache_is_used(void **state)
     pv_policy_free(p);
 }
 
+/* Another sys.path is another key: a miss; the same again, a hit. */
+static void test_changed_key_misses(void **state)
+{
+    (void)state;
+    PyGILState_STATE gs = PyGILState_Ensure();
+    PyObject *path = PySys_GetObject("path"), *extra = PyUnicode_FromString("/nonexistent-pv");
+    PyObject *cached = NULL;
+    const char *why = NULL;
+    assert_non_null(path);
+    assert_int_equal(PyList_Insert(path, 0, extra), 0);
+    assert_int_equal(pvc_default_tables(&cached), 0);
+    assert_null(cached);
+    assert_int_equal(pvc_state(&why), PVC_MISS);
+    assert_non_null(strstr(why, "differs"));
+    assert_int_equal(PySequence_DelItem(path, 0), 0);
+    Py_DECREF(extra);
+    assert_int_equal(pvc_default_tables(&cached), 1);
+    Py_DECREF(cached);
+    PyGILState_Release(gs);
+}
+
 /* Cached == live, table by table (sets, dicts and lists compared by value). */
 static void test_cache_equals_live(void **state)
 {
@@ -79,38 +100,44 @@ static void test_cache_equals_live(void **state)
             fail_msg("cached table '%s' missing or empty", need[i]);
     }
     assert_true(compared >= 9);
+    /* The opcode attributes the bytecode layer checks: the build's copy == the module. */
+    static const char *const opattrs[] = { PVC_OPCODE_ATTRS };
+    PyObject *copy = pvc_opcode_module(), *real = PyImport_ImportModule("opcode");
+    assert_non_null(copy);
+    assert_non_null(real);
+    assert_ptr_not_equal(copy, real);
+    for (size_t i = 0; i < sizeof opattrs / sizeof opattrs[0]; i++) {
+        PyObject *a = PyObject_GetAttrString(copy, opattrs[i]);
+        PyObject *b = PyObject_GetAttrString(real, opattrs[i]);
+        if (!a || !b || PyObject_RichCompareBool(a, b, Py_EQ) != 1)
+            fail_msg("opcode.%s differs between the cache and the module", opattrs[i]);
+        Py_DECREF(a);
+        Py_DECREF(b);
+    }
+    Py_DECREF(copy);
+    Py_DECREF(real);
     Py_DECREF(cached);
     Py_DECREF(live);
     PyGILState_Release(gs);
 }
 
-/* Another sys.path is another key: a miss, and the default policy still loads (live). */
-static void test_changed_key_misses(void **state)
+/* Once Python code has imported more than pyverify's start-up (here the live derivation
+ * above), the cache is not used: the policy still loads, derived live. */
+static void test_imports_miss(void **state)
 {
     (void)state;
     PyGILState_STATE gs = PyGILState_Ensure();
-    PyObject *path = PySys_GetObject("path"), *extra = PyUnicode_FromString("/nonexistent-pv");
     PyObject *cached = NULL;
     const char *why = NULL;
-    assert_non_null(path);
-    assert_int_equal(PyList_Insert(path, 0, extra), 0);
     assert_int_equal(pvc_default_tables(&cached), 0);
     assert_null(cached);
     assert_int_equal(pvc_state(&why), PVC_MISS);
-    assert_non_null(strstr(why, "differs"));
+    assert_non_null(strstr(why, "was imported before the policy loaded"));
     PyGILState_Release(gs);
-
     pv_policy *p = NULL;
     assert_int_equal(pv_policy_default(&p), 0);
     assert_int_equal(pvc_state(NULL), PVC_MISS);
     pv_policy_free(p);
-
-    gs = PyGILState_Ensure();
-    assert_int_equal(PySequence_DelItem(path, 0), 0);
-    Py_DECREF(extra);
-    assert_int_equal(pvc_default_tables(&cached), 1);
-    Py_DECREF(cached);
-    PyGILState_Release(gs);
 }
 
 /* A fingerprint follows a file's size and modification time; an absent file is (-1, -1). */
@@ -155,8 +182,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_is_used),
-        cmocka_unit_test(test_cache_equals_live),
         cmocka_unit_test(test_changed_key_misses),
+        cmocka_unit_test(test_cache_equals_live), /* derives live: imports the modules */
+        cmocka_unit_test(test_imports_miss),      /* so must come after it */
         cmocka_unit_test(test_fingerprints),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
