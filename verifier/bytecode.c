@@ -234,7 +234,9 @@ static int pvb_tables(void)
     if (pvb_tab.state == -1)
         return pv_fail(PV_ERR_PYTHON, "bytecode layer: the interpreter's opcode table differs "
                        "from the one pyverify was written for: %s", pvb_tab.why);
-    mod = PyImport_ImportModule("opcode");
+    /* The opcode module, or the build's copy of the attributes read here when the default
+     * policy came from the build-time cache (policy_cache.c): the same checks run on both. */
+    mod = pvc_opcode_module();
     if (mod == NULL)
         goto pyfail;
     o = PyObject_GetAttrString(mod, "HAVE_ARGUMENT");

@@ -36,12 +36,18 @@ PV_INTERNAL int pv_fail_python(int err, const char *context);
 
 /* ---- interpreter -------------------------------------------------------------------- */
 PV_INTERNAL bool pvi_ready(void);
+/* True when pv_init() started the interpreter (isolated configuration) rather than
+ * joining the host's. */
+PV_INTERNAL bool pvi_we_started(void);
+/* tokenize.detect_encoding, imported on first use (only inputs that may carry a coding
+ * cookie need it). Borrowed; NULL with an exception set when the import fails. */
+PV_INTERNAL PyObject *pvi_detect_encoding(void);
 /* Cached objects used everywhere (borrowed, alive while the library is initialised). */
 typedef struct pvi_cache {
     PyObject *builtins_module;  /* the real builtins module */
     PyObject *compile;          /* builtins.compile */
     PyObject *ast_module;
-    PyObject *detect_encoding;  /* tokenize.detect_encoding */
+    PyObject *detect_encoding;  /* tokenize.detect_encoding, or NULL until pvi_detect_encoding() */
     PyObject *bytesio;          /* io.BytesIO */
     PyObject *codec_lookup;     /* codecs.lookup */
 } pvi_cache;
@@ -206,5 +212,28 @@ PV_INTERNAL pv_program *pvv_program_new(const pv_policy *policy, const char *fil
 /* ---- policy loading ------------------------------------------------------------------------------ */
 PV_INTERNAL int pvp_load(pv_policy **out, const char *toml, size_t len, const char *origin,
                          bool is_default);
+/* The embedded default policy derived live by policy_loader.py, never from the cache:
+ * a new reference to the loader's dict, or NULL with a pv_fail error. */
+PV_INTERNAL PyObject *pvp_derive_default(void);
+
+/* ---- the default policy's build-time cache (policy_cache.c) --------------------------------- */
+enum { PVC_ABSENT = 1, PVC_MISS = 2, PVC_HIT = 3 };
+/* 1 with *out a new reference to the cached loader dict when the build's key matches this
+ * process exactly; 0 (a miss: derive live) otherwise. Never leaves an exception set. */
+PV_INTERNAL int pvc_default_tables(PyObject **out);
+/* PVC_* of the last pvc_default_tables() (0 before it ran); *why says why it missed. */
+PV_INTERNAL int pvc_state(const char **why);
+/* The opcode module for the bytecode layer's table check (bytecode.c): after a cache hit,
+ * a module holding the build's copy of the attributes that check reads (PVC_OPCODE_ATTRS);
+ * otherwise the imported opcode module. New reference, NULL with an exception set. */
+PV_INTERNAL PyObject *pvc_opcode_module(void);
+#define PVC_OPCODE_ATTRS "HAVE_ARGUMENT", "_nb_ops", "opname", "_inline_cache_entries", \
+    "hasconst", "hasname", "hasjrel", "hasjabs", "haslocal", "hasfree"
+/* Drop the cached objects (pv_shutdown). */
+PV_INTERNAL void pvc_release_static(void);
+/* For cache_gen.c: the key's interpreter part, and (path, (size, mtime_ns)) for each path
+ * of an iterable of str. New references, NULL with an exception set. */
+PV_INTERNAL PyObject *pvc_key_head(void);
+PV_INTERNAL PyObject *pvc_fingerprints(PyObject *paths);
 
 #endif /* PV_INTERNAL_H */

@@ -9,6 +9,7 @@ static bool g_we_started;  /* we called Py_InitializeFromConfig, so we may final
 static pvi_cache g_cache;
 
 bool pvi_ready(void) { return g_ready; }
+bool pvi_we_started(void) { return g_we_started; }
 const pvi_cache *pvi_get(void) { return &g_cache; }
 
 /* Isolated: no environment variables, no user site, no site import (no .pth files run),
@@ -44,19 +45,29 @@ static int start_interpreter(void)
     return 0;
 }
 
+/* Not in fill_cache: importing tokenize (re, and much of what re imports) was ~30 M
+ * instructions of every start-up, and only sources that may carry a coding cookie need it. */
+PyObject *pvi_detect_encoding(void)
+{
+    if (!g_cache.detect_encoding) {
+        PyObject *tok = PyImport_ImportModule("tokenize");
+        if (!tok)
+            return NULL;
+        g_cache.detect_encoding = PyObject_GetAttrString(tok, "detect_encoding");
+        Py_DECREF(tok);
+    }
+    return g_cache.detect_encoding;
+}
+
 static int fill_cache(void)
 {
-    PyObject *tok = NULL, *io = NULL;
+    PyObject *io = NULL;
     g_cache.builtins_module = PyImport_ImportModule("builtins");
     if (!g_cache.builtins_module) goto fail;
     g_cache.compile = PyObject_GetAttrString(g_cache.builtins_module, "compile");
     if (!g_cache.compile) goto fail;
     g_cache.ast_module = PyImport_ImportModule("_ast");
     if (!g_cache.ast_module) goto fail;
-    tok = PyImport_ImportModule("tokenize");
-    if (!tok) goto fail;
-    g_cache.detect_encoding = PyObject_GetAttrString(tok, "detect_encoding");
-    if (!g_cache.detect_encoding) goto fail;
     PyObject *codecs = PyImport_ImportModule("codecs");
     if (!codecs)
         goto fail;
@@ -68,11 +79,9 @@ static int fill_cache(void)
     if (!io) goto fail;
     g_cache.bytesio = PyObject_GetAttrString(io, "BytesIO");
     if (!g_cache.bytesio) goto fail;
-    Py_DECREF(tok);
     Py_DECREF(io);
     return 0;
 fail:
-    Py_XDECREF(tok);
     Py_XDECREF(io);
     return pv_fail_python(PV_ERR_PYTHON, "initialising the interpreter cache");
 }
@@ -115,6 +124,7 @@ PV_EXTERN void pv_shutdown(void)
     PyGILState_STATE gs = PyGILState_Ensure();
     pvp_release_static();
     pva_release_static();
+    pvc_release_static();
     clear_cache();
     PyGILState_Release(gs);
     g_ready = false;

@@ -277,14 +277,60 @@ static void policy_release(pv_policy *p)
     free(p);
 }
 
+/* Run the loader: load(text, origin, default_text). A new reference to its dict, or NULL
+ * with a pv_fail error (PolicyError's message as is, anything else with its type). */
+static PyObject *run_loader(PyObject *text, const char *origin, int *rc)
+{
+    PyObject *fn, *ns, *dflt = NULL, *res = NULL;
+    ns = loader_namespace();
+    if (!ns) {
+        *rc = pv_fail_python(PV_ERR_PYTHON, "starting the policy loader");
+        return NULL;
+    }
+    fn = PyDict_GetItemString(ns, "load");
+    dflt = PyUnicode_DecodeUTF8(pv_default_rules_toml, (Py_ssize_t)pv_default_rules_toml_len, "strict");
+    if (!fn || !dflt) {
+        Py_XDECREF(dflt);
+        *rc = pv_fail_python(PV_ERR_PYTHON, "starting the policy loader");
+        return NULL;
+    }
+    res = PyObject_CallFunction(fn, "OsO", text, origin, dflt);
+    Py_DECREF(dflt);
+    if (res)
+        return res;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *perr = PyDict_GetItemString(ns, "PolicyError");
+    if (perr && type && PyErr_GivenExceptionMatches(type, perr) && value) {
+        PyObject *s = PyObject_Str(value);
+        const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
+        *rc = pv_fail(PV_ERR_POLICY, "%s", m ? m : origin);
+        Py_XDECREF(s);
+        PyErr_Clear();
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+    } else {
+        PyErr_Restore(type, value, tb);
+        *rc = pv_fail_python(PV_ERR_POLICY, origin);
+    }
+    return NULL;
+}
+
+PyObject *pvp_derive_default(void)
+{
+    int rc;
+    return run_loader(Py_None, "<default>", &rc);
+}
+
 int pvp_load(pv_policy **out, const char *toml, size_t len, const char *origin, bool is_default)
 {
     *out = NULL;
     if (!pvi_ready())
         return pv_fail(PV_ERR_STATE, "pv_init() has not been called");
     PyGILState_STATE gs = PyGILState_Ensure();
-    PyObject *text = NULL, *res = NULL, *fn, *ns, *dflt = NULL;
-    int rc;
+    PyObject *text = NULL, *res = NULL;
+    int rc = 0;
     pv_policy *p = calloc(1, sizeof *p);
     if (!p) {
         rc = pv_fail(PV_ERR_NOMEM, "out of memory");
@@ -314,38 +360,12 @@ int pvp_load(pv_policy **out, const char *toml, size_t len, const char *origin, 
         text = Py_None;
         Py_INCREF(text);
     }
-    ns = loader_namespace();
-    if (!ns) {
-        rc = pv_fail_python(PV_ERR_PYTHON, "starting the policy loader");
+    /* The default policy's tables come from the build when its key matches exactly
+     * (policy_cache.c); a miss derives them live. */
+    if (!is_default || pvc_default_tables(&res) != 1)
+        res = run_loader(text, origin, &rc);
+    if (!res)
         goto done;
-    }
-    fn = PyDict_GetItemString(ns, "load");
-    dflt = PyUnicode_DecodeUTF8(pv_default_rules_toml, (Py_ssize_t)pv_default_rules_toml_len, "strict");
-    if (!fn || !dflt) {
-        rc = pv_fail_python(PV_ERR_PYTHON, "starting the policy loader");
-        goto done;
-    }
-    res = PyObject_CallFunction(fn, "OsO", text, origin, dflt);
-    if (!res) {
-        /* PolicyError carries a complete message; anything else is reported with its type. */
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        PyObject *perr = PyDict_GetItemString(ns, "PolicyError");
-        if (perr && type && PyErr_GivenExceptionMatches(type, perr) && value) {
-            PyObject *s = PyObject_Str(value);
-            const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
-            rc = pv_fail(PV_ERR_POLICY, "%s", m ? m : origin);
-            Py_XDECREF(s);
-            PyErr_Clear();
-            Py_XDECREF(type);
-            Py_XDECREF(value);
-            Py_XDECREF(tb);
-        } else {
-            PyErr_Restore(type, value, tb);
-            rc = pv_fail_python(PV_ERR_POLICY, origin);
-        }
-        goto done;
-    }
     p->loaded = res;
     res = NULL;
     rc = fill(p, p->loaded);
@@ -356,7 +376,6 @@ done:
     }
     Py_XDECREF(text);
     Py_XDECREF(res);
-    Py_XDECREF(dflt);
     PyErr_Clear();
     PyGILState_Release(gs);
     *out = p;

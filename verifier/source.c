@@ -74,7 +74,10 @@ static PyObject *detect(pv_program *prog, const char *src, size_t len, bool *dia
     readline = PyObject_GetAttrString(bio, "readline");
     if (!readline)
         goto fail;
-    res = PyObject_CallOneArg(c->detect_encoding, readline);
+    PyObject *detect_encoding = pvi_detect_encoding(); /* borrowed */
+    if (!detect_encoding)
+        goto fail;
+    res = PyObject_CallOneArg(detect_encoding, readline);
     if (!res) {
         if (PyErr_ExceptionMatches(PyExc_SyntaxError)) {
             /* Unknown or contradictory cookie: CPython would refuse it too. */
@@ -163,7 +166,8 @@ int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len
     /* Skipping detect_encoding() (BytesIO, tokenize, a Python frame) is most of the cost of
      * a small input. Only when utf-8 is allowed: otherwise its refusal comes first. */
     PyObject *utf8_name = plain_utf8(src, len) ? PyUnicode_FromString("utf-8") : NULL;
-    if (utf8_name && PySet_Contains(p->encodings, utf8_name) == 1)
+    bool fast = utf8_name && PySet_Contains(p->encodings, utf8_name) == 1;
+    if (fast)
         enc = utf8_name;
     else
         Py_XDECREF(utf8_name);
@@ -186,6 +190,11 @@ int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len
     PyObject *canon = NULL;
     if (bom) {
         canon = PyUnicode_FromString("utf-8");
+    } else if (fast) {
+        /* The fast path above: already checked against the policy as "utf-8". (The first
+         * codecs.lookup() of a process runs the encodings search function in Python.) */
+        canon = enc;
+        Py_INCREF(canon);
     } else {
         PyObject *info = PyObject_CallOneArg(pvi_get()->codec_lookup, enc);
         canon = info ? PyObject_GetAttrString(info, "name") : NULL;

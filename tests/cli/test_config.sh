@@ -128,4 +128,22 @@ expect_status 2 "override values are validated by the rules loader" -- pv "$T/ba
 expect_grep "$T/err" "exceeds the ceiling" "ceiling message"
 printf '[tool]\nx = 1\n' >"$T/bad2/pyverify.toml"
 expect_status 2 "a [tool] table in pyverify.toml is refused" -- pv "$T/bad2/b.py"
+
+# Paths are walked up lexically, as os.path.abspath() spells them ('..' after a symbolic link
+# is not resolved), whether or not a candidate file exists (config.c answers the no-candidate
+# case in C, the rest in Python): both must see the same directories.
+mkdir -p "$T/lex/cfg/sub"
+printf '[builtins]\nextend-allow = ["id"]\n' >"$T/lex/cfg/pyverify.toml"
+printf 'x = id(1)\n' >"$T/lex/cfg/f.py"
+ln -s "$T/lex/cfg/sub" "$T/lex/link"
+(cd "$T/lex" && pv --show-config link/../f.py ./cfg/./f.py cfg//f.py cfg/sub/../f.py link/ link) >"$T/out" 2>"$T/err"
+expect_grep "$T/out" "link/../f.py: <default>" "'..' after a symbolic link: lexical, no configuration"
+expect_grep "$T/out" "./cfg/./f.py: $T/lex/cfg/pyverify.toml" "'.' components"
+expect_grep "$T/out" "cfg//f.py: $T/lex/cfg/pyverify.toml" "doubled slash"
+expect_grep "$T/out" "cfg/sub/../f.py: $T/lex/cfg/pyverify.toml" "'..' without a link"
+expect_grep "$T/out" "link/: <default>" "a symbolic link to a directory, walked from the link"
+(cd "$T/lex" && pv link/../f.py) >"$T/out" 2>&1
+[ $? -eq 1 ] && pass "link/../f.py checked with the default policy (id refused)" || fail "link/../f.py: $(cat "$T/out")"
+(cd "$T/lex/cfg" && pv f.py) >"$T/out" 2>&1
+[ $? -eq 0 ] && pass "f.py from its directory gets cfg/pyverify.toml" || fail "f.py: $(cat "$T/out")"
 finish

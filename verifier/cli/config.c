@@ -13,19 +13,28 @@
  * the configuration file, and rules tables applied on top of the base, in file order (a
  * later override wins): `KEY` replaces the list as it stands, `extend-KEY` appends to it.
  *
- * TOML is read by the embedded interpreter's tomllib; the composed document goes back to
+ * TOML is read by the embedded interpreter's tomllib (imported, like re and json, only when
+ * a configuration file is found: start-up cost); the composed document goes back to
  * the library's own loader (pv_policy_load_buffer), which validates every key. Policies are
  * cached by configuration and set of matching overrides.
+ *
+ * Start-up: when no directory from a path up to the root holds either file (the common
+ * case), the answer is the embedded default without running any Python: a C walk over the
+ * same directories as _find() (no_candidates) says so. Only when a candidate file exists
+ * is config_py compiled and run, and it decides exactly as before.
  */
 #include <Python.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "config.h"
 
 /* The Python half: discovery, glob matching and composition. Trusted code. */
 static const char config_py[] =
-    "import os, re, tomllib, json\n"
+    "import os\n"
     "_dirs = {}\n"
     "_docs = {}\n"
     "class ConfigError(Exception):\n"
@@ -54,6 +63,7 @@ static const char config_py[] =
     "        _dirs[s] = found\n"
     "    return found\n"
     "def _read(p):\n"
+    "    import tomllib\n"
     "    if p not in _docs:\n"
     "        try:\n"
     "            with open(p, 'rb') as f:\n"
@@ -64,6 +74,7 @@ static const char config_py[] =
     "        _docs[p] = (doc, raw)\n"
     "    return _docs[p]\n"
     "def _glob(pat):\n"
+    "    import re\n"
     "    if pat.endswith('/'):\n"
     "        pat += '**'\n"
     "    out, i = '', 0\n"
@@ -86,12 +97,14 @@ static const char config_py[] =
     "        i += 1\n"
     "    return re.compile(out + r'\\Z', re.S)\n"
     "def _toml_value(v, where):\n"
+    "    import json\n"
     "    if isinstance(v, bool): return 'true' if v else 'false'\n"
     "    if isinstance(v, int): return str(v)\n"
     "    if isinstance(v, str): return json.dumps(v, ensure_ascii=False)\n"
     "    if isinstance(v, list): return '[' + ', '.join(_toml_value(x, where) for x in v) + ']'\n"
     "    raise ConfigError(f'{where}: unsupported value {v!r}')\n"
     "def _dump(doc, where):\n"
+    "    import json\n"
     "    lines = []\n"
     "    if 'extends' in doc:\n"
     "        lines.append('extends = ' + _toml_value(doc['extends'], where))\n"
@@ -159,7 +172,7 @@ static const char config_py[] =
     "    return (key, _dump(base, origin), origin)\n";
 
 struct pv_cfg {
-    PyObject *resolve; /* owned: config_py's resolve() */
+    PyObject *resolve; /* owned: config_py's resolve(); NULL until a candidate file is seen */
     PyObject *error;   /* owned: ConfigError */
     struct ent {
         char *key;     /* owned */
@@ -167,15 +180,26 @@ struct pv_cfg {
     } *ents;
     size_t n, cap;
     pv_policy *deflt;  /* owned: the embedded default, loaded on first use */
+    char *clean_dir;   /* owned: the last start directory no_candidates() cleared */
 };
 
 int pv_cfg_new(pv_cfg **out, char *err, size_t errlen)
 {
-    PyGILState_STATE gs = PyGILState_Ensure();
-    PyObject *globals = NULL, *r = NULL;
     pv_cfg *c = calloc(1, sizeof *c);
-    if (!c)
-        goto fail;
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
+
+/* Compile and run config_py, once. */
+static int prepare_python(pv_cfg *c, char *err, size_t errlen)
+{
+    PyObject *globals = NULL, *r = NULL;
+    if (c->resolve)
+        return 0;
     globals = PyDict_New();
     if (!globals || PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) < 0)
         goto fail;
@@ -184,23 +208,144 @@ int pv_cfg_new(pv_cfg **out, char *err, size_t errlen)
         goto fail;
     c->resolve = PyDict_GetItemString(globals, "resolve");
     c->error = PyDict_GetItemString(globals, "ConfigError");
-    if (!c->resolve || !c->error)
+    if (!c->resolve || !c->error) {
+        c->resolve = c->error = NULL;
         goto fail;
+    }
     Py_INCREF(c->resolve);
     Py_INCREF(c->error);
     Py_DECREF(r);
     Py_DECREF(globals);
-    PyGILState_Release(gs);
-    *out = c;
     return 0;
 fail:
     PyErr_Clear();
     snprintf(err, errlen, "cannot prepare configuration discovery");
     Py_XDECREF(r);
     Py_XDECREF(globals);
-    free(c);
-    PyGILState_Release(gs);
     return -1;
+}
+
+/* posixpath.abspath(path) into out: the current directory joined and normpath()'d
+ * lexically (no symbolic link resolved), exactly as resolve() computes it. -1 when it does
+ * not fit or getcwd() fails (resolve() then decides, and reports). */
+static int lexical_abspath(const char *path, char *out, size_t cap)
+{
+    char joined[2 * PATH_MAX + 2];
+    if (path[0] == '/') {
+        if (snprintf(joined, sizeof joined, "%s", path) >= (int)sizeof joined)
+            return -1;
+    } else {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd))
+            return -1;
+        size_t n = strlen(cwd);
+        const char *sep = n && cwd[n - 1] == '/' ? "" : "/";
+        if (snprintf(joined, sizeof joined, "%s%s%s", cwd, sep, path) >= (int)sizeof joined)
+            return -1;
+    }
+    if (joined[0] != '/')
+        return -1;
+    /* normpath: two leading slashes are kept (POSIX), one or three and more become one;
+     * empty and '.' components dropped; '..' removes the previous component (or nothing
+     * at the root). */
+    size_t lead = joined[1] == '/' && joined[2] != '/' ? 2 : 1;
+    size_t starts[PATH_MAX / 2], lens[PATH_MAX / 2], nc = 0;
+    for (size_t i = 0; joined[i];) {
+        while (joined[i] == '/')
+            i++;
+        size_t b = i;
+        while (joined[i] && joined[i] != '/')
+            i++;
+        size_t l = i - b;
+        if (l == 0 || (l == 1 && joined[b] == '.'))
+            continue;
+        if (l == 2 && joined[b] == '.' && joined[b + 1] == '.') {
+            if (nc)
+                nc--;
+            continue;
+        }
+        if (nc == sizeof starts / sizeof starts[0])
+            return -1;
+        starts[nc] = b;
+        lens[nc++] = l;
+    }
+    size_t o = 0;
+    for (size_t k = 0; k < lead; k++)
+        out[o++] = '/';
+    for (size_t k = 0; k < nc; k++) {
+        if (o + lens[k] + 2 > cap)
+            return -1;
+        if (k)
+            out[o++] = '/';
+        memcpy(out + o, joined + starts[k], lens[k]);
+        o += lens[k];
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+static bool is_file(const char *dir, const char *name)
+{
+    char p[PATH_MAX + 32];
+    size_t n = strlen(dir);
+    if (snprintf(p, sizeof p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name) >=
+        (int)sizeof p)
+        return true; /* cannot tell: treat as a candidate, resolve() decides */
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* True only when no directory resolve()'s _find() would visit for `path` holds a
+ * pyverify.toml or a pyproject.toml (os.path.isfile), so that its answer is the embedded
+ * default. Anything unusual answers false and leaves the decision to resolve(). */
+static bool no_candidates(pv_cfg *c, const char *path)
+{
+    char d[PATH_MAX + 1];
+    struct stat st;
+    if (lexical_abspath(path, d, sizeof d) < 0)
+        return false;
+    if (!(stat(d, &st) == 0 && S_ISDIR(st.st_mode))) {
+        /* dirname(): up to the last '/', trailing slashes removed unless all slashes */
+        char *slash = strrchr(d, '/');
+        size_t head = (size_t)(slash - d) + 1;
+        while (head > 1 && d[head - 1] == '/')
+            head--;
+        bool all = true;
+        for (size_t i = 0; i < head; i++)
+            all = all && d[i] == '/';
+        if (!all)
+            d[head] = '\0';
+        else
+            d[(size_t)(slash - d) + 1] = '\0';
+    }
+    if (c->clean_dir && strcmp(c->clean_dir, d) == 0)
+        return true;
+    char *start = strdup(d);
+    if (!start)
+        return false;
+    for (;;) {
+        if (is_file(d, "pyverify.toml") || is_file(d, "pyproject.toml")) {
+            free(start);
+            return false;
+        }
+        char *slash = strrchr(d, '/');
+        size_t head = (size_t)(slash - d) + 1;
+        bool all = true;
+        for (size_t i = 0; i < head; i++)
+            all = all && d[i] == '/';
+        if (all) {
+            if (d[head] == '\0')
+                break; /* the root: dirname(d) == d */
+            d[head] = '\0';
+        } else {
+            while (head > 1 && d[head - 1] == '/')
+                head--;
+            d[head] = '\0';
+        }
+    }
+    free(c->clean_dir);
+    c->clean_dir = start;
+    return true;
 }
 
 void pv_cfg_free(pv_cfg *c)
@@ -212,6 +357,7 @@ void pv_cfg_free(pv_cfg *c)
         free(c->ents[i].key);
     }
     free(c->ents);
+    free(c->clean_dir);
     pv_policy_free(c->deflt);
     PyGILState_STATE gs = PyGILState_Ensure();
     Py_XDECREF(c->resolve);
@@ -238,10 +384,17 @@ static void take_error(char *err, size_t errlen)
 int pv_cfg_policy(pv_cfg *c, const char *path, const pv_policy **pol, char *err, size_t errlen)
 {
     PyGILState_STATE gs = PyGILState_Ensure();
-    PyObject *r = PyObject_CallFunction(c->resolve, "s", path);
+    PyObject *r = NULL;
     const char *key, *origin;
     PyObject *text;
     int rc = -1;
+    if (no_candidates(c, path)) {
+        text = Py_None;
+        goto deflt;
+    }
+    if (prepare_python(c, err, errlen) < 0)
+        goto done;
+    r = PyObject_CallFunction(c->resolve, "s", path);
     if (!r) {
         take_error(err, errlen);
         goto done;
@@ -250,6 +403,7 @@ int pv_cfg_policy(pv_cfg *c, const char *path, const pv_policy **pol, char *err,
         take_error(err, errlen);
         goto done;
     }
+deflt:
     if (text == Py_None) {
         if (!c->deflt && pv_policy_default(&c->deflt) < 0) {
             snprintf(err, errlen, "%s", pv_last_error());
