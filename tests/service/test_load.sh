@@ -49,8 +49,14 @@ check "no child leaked: 1 zygote, $WORKERS workers, $WORKERS warm children, noth
     test "$nz" = 1 -a "$nw" = "$WORKERS" -a "$ngrand" = "$WORKERS" -a "$nbelow" = 0
 # flat: the whole tree within 25% (workers are replaced every 1000 requests), the front end
 # within 8 MiB (its per-request state is freed)
-check "memory flat: tree ${rss1} -> ${rss2} KiB" -- test "$rss2" -le $((rss1 + rss1 / 4))
-check "memory flat: front end ${fe1} -> ${fe2} KiB" -- test "$fe2" -le $((fe1 + 8192))
+if ldd "$PV" 2>/dev/null | grep -q libasan; then
+    # AddressSanitizer keeps freed memory in its quarantine (up to 256 MiB a process): RSS
+    # says nothing about leaks there; the plain (gcc) build runs this check
+    echo "skip: memory flat (AddressSanitizer build; figures above for information)"
+else
+    check "memory flat: tree ${rss1} -> ${rss2} KiB" -- test "$rss2" -le $((rss1 + rss1 / 4))
+    check "memory flat: front end ${fe1} -> ${fe2} KiB" -- test "$fe2" -le $((fe1 + 8192))
+fi
 
 stop_server "$PID"
 check "SIGTERM after the load: exit 0" -- test "$STOP_STATUS" = 0
