@@ -80,6 +80,12 @@ typedef struct pv_policy pv_policy;
 
 /* The embedded default policy (rules/default.toml). */
 PV_EXTERN int pv_policy_default(pv_policy **out);
+/* Where the default policy's derived tables (attribute allowlists, module members) came
+ * from in this process: "build" (computed when pyverify was built; used only because
+ * their key matched this interpreter and its standard library exactly), "derived"
+ * (computed at load time from the live interpreter; *why, if given, says why the build's
+ * tables were not used) or "unloaded" (no default policy loaded yet). Static strings. */
+PV_EXTERN const char *pv_policy_default_origin(const char **why);
 /* A policy from a TOML rules file, or from a buffer; `origin` names it in messages.
  * Unknown keys and malformed values are errors (PV_ERR_POLICY), never ignored. */
 PV_EXTERN int pv_policy_load_file(pv_policy **out, const char *path);

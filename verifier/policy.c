@@ -389,6 +389,15 @@ PV_EXTERN int pv_policy_default(pv_policy **out)
     return pvp_load(out, NULL, 0, "<default>", true);
 }
 
+PV_EXTERN const char *pv_policy_default_origin(const char **why)
+{
+    const char *reason = NULL;
+    int st = pvc_state(&reason);
+    if (why)
+        *why = st == PVC_HIT ? "" : reason ? reason : "no build-time tables";
+    return st == PVC_HIT ? "build" : st == 0 ? "unloaded" : "derived";
+}
+
 PV_EXTERN int pv_policy_load_buffer(pv_policy **out, const char *toml, size_t len,
                                     const char *origin)
 {

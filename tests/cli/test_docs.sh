@@ -69,7 +69,10 @@ else fail "pyverify-rules(5)"; cat rules.check >&2; fi
 # --version: pyverify's and the embedded CPython's (the libpython3.11 this binary uses).
 expect_status 0 "--version" -- pv --version
 want="pyverify 0.1.0 (CPython $("$PY" -c 'import platform; print(platform.python_version())'))"
-[ "$(cat "$T/out")" = "$want" ] && pass "--version: $want" || fail "--version: '$(cat "$T/out")', expected '$want'"
+[ "$(head -1 "$T/out")" = "$want" ] && pass "--version: $want" || fail "--version: '$(head -1 "$T/out")', expected '$want'"
+# the second line says whether the build-time default tables were used (a stale one never is)
+sed -n 2p "$T/out" | grep -qE '^default policy tables: (from the build \(key matched\)|derived at start-up \(.+\))$' \
+    && pass "--version: $(sed -n 2p "$T/out")" || fail "--version: no line on the default policy tables"
 
 if command -v man >/dev/null && command -v groff >/dev/null; then
     for page in pyverify.1 pyverify-rules.5; do

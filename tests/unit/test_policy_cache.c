@@ -43,6 +43,9 @@ static void test_cache_is_used(void **state)
     int st = pvc_state(&why);
     if (st != PVC_HIT)
         fail_msg("default policy cache not used (state %d): %s", st, why ? why : "?");
+    /* the public view says the same */
+    assert_string_equal(pv_policy_default_origin(&why), "build");
+    assert_string_equal(why, "");
     pv_policy_free(p);
 }
 
@@ -137,6 +140,8 @@ static void test_imports_miss(void **state)
     pv_policy *p = NULL;
     assert_int_equal(pv_policy_default(&p), 0);
     assert_int_equal(pvc_state(NULL), PVC_MISS);
+    assert_string_equal(pv_policy_default_origin(&why), "derived");
+    assert_non_null(strstr(why, "was imported before the policy loaded"));
     pv_policy_free(p);
 }
 

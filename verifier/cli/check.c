@@ -502,9 +502,21 @@ int pv_cli_check(int argc, char **argv)
             for (size_t i = 0; i < pv_rule_count(); i++)
                 printf("%s  %s\n", pv_rule_at(i)->code, pv_rule_at(i)->title);
             return 0;
-        case O_VERSION:
+        case O_VERSION: {
+            pv_policy *dp = NULL;
+            const char *why = NULL, *origin;
             printf("pyverify %s (CPython %s)\n", pv_version(), pv_python_version());
+            /* a stale build-time table is never used, only slower: say which one is */
+            if (pv_init() == 0 && pv_policy_default(&dp) == 0) {
+                origin = pv_policy_default_origin(&why);
+                if (strcmp(origin, "build") == 0)
+                    printf("default policy tables: from the build (key matched)\n");
+                else
+                    printf("default policy tables: derived at start-up (%s)\n", why);
+            }
+            pv_policy_free(dp);
             return 0;
+        }
         case O_HELP:
         case 'h': usage(stdout); return 0;
         case O_GLOBAL:
