@@ -7,9 +7,10 @@
 # repository to $SRC/pyverify. It also runs locally, e.g.
 #   CC=clang CFLAGS="-fsanitize=address,undefined,fuzzer-no-link -g" \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out bash fuzz/build.sh
-# Produces, in $OUT: fuzz_verify and fuzz_rules, their seed corpora
-# (<target>_seed_corpus.zip), dictionaries (<target>.dict) and options (<target>.options),
-# and lsan.supp.
+# Produces, in $OUT: fuzz_verify, fuzz_rules and fuzz_pyc, their seed corpora
+# (<target>_seed_corpus.zip; fuzz_pyc's .pyc seeds are compiled here by
+# fuzz/make_pyc_seeds.py, with $PYTHON311, default python3, which must be CPython 3.11),
+# dictionaries (<target>.dict, not for fuzz_pyc), options (<target>.options) and lsan.supp.
 #
 # libpython is linked dynamically: the runner image needs the same libpython3.11 (a
 # Debian-12-based runner, or copy libpython3.11.so.1.0 next to the targets and set rpath).
@@ -47,9 +48,10 @@ for s in $LIB_SOURCES $RT_SOURCES "$B/default_rules.c" "$B/policy_loader.c"; do
 done
 ar rcs "$B/libpyverify_fuzz.a" "${objs[@]}"
 
-for t in fuzz_verify fuzz_rules; do
+for t in fuzz_verify fuzz_rules fuzz_pyc; do
   # shellcheck disable=SC2086
-  $CC $CFLAGS -std=c11 -D_GNU_SOURCE -I"$SRC_DIR/include" -c "$SRC_DIR/fuzz/$t.c" -o "$B/$t.o"
+  $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DPY_SSIZE_T_CLEAN -I"$SRC_DIR/include" $PY_CFLAGS \
+      -c "$SRC_DIR/fuzz/$t.c" -o "$B/$t.o"
   # Linking with $CC (C only); OSS-Fuzz's libFuzzer needs the C++ runtime: CXX if set.
   # shellcheck disable=SC2086
   ${CXX:-$CC} $CFLAGS "$B/$t.o" -o "$OUT/$t" $LIB_FUZZING_ENGINE "$B/libpyverify_fuzz.a" \
@@ -57,20 +59,23 @@ for t in fuzz_verify fuzz_rules; do
 done
 
 # Seed corpora, dictionaries, options.
-(cd "$SRC_DIR" && rm -f "$OUT/fuzz_verify_seed_corpus.zip" "$OUT/fuzz_rules_seed_corpus.zip" &&
- python3 - "$OUT" <<'EOF'
+"${PYTHON311:-python3}" "$SRC_DIR/fuzz/make_pyc_seeds.py" "$B/pyc-seeds" >/dev/null
+(cd "$SRC_DIR" && rm -f "$OUT"/fuzz_{verify,rules,pyc}_seed_corpus.zip &&
+ python3 - "$OUT" "$B/pyc-seeds" <<'EOF'
 import os, sys, zipfile
 out = sys.argv[1]
 seeds = {"fuzz_verify": ["fuzz/regressions/verify", "corpus/escapes", "corpus/benign",
                          "corpus/runtime", "corpus/contain"],
-         "fuzz_rules": ["fuzz/regressions/rules", "fuzz/corpus/rules"]}
+         "fuzz_rules": ["fuzz/regressions/rules", "fuzz/corpus/rules"],
+         "fuzz_pyc": ["fuzz/regressions/pyc", sys.argv[2]]}
 for t, dirs in seeds.items():
     with zipfile.ZipFile(os.path.join(out, t + "_seed_corpus.zip"), "w") as z:
         for d in dirs:
             for name in sorted(os.listdir(d)):
                 p = os.path.join(d, name)
                 if os.path.isfile(p) and not name.startswith("."):
-                    z.write(p, d.replace("/", "_") + "_" + name)
+                    tag = os.path.basename(d) if os.path.isabs(d) else d.replace("/", "_")
+                    z.write(p, tag + "_" + name)
 EOF
 )
 cp "$SRC_DIR/fuzz/python.dict" "$OUT/fuzz_verify.dict"
@@ -78,4 +83,5 @@ cp "$SRC_DIR/fuzz/toml.dict" "$OUT/fuzz_rules.dict"
 cp "$SRC_DIR/fuzz/lsan.supp" "$OUT/lsan.supp"
 printf '[libfuzzer]\ndict = fuzz_verify.dict\ntimeout = 1\nrss_limit_mb = 2560\n' >"$OUT/fuzz_verify.options"
 printf '[libfuzzer]\ndict = fuzz_rules.dict\ntimeout = 5\nrss_limit_mb = 2560\n' >"$OUT/fuzz_rules.options"
-echo "fuzz/build.sh: built fuzz_verify fuzz_rules in $OUT"
+printf '[libfuzzer]\ntimeout = 5\nrss_limit_mb = 2560\n' >"$OUT/fuzz_pyc.options"
+echo "fuzz/build.sh: built fuzz_verify fuzz_rules fuzz_pyc in $OUT"

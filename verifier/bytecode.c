@@ -658,6 +658,26 @@ static bool pvb_precheck_code(pvb_ctx *c, pvb_unit *u)
     return true;
 }
 
+/* Are co_varnames, co_cellvars and co_freevars safe to ask for? CPython builds them from
+ * co_localspluskinds without a check, into tuples sized by counts that it derives
+ * differently: a kind with the free bit and another one (0xa0, 0xc0, 0xe0) is counted once
+ * and listed twice, and co_freevars is written past its end (a .pyc finding: heap
+ * corruption in the verifier). Only the four kinds the compiler writes pass; the marshal
+ * validator already refuses the rest (PV705), this covers any other source of code
+ * objects. pvb_check_kinds() reports them (PV515). */
+static bool pvb_kinds_countable(const PyCodeObject *co)
+{
+    PyObject *kinds = co->co_localspluskinds, *names = co->co_localsplusnames;
+    if (kinds == NULL || names == NULL || !PyBytes_Check(kinds) || !PyTuple_Check(names) ||
+        PyBytes_GET_SIZE(kinds) != PyTuple_GET_SIZE(names))
+        return false;
+    const unsigned char *k = (const unsigned char *)PyBytes_AS_STRING(kinds);
+    for (Py_ssize_t j = 0; j < PyBytes_GET_SIZE(kinds); j++)
+        if (k[j] != 0x20 && k[j] != 0x40 && k[j] != 0x60 && k[j] != 0x80)
+            return false;
+    return true;
+}
+
 /* Read a code object's attributes, fast-locals layout and positions into u.
  * Returns 0, or <0 on library failure. Structural problems set u->broken and report PV507. */
 static int pvb_load_unit(pvb_ctx *c, pvb_unit *u)
@@ -675,9 +695,18 @@ static int pvb_load_unit(pvb_ctx *c, pvb_unit *u)
         goto pyfail;
     u->consts = pvb_tuple_attr(u->code, "co_consts");
     u->names = u->consts ? pvb_tuple_attr(u->code, "co_names") : NULL;
-    u->varnames = u->names ? pvb_tuple_attr(u->code, "co_varnames") : NULL;
-    u->cellvars = u->varnames ? pvb_tuple_attr(u->code, "co_cellvars") : NULL;
-    u->freevars = u->cellvars ? pvb_tuple_attr(u->code, "co_freevars") : NULL;
+    bool countable = pvb_kinds_countable(co);
+    if (countable) {
+        u->varnames = u->names ? pvb_tuple_attr(u->code, "co_varnames") : NULL;
+        u->cellvars = u->varnames ? pvb_tuple_attr(u->code, "co_cellvars") : NULL;
+        u->freevars = u->cellvars ? pvb_tuple_attr(u->code, "co_freevars") : NULL;
+    } else {
+        /* no fast locals at all: reported by pvb_check_kinds() */
+        u->broken = true;
+        u->varnames = u->names ? PyTuple_New(0) : NULL;
+        u->cellvars = u->varnames ? PyTuple_New(0) : NULL;
+        u->freevars = u->cellvars ? PyTuple_New(0) : NULL;
+    }
     if (u->freevars == NULL)
         goto pyfail;
 
@@ -721,7 +750,7 @@ static int pvb_load_unit(pvb_ctx *c, pvb_unit *u)
     u->is_module = u->depth == 1;
     u->is_function = (u->flags & CO_OPTIMIZED) != 0;
     u->is_class = !u->is_module && (u->flags & (CO_OPTIMIZED | CO_NEWLOCALS)) == 0;
-    if (n != co->co_nlocalsplus) {
+    if (countable && n != co->co_nlocalsplus) {
         pvb_report(c, u, -1, PVR_BC_LOCALS, "fast locals: %d names, but co_nlocalsplus is %d",
                    n, co->co_nlocalsplus);
         u->broken = true;

@@ -5,7 +5,8 @@
  * It accepts only what the compiler writes into a .pyc: one code object, whose fields
  * have the types _PyCode_Validate() expects, and whose constants are None, booleans,
  * Ellipsis, int, float, complex, bytes, str, tuples and frozensets of those, and nested
- * code objects (directly in co_consts only). Every length is checked against the buffer,
+ * code objects (directly in co_consts only); co_localspluskinds holds only the four kinds
+ * the compiler writes. Every length is checked against the buffer,
  * every back-reference against the objects registered so far, in the order CPython's
  * r_object() registers them (containers and code objects before their contents), and a
  * reference to an object still being read is refused. Depth, object counts, code object
@@ -58,6 +59,8 @@
 #define PVM_CO_FLAGS_KNOWN (0x3ffu | 0x1fe0000u)
 /* Fast-locals kinds (Include/internal/pycore_code.h). */
 #define PVM_FAST_LOCAL 0x20u
+#define PVM_FAST_CELL 0x40u
+#define PVM_FAST_FREE 0x80u
 
 /* What an object is. */
 enum pvm_kind { K_NONE, K_BOOL, K_ELLIPSIS, K_INT, K_FLOAT, K_COMPLEX, K_BYTES, K_STR, K_TUPLE,
@@ -275,6 +278,18 @@ static int pvm_code(pvm_reader *r, size_t start)
     if (lpnames.len > PV_MAX_LOCALSPLUS)
         return pvm_fail(r, PVR_MARSHAL_LIMIT, at_lp, "%zu fast locals (limit %u)", lpnames.len,
                         PV_MAX_LOCALSPLUS);
+    /* Only the kinds the compiler writes. CPython derives co_nlocals, co_ncellvars and
+     * co_nfreevars from the kinds with an if/else chain, but fills co_varnames, co_cellvars
+     * and co_freevars by testing each bit: a free variable that is also a local or a cell
+     * (0xa0, 0xc0, 0xe0) is counted once and listed twice, and reading co_freevars writes
+     * past the end of its tuple (heap corruption in the verifier, found by fuzz_pyc). */
+    for (size_t i = 0; i < lpkinds.len; i++) {
+        unsigned k = r->b[lpkinds.off + i];
+        if (k != PVM_FAST_LOCAL && k != PVM_FAST_CELL && k != (PVM_FAST_LOCAL | PVM_FAST_CELL) &&
+            k != PVM_FAST_FREE)
+            return pvm_fail(r, PVR_MARSHAL_CODE, at_lp, "fast local %zu has kind 0x%02x (only "
+                            "0x20 local, 0x40 cell, 0x60 argument cell and 0x80 free exist)", i, k);
+    }
     /* _PyCode_Validate: the plain locals cover the arguments. */
     size_t nlocals = 0;
     for (size_t i = 0; i < lpkinds.len; i++)

@@ -392,8 +392,20 @@ def main():
 
     # ---- PV515: local kinds ----
     fn_names, fn_kinds = localsplus(f)
-    add("kinds_unknown", "structure", "PV515", "a local of kind 0x30 (an unknown bit)",
+    # Kinds other than 0x20/0x40/0x60/0x80 are refused by the marshal validator already
+    # (PV705): CPython builds co_freevars from them without a check, and a free variable
+    # that is also a local (0xa0) or a cell (0xc0, 0xe0) made it write past the tuple, in
+    # the verifier (fuzz_pyc, fuzz/regressions/pyc/kinds-free-and-local.pyc).
+    add("kinds_unknown", "structure", "PV705", "a local of kind 0x30 (an unknown bit)",
         pyc(dump_with_inner(co["function"], "area", lpkinds=fn_kinds[:-1] + b"\x30")))
+    for kind in (0xA0, 0xC0, 0xE0):
+        add("kinds_free_and_%02x" % kind, "structure", "PV705",
+            "the free variable of a closure has kind 0x%02x (free and local or cell)" % kind,
+            pyc(dump_code(co["closure"], consts=tuple(
+                Raw(dump_code(outer, consts=tuple(
+                    Raw(dump_code(k, lpkinds=localsplus(k)[1][:-1] + bytes([kind])))
+                    if isinstance(k, types.CodeType) else k for k in outer.co_consts)))
+                if k is outer else k for k in co["closure"].co_consts))))
     add("kinds_free_first", "structure", "PV515", "a free variable before the locals",
         pyc(dump_code(co["closure"], consts=tuple(
             Raw(dump_code(outer, consts=tuple(
