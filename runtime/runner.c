@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -80,6 +81,7 @@ void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
     size_t total;
     PyObject *code;
 
+    prctl(PR_SET_NAME, "pyverify-warm", 0, 0, 0); /* what ps shows while it waits */
     pvx_child_os_phase(plan, 0);
     if (read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
         _exit(PVX_EXIT_OK); /* the runner was freed before using this child */
