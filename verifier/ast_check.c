@@ -48,7 +48,7 @@ static PyTypeObject *g_ast_base;      /* _ast.AST */
     X(names) X(asname) X(module) X(level) X(lineno) X(col_offset) X(end_lineno)           \
     X(end_col_offset) X(arg) X(kwd_attrs) X(rest) X(generators) X(format) X(super)       \
     X(body) X(decorator_list) X(bases) X(returns) X(elt) X(key) X(target) X(iter) X(ifs)  \
-    X(annotation) X(patterns) X(kwd_patterns) X(cls) X(type)
+    X(annotation) X(patterns) X(kwd_patterns) X(cls) X(type) X(orelse) X(test)
 #define DECL(s) static PyObject *S_##s;
 STRINGS(DECL)
 #undef DECL
@@ -136,7 +136,8 @@ enum {
     FL_CLASS_BODY = 1u << 2, /* a statement directly in a class body */
     FL_FIRST_GEN = 1u << 3,  /* the first generator of a comprehension */
     FL_WALRUS = 1u << 4,     /* the target of a NamedExpr */
-    FL_AUG = 1u << 5         /* the target of an AugAssign: loaded, then stored */
+    FL_AUG = 1u << 5,        /* the target of an AugAssign: loaded, then stored */
+    FL_DEAD = 1u << 6        /* (name references) in code the compiler drops */
 };
 
 enum { CTX_LOAD, CTX_STORE, CTX_DEL, CTX_DECL };
@@ -148,6 +149,7 @@ typedef struct frame {
     int scope;       /* where expressions of this node evaluate */
     int bind_scope;  /* where an `arg` binds */
     unsigned flags;
+    bool dead;       /* code CPython's compiler drops as unreachable (see dead_from) */
 } frame;
 
 typedef struct nameref {
@@ -326,7 +328,51 @@ static int push(walker *w, PyObject *child, const frame *parent, int scope, int 
     f->scope = scope;
     f->bind_scope = bind;
     f->flags = flags;
+    f->dead = parent->dead;
     return 0;
+}
+
+/* Statements the compiler drops, so that the bytecode never binds what they bind: those
+ * after a return, raise, break or continue in the same list, and the branch of an `if` or
+ * `while` whose test is a literal constant that never takes it. Their names are still
+ * checked; only their bindings do not count for module and class namespaces (a name bound
+ * there only in dropped code is unbound when the program runs, as in the bytecode layer).
+ * Returns the index of the first dead statement of `list` (its length when none). */
+static Py_ssize_t dead_from(PyObject *list)
+{
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int k = kind_of(PyList_GET_ITEM(list, i));
+        if (k == K_Return || k == K_Raise || k == K_Break || k == K_Continue)
+            return i + 1;
+    }
+    return n;
+}
+
+/* For the body or orelse of an If/While with a literal constant test: whether that branch
+ * can never run (1), can run (0), or the test is not a literal constant (-1). */
+static int branch_never_runs(PyObject *node, PyObject *name)
+{
+    int k = kind_of(node), truth;
+    PyObject *test;
+    if (k != K_If && k != K_While)
+        return -1;
+    test = field(node, S_test);
+    if (!test || kind_of(test) != K_Constant)
+        return -1;
+    {
+        PyObject *v = field(test, S_value);
+        truth = v ? PyObject_IsTrue(v) : -1;
+        if (truth < 0) {
+            PyErr_Clear();
+            return -1;
+        }
+    }
+    if (name == S_body || PyUnicode_Compare(name, S_body) == 0)
+        return !truth;
+    if (name == S_orelse || PyUnicode_Compare(name, S_orelse) == 0)
+        return truth; /* `while True` never leaves by its test: its else never runs */
+    return -1;
 }
 
 /* Push a field's value: a node, or every node of a list (in reverse, so that they are
@@ -337,16 +383,40 @@ static int push_field(walker *w, const frame *f, PyObject *name, int scope, int 
     if (!v || v == Py_None)
         return 0;
     if (PyList_Check(v)) {
+        Py_ssize_t dead = dead_from(v);
+        bool branch_dead = branch_never_runs(f->node, name) == 1;
         for (Py_ssize_t i = PyList_GET_SIZE(v); i-- > 0;) {
             PyObject *item = PyList_GET_ITEM(v, i);
-            if (PyObject_TypeCheck(item, g_ast_base) && push(w, item, f, scope, bind, flags) < 0)
-                return -1;
+            if (PyObject_TypeCheck(item, g_ast_base)) {
+                if (push(w, item, f, scope, bind, flags) < 0)
+                    return -1;
+                if (i >= dead || branch_dead)
+                    w->stack[w->n - 1].dead = true;
+            }
         }
         return 0;
     }
     if (PyObject_TypeCheck(v, g_ast_base))
         return push(w, v, f, scope, bind, flags);
     return 0;
+}
+
+/* Bind `name` in `scope` for the frame `f`: a binding in dropped code does not count for
+ * a module or class namespace (dead_from). */
+static int bind_name(walker *w, const frame *f, int scope, PyObject *name)
+{
+    if (f->dead && (w->sc.s[scope].kind == PVSC_MODULE || w->sc.s[scope].kind == PVSC_CLASS ||
+                    PySet_Contains(w->sc.s[scope].globals, name) == 1))
+        return 0;
+    return pvsc_bind(&w->sc, scope, name);
+}
+
+static int bind_import_name(walker *w, const frame *f, int scope, PyObject *name,
+                            PyObject *module)
+{
+    if (f->dead && (w->sc.s[scope].kind == PVSC_MODULE || w->sc.s[scope].kind == PVSC_CLASS))
+        return 0;
+    return pvsc_bind_import(&w->sc, scope, name, module);
 }
 
 /* Every field not listed in `skip` (NULL-terminated), with the frame's scopes. */
@@ -461,7 +531,7 @@ static int visit_import(walker *w, const frame *f, bool from)
             if (!pvn_module_allowed(w->p, name) && w->rules)
                 diag(w, alias, PVR_IMPORT_MODULE, NULL, "module '%s' is not allowed", utf8(name));
             if (asname) {
-                if (pvsc_bind_import(&w->sc, f->scope, asname, name) < 0)
+                if (bind_import_name(w, f, f->scope, asname, name) < 0)
                     return -1;
                 continue;
             }
@@ -474,7 +544,7 @@ static int visit_import(walker *w, const frame *f, bool from)
                 diag(w, alias, PVR_IMPORT_MODULE, NULL,
                      "'import %s' binds module '%s', which is not allowed", utf8(name), utf8(top));
             check_name(w, alias, top, "module name");
-            int rc = pvsc_bind_import(&w->sc, f->scope, top, top);
+            int rc = bind_import_name(w, f, f->scope, top, top);
             Py_DECREF(top);
             if (rc < 0)
                 return -1;
@@ -498,8 +568,8 @@ static int visit_import(walker *w, const frame *f, bool from)
                      v == PVN_DENIED ? "matches a deny pattern, in" : "is not an allowed member of",
                      utf8(module));
         }
-        int rc = sub ? pvsc_bind_import(&w->sc, f->scope, bindname, sub)
-                     : pvsc_bind(&w->sc, f->scope, bindname);
+        int rc = sub ? bind_import_name(w, f, f->scope, bindname, sub)
+                     : bind_name(w, f, f->scope, bindname);
         Py_XDECREF(sub);
         if (rc < 0)
             return -1;
@@ -558,10 +628,10 @@ static int visit(walker *w, frame *f)
         if (ctx != CTX_LOAD) {
             if (f->flags & FL_WALRUS)
                 scope = pvsc_walrus_scope(&w->sc, s);
-            if (pvsc_bind(&w->sc, scope, id) < 0)
+            if (bind_name(w, f, scope, id) < 0)
                 return -1;
         }
-        if (add_ref(w, id, node, scope, ctx, f->flags) < 0)
+        if (add_ref(w, id, node, scope, ctx, f->flags | (f->dead ? FL_DEAD : 0u)) < 0)
             return -1;
         return push_rest(w, f, kind, (PyObject *const[]){ S_id, NULL });
     }
@@ -603,7 +673,7 @@ static int visit(walker *w, frame *f)
                 check_name(w, node, name, "function");
             }
         }
-        if (name && pvsc_bind(&w->sc, s, name) < 0)
+        if (name && bind_name(w, f, s, name) < 0)
             return -1;
         int inner = new_scope(w, PVSC_FUNCTION, s);
         if (inner < 0)
@@ -634,7 +704,7 @@ static int visit(walker *w, frame *f)
             diag(w, k0, PVR_CLASS_KEYWORDS, NULL, "class '%s' has keyword argument '%s'",
                  utf8(name), a && a != Py_None ? utf8(a) : "**");
         }
-        if (name && pvsc_bind(&w->sc, s, name) < 0)
+        if (name && bind_name(w, f, s, name) < 0)
             return -1;
         int inner = new_scope(w, PVSC_CLASS, s);
         if (inner < 0)
@@ -720,7 +790,7 @@ static int visit(walker *w, frame *f)
         PyObject *n = field(node, kind == K_MatchMapping ? S_rest : S_name);
         if (n && n != Py_None) {
             check_name(w, node, n, "name");
-            if (pvsc_bind(&w->sc, s, n) < 0)
+            if (bind_name(w, f, s, n) < 0)
                 return -1;
         }
         return push_rest(w, f, kind, NULL);
@@ -941,7 +1011,9 @@ static void check_ref(walker *w, const nameref *r)
             diag(w, r->pos, PVR_BUILTIN, NULL, "'%s' is not an allowed builtin", utf8(r->name));
         return;
     }
-    if (r->ctx == CTX_LOAD && !bound)
+    /* a load in dropped code never runs: only the bytecode layer's view of what is bound
+       applies to it (every other rule above still does) */
+    if (r->ctx == CTX_LOAD && !bound && !(r->flags & FL_DEAD))
         diag(w, r->pos, PVR_UNKNOWN_GLOBAL, NULL, "name '%s' is not defined", utf8(r->name));
 }
 
@@ -983,7 +1055,7 @@ int pva_check(pv_program *prog, const pv_policy *p, bool check_rules)
         goto out;
     if (pvsc_new(&w.sc, PVSC_MODULE, -1) != 0)
         goto out;
-    frame root = { prog->tree, NULL, 1, 0, 0, 0 };
+    frame root = { prog->tree, NULL, 1, 0, 0, 0, false };
     w.stack = malloc(64 * sizeof *w.stack);
     if (!w.stack)
         goto out;

@@ -134,8 +134,11 @@ static const rcase g_cases[] = {
     ACC("PV202", "def f(getattr):\n    return getattr"),
 
     /* PV203 module- or class-level use of a forbidden builtin's name */
-    REJ("PV203", "if False:\n    eval = len\neval('1')", 3, 1),
-    REJ("PV203", "if False:\n    eval = len\neval('1')", 2, 5),
+    REJ("PV203", "if len([]):\n    eval = len\neval('1')", 3, 1),
+    REJ("PV203", "if len([]):\n    eval = len\neval('1')", 2, 5),
+    /* a binding in code the compiler drops hides nothing: the use is the builtin itself */
+    REJA("PV202", "if False:\n    eval = len\neval('1')", 3, 1, "PV203"),
+    REJA("PV203", "if False:\n    eval = len\neval('1')", 2, 5, "PV202"),
     REJ("PV203", "class C:\n    eval = len\n    x = eval('1')", 3, 9),
     REJ("PV203", "def f():\n    global eval\n    eval = len\n    return eval('1')", 4, 12),
     REJ("PV203", "from math import sqrt as eval\neval(4)", 2, 1),
@@ -169,6 +172,17 @@ static const rcase g_cases[] = {
     REJ("PV205", "class C:\n    def f(self):\n        return x", 3, 16),
     ACC("PV205", "y = 1\nprint(y)"),
     ACC("PV205", "def f():\n    return y\ny = 1"),
+    /* bound only in code the compiler drops: unbound, as the bytecode layer sees it */
+    REJ("PV205", "print(y)\nif False:\n    y = 1", 1, 7),
+    REJ("PV205", "print(y)\nraise ValueError\ny = 1", 1, 7),
+    REJ("PV205", "print(w)\nwhile True:\n    break\nelse:\n    w = 1", 1, 7),
+    REJ("PV205", "def f():\n    return 1\n    global z\n    z = 2\nprint(z)", 5, 7),
+    REJ("PV205", "class C:\n    print(k)\n    raise ValueError\n    k = 1", 2, 11),
+    /* a load in dropped code is not reported unbound; its other rules still apply */
+    ACC("PV205", "raise ValueError\nprint(gone)"),
+    REJ("PV202", "raise ValueError\nopen('x')", 2, 1),
+    /* function scopes keep CPython's symtable view: a dropped store still makes a local */
+    ACC("PV205", "def f():\n    return x\n    x = 1"),
 
     /* PV300 private attributes */
     REJ("PV300", "().__class__", 1, 4),
