@@ -255,31 +255,23 @@ static int cmd_digest(const char *list, const char *dumpfile)
 
 /* ---- run latency ------------------------------------------------------------------------ */
 
-static long hwm_kb(void)
+/* A "Key:   N kB" line of /proc/self/status, in KiB; -1 when absent. */
+static long status_kb(const char *key)
 {
     FILE *f = fopen("/proc/self/status", "r");
     char line[256];
+    size_t n = strlen(key);
     long v = -1;
     while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            v = strtol(line + 6, NULL, 10);
+        if (strncmp(line, key, n) == 0 && line[n] == ':')
+            v = strtol(line + n + 1, NULL, 10);
     if (f)
         fclose(f);
     return v;
 }
 
-static long vm_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmSize:", 7) == 0)
-            v = strtol(line + 7, NULL, 10);
-    if (f)
-        fclose(f);
-    return v;
-}
+static long hwm_kb(void) { return status_kb("VmHWM"); }
+static long vm_kb(void) { return status_kb("VmSize"); }
 
 /* The rlimits pv_run's child gets (runtime/sandbox.c step_rlimits), for a plain exec. */
 static void apply_run_rlimits(void)
