@@ -328,7 +328,10 @@ static int push(walker *w, PyObject *child, const frame *parent, int scope, int 
     f->scope = scope;
     f->bind_scope = bind;
     f->flags = flags;
-    f->dead = parent->dead;
+    /* a function, class, lambda or comprehension body is a code object of its own, which
+       the bytecode layer checks even when its definition is dropped: dead code does not
+       reach into it */
+    f->dead = scope == parent->scope && parent->dead;
     return 0;
 }
 
