@@ -640,7 +640,7 @@ static int visit(walker *w, frame *f)
     }
     case K_Attribute: {
         PyObject *attr = field(node, S_attr);
-        if (attr && ctx_of(node) == CTX_STORE && PySet_Add(w->program_attrs, attr) < 0)
+        if (attr && !f->dead && ctx_of(node) == CTX_STORE && PySet_Add(w->program_attrs, attr) < 0)
             return -1;
         if (!(f->flags & FL_ATTR_BASE)) {
             GROW(w->chains, w->nchains, w->capchains);
