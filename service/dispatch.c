@@ -314,7 +314,7 @@ static void finish(pvs_job *j, int http, char *reply, size_t len, const char *er
 {
     if (!reply) {
         char buf[300];
-        snprintf(buf, sizeof buf, "{\"error\":\"%s\"}", error);
+        snprintf(buf, sizeof buf, "{\"error\":\"%s\"}", error ? error : "internal error");
         reply = strdup(buf);
         len = reply ? strlen(reply) : 0;
     }

@@ -131,6 +131,7 @@ static int pvm_byte(pvm_reader *r, unsigned char *out)
 /* A little-endian signed 32-bit integer (r_long). */
 static int pvm_i32(pvm_reader *r, int32_t *out)
 {
+    *out = 0; /* written on every path, so no caller's variable is ever read unset */
     if (!pvm_has(r, 4))
         return pvm_fail(r, PVR_MARSHAL_MALFORMED, r->pos, "truncated: a 4-byte integer expected "
                         "at offset %zu", r->pos);
