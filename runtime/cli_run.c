@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "config.h"
 #include "pyverify.h"
 
 /* Largest program or --stdin file read (the policy's own source limit applies after). */
@@ -114,11 +115,13 @@ int pv_cli_run(int argc, char **argv)
     pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
     const char *rules = NULL, *stdin_path = NULL, *input = NULL, *path, *shown;
     bool json = false, unsafe = false, inited = false, pyc = false;
-    char *src = NULL, *stdin_data = NULL, err[512];
+    char *src = NULL, *stdin_data = NULL, err[1024];
     size_t src_len = 0, stdin_len = 0, nkeys = 0;
     const char **keys = NULL;
     json_t *input_root = NULL, *doc = NULL;
-    pv_policy *policy = NULL;
+    pv_policy *own_policy = NULL; /* --rules */
+    pv_cfg *cfg = NULL;           /* configuration discovery, as the checker does */
+    const pv_policy *policy = NULL;
     pv_program *prog = NULL;
     pv_run_result *res = NULL;
     int c, rc, status = 2;
@@ -225,9 +228,19 @@ int pv_cli_run(int argc, char **argv)
         goto done;
     }
     inited = true;
-    rc = rules ? pv_policy_load_file(&policy, rules) : pv_policy_default(&policy);
-    if (rc < 0) {
-        fprintf(stderr, "pyverify run: %s\n", pv_last_error());
+    /* The policy: --rules, else the checker's discovery (pyverify.toml, pyproject.toml's
+     * [tool.pyverify], their overrides) from the program's directory (standard input: the
+     * current directory), else the embedded default. */
+    if (rules) {
+        if (pv_policy_load_file(&own_policy, rules) < 0) {
+            fprintf(stderr, "pyverify run: %s\n", pv_last_error());
+            goto done;
+        }
+        policy = own_policy;
+    } else if (pv_cfg_new(&cfg, err, sizeof err) < 0 ||
+               pv_cfg_policy(cfg, strcmp(path, "-") == 0 ? "." : path, &policy, err,
+                             sizeof err) < 0) {
+        fprintf(stderr, "pyverify run: %s\n", err);
         goto done;
     }
     rc = pyc ? pv_verify_pyc(&prog, policy, src, src_len, shown, PV_PYC_HEADER_AUTO, 0u)
@@ -313,7 +326,8 @@ done:
     json_decref(doc);
     pv_run_result_free(res);
     pv_program_free(prog);
-    pv_policy_free(policy);
+    pv_policy_free(own_policy);
+    pv_cfg_free(cfg);
     if (inited)
         pv_shutdown();
     free(keys);

@@ -92,6 +92,17 @@ expect_grep "$T/out" ".: $T/proj/pyproject.toml [tool.pyverify] + overrides #1 (
 (cd plugins && printf 'import re\n' | expect_status 1 "stdin takes the current directory's policy" -- pv -q -)
 expect_grep "$T/out" "<stdin>:1:8: PV400 module 're'" "stdin under plugins/"
 
+# `pyverify run` finds the same policy as the checker (--rules still switches it off).
+printf 'x = id(1)\nprint("ran", x > 0)\n' >other/run_id.py
+expect_status 0 "run: pyproject.toml's extend-allow id applies" -- pv run other/run_id.py
+expect_grep "$T/out" "ran True" "run: the program ran under the discovered policy"
+expect_status 1 "run --rules /dev/null: the default policy" -- pv run --rules /dev/null other/run_id.py
+expect_grep "$T/err" "PV202" "run --rules: id refused"
+printf 'import json\nprint(json.dumps(1))\n' >plugins/run_json.py
+expect_status 1 "run: the plugins/** override refuses json" -- pv run plugins/run_json.py
+expect_grep "$T/err" "PV400 module 'json'" "run: override applied"
+(cd other && printf 'print(id(1) > 0)\n' | expect_status 0 "run -: the current directory's policy" -- pv run -)
+
 # JSON names each file's policy; outside any configuration, the default.
 expect_status 1 "json with several policies" -- pv --format json plugins/p.py other/o.py
 "$PY" -c '
@@ -112,6 +123,8 @@ printf 'x = 1\n' >"$T/bad1/a/one.py"; printf 'x = 2\n' >"$T/bad1/a/two.py"
 expect_status 2 "unknown table in [tool.pyverify]" -- pv "$T/bad1/a/one.py" "$T/bad1/a/two.py" "$T/free/f.py"
 expect_grep "$T/err" "pyproject.toml [tool.pyverify]: unknown table [bogus]" "the loader's message"
 [ "$(grep -c 'unknown table' "$T/err")" = 1 ] && pass "reported once" || fail "reported $(grep -c 'unknown table' "$T/err") times"
+expect_status 2 "run: a broken configuration is exit 2" -- pv run "$T/bad1/a/one.py"
+expect_grep "$T/err" "unknown table [bogus]" "run: the configuration error"
 printf '[tool.pyverify\n' >"$T/bad2/pyproject.toml"; printf 'x = 1\n' >"$T/bad2/b.py"
 printf 'x = 1\n' >"$T/bad2/c.py"
 expect_status 2 "invalid TOML in pyproject.toml" -- pv "$T/bad2/b.py" "$T/bad2/c.py"

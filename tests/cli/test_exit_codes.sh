@@ -14,7 +14,7 @@ printf '[limits\n' >"$T/broken.toml"
 printf '[limits]\nmax_source_bytes = 5\n' >"$T/small.toml"
 
 expect_status 0 "accepted file" -- pv "$T/ok.py"
-[ -s "$T/out" ] && fail "an accepted file prints nothing (got output)"
+[ "$(cat "$T/out")" = "All checks passed: 1 file" ] || fail "an accepted file prints the one-line summary (got: $(cat "$T/out"))"
 expect_status 1 "rejected file" -- pv "$T/bad.py"
 expect_status 1 "syntax error is a rejection" -- pv "$T/syntax.py"
 expect_grep "$T/out" "PV005" "syntax error reported as PV005"

@@ -32,6 +32,45 @@ if [ "$st" -eq 0 ] || [ "$st" -eq 2 ]; then pass "empty directory (exit $st)"; e
 ln -s .. tree/sub/up
 expect_status 1 "symlink loop is not followed" -- pv tree
 
+# Default excludes (like ruff's) and --exclude: only what a directory search finds.
+mkdir -p ex/venv ex/.venv ex/build ex/dist ex/node_modules ex/site-packages ex/__pypackages__ \
+         ex/.git ex/.tox ex/.mypy_cache ex/gen ex/src/gen ex/src/keep
+printf 'x = 1\n' >ex/ok.py
+printf 'x = 1\n' >ex/src/keep/k.py
+for d in venv .venv build dist node_modules site-packages __pypackages__ .git .tox .mypy_cache \
+         gen src/gen; do printf '().__class__\n' >"ex/$d/bad.py"; done
+printf '().__class__\n' >ex/src/generated.py
+expect_status 1 "without --exclude, gen/ is checked" -- pv ex
+grep -E '^ex' out | cut -d: -f1 | sort -u >got
+printf 'ex/gen/bad.py\nex/src/gen/bad.py\nex/src/generated.py\n' >expected
+if cmp -s expected got; then pass "default excludes: venv, .venv, build, dist, node_modules, site-packages, ... skipped"
+else fail "default excludes"; diff expected got >&2; fi
+expect_status 0 "--exclude by name, repeated" -- pv --exclude gen --exclude 'generated*' ex
+expect_grep out "All checks passed: 2 files" "excluded files are not counted"
+expect_status 1 "--exclude with a slash matches the path" -- pv --exclude 'ex/gen/' ex
+grep -E '^ex' out | cut -d: -f1 | sort -u >got
+printf 'ex/src/gen/bad.py\nex/src/generated.py\n' >expected
+if cmp -s expected got; then pass "'ex/gen/' excludes that directory only"; else fail "path exclude"; diff expected got >&2; fi
+expect_status 1 "a file named on the command line is checked even when excluded" -- pv --exclude gen ex/gen/bad.py
+expect_status 1 "a directory named on the command line is searched (venv)" -- pv ex/venv
+expect_status 2 "--exclude ''" -- pv --exclude '' ex
+
+# Symbolic links found in a directory search are not followed unless --follow-symlinks.
+mkdir -p ln/src outside
+printf 'x = 1\n' >ln/src/ok.py
+printf '().__class__\n' >outside/bad.py
+ln -s ../../outside ln/src/linkdir
+ln -s ../../outside/bad.py ln/src/linkfile.py
+ln -s .. ln/src/loop
+expect_status 0 "symlinks not followed by default" -- pv ln
+expect_grep out "All checks passed: 1 file" "only the regular file is checked"
+expect_status 1 "--follow-symlinks" -- pv --follow-symlinks ln
+grep -E '^ln' out | cut -d: -f1 | sort -u >got
+printf 'ln/src/linkdir/bad.py\nln/src/linkfile.py\n' >expected
+if cmp -s expected got; then pass "--follow-symlinks: linked file and directory checked, the loop searched once"
+else fail "--follow-symlinks"; diff expected got >&2; fi
+expect_grep out "3 files checked" "the loop adds no file"
+
 # Standard input.
 printf 'x = 1\n' | pv - >out 2>err
 [ $? -eq 0 ] && pass "stdin accepted" || fail "stdin accepted"

@@ -49,9 +49,15 @@ expect_status 2 "too large" -- pv --rules small.toml a.py
 expect_grep out "a.py:0:0: PV004" "PV004 without a position"
 expect_no_grep out "^" "no caret without a position"
 
-# An accepted file prints nothing at all.
+# Every file accepted: one summary line; with -q nothing at all.
 printf 'x = 1\n' >ok.py
+cp ok.py ok2.py
 expect_status 0 "accepted" -- pv ok.py
-if [ -s out ]; then fail "output for an accepted file"; cat out >&2; else pass "silent when accepted"; fi
+if [ "$(cat out)" = "All checks passed: 1 file" ] && [ ! -s err ]; then pass "one summary line when accepted"
+else fail "output for an accepted file"; cat out err >&2; fi
+expect_status 0 "two accepted" -- pv ok.py ok2.py
+expect_grep out "All checks passed: 2 files" "the summary counts the files"
+expect_status 0 "accepted, -q" -- pv -q ok.py
+if [ -s out ]; then fail "output for an accepted file with -q"; cat out >&2; else pass "silent when accepted with -q"; fi
 
 finish

@@ -13,6 +13,8 @@
 #include <Python.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -56,9 +58,84 @@ static bool ends_with_py(const char *s)
     return n > 3 && strcmp(s + n - 3, ".py") == 0;
 }
 
-/* Collect *.py below `dir` in sorted order; hidden directories and __pycache__ skipped,
- * symbolic links to directories not followed. */
-static int walk_dir(pathlist *out, const char *dir, int depth)
+/* Directory search skips what ruff skips by default: version control, virtual
+ * environments, package and build output, tool caches. --exclude adds patterns. */
+static const char *const default_excludes[] = {
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
+    ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache",
+    ".svn", ".tox", ".venv", ".vscode", "__pypackages__", "__pycache__", "_build", "buck-out",
+    "build", "dist", "node_modules", "site-packages", "venv",
+};
+
+typedef struct walk_ctx {
+    const pathlist *excludes; /* --exclude GLOBs */
+    bool follow;              /* --follow-symlinks */
+    dev_t *seen_dev;          /* directories already searched (with follow: no loop, no */
+    ino_t *seen_ino;          /* directory searched twice) */
+    size_t nseen, capseen;
+} walk_ctx;
+
+/* gitignore-style: a pattern ending in '/' matches directories only; a pattern holding a
+ * '/' is matched against the whole path (as walked, '*' not crossing '/'), any other
+ * against the entry's name. */
+static bool glob_match(const char *pat, const char *path, const char *name, bool is_dir)
+{
+    size_t n = strlen(pat);
+    char buf[PATH_MAX];
+    if (n && pat[n - 1] == '/') {
+        if (!is_dir || n >= sizeof buf)
+            return false;
+        memcpy(buf, pat, n - 1);
+        buf[n - 1] = '\0';
+        pat = buf;
+    }
+    if (strchr(pat, '/')) {
+        while (path[0] == '.' && path[1] == '/')
+            path += 2;
+        return fnmatch(pat, path, FNM_PATHNAME) == 0;
+    }
+    return fnmatch(pat, name, 0) == 0;
+}
+
+static bool excluded(const walk_ctx *w, const char *path, const char *name, bool is_dir)
+{
+    for (size_t i = 0; i < sizeof default_excludes / sizeof *default_excludes; i++)
+        if (strcmp(name, default_excludes[i]) == 0)
+            return true;
+    for (size_t i = 0; i < w->excludes->n; i++)
+        if (glob_match(w->excludes->v[i], path, name, is_dir))
+            return true;
+    return false;
+}
+
+/* Records a directory; false when it was searched before (or out of memory: -1 in *rc). */
+static bool first_visit(walk_ctx *w, const struct stat *st, int *rc)
+{
+    for (size_t i = 0; i < w->nseen; i++)
+        if (w->seen_dev[i] == st->st_dev && w->seen_ino[i] == st->st_ino)
+            return false;
+    if (w->nseen == w->capseen) {
+        size_t cap = w->capseen ? w->capseen * 2 : 64;
+        dev_t *d = realloc(w->seen_dev, cap * sizeof *d);
+        if (d)
+            w->seen_dev = d;
+        ino_t *i = d ? realloc(w->seen_ino, cap * sizeof *i) : NULL;
+        if (!i) {
+            *rc = -1;
+            return false;
+        }
+        w->seen_ino = i;
+        w->capseen = cap;
+    }
+    w->seen_dev[w->nseen] = st->st_dev;
+    w->seen_ino[w->nseen++] = st->st_ino;
+    return true;
+}
+
+/* Collect *.py below `dir` in sorted order. Skipped: hidden entries, the default excludes
+ * and --exclude matches, and symbolic links unless --follow-symlinks (then each directory
+ * is searched once, so a link loop ends). */
+static int walk_dir(walk_ctx *w, pathlist *out, const char *dir, int depth)
 {
     if (depth > MAX_DIR_DEPTH) {
         fprintf(stderr, "pyverify: %s: directories nested deeper than %d; skipped\n", dir,
@@ -74,7 +151,7 @@ static int walk_dir(pathlist *out, const char *dir, int depth)
     struct dirent *e;
     int rc = 0;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || strcmp(e->d_name, "__pycache__") == 0)
+        if (e->d_name[0] == '.')
             continue;
         if (pl_add(&names, e->d_name) < 0) {
             rc = -1;
@@ -93,15 +170,20 @@ static int walk_dir(pathlist *out, const char *dir, int depth)
         }
         snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
         struct stat st;
-        if (lstat(p, &st) == 0) {
-            if (S_ISDIR(st.st_mode)) {
-                int r = walk_dir(out, p, depth + 1);
+        bool ok = lstat(p, &st) == 0;
+        if (ok && S_ISLNK(st.st_mode))
+            ok = w->follow && stat(p, &st) == 0;
+        if (ok && excluded(w, p, names.v[i], S_ISDIR(st.st_mode)))
+            ok = false;
+        if (ok && S_ISDIR(st.st_mode)) {
+            if (first_visit(w, &st, &rc)) {
+                int r = walk_dir(w, out, p, depth + 1);
                 if (r != 0)
                     rc = r < 0 ? r : (rc ? rc : r);
-            } else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && ends_with_py(p)) {
-                if (pl_add(out, p) < 0)
-                    rc = -1;
             }
+        } else if (ok && S_ISREG(st.st_mode) && ends_with_py(p)) {
+            if (pl_add(out, p) < 0)
+                rc = -1;
         }
         free(p);
     }
@@ -110,7 +192,6 @@ static int walk_dir(pathlist *out, const char *dir, int depth)
     free(names.v);
     return rc;
 }
-
 
 /* The help text; docs/pyverify.1 documents the same options (tests/cli/test_docs.sh). */
 static void usage(FILE *f)
@@ -132,6 +213,10 @@ static void usage(FILE *f)
           "  --format FMT        text (default), json or sarif (SARIF 2.1.0)\n"
           "  --layers LIST       static layers to run: ast, bytecode or ast,bytecode (default)\n"
           "  --global NAME       a name the host binds as a global input (repeatable)\n"
+          "  --exclude GLOB      skip what a directory search finds whose name (or, for a\n"
+          "                      GLOB with '/', path) matches; repeatable; added to the\n"
+          "                      defaults (.git, .venv, venv, build, dist, node_modules, ...)\n"
+          "  --follow-symlinks   follow symbolic links found in a directory search\n"
           "  --pyc               each FILE is compiled code (.pyc, or marshalled code without\n"
           "                      the header) of this CPython: verify its structure and policy\n"
           "  --pyc-structure     like --pyc, structural checks only (no policy)\n"
@@ -426,7 +511,8 @@ static int show_config(pv_cfg *cfg, const pv_policy *fixed, char **paths, int n)
 int pv_cli_check(int argc, char **argv)
 {
     enum { O_RULES = 1, O_MODE, O_FORMAT, O_LAYERS, O_EXPLAIN, O_PRINT, O_LIST, O_VERSION,
-           O_HELP, O_GLOBAL, O_COLOR, O_QUIET, O_STATS, O_JOBS, O_SHOW, O_PYC, O_PYC_STRUCT };
+           O_HELP, O_GLOBAL, O_COLOR, O_QUIET, O_STATS, O_JOBS, O_SHOW, O_PYC, O_PYC_STRUCT,
+           O_EXCLUDE, O_FOLLOW };
     static const struct option opts[] = {
         { "rules", required_argument, 0, O_RULES }, { "mode", required_argument, 0, O_MODE },
         { "format", required_argument, 0, O_FORMAT }, { "layers", required_argument, 0, O_LAYERS },
@@ -437,6 +523,8 @@ int pv_cli_check(int argc, char **argv)
         { "statistics", no_argument, 0, O_STATS }, { "jobs", required_argument, 0, O_JOBS },
         { "show-config", no_argument, 0, O_SHOW },
         { "pyc", no_argument, 0, O_PYC }, { "pyc-structure", no_argument, 0, O_PYC_STRUCT },
+        { "exclude", required_argument, 0, O_EXCLUDE },
+        { "follow-symlinks", no_argument, 0, O_FOLLOW },
         { 0, 0, 0, 0 }
     };
     const char *rules = NULL;
@@ -444,7 +532,8 @@ int pv_cli_check(int argc, char **argv)
     int color = -1; /* -1 auto, 0 never, 1 always */
     bool stats = false, show = false;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN), jobs = ncpu > 0 ? ncpu : 1;
-    pathlist globals = { 0 };
+    pathlist globals = { 0 }, excludes = { 0 };
+    walk_ctx walk = { &excludes, false, NULL, NULL, 0, 0 };
     int c;
     opterr = 0;
     optind = 1;
@@ -522,6 +611,14 @@ int pv_cli_check(int argc, char **argv)
         case O_GLOBAL:
             if (pl_add(&globals, optarg) < 0) return 2;
             break;
+        case O_EXCLUDE:
+            if (!*optarg || strlen(optarg) >= PATH_MAX) {
+                fprintf(stderr, "pyverify: --exclude needs a glob pattern\n");
+                return 2;
+            }
+            if (pl_add(&excludes, optarg) < 0) return 2;
+            break;
+        case O_FOLLOW: walk.follow = true; break;
         default:
             fprintf(stderr, "pyverify: unknown or incomplete option '%s'\n", argv[optind - 1]);
             usage(stderr);
@@ -546,7 +643,11 @@ int pv_cli_check(int argc, char **argv)
     for (int i = optind; i < argc && !show; i++) {
         struct stat st;
         if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            int r = walk_dir(&files, argv[i], 0);
+            int r = 0;
+            /* a directory named on the command line is searched even when a default
+             * exclude would skip it; named twice, it is searched once */
+            if (first_visit(&walk, &st, &r))
+                r = walk_dir(&walk, &files, argv[i], 0);
             if (r < 0) { fprintf(stderr, "pyverify: out of memory\n"); return 2; }
             if (r > 0) status = 2;
         } else if (pl_add(&files, argv[i]) < 0) {
@@ -685,6 +786,10 @@ int pv_cli_check(int argc, char **argv)
             printf("pyverify: %zu file%s checked: %zu accepted, %zu rejected, %zu invalid; "
                    "%zu diagnostic%s\n", files.n, files.n == 1 ? "" : "s", n_acc, n_rej, n_inv,
                    n_diag, n_diag == 1 ? "" : "s");
+        else if (files.n && n_acc == files.n && !(rc_.print_flags & PV_CLI_QUIET))
+            printf("All checks passed: %zu file%s\n", files.n, files.n == 1 ? "" : "s");
+        else if (!files.n && !(rc_.print_flags & PV_CLI_QUIET))
+            fprintf(stderr, "pyverify: warning: no Python files found\n");
         if (stats)
             json_decref(statistics(recs, files.n, stdout));
     }
@@ -718,6 +823,11 @@ out:
     for (size_t i = 0; i < globals.n; i++)
         free(globals.v[i]);
     free(globals.v);
+    for (size_t i = 0; i < excludes.n; i++)
+        free(excludes.v[i]);
+    free(excludes.v);
+    free(walk.seen_dev);
+    free(walk.seen_ino);
     fflush(stdout);
     return status;
 }
