@@ -1,7 +1,7 @@
 # install.cmake: what `cmake --install` puts where. The shared library (SONAME
-# libpyverify.so.MAJOR) and the static one, pyverify.h, pyverify.pc (relocatable through
-# ${pcfiledir}), the CMake package (find_package(pyverify): targets pyverify::pyverify and
-# pyverify::pyverify_static), the pyverify command and its man pages.
+# libpyverify.so.MAJOR) and the static one, pyverify.h, pyverify.pc and pyverify-static.pc
+# (relocatable through ${pcfiledir}), the CMake package (find_package(pyverify): targets
+# pyverify::pyverify and pyverify::pyverify_static), the pyverify command and its man pages.
 include(CMakePackageConfigHelpers)
 
 set(PV_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/pyverify)
@@ -33,7 +33,12 @@ if(SECCOMP_FOUND)
   string(APPEND PV_PC_REQUIRES " libseccomp")
 endif()
 configure_file(cmake/pyverify.pc.in ${CMAKE_CURRENT_BINARY_DIR}/pyverify.pc @ONLY)
-install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pyverify.pc DESTINATION ${PV_PC_DIR})
+# pyverify-static.pc: the archive by its path, so that the linker cannot pick the shared
+# library instead (`pkg-config --static pyverify` still says -lpyverify, and ld prefers
+# libpyverify.so when both are installed).
+configure_file(cmake/pyverify-static.pc.in ${CMAKE_CURRENT_BINARY_DIR}/pyverify-static.pc @ONLY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pyverify.pc ${CMAKE_CURRENT_BINARY_DIR}/pyverify-static.pc
+        DESTINATION ${PV_PC_DIR})
 
 foreach(page pyverify.1 pyverify-rules.5)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/docs/${page})

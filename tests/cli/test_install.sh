@@ -1,8 +1,9 @@
 #!/bin/bash
 # cmake --install of this build into a temporary prefix: the files a user gets, only pv_
 # symbols exported from libpyverify.so (nm -D), its SONAME, and examples/host/formula.c
-# built against the installed tree three ways (pkg-config + make, pkg-config static,
-# find_package) and run: it verifies a formula and evaluates it with pv_run.
+# built against the installed tree three ways (pkg-config + make, pkg-config pyverify-static
+# with no libpyverify.so loaded, find_package) and run: it verifies a formula and evaluates
+# it with pv_run.
 source "$(dirname "$0")/lib.sh" "$@"
 
 BUILD=$(dirname "$PV")
@@ -16,6 +17,7 @@ LIB=$(ls -d "$P"/lib*/libpyverify.so 2>/dev/null | head -1)
 LIBDIR=$(dirname "${LIB:-$P/lib/x}")
 for f in "$LIBDIR/libpyverify.so" "$LIBDIR/libpyverify.so.0" "$LIBDIR/libpyverify.so.0.1.0" \
          "$LIBDIR/libpyverify.a" "$P/include/pyverify.h" "$LIBDIR/pkgconfig/pyverify.pc" \
+         "$LIBDIR/pkgconfig/pyverify-static.pc" \
          "$LIBDIR/cmake/pyverify/pyverifyConfig.cmake" \
          "$LIBDIR/cmake/pyverify/pyverifyConfigVersion.cmake" \
          "$LIBDIR/cmake/pyverify/pyverifyTargets.cmake" "$P/bin/pyverify" \
@@ -50,14 +52,21 @@ else
 fi
 grep -q -- "-I$P/include\|pkgconfig/../../include" make.log || fail "the include path came from pyverify.pc"
 
-# Static: the archive plus pkg-config --static's private dependencies.
-if timeout 120 "${CC:-cc}" -std=c11 $SAN host/formula.c $(pkg-config --cflags pyverify) \
-        "$LIBDIR/libpyverify.a" $(pkg-config --static --libs pyverify | sed 's/-lpyverify\b//') \
+# Static: README's recipe as written, pkg-config pyverify-static; the result must not load
+# libpyverify.so (`pkg-config --static pyverify` alone gave a program that did).
+if timeout 120 "${CC:-cc}" $SAN host/formula.c $(pkg-config --cflags --libs pyverify-static) \
         -o formula-static >static.log 2>&1; then
-    pass "example linked statically"
+    pass "example linked with pkg-config pyverify-static"
 else
     fail "static link"; cat static.log >&2
 fi
+if [ -x formula-static ] && ldd formula-static >static.ldd 2>&1 && ! grep -q libpyverify static.ldd; then
+    pass "the static example does not load libpyverify.so"
+else
+    fail "the static example loads libpyverify.so:"; cat static.ldd >&2
+fi
+grep -qF 'pkg-config --cflags --libs pyverify-static' "$SRC/README.md" \
+    && pass "README's static recipe is the one tested" || fail "README's static recipe differs"
 
 if timeout 200 cmake -S host -B host-cmake -DCMAKE_PREFIX_PATH="$P" -DCMAKE_C_COMPILER="${CC:-cc}" \
         -DCMAKE_C_FLAGS="$SAN" -DCMAKE_EXE_LINKER_FLAGS="$SAN" >cmake.log 2>&1 \
