@@ -306,6 +306,46 @@ int pvx_py_bind(PyObject *dict, const char *input_json, PyObject *declared)
     return rc;
 }
 
+/* The program's input([prompt]): one line of sys.stdin (the run's stdin memfd, or
+ * /dev/null) without its newline; EOFError at the end. Never builtins.input: that one goes
+ * through PyOS_Readline on a terminal and raises audit events the hook refuses. The prompt
+ * goes to sys.stdout, as print(prompt, end='') writes it. */
+static PyObject *sandbox_input(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *out = PySys_GetObject("stdout"), *in = PySys_GetObject("stdin"); /* borrowed */
+    PyObject *s, *r, *line;
+    Py_ssize_t n;
+    (void)self;
+    if (nargs > 1)
+        return PyErr_Format(PyExc_TypeError, "input expected at most 1 argument, got %zd", nargs);
+    if (!out || !in)
+        return PyErr_Format(PyExc_RuntimeError, "input(): no standard streams");
+    if (nargs == 1) {
+        s = PyObject_Str(args[0]);
+        r = s ? PyObject_CallMethod(out, "write", "O", s) : NULL;
+        Py_XDECREF(s);
+        if (!r)
+            return NULL;
+        Py_DECREF(r);
+    }
+    line = PyObject_CallMethod(in, "readline", NULL);
+    if (line && !PyUnicode_Check(line))
+        Py_SETREF(line, PyErr_Format(PyExc_TypeError, "input(): sys.stdin did not return str"));
+    if (!line)
+        return NULL;
+    n = PyUnicode_GET_LENGTH(line);
+    if (n == 0) {
+        Py_DECREF(line);
+        return PyErr_Format(PyExc_EOFError, "EOF when reading a line");
+    }
+    if (PyUnicode_READ_CHAR(line, n - 1) == '\n')
+        Py_SETREF(line, PyUnicode_Substring(line, 0, n - 1));
+    return line;
+}
+
+static PyMethodDef input_def = {"input", (PyCFunction)(void (*)(void))sandbox_input,
+                                METH_FASTCALL, "input(prompt='', /): one line of stdin"};
+
 static int build_builtins(PyObject *gdict, PyObject *builtins_allowed, PyObject *modules,
                           PyObject *module_members)
 {
@@ -324,7 +364,8 @@ static int build_builtins(PyObject *gdict, PyObject *builtins_allowed, PyObject 
     if (!it)
         goto fail;
     while ((name = PyIter_Next(it))) {
-        PyObject *v = PyObject_GetAttr(real, name);
+        int is_input = PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, "input") == 0;
+        PyObject *v = is_input ? PyCFunction_New(&input_def, NULL) : PyObject_GetAttr(real, name);
         int bad;
         if (v)
             Py_SETREF(v, rebind(v, real, stub));

@@ -107,6 +107,16 @@ run stdin 0 --json --rules "$T/sys.toml" --stdin "$T/stdin.txt" "$T/stdin.py"
 jcheck stdin 'd["stdout"] == "HELLO\n\n"'
 run stdin_null 0 --json --rules "$T/sys.toml" "$T/stdin.py"
 jcheck stdin_null 'd["stdout"] == "\n"'
+# input() under the default policy reads the --stdin file line by line; without --stdin,
+# EOFError (its stdin is /dev/null)
+printf 'name = input("name? ")\nn = int(input())\nprint("hello", name, n * 2)\n' >"$T/input.py"
+printf 'bob\n21\n' >"$T/input.txt"
+run input 0 --json --stdin "$T/input.txt" "$T/input.py"
+jcheck input 'd["status"] == "ok" and d["stdout"] == "name? hello bob 42\n"'
+run input_text 0 --stdin "$T/input.txt" "$T/input.py"
+[ "$(cat "$T/input_text.out")" = "name? hello bob 42" ] || fail "input_text: $(cat "$T/input_text.out")"
+run input_eof 3 --json "$T/input.py"
+jcheck input_eof 'd["status"] == "error" and d["exception"]["type"] == "EOFError"'
 
 # ---- limits
 run cpu 3 --json --cpu 0.5 --timeout 10 "$T/cpu.py"

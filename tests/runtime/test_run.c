@@ -72,6 +72,15 @@ static const run_case cases[] = {
      .stdin_data = "abc", .status = PV_RUN_OK, .out = "ABC\n"},
     {"stdin_devnull", "import sys\nprint(repr(sys.stdin.read()))\n", U, .flags = NOPY,
      .status = PV_RUN_OK, .out = "''\n"},
+    /* input(): the sandbox's own, reading the run's stdin only (builtins.input would be
+     * killed by the audit hook); the default policy allows it */
+    {"input_stdin", "a = input('? ')\nb = input()\nprint(a + b)\ntry:\n    input()\n"
+     "except EOFError as e:\n    print('eof', e)\n",
+     .stdin_data = "x\ny", .status = PV_RUN_OK, .out = "? xy\neof EOF when reading a line\n",
+     .layer = "python:audit"},
+    {"input_devnull", "print(input('p'))\n", .status = PV_RUN_ERROR, .exc_type = "EOFError",
+     .exc_line = 1},
+    {"input_two_args", "input('a', 'b')\n", .status = PV_RUN_ERROR, .exc_type = "TypeError"},
     /* family 12: resources */
     /* A generous wall clock: on a loaded machine the CPU limit must still fire first. */
     {"cpu_loop", "while True:\n    pass\n", .timeout_s = 10, .status = PV_RUN_CPU},

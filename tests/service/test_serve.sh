@@ -29,6 +29,9 @@ sys.exit(a!=b)"
 http POST /v1/run --data-binary '{"source":"a * b","mode":"expr","input":{"a":6,"b":7}}'
 check "run: expression mode with input bindings gives 42" -- test "$(jq_ "d['status'], d['result']")" = "ok 42"
 
+http POST /v1/run --data-binary '{"source":"a = input()\nprint(a.upper(), input(\"? \"))\n","stdin":"abc\nd\n"}'
+check "run: input() reads the request's stdin under the default policy" -- test "$(jq_ "d['status'], repr(d['stdout'])")" = "ok '? ABC d\\n'"
+
 http POST /v1/run --data-binary '{"source":"import os\nos.system(\"id\")\n"}'
 check "run: an escape is rejected, not run" -- test "$CODE" = 200 -a "$(jq_ "d['status'], d['diagnostics'][0]['code']")" = "rejected PV400"
 

@@ -311,7 +311,7 @@ static void test_forbidden_builtins_rejected(void **state)
     (void)state;
     static const char *const forbidden[] = {
         "getattr", "setattr", "delattr", "hasattr", "type", "vars", "dir", "globals", "locals",
-        "eval", "exec", "compile", "open", "input", "__import__", "breakpoint", "help",
+        "eval", "exec", "compile", "open", "__import__", "breakpoint", "help",
         "memoryview", "id", "exit", "quit", "license", "credits", "copyright",
         "BaseExceptionGroup", "ExceptionGroup", "__build_class__", "__loader__", "__spec__",
     };
