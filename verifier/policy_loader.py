@@ -100,6 +100,14 @@ def _check_value(where, kind, value):
             raise PolicyError(f"{where}: expected a string")
 
 
+def _did_you_mean(word, candidates):
+    """ " (did you mean 'x'?)" for the closest candidate, or "". Error path only."""
+    import difflib
+    norm = word.replace("_", "-") if word.startswith("extend_") else word
+    near = difflib.get_close_matches(norm, sorted(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{near[0]}'?)" if near else ""
+
+
 def _merge(base, doc, origin):
     """Apply a parsed rules document on top of `base` (a validated policy dict)."""
     out = {t: dict(v) for t, v in base.items()}
@@ -109,7 +117,8 @@ def _merge(base, doc, origin):
         if table == "tool":
             raise PolicyError(f"{origin}: [tool] tables belong in pyproject.toml, not in a rules file")
         if table not in SCHEMA:
-            raise PolicyError(f"{origin}: unknown table [{table}] (known: {', '.join(SCHEMA)})")
+            raise PolicyError(f"{origin}: unknown table [{table}]{_did_you_mean(table, SCHEMA)} "
+                              f"(known: {', '.join(SCHEMA)})")
         if not isinstance(body, dict):
             raise PolicyError(f"{origin}: '{table}' must be a table")
         keys = SCHEMA[table]
@@ -117,7 +126,9 @@ def _merge(base, doc, origin):
             extend = key.startswith("extend-")
             name = key[len("extend-"):] if extend else key
             if name not in keys or (extend and keys[name] != LIST):
-                raise PolicyError(f"{origin}: unknown key '{key}' in [{table}]")
+                known = list(keys) + [f"extend-{k}" for k, t in keys.items() if t == LIST]
+                raise PolicyError(f"{origin}: unknown key '{key}' in [{table}]"
+                                  f"{_did_you_mean(key, known)} (known: {', '.join(known)})")
             where = f"{origin}: [{table}] {key}"
             _check_value(where, keys[name], value)
             if keys[name] == INT and value > CEILINGS[name]:
@@ -179,7 +190,8 @@ def _derive(pol, origin):
         if name.startswith("__"):
             raise PolicyError(f"{origin}: [builtins] allow: {name!r}: dunder builtins cannot be allowed")
         if name not in builtin_names or name in SITE_BUILTINS:
-            raise PolicyError(f"{origin}: [builtins] allow: {name!r} is not a builtin of this interpreter")
+            raise PolicyError(f"{origin}: [builtins] allow: {name!r} is not a builtin of this interpreter"
+                              f"{_did_you_mean(name, builtin_names - SITE_BUILTINS)}")
         allowed.append(name)
     out["builtins_allowed"] = frozenset(allowed)
 
@@ -276,7 +288,8 @@ def _derive(pol, origin):
     opnums = []
     for name in pol["bytecode"]["opcodes"]:
         if name not in opcode.opmap:
-            raise PolicyError(f"{origin}: [bytecode] opcodes: unknown opcode {name!r} for this interpreter")
+            raise PolicyError(f"{origin}: [bytecode] opcodes: unknown opcode {name!r} for this interpreter"
+                              f"{_did_you_mean(name, opcode.opmap)}")
         opnums.append(opcode.opmap[name])
     out["opcodes"] = opnums
 

@@ -44,6 +44,23 @@ for bad in '[limits\n' '[nodez]\nallow = []\n' '[nodes]\nallowed = []\n' \
     pv --format json --rules "broken$i.toml" attr.py >out 2>err
     [ $? -eq 2 ] || fail "broken rules file $i (json): exit status"
 done
+# A misspelt table, key or name: "did you mean", with the key spelt as the file must spell it.
+printf '[builtins]\nextend_allow = ["id"]\n' >typo1.toml
+expect_status 2 "extend_allow" -- pv --rules typo1.toml attr.py
+expect_grep err "unknown key 'extend_allow' in [builtins] (did you mean 'extend-allow'?) (known: allow, extend-allow)" "extend_allow: did you mean extend-allow"
+printf '[limits]\nmax_dept = 3\n' >typo2.toml
+expect_status 2 "max_dept" -- pv --rules typo2.toml attr.py
+expect_grep err "(did you mean 'max_depth'?)" "max_dept: did you mean max_depth"
+printf '[builtin]\nallow = []\n' >typo3.toml
+expect_status 2 "[builtin]" -- pv --rules typo3.toml attr.py
+expect_grep err "unknown table [builtin] (did you mean 'builtins'?)" "[builtin]: did you mean [builtins]"
+printf '[builtins]\nallow = ["lenn"]\n' >typo4.toml
+expect_status 2 "lenn" -- pv --rules typo4.toml attr.py
+expect_grep err "'lenn' is not a builtin of this interpreter (did you mean 'len'?)" "lenn: did you mean len"
+printf '[imports]\nzzzzzz = []\n' >typo5.toml
+expect_status 2 "no close match" -- pv --rules typo5.toml attr.py
+expect_no_grep err "did you mean" "no suggestion without a close match"
+
 expect_status 2 "missing rules file" -- pv --rules nonexistent.toml attr.py
 expect_status 2 "a directory as rules file" -- pv --rules . attr.py
 
