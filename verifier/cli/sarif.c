@@ -10,6 +10,7 @@
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define PV_URI "https://github.com/pyverify/pyverify"
+#define PV_RULES_URI PV_URI "/blob/main/docs/rules.md"
 
 /* A path as a URI reference: relative paths stay relative, absolute ones become file://
  * URIs; bytes outside RFC 3986's unreserved set (and '/') are percent-encoded. */
@@ -63,10 +64,17 @@ static json_t *rules_json(void)
         }
         snprintf(help, hl, "%s\n\nhint: %s", r->explanation, r->hint);
         snprintf(md, hl + 16, "%s\n\n**hint:** %s", r->explanation, r->hint);
+        /* docs/rules.md (docs/gen-rules-md.sh): the --explain text, one heading per code */
+        char uri[sizeof PV_RULES_URI + 16];
+        size_t k = (size_t)snprintf(uri, sizeof uri, "%s#", PV_RULES_URI);
+        for (const char *c = r->code; *c && k + 1 < sizeof uri; c++)
+            uri[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+        uri[k < sizeof uri ? k : sizeof uri - 1] = '\0';
         json_t *j = json_pack(
-            "{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:[s], s:s, s:s}}",
+            "{s:s, s:s, s:{s:s}, s:{s:s}, s:s, s:{s:s, s:s}, s:{s:s}, s:{s:[s], s:s, s:s}}",
             "id", r->code, "name", r->code, "shortDescription", "text", r->title,
-            "fullDescription", "text", r->explanation, "help", "text", help, "markdown", md,
+            "fullDescription", "text", r->explanation, "helpUri", uri,
+            "help", "text", help, "markdown", md,
             "defaultConfiguration", "level", "error",
             "properties", "tags", "security", "precision", "very-high", "layer",
             pv_cli_layer_name(r->layer));
