@@ -3,7 +3,7 @@
  * the verified program in the sandbox and report.
  *
  *   pyverify run [--rules FILE] [--timeout SEC] [--cpu SEC] [--memory MB] [--output KB]
- *                [--stdin FILE] [--input JSON] [--json] [--mode module|expr]
+ *                [--stdin FILE] [--input JSON] [--json] [--mode module|expr] [--pyc]
  *                [--unsafe-no-verify] FILE|-
  *
  * Exit: 0 the program ran to the end, 1 verification rejected it, 2 usage or input error,
@@ -26,13 +26,34 @@
 /* Largest program or --stdin file read (the policy's own source limit applies after). */
 #define CLI_READ_CAP (64u * 1024u * 1024u)
 
+/* The help text; docs/pyverify.1's RUN section documents the same options
+ * (tests/cli/test_docs.sh). */
 static void usage(FILE *f)
 {
-    fputs("usage: pyverify run [--rules FILE] [--timeout SEC] [--cpu SEC] [--memory MB]\n"
-          "                    [--output KB] [--stdin FILE] [--input JSON] [--json]\n"
-          "                    [--mode module|expr] [--unsafe-no-verify] FILE|-\n"
-          "       pyverify run --pyc [options] FILE.pyc   verify compiled code, then run it\n"
-          "defaults: --timeout 2 --cpu 1 --memory 256 --output 64 (per stream)\n"
+    fputs("usage: pyverify run [OPTIONS] FILE|-\n"
+          "\n"
+          "Verifies FILE with both static layers, then runs the very code object that was\n"
+          "verified in a sandboxed child. The policy: --rules FILE, else the configuration the\n"
+          "checker finds (pyverify.toml, pyproject.toml [tool.pyverify]), else the default.\n"
+          "\n"
+          "  --rules FILE        policy rules file (no configuration discovery)\n"
+          "  --timeout SEC       wall-clock limit (default 2)\n"
+          "  --cpu SEC           CPU time limit (default 1)\n"
+          "  --memory MB         memory limit (default 256, at least 32)\n"
+          "  --output KB         limit of each output stream (default 64)\n"
+          "  --stdin FILE        the program's standard input, which input() reads ('-': this\n"
+          "                      process's); default: empty\n"
+          "  --input JSON        a JSON object whose keys are bound as globals\n"
+          "  --json              print one JSON object: status, output, exception, diagnostics,\n"
+          "                      the layers that were active\n"
+          "  --mode MODE         module (default) or expr: FILE is one expression, its value is\n"
+          "                      printed\n"
+          "  --pyc               FILE is compiled code (.pyc, or marshalled code without the\n"
+          "                      header): verify its structure and policy, then run it\n"
+          "  --unsafe-no-verify  skip both static layers (only for the corpus's containment\n"
+          "                      cases: the runtime layers alone contain the program)\n"
+          "  -h, --help          print this help\n"
+          "\n"
           "exit: 0 ran to the end, 1 rejected, 2 usage/input error, 3 run failed\n",
           f);
 }

@@ -1,6 +1,8 @@
 #!/bin/bash
 # The documentation matches the program: every option of `pyverify --help` is in
-# pyverify(1)'s OPTIONS and the other way round; every table and key of the rules loader's
+# pyverify(1)'s OPTIONS and the other way round, the same for the run, serve and corpus
+# subcommands and their sections, each option documented once; --help names the
+# subcommands; README's package list is .ci/deps's and it names every rule family; every table and key of the rules loader's
 # SCHEMA is in pyverify-rules(5); --version names pyverify's and CPython's versions; the man
 # pages render without warnings (when man-db is installed).
 source "$(dirname "$0")/lib.sh" "$@"
@@ -27,6 +29,57 @@ sed -n '/^\.SH SERVICE/,/^\.SH /p' "$SRC/docs/pyverify.1" | grep -A1 '^\.T[PQ]' 
     | sed 's/\\-/-/g; s/\\f[BIRP]//g' | grep -oE -- '--[a-z][a-z-]*' | sort -u >man.serve
 if [ -s serve.opts ] && cmp -s serve.opts man.serve; then pass "serve --help and the SERVICE section list the same $(wc -l <serve.opts) options"
 else fail "serve options differ (< --help, > man):"; diff serve.opts man.serve >&2; fi
+# `pyverify run --help` and `pyverify corpus --help` (option lists: lines starting with
+# spaces and '-') and the RUN and CORPUS sections list the same options.
+for sub in run:RUN corpus:CORPUS; do
+    cmd=${sub%%:*} sec=${sub#*:}
+    pv "$cmd" --help >"$cmd.txt" || fail "$cmd --help: exit status"
+    grep -E '^  +-' "$cmd.txt" | grep -oE -- '--[a-z][a-z-]*' | sort -u >"$cmd.opts"
+    sed -n "/^\.SH $sec/,/^\.SH /p" "$SRC/docs/pyverify.1" | grep -A1 '^\.T[PQ]' \
+        | grep -v '^\.T[PQ]\|^--' | sed 's/\\-/-/g; s/\\f[BIRP]//g' >"man.$cmd.entries"
+    grep -oE -- '--[a-z][a-z-]*' "man.$cmd.entries" | sort -u >"man.$cmd"
+    if [ -s "$cmd.opts" ] && cmp -s "$cmd.opts" "man.$cmd"; then
+        pass "$cmd --help and the $sec section list the same $(wc -l <"$cmd.opts") options"
+    else fail "$cmd options differ (< --help, > man):"; diff "$cmd.opts" "man.$cmd" >&2; fi
+done
+# ... and the code's getopt tables hold exactly the options --help lists (nothing hidden).
+for f in verifier/cli/check.c:help.opts runtime/cli_run.c:run.opts verifier/cli/corpus.c:corpus.opts; do
+    src=${f%%:*} opts=${f#*:}
+    grep -oE '\{ ?"[a-z][a-z-]*", (no|required)_argument' "$SRC/$src" | sed -E 's/\{ ?"([^"]*)".*/--\1/' \
+        | sort -u >getopt.opts
+    if cmp -s getopt.opts "$opts"; then pass "$src: getopt options = --help options"
+    else fail "$src: getopt and --help differ (< getopt, > --help):"; diff getopt.opts "$opts" >&2; fi
+done
+# Every option is documented once in its section (OPTIONS, RUN, SERVICE, CORPUS).
+for sec in OPTIONS RUN SERVICE CORPUS; do
+    sed -n "/^\.SH $sec/,/^\.SH /p" "$SRC/docs/pyverify.1" | grep -A1 '^\.T[PQ]' \
+        | grep -v '^\.T[PQ]\|^--' | sed 's/\\-/-/g; s/\\f[BIRP]//g' \
+        | grep -oE -- '(^|[ "])--[a-z][a-z-]*' | tr -d ' "' | sort | uniq -d >dups
+    if [ -s dups ]; then fail "pyverify(1) $sec documents twice: $(tr '\n' ' ' <dups)"
+    else pass "pyverify(1) $sec: each option once"; fi
+done
+# --help names every subcommand, and the man page's SYNOPSIS too.
+for cmd in run serve corpus; do
+    grep -q "pyverify $cmd \[OPTIONS\]" help.txt && pass "--help names 'pyverify $cmd'" \
+        || fail "--help does not name 'pyverify $cmd'"
+    sed -n '/^\.SH SYNOPSIS/,/^\.SH /p' "$SRC/docs/pyverify.1" | grep -q "^\.B pyverify $cmd\$" \
+        && pass "SYNOPSIS names 'pyverify $cmd'" || fail "SYNOPSIS does not name 'pyverify $cmd'"
+done
+# README: the Debian package list is the one .ci/deps installs.
+sed -n '/^pkgs=(/,/)/p' "$SRC/.ci/deps" | sed 's/pkgs=(//; s/)//' | tr -s ' \n' '\n' | grep . | sort >deps.ci
+echo npm >>deps.ci  # installed on its own line of .ci/deps
+sort -o deps.ci deps.ci
+awk '/^`\.ci\/deps` installs/,/schema package/' "$SRC/README.md" | tr '\n' ' ' \
+    | grep -oE '\(`[^)]*`\)|`npm`' | head -2 | tr -d '()`' | tr -s ' ' '\n' | grep . | sort >deps.readme
+if [ -s deps.readme ] && cmp -s deps.ci deps.readme; then pass "README lists the $(wc -l <deps.ci) packages .ci/deps installs"
+else fail "README's package list differs from .ci/deps (< .ci/deps, > README):"; diff deps.ci deps.readme >&2; fi
+grep -q 'command -v npm' "$SRC/.ci/deps" || fail ".ci/deps no longer installs npm on its own: update this test"
+# README: every rule family that rules.def has.
+for fam in $(pv --list-rules | cut -c1-3 | sort -u); do
+    grep -q "${fam}xx" "$SRC/README.md" && pass "README names the ${fam}xx family" \
+        || fail "README does not name the ${fam}xx rule family"
+done
+
 # Each option's first line in --help names the same argument as the man page.
 for o in rules mode format layers global color jobs explain; do
     h=$(grep -E -- "--$o( |$)" help.txt | head -1 | sed -E "s/.*--$o ([A-Z]+).*/\1/")

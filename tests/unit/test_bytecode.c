@@ -295,7 +295,7 @@ static const attack attacks[] = {
      "class C:\n"
      "    id = 1\n"},
     {"delete_forbidden", "PV504",
-     "del input\n"},
+     "del open\n"},
     {"breakpoint_call", "PV504",
      "def f():\n"
      "    breakpoint()\n"},

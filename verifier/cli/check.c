@@ -197,7 +197,9 @@ static int walk_dir(walk_ctx *w, pathlist *out, const char *dir, int depth)
 static void usage(FILE *f)
 {
     fputs("usage: pyverify [OPTIONS] PATH...\n"
-          "       pyverify run [options] FILE|-     verify, then run in a sandbox (see run --help)\n"
+          "       pyverify run [OPTIONS] FILE|-      verify, then run in a sandbox\n"
+          "       pyverify serve [OPTIONS]           an HTTP service that verifies and runs\n"
+          "       pyverify corpus [OPTIONS] PATH...  check the escape and benign corpus\n"
           "       pyverify --show-config [PATH...]\n"
           "       pyverify --explain CODE | --print-rules | --list-rules | --version | --help\n"
           "\n"
@@ -230,7 +232,9 @@ static void usage(FILE *f)
           "  --print-rules       print the embedded default rules file\n"
           "  --list-rules        list every rule code with its title\n"
           "  --version           print pyverify's and the embedded CPython's versions\n"
-          "  -h, --help          print this help\n",
+          "  -h, --help          print this help\n"
+          "\n"
+          "Subcommands: run, serve, corpus; 'pyverify SUBCOMMAND --help' lists their options.\n",
           f);
 }
 

@@ -818,17 +818,23 @@ int pv_cli_corpus(int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case O_RULES: rules = optarg; break;
         case O_JSON: r.json = true; break;
         case O_FUZZ: fuzz = true; break;
         case O_HELP:
-            puts("usage: pyverify corpus [--rules FILE] [--json] PATH...\n"
+        case 'h':
+            /* docs/pyverify.1's CORPUS section documents the same options (test_docs.sh) */
+            puts("usage: pyverify corpus [OPTIONS] PATH...\n"
                  "       pyverify corpus --fuzz DIR...\n\n"
                  "Runs corpus cases (escapes/, benign/, runtime/, contain/) against their\n"
-                 "expectations and prints failures, a summary and the layer matrix.\n"
-                 "--fuzz replays arbitrary inputs through the verifier (each in a child).\n"
+                 "expectations and prints failures, a summary and the layer matrix.\n\n"
+                 "  --rules FILE   the policy (default: the embedded one)\n"
+                 "  --json         one JSON document of every case (the summary on stderr)\n"
+                 "  --fuzz         each PATH is a fuzzing corpus: replay every file through the\n"
+                 "                 verifier (each in a child): verdicts, crashes, slowest inputs\n"
+                 "  -h, --help     print this help\n\n"
                  "Exit: 0 all as expected, 1 an unexpected verdict, 2 errors.");
             return 0;
         default:
