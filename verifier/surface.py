@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # surface.py: the inventory of the surface the default policy allows, as data.
 #
-# Every public member of every allowed module, and every public attribute name on the
-# derived attribute whitelist, classified from the live interpreter (/usr/bin/python3, the
+# Every allowed builtin, every public member of every allowed module, and every public
+# attribute name on the derived attribute whitelist, classified from the live interpreter (/usr/bin/python3, the
 # same CPython 3.11 pyverify embeds). The policy is derived by verifier/policy_loader.py
 # itself, so the inventory covers exactly what the verifier allows.
 #
@@ -10,7 +10,7 @@
 #   surface.py --check rules/surface.tsv              exit 1 when the live interpreter or the
 #                                                     policy disagrees with the checked-in table
 #
-# Columns: row (module.member, or .attr for a whitelisted attribute name), kind, evidence
+# Columns: row (builtins.name, module.member, or .attr for a whitelisted attribute name), kind, evidence
 # (found automatically), class (reviewed), verdict (reviewed), justification.
 #
 # Evidence, automatic: Python-level functions and classes have their code objects scanned,
@@ -198,6 +198,24 @@ def kind_of(v):
     return "constant"
 
 
+# Allowed builtins that call a callable argument (the rest take none and use no attribute
+# name: they may call their operands' special methods, as every operator does).
+C_BUILTIN_CALLBACK = {"sorted", "min", "max", "map", "filter", "iter", "print", "property",
+                      "staticmethod", "classmethod", "isinstance", "issubclass"}
+
+
+def builtin_rows(policy):
+    rows = []
+    for name in sorted(policy["builtins_allowed"]):
+        v = getattr(builtins, name)
+        kind = "constant" if not callable(v) else (
+            "c-class" if isinstance(v, type) else "c-function")
+        ev = set() if kind == "constant" else {
+            "c:callback" if name in C_BUILTIN_CALLBACK else "c:pure"}
+        rows.append(["builtins." + name, kind, ev])
+    return rows
+
+
 def member_rows(policy, denied):
     rows = []
     for mname in sorted(policy["modules"]):
@@ -305,7 +323,7 @@ def generate(rules_text):
         if mod in policy["modules"]:
             denied.setdefault(mod, set()).add(attr)
     out = []
-    for key, kind, ev in member_rows(policy, denied) + attr_rows(policy):
+    for key, kind, ev in builtin_rows(policy) + member_rows(policy, denied) + attr_rows(policy):
         evs = ",".join(sorted(ev)) if ev else "-"
         cls, verdict, why = review(key, kind, ev)
         if (verdict == "removed") != kind.endswith("(denied)"):
@@ -325,7 +343,9 @@ def counts(lines):
     by = {}
     for ln in lines:
         f = ln.split("\t")
-        k = ("member" if not f[0].startswith(".") else "attribute", f[3], f[4].split(":")[0])
+        group = ("attribute" if f[0].startswith(".") else
+                 "builtin" if f[0].startswith("builtins.") else "member")
+        k = (group, f[3], f[4].split(":")[0])
         by[k] = by.get(k, 0) + 1
     return by
 

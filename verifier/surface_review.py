@@ -11,6 +11,9 @@
 #   static:PV304        str.format only on a literal with a safe template
 #   static:stores       the static layers refuse stores into library objects whose type
 #                       they know, and __annotations__ keys that are not policy names
+#   static:attrnames    an attribute name the program assigns somewhere is readable only
+#                       when no reachable type or module has an attribute of that name
+#                       (so `x.register = None` no longer unlocks ABCMeta.register)
 #   runtime:readonly    the runtime layer's C-level setattr guard: library objects (a
 #                       Field, a function, a class or instance of an allowed module) are
 #                       read-only to the program
@@ -87,6 +90,12 @@ REVIEWED = {
     "enum.global_enum": ("data-name", "removed",
                          "copies members into sys.modules[cls.__module__] (deny_members)"),
     "re.RegexFlag": ("pure", "allowed", "an IntFlag of constants"),
+    "builtins.isinstance": ("callback", "static:attrnames",
+                            "calls __instancecheck__: ABCMeta registries decide, so "
+                            "register() must not be reachable (a name the program merely "
+                            "assigns no longer becomes readable: static layers)"),
+    "builtins.issubclass": ("callback", "static:attrnames",
+                            "as isinstance (__subclasscheck__, ABCMeta registries)"),
     # ---- functools ----------------------------------------------------------------------
     "functools.cache": ("callback", "allowed",
                         "update_wrapper with the constant WRAPPER_ASSIGNMENTS names"),
@@ -151,6 +160,9 @@ REVIEWED_ATTRS = {
     ".format": ("data-name", "static:PV304",
                 "str.format looks up '{0.attr}' fields: allowed only on a literal with a "
                 "safe template"),
+    ".format_map": ("data-name", "static:PV301",
+                    "str.format_map looks up '{a.b}' fields by name: refused by an "
+                    "[attributes] deny pattern"),
     ".scan": ("callback", "allowed",
               "Scanner.scan: 'compile' is the sre compiler; calls the lexicon's actions"),
     ".update": ("pure", "allowed", "hasattr(other, 'keys'): a constant name"),
@@ -180,8 +192,9 @@ def review(key, kind, ev):
     if key in REVIEWED_ATTRS:
         return REVIEWED_ATTRS[key]
     if "deny:pattern" in ev:
-        return ("data-name", "static:PV301",
-                "on the derived whitelist but refused by an [attributes] deny pattern")
+        return ("pure", "static:PV301",
+                "on the derived whitelist but refused by an [attributes] deny pattern "
+                "(frame, code and traceback introspection)")
     risky = [t for t in ev if t.startswith(("name:", "code:", "field:", "c:?", "c:code",
                                             "c:name"))]
     if risky:
