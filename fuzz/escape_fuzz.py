@@ -19,7 +19,10 @@ Mutations: swap a name, attribute, keyword or string for a dictionary token
 (fuzz/python.dict: dunders, introspection attributes, forbidden builtins); wrap an
 expression in a decorator, default value, lambda, comprehension, match class pattern,
 f-string, annotation, class keyword, assert message or with item; splice statements from
-another program; re-encode identifiers with fullwidth letters (NFKC folds them back).
+another program; re-encode identifiers with fullwidth letters (NFKC folds them back);
+add a family-15 template (libsink) that stores into a library object or feeds program data
+to a library sink (dataclass Field names, replace/asdict, __match_args__ and class patterns,
+enum and namedtuple functional names, cached_property + partial).
 Uses only the standard library; deterministic for a given --seed.
 """
 import argparse
@@ -75,6 +78,129 @@ def load_programs(dirs):
                 continue  # byte-level and deep cases: libFuzzer's job (fuzz_verify)
             progs.append((name, tree))
     return progs
+
+
+# ---- family 15: values that become names or code inside allowed library code ----------
+# (THREATS.md family 15, docs/surface.md). Each template stores into a library object or
+# hands program data to a library sink listed in rules/surface.tsv: dataclass Field names
+# (pasted into the source dataclass exec()s, read by replace/asdict/astuple with getattr,
+# turned into __match_args__), positional class patterns, enum and namedtuple functional
+# names, cached_property + partial (a call laundered through a standard-library frame).
+# Holes: {K} a fresh suffix, {N} an attribute name, {C} a field name carrying code, {S} a
+# library function (its __globals__ hold the real builtins), {A} a public attribute name,
+# {O} a library object, {V} a value.
+SINK_NAMES = ["__globals__", "__builtins__", "__class__", "__subclasses__", "__code__",
+              "__func__", "__self__", "__closure__", "__dict__", "__init__", "__module__",
+              "__wrapped__", "__reduce_ex__", "gi_frame", "f_back", "f_globals", "cr_frame",
+              "mro", "format_map", "obj"]
+# Field names that close the generated line and run a statement in dataclass's exec().
+SINK_CODE = [
+    'a"\n if 1:\n  print(open(CANARY).read())\n #',
+    "a=0):\n  print(open(CANARY).read())\n def _z(a",
+    "a:int=0):\n  import os\n  print(open(CANARY).read())\n def _z(a",
+    "a)\n print(open(CANARY).read())\n #",
+    "__class__",
+    "a\nprint(open(CANARY).read())",
+]
+SINK_FUNCS = ["dataclasses.replace", "dataclasses.asdict", "dataclasses.fields",
+              "functools.total_ordering", "json.dumps", "json.loads", "re.compile", "re.sub",
+              "statistics.mean", "heapq.merge", "collections.namedtuple", "random.choice"]
+SINK_ATTRS = ["name", "func", "attrname", "type", "default", "default_factory", "keywords",
+              "args", "value", "register", "lexicon", "object_hook", "fget", "pattern"]
+SINK_OBJECTS = ["dataclasses.fields(A{K})[0]", "dataclasses.field()", "json.dumps",
+                "functools.partial(print)", "functools.cached_property(len)", "re.compile('x')",
+                "dataclasses.MISSING", "json.JSONEncoder()", "enum.auto()", "dataclasses.replace",
+                "E{K}.a", "collections.Counter", "enum.property()"]
+SINK_VALUES = ["CANARY", "'__globals__'", "print", "None", "'a\\nprint(open(CANARY).read())'",
+               "(lambda *a: print(open(CANARY).read()))", "dataclasses.replace", "()"]
+# (a type the program can name, an object of it) for ABCMeta.register and a class pattern.
+SINK_SUBJECTS = [("re.Pattern", "re.compile('x')"), ("functools.partial", "functools.partial(print)"),
+                 ("dict", "{{}}"), ("str", "'s'"), ("int", "0"), ("object", "{S}"),
+                 ("collections.OrderedDict", "collections.OrderedDict()")]
+SINK_IMPORTS = ("import dataclasses, functools, json, re, statistics, heapq, collections, "
+                "random, enum\n")
+SINK_TEMPLATES = [
+    # A Field's name is pasted into the source dataclass compiles for a subclass.
+    """import dataclasses
+@dataclasses.dataclass
+class A{K}:
+    x: int = 0
+dataclasses.fields(A{K})[0].name = {C!r}
+@dataclasses.dataclass
+class B{K}(A{K}):
+    y: int = 0
+print(B{K}())""",
+    # replace/asdict/astuple read getattr(obj, field.name).
+    """import dataclasses
+@dataclasses.dataclass
+class A{K}:
+    v: object = None
+dataclasses.fields(A{K})[0].name = {N!r}
+for h{K} in (dataclasses.replace, dataclasses.asdict, dataclasses.astuple):
+    try:
+        print(h{K}(A{K}()))
+    except Exception as e{K}:
+        print(repr(e{K})[:60])""",
+    # __match_args__ built from mutated field names; register() makes any object match.
+    """import dataclasses, collections
+class Z{K}:
+    pass
+Z{K}().register = None
+@dataclasses.dataclass
+class A{K}:
+    x: int = 0
+dataclasses.fields(A{K})[0].name = {N!r}
+@dataclasses.dataclass
+class P{K}(A{K}, collections.UserList):
+    pass
+P{K}.register({T})
+match {X}:
+    case P{K}(g{K}):
+        print(g{K})
+        print(list(g{K}['__builtins__']['open'](CANARY)))""",
+    # Enum functional API: names become class attributes.
+    """import enum
+E{K} = enum.Enum('E{K}', [({N!r}, {V}), ('a', 2)])
+print(list(E{K}), E{K}['a'])""",
+    """import enum
+E{K} = enum.Enum('E{K}', {C!r})
+print(list(E{K}))""",
+    # namedtuple: names into eval()ed source.
+    """import collections
+T{K} = collections.namedtuple('T{K}', [{N!r}, {C!r}], rename=True)
+print(T{K}(1, 2))""",
+    # Store into a library object, then use it.
+    """import dataclasses, functools, json, re, enum, collections
+@dataclasses.dataclass
+class A{K}:
+    x: int = 0
+E{K} = enum.Enum('E{K}', 'a b')
+o{K} = {O}
+o{K}.{A} = {V}
+print(dataclasses.replace(A{K}()), dataclasses.asdict(A{K}()))""",
+    # cached_property whose getter is a partial: the call comes from functools' frame.
+    """import functools
+class C{K}:
+    p = functools.cached_property(functools.partial({S}, {V}))
+try:
+    print(C{K}().p)
+except Exception as e{K}:
+    print(repr(e{K})[:60])""",
+    # cached_property writes instance.__dict__[attrname].
+    """import functools
+class C{K}:
+    @functools.cached_property
+    def p(self):
+        return {V}
+C{K}.p.attrname = {N!r}
+print(C{K}().p)""",
+    # dataclass with a field whose default_factory is a library callable bound to data.
+    """import dataclasses, functools
+@dataclasses.dataclass
+class A{K}:
+    x: object = dataclasses.field(default_factory=functools.partial({S}, {V}))
+print(A{K}())""",
+]
 
 
 # ---- mutations --------------------------------------------------------------------------
@@ -201,11 +327,42 @@ class Mutator:
         body[i:i] = take
         return "splice"
 
-    def mutate(self, tree, rounds):
+    def libsink(self, t):
+        """Family 15: add a template that stores into a library object or feeds a library sink."""
+        lists = [t.body] if isinstance(t, ast.Module) else self.stmt_lists(t)
+        if not lists:
+            return None
+        src = self.rng.choice(SINK_TEMPLATES)
+        k = self.rng.randrange(10000)
+        names = SINK_NAMES + [tok for tok in self.tokens if tok.startswith("__")]
+        obj = self.rng.choice(SINK_OBJECTS).replace("{K}", str(k))
+        typ, subject = self.rng.choice(SINK_SUBJECTS)
+        src = src.replace("{T}", typ).replace("{X}", subject)
+        src = SINK_IMPORTS + src
+        try:
+            src = src.format(K=k, N=self.rng.choice(names), C=self.rng.choice(SINK_CODE),
+                             S=self.rng.choice(SINK_FUNCS), A=self.rng.choice(SINK_ATTRS), O=obj,
+                             V=self.rng.choice(SINK_VALUES))
+            new = ast.parse(src).body
+        except (SyntaxError, ValueError, KeyError, IndexError):
+            return None
+        body = self.rng.choice(lists)
+        i = self.rng.randrange(len(body) + 1)
+        body[i:i] = new
+        return "libsink"
+
+    def mutate(self, tree, rounds, family="all"):
         done = []
+        if family == "libsink":
+            # Family 15 only: one library-sink template, then 0-2 ordinary mutations
+            # (which may also rename its names and strings).
+            r = self.libsink(tree)
+            if r:
+                done.append(r)
+            rounds -= 2
         for _ in range(rounds):
             op = self.rng.choice([self.swap_name, self.swap_name, self.swap_string, self.wrap,
-                                  self.wrap, self.splice])
+                                  self.wrap, self.splice, self.libsink])
             r = op(tree)
             if r:
                 done.append(r)
@@ -393,6 +550,9 @@ def main():
     ap.add_argument("--fullwidth", type=float, default=0.15, help="share of mutants re-encoded")
     ap.add_argument("--known", default=os.path.join(HERE, "findings", "known.txt"),
                     help="regular expressions of open findings' reasons: counted, not failed")
+    ap.add_argument("--family", choices=("all", "libsink"), default="all",
+                    help="libsink: every mutant gets a family-15 library-sink template "
+                         "(docs/surface.md); all: it is one mutation among the others")
     ap.add_argument("--keep-accepted", default=None,
                     help="directory to save accepted mutants in (for coverage or replay)")
     a = ap.parse_args()
@@ -435,11 +595,12 @@ def main():
             for _ in range(a.batch):
                 # Mostly benign bases (accepted, so their mutants often are too), spliced
                 # with and mutated towards the escapes.
-                name, base = rng.choice(benign if rng.random() < 0.6 else progs)
+                name, base = rng.choice(benign if rng.random() < 0.6 or a.family == "libsink"
+                                        else progs)
                 try:
                     tree = ast.parse(ast.unparse(base))
                     canary_paths(tree)
-                    ops = mut.mutate(tree, rng.randint(1, 4))
+                    ops = mut.mutate(tree, rng.randint(1, 4), a.family)
                     ast.fix_missing_locations(tree)
                     src = ast.unparse(tree)
                     compile(src, "<mutant>", "exec", dont_inherit=True)
@@ -505,7 +666,8 @@ def save_finding(out, oracle, path, base, ops, reason, verdict):
     with open(dest, "w", encoding="utf-8") as f:
         f.write("# technique: escape fuzzer finding: %s\n" % reason)
         f.write("# source: fuzz/escape_fuzz.py, mutant of %s (%s)\n" % (base, ", ".join(ops)))
-        f.write("# family: 9\n# expect: rejected\n# rules: PV\n# bytecode: none\n")
+        f.write("# family: %d\n# expect: rejected\n# rules: PV\n# bytecode: none\n"
+                % (15 if "libsink" in ops else 9))
         f.write(src if src.endswith("\n") else src + "\n")
     print("FINDING %s: %s (from %s)" % (dest, reason, base), flush=True)
 

@@ -14,6 +14,13 @@
 #define PV_DEFAULT_MAX_DEPTH 200u
 /* Most syntax nodes in one tree. */
 #define PV_DEFAULT_MAX_NODES 500000u
+/* Most f-string parsing work: for each '{' in an f-string, its offset from the opening quote
+ * plus PV_FSTRING_FIELD_WORK (CPython 3.11 parses fields in time quadratic in the string's
+ * length, and builds a parser per field; verifier/source.c). 300 million is about 0.3 s of
+ * CPU for both static layers together on the reference machine. */
+#define PV_DEFAULT_MAX_FSTRING_WORK 300000000u
+/* The fixed cost of one f-string field, in bytes of the quadratic scan (fixed). */
+#define PV_FSTRING_FIELD_WORK 8192u
 /* Most diagnostics reported for one file (one more says that reporting stopped). */
 #define PV_DEFAULT_MAX_DIAGNOSTICS 100u
 /* PCRE2 match limit and depth limit for every policy pattern. */
@@ -29,6 +36,7 @@
 #define PV_CEILING_MAX_DEPTH 10000u
 #define PV_CEILING_MAX_NODES 20000000u
 #define PV_CEILING_MAX_DIAGNOSTICS 100000u
+#define PV_CEILING_MAX_FSTRING_WORK 100000000000u
 
 /* Compiled code (.pyc and marshalled code objects; verifier/marshal.c, verifier/pyc.c).
  * These are fixed: a rules file cannot change them. */
@@ -61,6 +69,7 @@ typedef struct pv_limits {
     size_t max_diagnostics;
     size_t regex_match_limit;
     size_t regex_depth_limit;
+    size_t max_fstring_work;
 } pv_limits;
 
 #endif /* PV_LIMITS_H */

@@ -6,6 +6,7 @@
  * The program is later compiled from this decoded text with the cookie ignored, so what
  * was verified and what runs are the same characters by construction.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -146,6 +147,83 @@ static bool plain_utf8(const char *src, size_t len)
     return memmem(src, head, "coding", 6) == NULL;
 }
 
+/* CPython 3.11 parses an f-string field by calling fstring_find_expr_location()
+ * (Parser/string_parser.c), which counts the newlines from the start of the string token
+ * up to the field's '{' and scans back from it to the previous newline: the cost of a field
+ * is its offset in its token, so a long f-string with many fields costs the square of its
+ * length (a 750 KB line of nested fields took 81 s to verify); and each field also costs a
+ * new tokenizer and parser, about as much as 8 KB of that scan (PV_FSTRING_FIELD_WORK).
+ * fstring_work() bounds the sum of both before the parser runs, over the decoded text exactly as the tokenizer splits it
+ * (newlines: \n, \r\n and \r; comments; string prefixes; single and triple quotes; a
+ * backslash skips the next character in every string, raw ones included).
+ *
+ * It over-approximates and never under-approximates: a string counts as an f-string when
+ * the run of identifier characters before its quote holds an 'f' or 'F' (so a real prefix
+ * always does), and every '{' counts as a field ('{{' and braces in nested strings too).
+ * Nested f-strings are substrings of the outermost token, so their own fields (re-parsed
+ * by a sub-parser, at a smaller offset, at most a few quote levels deep) are bounded by the
+ * outermost token's count. Returns the work, saturated at UINT64_MAX, and the offset of
+ * the token where it first exceeded `limit`. */
+static bool ident_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c >= 0x80;
+}
+
+static uint64_t fstring_work(const char *s, size_t len, uint64_t limit, size_t *where)
+{
+    uint64_t work = 0;
+    size_t i = 0;
+    *where = 0;
+    while (i < len) {
+        char c = s[i];
+        if (c == '#') {
+            /* A comment runs to the end of the line (\n or \r both end it). */
+            while (i < len && s[i] != '\n' && s[i] != '\r')
+                i++;
+            continue;
+        }
+        if (c != '\'' && c != '"') {
+            i++;
+            continue;
+        }
+        /* The identifier run before the quote: the prefix, if this is a string. */
+        bool f = false;
+        for (size_t j = i; j > 0 && ident_byte((unsigned char)s[j - 1]); j--)
+            if (s[j - 1] == 'f' || s[j - 1] == 'F')
+                f = true;
+        size_t start = i;
+        bool triple = i + 2 < len && s[i + 1] == c && s[i + 2] == c;
+        i += triple ? 3 : 1;
+        uint64_t tok = 0;
+        while (i < len) {
+            char d = s[i];
+            if (d == '\\') {
+                /* Skips one character; \r\n is one newline to the tokenizer. */
+                i += (i + 2 < len && s[i + 1] == '\r' && s[i + 2] == '\n') ? 3 : 2;
+                continue;
+            }
+            if (!triple && (d == '\n' || d == '\r'))
+                break; /* unterminated: CPython stops with an error here */
+            if (d == c && (!triple || (i + 2 < len && s[i + 1] == c && s[i + 2] == c))) {
+                i += triple ? 3 : 1;
+                break;
+            }
+            if (f && d == '{') {
+                uint64_t off = (uint64_t)(i - start) + PV_FSTRING_FIELD_WORK;
+                tok = tok > UINT64_MAX - off ? UINT64_MAX : tok + off;
+            }
+            i++;
+        }
+        work = work > UINT64_MAX - tok ? UINT64_MAX : work + tok;
+        if (work > limit) {
+            *where = start;
+            return work;
+        }
+    }
+    return work;
+}
+
 int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len)
 {
     if (len > p->limits.max_source_bytes) {
@@ -247,5 +325,22 @@ int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len
                       "decoded text cannot be represented as UTF-8");
         return 1;
     }
-    return index_lines(prog);
+    int rc = index_lines(prog);
+    if (rc != 0)
+        return rc;
+    /* Bound CPython's quadratic f-string parsing before the parser runs. */
+    size_t where;
+    uint64_t limit = (uint64_t)p->limits.max_fstring_work;
+    uint64_t work = fstring_work(prog->utf8, (size_t)prog->utf8_len, limit, &where);
+    if (work > limit) {
+        int line, col;
+        locate(prog->utf8, where, &line, &col);
+        pvd_add_chars(prog, PVR_FSTRING_WORK, PV_DIAG_INPUT, line, col, line, col + 1, NULL,
+                      "f-string parsing work is over %llu (for each '{' in an f-string: its "
+                      "offset in the string, plus %u); the limit is %llu",
+                      (unsigned long long)work, PV_FSTRING_FIELD_WORK,
+                      (unsigned long long)limit);
+        return 1;
+    }
+    return 0;
 }

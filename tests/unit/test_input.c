@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "internal.h"
@@ -729,6 +730,137 @@ static void test_nfkc_attribute_column(void **state)
                  "1:%u-1:%u", col, end);
 }
 
+/* ---- f-string parsing work (PV010) ------------------------------------------------------ */
+
+/* CPython 3.11 parses each f-string field at a cost of its offset in the string: a 750 KB
+ * line of nested fields took 35 s of CPU to verify. It is refused before the parser runs,
+ * fast, with PV010 at the string's opening quote. */
+static void test_fstring_quadratic_rejected_fast(void **state)
+{
+    (void)state;
+    const char head[] = "a = 1\nx = f'", field[] = "{f\"{a}\"}", tail[] = "'\n";
+    size_t n = 93000, len = sizeof head - 1 + n * (sizeof field - 1) + sizeof tail - 1;
+    char *buf = malloc(len);
+    assert_non_null(buf);
+    char *w = buf;
+    memcpy(w, head, sizeof head - 1);
+    w += sizeof head - 1;
+    for (size_t i = 0; i < n; i++, w += sizeof field - 1)
+        memcpy(w, field, sizeof field - 1);
+    memcpy(w, tail, sizeof tail - 1);
+    clock_t t0 = clock();
+    pv_program *p = verify_bytes(buf, len);
+    double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    free(buf);
+    if (pv_program_verdict(p) != PV_INVALID || pv_program_diag_count(p) != 1 ||
+        strcmp(pv_program_diag(p, 0)->code, "PV010") != 0) {
+        dump(p);
+        fail_msg("REGRESSION: a 750 KB line of f-string fields was not refused with PV010 "
+                 "(%.2f s of CPU)", cpu);
+    }
+    expect_only(p, PV_INVALID, "PV010", 2, 6);
+    assert_int_equal(pv_program_diag(p, 0)->layer, PV_DIAG_INPUT);
+    assert_null(p->code);
+    pv_program_free(p);
+    if (cpu > 1.0)
+        fail_msg("REGRESSION: a 750 KB f-string took %.2f s of CPU to refuse", cpu);
+}
+
+/* The work of `f'{a}'` is 1 (the '{' after the quote) plus 8192 for the field: accepted at
+ * exactly that limit, refused one below. */
+static void test_fstring_work_boundary(void **state)
+{
+    (void)state;
+    pv_policy *pol = policy_from("[limits]\nmax_fstring_work = 8193\n");
+    pv_program *p = verify_with(pol, "a = 1\nx = f'{a}'\n", 16);
+    expect_accepted(p);
+    pv_program_free(p);
+    pv_policy_free(pol);
+    pol = policy_from("[limits]\nmax_fstring_work = 8192\n");
+    p = verify_with(pol, "a = 1\nx = f'{a}'\n", 16);
+    expect_only(p, PV_INVALID, "PV010", 2, 6);
+    pv_program_free(p);
+    /* Braces outside f-strings cost nothing. */
+    static const char plain[] = "a = 1\nx = '{a}' + str(b'{') + r'{' + u'{}'.format(a)  # f'{a}'\n";
+    p = verify_with(pol, plain, sizeof plain - 1);
+    expect_accepted(p);
+    pv_program_free(p);
+    pv_policy_free(pol);
+}
+
+/* The scan follows the tokenizer: a quote in a comment, an escaped quote (raw strings
+ * too), quotes inside triple-quoted strings, CR and CRLF line ends and every prefix
+ * spelling do not hide a later f-string. Each program has one f-string with 3 fields after
+ * the trap; with a limit of 2 fields, each must be refused. */
+static void test_fstring_scan_not_desynchronised(void **state)
+{
+    (void)state;
+    static const char *const traps[] = {
+        "# it's\n",
+        "y = 'it\\'s'\n",
+        "y = r'\\''\n",
+        "y = r\"\\\"\"\n",
+        "y = '''it's \"x\" '' '''\n",
+        "y = \"\"\"a\"\"b\"\"\"\n",
+        "# it's\r\n",
+        "# it's\r",
+        "y = 'a\\\r\nb'\n",
+        "y = \"\"\"'\r'\"\"\"\r\n",
+        "y = ''\n",
+        "y = b'\\''\n",
+        "y = f'{a}'  # f'\n",
+    };
+    static const char *const fstrings[] = {
+        "z = f'{a}{a}{a}'\n", "z = rf'{a}{a}{a}'\n", "z = Fr\"{a}{a}{a}\"\n",
+        "z = fR'''{a}{a}{a}'''\n", "z = F\"\"\"{a}{a}{a}\"\"\"\n",
+    };
+    char buf[256];
+    for (size_t t = 0; t < sizeof traps / sizeof *traps; t++) {
+        for (size_t f = 0; f < sizeof fstrings / sizeof *fstrings; f++) {
+            int n = snprintf(buf, sizeof buf, "a = 1\n%s%s", traps[t], fstrings[f]);
+            assert_true(n > 0 && (size_t)n < sizeof buf);
+            /* A valid program, within 4 fields of work. */
+            pv_policy *pol = policy_from("[limits]\nmax_fstring_work = 33000\n");
+            pv_program *p = verify_with(pol, buf, (size_t)n);
+            if (pv_program_verdict(p) != PV_ACCEPTED) {
+                dump(p);
+                fail_msg("trap %zu with f-string %zu: expected acceptance at 3 fields' work", t,
+                         f);
+            }
+            pv_program_free(p);
+            pv_policy_free(pol);
+            pol = policy_from("[limits]\nmax_fstring_work = 16400\n");
+            p = verify_with(pol, buf, (size_t)n);
+            if (pv_program_verdict(p) != PV_INVALID || pv_program_diag_count(p) != 1 ||
+                strcmp(pv_program_diag(p, 0)->code, "PV010") != 0) {
+                dump(p);
+                fail_msg("trap %zu hides f-string %zu from the PV010 scan", t, f);
+            }
+            pv_program_free(p);
+            pv_policy_free(pol);
+        }
+    }
+}
+
+/* Ordinary f-string-heavy code stays well within the default limit. */
+static void test_fstring_heavy_code_accepted(void **state)
+{
+    (void)state;
+    const char line[] = "s = f'{a!r:>10} {a:{w}.{p}f} {\"x\" if a else \"y\"} {a}/{a} {{lit}}' + "
+                        "F\"{a=}\"\n";
+    const char head[] = "a = 1.5\nw = 8\np = 2\n";
+    size_t n = 2000, len = sizeof head - 1 + n * (sizeof line - 1);
+    char *buf = malloc(len);
+    assert_non_null(buf);
+    memcpy(buf, head, sizeof head - 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(buf + sizeof head - 1 + i * (sizeof line - 1), line, sizeof line - 1);
+    pv_program *p = verify_bytes(buf, len);
+    free(buf);
+    expect_accepted(p);
+    pv_program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -745,6 +877,10 @@ int main(void)
         cmocka_unit_test(test_line_endings),
         cmocka_unit_test(test_size_limit_boundary),
         cmocka_unit_test(test_default_size_limit),
+        cmocka_unit_test(test_fstring_quadratic_rejected_fast),
+        cmocka_unit_test(test_fstring_work_boundary),
+        cmocka_unit_test(test_fstring_scan_not_desynchronised),
+        cmocka_unit_test(test_fstring_heavy_code_accepted),
         cmocka_unit_test(test_depth_limit_boundary),
         cmocka_unit_test(test_default_depth_limit),
         cmocka_unit_test(test_beyond_cpython_limits),

@@ -238,6 +238,8 @@ static const rcase g_cases[] = {
     REJ("PV303", "import functools\nfunctools.wraps", 2, 11),
     REJ("PV303", "import functools\nfunctools.singledispatch", 2, 11),
     REJ("PV303", "import dataclasses\ndataclasses.make_dataclass('X', [])", 2, 13),
+    /* types.FunctionType(code, globals) re-exported by dataclasses (rules/surface.tsv). */
+    REJ("PV303", "import dataclasses\ndataclasses.FunctionType", 2, 13),
     REJ("PV303", "import enum\nenum.EnumMeta", 2, 6),
     REJ("PV303", "from re import enum\nenum.bltns", 2, 6),
     ACC("PV303", "d = {}\nd.copy()"),
@@ -292,6 +294,7 @@ static const rcase g_cases[] = {
 
     /* PV403 imported names */
     REJ("PV403", "from json import codecs", 1, 18),
+    REJ("PV403", "from dataclasses import FunctionType", 1, 25),
     REJ("PV403", "from enum import bltns", 1, 18),
     REJ("PV403", "from math import _private", 1, 18),
     REJ("PV403", "from math import nosuchname", 1, 18),
