@@ -880,6 +880,10 @@ static void check_attr_node(walker *w, PyObject *node, unsigned flags, bool oute
         diag_attr(w, node, attr, PVR_ATTR_DENIED, "attribute '%s' exposes interpreter internals",
              utf8(attr));
         return;
+    case PVN_LIBRARY_NAME:
+        diag_attr(w, node, attr, PVR_ATTR_LIBRARY_NAME, "attribute '%s' is defined by the program "
+                  "but library objects have an attribute of that name too", utf8(attr));
+        return;
     case PVN_UNKNOWN:
     case PVN_NOT_MEMBER:
     case PVN_NOT_BUILTIN:
@@ -1037,6 +1041,10 @@ static int decide(walker *w)
             diag(w, w->kwds[i].node, PVR_ATTR_DENIED, NULL,
                  "match-class keyword reads attribute '%s', which exposes interpreter internals",
                  utf8(attr));
+        else if (v == PVN_LIBRARY_NAME)
+            diag(w, w->kwds[i].node, PVR_ATTR_LIBRARY_NAME, NULL,
+                 "match-class keyword reads attribute '%s', which the program defines but library "
+                 "objects have too", utf8(attr));
         else if (v != PVN_OK)
             diag(w, w->kwds[i].node, PVR_ATTR_UNKNOWN, NULL,
                  "match-class keyword reads attribute '%s', which is not on the whitelist", utf8(attr));

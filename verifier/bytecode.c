@@ -2402,7 +2402,8 @@ static void pvb_check_attr(pvb_ctx *c, pvb_unit *u, int k, PyObject *attr)
     }
     pvn_verdict v = pvb_identifier(attr) ? pvn_check_attr(c->p, attr, c->attrs) : PVN_DENIED;
     if (v != PVN_OK)
-        pvb_report(c, u, k, PVR_BC_ATTR, "attribute '%s' %s", pvb_str(attr), pvb_why(v, attr));
+        pvb_report(c, u, k, v == PVN_LIBRARY_NAME ? PVR_BC_ATTR_LIBRARY_NAME : PVR_BC_ATTR,
+                   "attribute '%s' %s", pvb_str(attr), pvb_why(v, attr));
 }
 
 /* A constant tuple of names (MATCH_CLASS keywords, KW_NAMES). */
@@ -2422,7 +2423,8 @@ static void pvb_check_name_tuple(pvb_ctx *c, pvb_unit *u, int k, PyObject *t, bo
         pvn_verdict v = !pvb_identifier(nm) ? PVN_DENIED
                         : attrs ? pvn_check_attr(c->p, nm, c->attrs) : pvn_check_name(c->p, nm);
         if (v != PVN_OK)
-            pvb_report(c, u, k, PVR_BC_CONST, "%s: '%s' %s", what, pvb_str(nm), pvb_why(v, nm));
+            pvb_report(c, u, k, v == PVN_LIBRARY_NAME ? PVR_BC_ATTR_LIBRARY_NAME : PVR_BC_CONST,
+                       "%s: '%s' %s", what, pvb_str(nm), pvb_why(v, nm));
     }
 }
 

@@ -252,7 +252,31 @@ static const attack attacks[] = {
      "class C:\n"
      "    pass\n"
      "c = C()\n"
-     "c._hidden = 1\n"},
+     "c.__hidden = 1\n"},
+    {"private_unknown", "PV503",
+     "x = [1]\n"
+     "y = x._hidden\n"},
+    {"library_name_register", "PV519",
+     "import collections\n"
+     "class P(collections.UserDict):\n"
+     "    pass\n"
+     "class X:\n"
+     "    pass\n"
+     "x = X()\n"
+     "x.register = None\n"
+     "P.register(int)\n"},
+    {"library_private_name", "PV519",
+     "class C:\n"
+     "    pass\n"
+     "c = C()\n"
+     "c._abc_impl = 1\n"
+     "y = c._abc_impl\n"},
+    {"library_name_match_keyword", "PV519",
+     "class C:\n"
+     "    register = 1\n"
+     "match C():\n"
+     "    case C(register=x):\n"
+     "        pass\n"},
     {"super_non_special", "PV503",
      "class C:\n"
      "    def m(self):\n"
@@ -810,7 +834,15 @@ static const char benign_small[] =
     "            return xx\n"
     "    return None\n"
     "print(Child(3, 4).pairs(), where(Pt(0, 2)), Mode.A.value, len(Child(1, 2)))\n"
-    "print('{}-{:>4}'.format(1, 2), counts)\n";
+    "print('{}-{:>4}'.format(1, 2), counts)\n"
+    "class Memo:\n"
+    "    def __init__(self):\n"
+    "        self._cache = {}\n"
+    "    def _key(self, k):\n"
+    "        return str(k)\n"
+    "    def get(self, k):\n"
+    "        return self._cache.get(self._key(k))\n"
+    "print(Memo().get(1))\n";
 
 static void check_benign(const char *name, const char *src, pv_mode mode)
 {
