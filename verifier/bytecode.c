@@ -2094,14 +2094,24 @@ out:
 /* ---- collecting what the program defines ------------------------------------------------- */
 
 /* True for `LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR` at k in a module or
- * class body that ran SETUP_ANNOTATIONS; *key gets the annotated name. */
-static bool pvb_annotation_at(const pvb_unit *u, int k, PyObject **key)
+ * class body that ran SETUP_ANNOTATIONS, where the str is a name the policy accepts in
+ * source (what `x: T` compiles to); *key gets the annotated name. Nothing else may touch
+ * __annotations__: its keys become field names that dataclasses pastes into the source it
+ * compiles, so a crafted key (`__annotations__['a"\n...'] = int`) is code. */
+static bool pvb_annotation_at(const pv_policy *p, const pvb_unit *u, int k, PyObject **key)
 {
     const pvb_insn *i = pvb_at(u, k);
-    return i != NULL && i->op == OP_LOAD_NAME && u->has_annotations &&
-           (u->is_module || u->is_class) && pvb_is(pvb_name(u, i), "__annotations__") &&
-           pvb_load_str(u, k + 1, key) && !u->insns[k + 1].target &&
-           pvb_op_is(u, k + 2, OP_STORE_SUBSCR);
+    PyObject *name = NULL;
+    if (i == NULL || i->op != OP_LOAD_NAME || !u->has_annotations ||
+        !(u->is_module || u->is_class) || !pvb_is(pvb_name(u, i), "__annotations__") ||
+        !pvb_load_str(u, k + 1, &name) || u->insns[k + 1].target ||
+        !pvb_op_is(u, k + 2, OP_STORE_SUBSCR) || u->insns[k + 2].target)
+        return false;
+    if (!PyUnicode_CheckExact(name) || !pvb_identifier(name) || pvn_check_name(p, name) != PVN_OK)
+        return false;
+    if (key != NULL)
+        *key = name;
+    return true;
 }
 
 /* First pass over every code object: program_attrs (STORE_ATTR operands, class-body
@@ -2146,7 +2156,7 @@ static int pvb_collect(pvb_ctx *c)
                     goto pyfail;
                 break;
             case OP_LOAD_NAME:
-                if (!pvb_annotation_at(u, k, &key))
+                if (!pvb_annotation_at(c->p, u, k, &key))
                     break;
                 if (u->is_class &&
                     (PySet_Add(c->attrs, key) < 0 || PySet_Add(u->class_names, key) < 0))
@@ -2186,7 +2196,7 @@ static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObj
             pvb_is(pvb_name(u, &u->insns[k + 1]), "__module__"))
             return true;
         /* Annotations: LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR */
-        return pvb_annotation_at(u, k, NULL);
+        return pvb_annotation_at(c->p, u, k, NULL);
     }
     if (i->op != OP_STORE_NAME || i->target)
         return false;

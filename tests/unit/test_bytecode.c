@@ -256,6 +256,22 @@ static const attack attacks[] = {
     {"private_unknown", "PV503",
      "x = [1]\n"
      "y = x._hidden\n"},
+    {"annotations_crafted_key", "PV502",
+     "class A:\n"
+     "    b: int = 0\n"
+     "    __annotations__['a\"\\n if 1:\\n  print(1)\\n #'] = int\n"},
+    {"annotations_dunder_key", "PV502",
+     "class A:\n"
+     "    b: int = 0\n"
+     "    __annotations__['__class__'] = int\n"},
+    {"annotations_module_crafted_key", "PV502",
+     "b: int = 0\n"
+     "__annotations__['x y'] = int\n"},
+    {"annotations_runtime_key", "PV502",
+     "k = 'a'\n"
+     "class A:\n"
+     "    b: int = 0\n"
+     "    __annotations__[k] = int\n"},
     {"library_name_register", "PV519",
      "import collections\n"
      "class P(collections.UserDict):\n"
