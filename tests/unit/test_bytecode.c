@@ -272,6 +272,35 @@ static const attack attacks[] = {
      "class A:\n"
      "    b: int = 0\n"
      "    __annotations__[k] = int\n"},
+    {"library_store_field", "PV520",
+     "import dataclasses\n"
+     "f = dataclasses.field()\n"
+     "f.name = 'x'\n"},
+    {"library_store_fields_item", "PV520",
+     "import dataclasses\n"
+     "class A:\n"
+     "    a: int = 0\n"
+     "dataclasses.fields(A)[0].name = 'x'\n"},
+    {"library_store_module_class", "PV520",
+     "import collections\n"
+     "collections.OrderedDict.keys = None\n"},
+    {"library_store_from_import_alias_del", "PV520",
+     "from dataclasses import field\n"
+     "f = field()\n"
+     "g = f\n"
+     "del g.default\n"},
+    {"library_store_for_loop", "PV520",
+     "import dataclasses\n"
+     "class A:\n"
+     "    a: int = 0\n"
+     "def f():\n"
+     "    for fl in dataclasses.fields(A):\n"
+     "        fl.name = 'x'\n"},
+    {"library_store_in_function", "PV520",
+     "import functools\n"
+     "def f():\n"
+     "    p = functools.partial(print, sep=',')\n"
+     "    p.x = 1\n"},
     {"library_name_register", "PV519",
      "import collections\n"
      "class P(collections.UserDict):\n"
@@ -860,6 +889,30 @@ static const char benign_small[] =
     "        return self._cache.get(self._key(k))\n"
     "print(Memo().get(1))\n";
 
+/* Stores on the program's own objects, next to library values (PV520 must not fire). */
+static const char benign_stores[] =
+    "import collections\n"
+    "import dataclasses\n"
+    "class A:\n"
+    "    def __init__(self):\n"
+    "        self.x = 1\n"
+    "a = A()\n"
+    "a.x = 2\n"
+    "del a.x\n"
+    "a.d = collections.OrderedDict()\n"
+    "a.d['k'] = 1\n"
+    "nodes = [A(), A()]\n"
+    "nodes[0].y = 2\n"
+    "for n in nodes:\n"
+    "    n.y = 3\n"
+    "f = dataclasses.field()\n"
+    "f = A()\n"
+    "f.name = 'x'\n"
+    "def g(obj):\n"
+    "    obj.z = 1\n"
+    "    return obj\n"
+    "g(A()).w = 1\n";
+
 static void check_benign(const char *name, const char *src, pv_mode mode)
 {
     pv_program *prog = verify(src, PV_LAYER_BYTECODE, mode);
@@ -875,6 +928,7 @@ static void test_benign_programs(void **state)
 {
     (void)state;
     check_benign("small", benign_small, PV_MODE_MODULE);
+    check_benign("stores", benign_stores, PV_MODE_MODULE);
     check_benign("p1", benign_p1, PV_MODE_MODULE);
     check_benign("p2", benign_p2, PV_MODE_MODULE);
     /* A parameter named like a module imported elsewhere is not that module. */

@@ -207,6 +207,19 @@ static const rcase g_cases[] = {
     ACC("PV300", "class A:\n    def _helper(self):\n        return 1\n    def f(self):\n"
                  "        return self._helper()"),
 
+    /* PV307 stores into library objects */
+    REJ("PV307", "import dataclasses\nf = dataclasses.field()\nf.name = 'x'", 3, 3),
+    REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\ndataclasses.fields(A)[0].name = 'x'", 4, 26),
+    REJ("PV307", "import collections\ncollections.OrderedDict.keys = None", 2, 25),
+    REJ("PV307", "from dataclasses import field\nf = field()\ng = f\ndel g.default", 4, 7),
+    REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\nfor f in dataclasses.fields(A):\n"
+                 "    f.name = 'x'", 5, 7),
+    REJ("PV307", "import functools\ndef f():\n    p = functools.partial(print)\n    p.x = 1", 4, 7),
+    ACC("PV307", "class A:\n    def __init__(self):\n        self.x = 1\na = A()\na.x = 2\ndel a.x"),
+    ACC("PV307", "import collections\nclass A:\n    pass\na = A()\na.d = collections.OrderedDict()\n"
+                 "a.d['k'] = 1\nnodes = [A()]\nnodes[0].d = 2\nfor n in nodes:\n    n.d = 3"),
+    ACC("PV307", "import dataclasses\nf = dataclasses.field()\nclass A:\n    pass\nf = A()\nf.name = 'x'"),
+
     /* PV306 program-defined attribute that library objects have too */
     REJ("PV306", "import collections\nclass P(collections.UserDict):\n    pass\n"
                  "class X:\n    pass\nx = X()\nx.register = None\nP.register(int)", 8, 3),
@@ -703,8 +716,8 @@ int main(void)
     size_t n = 0;
     static const char *codes[] = { "PV005", "PV100", "PV102", "PV103", "PV200", "PV201",
                                    "PV202", "PV203", "PV204", "PV205", "PV300", "PV301",
-                                   "PV302", "PV303", "PV304", "PV305", "PV306", "PV400",
-                                   "PV401", "PV402", "PV403" };
+                                   "PV302", "PV303", "PV304", "PV305", "PV306", "PV307",
+                                   "PV400", "PV401", "PV402", "PV403" };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         snprintf(names[i], sizeof names[i], "test_rule_%s", codes[i]);
         tests[n++] = (struct CMUnitTest){ names[i], test_rule, NULL, NULL, (void *)codes[i] };
