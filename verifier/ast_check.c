@@ -48,7 +48,8 @@ static PyTypeObject *g_ast_base;      /* _ast.AST */
     X(names) X(asname) X(module) X(level) X(lineno) X(col_offset) X(end_lineno)           \
     X(end_col_offset) X(arg) X(kwd_attrs) X(rest) X(generators) X(format) X(super)       \
     X(body) X(decorator_list) X(bases) X(returns) X(elt) X(key) X(target) X(iter) X(ifs)  \
-    X(annotation) X(patterns) X(kwd_patterns) X(cls) X(type) X(orelse) X(test)
+    X(annotation) X(patterns) X(kwd_patterns) X(cls) X(type) X(orelse) X(test) \
+    X(targets) X(slice)
 #define DECL(s) static PyObject *S_##s;
 STRINGS(DECL)
 #undef DECL
@@ -167,6 +168,12 @@ typedef struct attrref {
     unsigned flags;
 } attrref;
 
+typedef struct binding {
+    PyObject *name;  /* borrowed */
+    PyObject *value; /* borrowed: the assigned expression; NULL for a module member */
+    int scope;
+} binding;
+
 typedef struct walker {
     pv_program *prog;
     const pv_policy *p;
@@ -183,6 +190,11 @@ typedef struct walker {
     size_t nchains, capchains;
     attrref *kwds;
     size_t nkwds, capkwds;
+    binding *binds;           /* every binding of a name (bind_name), for lib_names */
+    size_t nbinds, capbinds;
+    binding *libcands;        /* `name = <expr>` and `from M import name`: value or NULL */
+    size_t nlibcands, caplibcands;
+    PyObject *lib_names;      /* owned set of (scope, name): bound only to library values */
     PyObject *name_verdicts;  /* owned dict str -> int: pvn_check_name() of this policy */
     PyObject *attr_verdicts;  /* owned dict str -> int: pvn_check_attr() once the walk is done */
 } walker;
@@ -411,7 +423,18 @@ static int bind_name(walker *w, const frame *f, int scope, PyObject *name)
     if (f->dead && (w->sc.s[scope].kind == PVSC_MODULE || w->sc.s[scope].kind == PVSC_CLASS ||
                     PySet_Contains(w->sc.s[scope].globals, name) == 1))
         return 0;
+    GROW(w->binds, w->nbinds, w->capbinds);
+    w->binds[w->nbinds++] = (binding){ name, NULL, scope };
     return pvsc_bind(&w->sc, scope, name);
+}
+
+/* A binding of `name` in `scope` to `value` (NULL: a member of an allowed module), for
+ * lib_names: a name all of whose bindings are library values holds a library object. */
+static int add_libcand(walker *w, int scope, PyObject *name, PyObject *value)
+{
+    GROW(w->libcands, w->nlibcands, w->caplibcands);
+    w->libcands[w->nlibcands++] = (binding){ name, value, scope };
+    return 0;
 }
 
 static int bind_import_name(walker *w, const frame *f, int scope, PyObject *name,
@@ -573,6 +596,8 @@ static int visit_import(walker *w, const frame *f, bool from)
         }
         int rc = sub ? bind_import_name(w, f, f->scope, bindname, sub)
                      : bind_name(w, f, f->scope, bindname);
+        if (rc == 0 && !sub && module_ok && !f->dead)
+            rc = add_libcand(w, f->scope, bindname, NULL);
         Py_XDECREF(sub);
         if (rc < 0)
             return -1;
@@ -649,6 +674,27 @@ static int visit(walker *w, frame *f)
         if (push_rest(w, f, kind, (PyObject *const[]){ S_value, NULL }) < 0)
             return -1;
         return push_field(w, f, S_value, s, s, FL_ATTR_BASE);
+    }
+    case K_Assign: {
+        /* `name = value`: remembered for lib_names (stores into library objects, PV307). */
+        PyObject *targets = field(node, S_targets), *value = field(node, S_value);
+        if (!f->dead && targets && value && PyList_Check(targets)) {
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(targets); i++) {
+                PyObject *t = PyList_GET_ITEM(targets, i), *id;
+                if (kind_of(t) == K_Name && (id = field(t, S_id)) && PyUnicode_Check(id) &&
+                    add_libcand(w, s, id, value) < 0)
+                    return -1;
+            }
+        }
+        return push_rest(w, f, kind, NULL);
+    }
+    case K_For: {
+        /* `for name in <library value>`: the items of a library container. */
+        PyObject *t = field(node, S_target), *it = field(node, S_iter), *id;
+        if (!f->dead && t && it && kind_of(t) == K_Name && (id = field(t, S_id)) &&
+            PyUnicode_Check(id) && add_libcand(w, s, id, it) < 0)
+            return -1;
+        return push_rest(w, f, kind, NULL);
     }
     case K_Call:
         if (push_rest(w, f, kind, (PyObject *const[]){ S_func, NULL }) < 0)
@@ -880,6 +926,10 @@ static void check_attr_node(walker *w, PyObject *node, unsigned flags, bool oute
         diag_attr(w, node, attr, PVR_ATTR_DENIED, "attribute '%s' exposes interpreter internals",
              utf8(attr));
         return;
+    case PVN_LIBRARY_NAME:
+        diag_attr(w, node, attr, PVR_ATTR_LIBRARY_NAME, "attribute '%s' is defined by the program "
+                  "but library objects have an attribute of that name too", utf8(attr));
+        return;
     case PVN_UNKNOWN:
     case PVN_NOT_MEMBER:
     case PVN_NOT_BUILTIN:
@@ -973,6 +1023,135 @@ static int check_chain(walker *w, const attrref *c)
     return 0;
 }
 
+/* ---- stores into library objects (PV307) ----------------------------------------------- */
+
+/* The key of a name as resolved from `scope`: (binding scope, name), new reference. */
+static PyObject *name_key(walker *w, int scope, PyObject *name)
+{
+    int b = 0;
+    pvsc_res r = pvsc_resolve(&w->sc, scope, name, &b);
+    if (r == PVSC_FREE || r == PVSC_LOCAL || r == PVSC_CLASSLOCAL)
+        return Py_BuildValue("(iO)", b, name);
+    return Py_BuildValue("(iO)", 0, name);
+}
+
+/* True when expression `e`, evaluated in `scope`, is a library object: rooted (through
+ * attribute loads, subscripts and calls) at an imported module or at a name bound only to
+ * library values. -1 on error. */
+static int lib_value(walker *w, PyObject *e, int scope)
+{
+    for (;;) {
+        int k = e ? kind_of(e) : -2;
+        if (k == K_Attribute || k == K_Subscript)
+            e = field(e, S_value);
+        else if (k == K_Call)
+            e = field(e, S_func);
+        else
+            break;
+    }
+    if (!e || kind_of(e) != K_Name)
+        return 0;
+    PyObject *id = field(e, S_id);
+    if (!id || !PyUnicode_Check(id))
+        return 0;
+    if (module_binding(w, id, scope))
+        return 1;
+    if (!w->lib_names)
+        return 0;
+    PyObject *key = name_key(w, scope, id);
+    if (!key)
+        return -1;
+    int r = PySet_Contains(w->lib_names, key);
+    Py_DECREF(key);
+    return r;
+}
+
+/* lib_names: (scope, name) keys every binding of which is a library value, to a fixpoint
+ * (`f = dataclasses.field()`, `g = f`). Bindings in scopes the key does not resolve to
+ * (global declarations) are counted where they resolve. */
+static int compute_lib_names(walker *w)
+{
+    PyObject *total = PyDict_New(), *lib = NULL;
+    int rc = -1;
+    if (!(w->lib_names = PySet_New(NULL)) || !total)
+        goto out;
+    for (size_t i = 0; i < w->nbinds; i++) {
+        PyObject *key = name_key(w, w->binds[i].scope, w->binds[i].name);
+        PyObject *n = key ? PyDict_GetItemWithError(total, key) : NULL;
+        PyObject *v = key && !PyErr_Occurred() ? PyLong_FromLong(n ? PyLong_AsLong(n) + 1 : 1) : NULL;
+        int r = v ? PyDict_SetItem(total, key, v) : -1;
+        Py_XDECREF(key);
+        Py_XDECREF(v);
+        if (r < 0)
+            goto out;
+    }
+    for (int round = 0; round < 16; round++) {
+        Py_XDECREF(lib);
+        if (!(lib = PyDict_New()))
+            goto out;
+        for (size_t i = 0; i < w->nlibcands; i++) {
+            const binding *b = &w->libcands[i];
+            int is_lib = b->value ? lib_value(w, b->value, b->scope) : 1;
+            if (is_lib < 0)
+                goto out;
+            PyObject *key = name_key(w, b->scope, b->name);
+            if (!key)
+                goto out;
+            PyObject *n = PyDict_GetItemWithError(lib, key);
+            PyObject *v = PyErr_Occurred() ? NULL
+                        : PyLong_FromLong((n ? PyLong_AsLong(n) : 0) + (is_lib ? 1 : 0));
+            int r = v ? PyDict_SetItem(lib, key, v) : -1;
+            Py_DECREF(key);
+            Py_XDECREF(v);
+            if (r < 0)
+                goto out;
+        }
+        bool grew = false;
+        PyObject *key, *cnt;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(lib, &pos, &key, &cnt)) {
+            PyObject *t = PyDict_GetItemWithError(total, key);
+            if (!t && PyErr_Occurred())
+                goto out;
+            long nl = PyLong_AsLong(cnt), nt = t ? PyLong_AsLong(t) : 0;
+            if (nl > 0 && nl == nt && PySet_Contains(w->lib_names, key) == 0) {
+                if (PySet_Add(w->lib_names, key) < 0)
+                    goto out;
+                grew = true;
+            }
+        }
+        if (!grew)
+            break;
+    }
+    rc = PyErr_Occurred() ? -1 : 0;
+out:
+    Py_XDECREF(total);
+    Py_XDECREF(lib);
+    return rc;
+}
+
+/* An attribute store or delete whose object is a library value (PV307). A module's own
+ * attributes are PV303's. */
+static int check_library_store(walker *w, const attrref *c)
+{
+    int ctx = ctx_of(c->node);
+    if (ctx == CTX_LOAD)
+        return 0;
+    PyObject *value = field(c->node, S_value), *id;
+    if (value && kind_of(value) == K_Name && (id = field(value, S_id)) &&
+        PyUnicode_Check(id) && module_binding(w, id, c->scope))
+        return 0;
+    int r = lib_value(w, value, c->scope);
+    if (r < 0)
+        return -1;
+    if (r) {
+        PyObject *attr = field(c->node, S_attr);
+        diag_attr(w, c->node, attr, PVR_LIBRARY_STORE, "%s attribute '%s' of a library object",
+                  ctx == CTX_DEL ? "deletes" : "assigns", utf8(attr));
+    }
+    return 0;
+}
+
 static void check_ref(walker *w, const nameref *r)
 {
     const pv_policy *p = w->p;
@@ -1027,6 +1206,11 @@ static int decide(walker *w)
     for (size_t i = 0; i < w->nchains; i++)
         if (check_chain(w, &w->chains[i]) < 0)
             return -1;
+    if (compute_lib_names(w) < 0)
+        return -1;
+    for (size_t i = 0; i < w->nchains; i++)
+        if (check_library_store(w, &w->chains[i]) < 0)
+            return -1;
     for (size_t i = 0; i < w->nkwds; i++) {
         PyObject *attr = w->kwds[i].attr;
         pvn_verdict v = check_attr_verdict(w, attr);
@@ -1037,6 +1221,10 @@ static int decide(walker *w)
             diag(w, w->kwds[i].node, PVR_ATTR_DENIED, NULL,
                  "match-class keyword reads attribute '%s', which exposes interpreter internals",
                  utf8(attr));
+        else if (v == PVN_LIBRARY_NAME)
+            diag(w, w->kwds[i].node, PVR_ATTR_LIBRARY_NAME, NULL,
+                 "match-class keyword reads attribute '%s', which the program defines but library "
+                 "objects have too", utf8(attr));
         else if (v != PVN_OK)
             diag(w, w->kwds[i].node, PVR_ATTR_UNKNOWN, NULL,
                  "match-class keyword reads attribute '%s', which is not on the whitelist", utf8(attr));
@@ -1088,6 +1276,9 @@ out:
     free(w.refs);
     free(w.chains);
     free(w.kwds);
+    free(w.binds);
+    free(w.libcands);
+    Py_XDECREF(w.lib_names);
     Py_XDECREF(w.program_attrs);
     Py_XDECREF(w.name_verdicts);
     Py_XDECREF(w.attr_verdicts);

@@ -421,6 +421,9 @@ typedef struct pvb_ctx {
     PyObject *modvars;      /* module globals: STORE_NAME in the module, STORE_GLOBAL */
     PyObject *modcells;     /* cells: STORE_DEREF (matched by name in any code object) */
     bool structure_only;    /* PVB_STRUCTURE_ONLY: no policy rules */
+    /* Stores into library objects (PV520): binding keys (scope, name) -> count of all
+     * stores, of stores of a library value, and the keys bound only to library values. */
+    PyObject *lib_total, *lib_count, *lib_names;
 } pvb_ctx;
 
 /* True when `s` is the str `lit`. */
@@ -2094,14 +2097,24 @@ out:
 /* ---- collecting what the program defines ------------------------------------------------- */
 
 /* True for `LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR` at k in a module or
- * class body that ran SETUP_ANNOTATIONS; *key gets the annotated name. */
-static bool pvb_annotation_at(const pvb_unit *u, int k, PyObject **key)
+ * class body that ran SETUP_ANNOTATIONS, where the str is a name the policy accepts in
+ * source (what `x: T` compiles to); *key gets the annotated name. Nothing else may touch
+ * __annotations__: its keys become field names that dataclasses pastes into the source it
+ * compiles, so a crafted key (`__annotations__['a"\n...'] = int`) is code. */
+static bool pvb_annotation_at(const pv_policy *p, const pvb_unit *u, int k, PyObject **key)
 {
     const pvb_insn *i = pvb_at(u, k);
-    return i != NULL && i->op == OP_LOAD_NAME && u->has_annotations &&
-           (u->is_module || u->is_class) && pvb_is(pvb_name(u, i), "__annotations__") &&
-           pvb_load_str(u, k + 1, key) && !u->insns[k + 1].target &&
-           pvb_op_is(u, k + 2, OP_STORE_SUBSCR);
+    PyObject *name = NULL;
+    if (i == NULL || i->op != OP_LOAD_NAME || !u->has_annotations ||
+        !(u->is_module || u->is_class) || !pvb_is(pvb_name(u, i), "__annotations__") ||
+        !pvb_load_str(u, k + 1, &name) || u->insns[k + 1].target ||
+        !pvb_op_is(u, k + 2, OP_STORE_SUBSCR) || u->insns[k + 2].target)
+        return false;
+    if (!PyUnicode_CheckExact(name) || !pvb_identifier(name) || pvn_check_name(p, name) != PVN_OK)
+        return false;
+    if (key != NULL)
+        *key = name;
+    return true;
 }
 
 /* First pass over every code object: program_attrs (STORE_ATTR operands, class-body
@@ -2146,7 +2159,7 @@ static int pvb_collect(pvb_ctx *c)
                     goto pyfail;
                 break;
             case OP_LOAD_NAME:
-                if (!pvb_annotation_at(u, k, &key))
+                if (!pvb_annotation_at(c->p, u, k, &key))
                     break;
                 if (u->is_class &&
                     (PySet_Add(c->attrs, key) < 0 || PySet_Add(u->class_names, key) < 0))
@@ -2170,6 +2183,265 @@ pyfail:
     return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: collecting names");
 }
 
+/* ---- stores into library objects (PV520) ------------------------------------------------ */
+
+/* The binding key of the name operand of instruction k: (scope, name), scope -1 for the
+ * module namespace, -2 for cells (matched by name), else the unit's index (function locals,
+ * class namespaces). New reference; NULL without an exception when k binds or reads no
+ * name the tracker follows. */
+static PyObject *pvb_lib_key(const pvb_ctx *c, size_t x, int k)
+{
+    const pvb_unit *u = &c->units[x];
+    const pvb_insn *i = &u->insns[k];
+    PyObject *nm = pvb_name(u, i);
+    long scope;
+    if (nm == NULL)
+        return NULL;
+    switch (i->op) {
+    case OP_LOAD_FAST: case OP_STORE_FAST: case OP_DELETE_FAST:
+        scope = (long)x;
+        break;
+    case OP_LOAD_GLOBAL: case OP_STORE_GLOBAL: case OP_DELETE_GLOBAL:
+        scope = -1;
+        break;
+    case OP_LOAD_DEREF: case OP_LOAD_CLASSDEREF: case OP_STORE_DEREF: case OP_DELETE_DEREF:
+        scope = -2;
+        break;
+    case OP_STORE_NAME: case OP_DELETE_NAME:
+        scope = u->is_class ? (long)x : -1;
+        break;
+    case OP_LOAD_NAME:
+        scope = u->is_class && pvb_in(u->class_names, nm) ? (long)x : -1;
+        break;
+    default:
+        return NULL;
+    }
+    return Py_BuildValue("(lO)", scope, nm);
+}
+
+static int pvb_lib_bump(PyObject *d, PyObject *key)
+{
+    PyObject *n = PyDict_GetItemWithError(d, key);
+    if (n == NULL && PyErr_Occurred())
+        return -1;
+    PyObject *v = PyLong_FromLong(n ? PyLong_AsLong(n) + 1 : 1);
+    int r = v ? PyDict_SetItem(d, key, v) : -1;
+    Py_XDECREF(v);
+    return r;
+}
+
+static bool pvb_is_name_store(int op)
+{
+    return op == OP_STORE_FAST || op == OP_STORE_NAME || op == OP_STORE_GLOBAL ||
+           op == OP_STORE_DEREF;
+}
+
+/* A library value occupies stack slot `slot` before instruction j (callable: it and the
+ * slot above hold a callee, as LOAD_METHOD or PUSH_NULL + load leave it). Follow it
+ * forward through attribute loads, subscripts by a simple operand, and calls; a
+ * STORE_ATTR/DELETE_ATTR on it is reported (when `report`), a name store counted in
+ * lib_count. */
+static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool report)
+{
+    pvb_unit *u = &c->units[x];
+    for (int steps = 0; steps < u->ninsns; steps++) {
+        if (callable) {
+            int p = j;
+            for (; p < u->ninsns; p++) {
+                long d = u->sdepth[p];
+                if (d < 0 || d < slot + 2)
+                    return 0;
+                if (u->insns[p].op == OP_PRECALL && d - (long)u->insns[p].arg - 2 == slot)
+                    break;
+            }
+            if (p >= u->ninsns || !pvb_op_is(u, p + 1, OP_CALL))
+                return 0;
+            j = p + 2;
+            callable = false;
+            continue;
+        }
+        const pvb_insn *i = pvb_at(u, j);
+        if (i == NULL || i->target || u->sdepth[j] != slot + 1)
+            return 0;
+        switch (i->op) {
+        case OP_LOAD_ATTR:
+            j++;
+            continue;
+        case OP_LOAD_METHOD:
+            j++;
+            callable = true;
+            continue;
+        case OP_STORE_ATTR:
+        case OP_DELETE_ATTR:
+            if (report)
+                pvb_report(c, u, j, PVR_BC_LIBRARY_STORE, "%s attribute '%s' of a library object",
+                           i->op == OP_DELETE_ATTR ? "deletes" : "assigns",
+                           pvb_str(pvb_name(u, i)));
+            return 0;
+        case OP_LOAD_CONST: case OP_LOAD_FAST: case OP_LOAD_NAME: case OP_LOAD_DEREF:
+        case OP_LOAD_GLOBAL:
+            if ((i->op == OP_LOAD_GLOBAL && (i->arg & 1)) || !pvb_op_is(u, j + 1, OP_BINARY_SUBSCR))
+                return 0;
+            j += 2;
+            continue;
+        case OP_GET_ITER: {
+            /* for name in <library value>: FOR_ITER (a loop target) then the store. */
+            const pvb_insn *fi = pvb_at(u, j + 1), *st = pvb_at(u, j + 2);
+            if (fi == NULL || fi->op != OP_FOR_ITER || st == NULL || st->target ||
+                !pvb_is_name_store(st->op))
+                return 0;
+            j += 2;
+            i = st;
+        }
+            /* fall through */
+        case OP_STORE_FAST: case OP_STORE_NAME: case OP_STORE_GLOBAL: case OP_STORE_DEREF: {
+            PyObject *key = pvb_lib_key(c, x, j);
+            if (key == NULL)
+                return PyErr_Occurred() ? -1 : 0;
+            int r = pvb_lib_bump(c->lib_count, key);
+            Py_DECREF(key);
+            return r;
+        }
+        default:
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* True when the name loaded at k holds an imported module (see pvb_check_module_use). */
+static int pvb_loads_module(const pvb_ctx *c, const pvb_unit *u, int k)
+{
+    int op = u->insns[k].op;
+    PyObject *nm = pvb_name(u, &u->insns[k]);
+    PyObject *scopes[2] = { NULL, NULL };
+    if (op == OP_LOAD_GLOBAL || (op == OP_LOAD_NAME && u->is_module))
+        scopes[0] = c->modvars;
+    else if (op == OP_LOAD_NAME)
+        scopes[0] = u->modlocals, scopes[1] = c->modvars;
+    else if (op == OP_LOAD_FAST)
+        scopes[0] = u->modlocals;
+    else if (op == OP_LOAD_DEREF)
+        scopes[0] = c->modcells;
+    else if (op == OP_LOAD_CLASSDEREF)
+        scopes[0] = u->modlocals, scopes[1] = c->modcells;
+    for (int s = 0; s < 2 && nm != NULL; s++) {
+        PyObject *m = scopes[s] ? PyDict_GetItemWithError(scopes[s], nm) : NULL;
+        if (m != NULL)
+            return 1;
+        if (PyErr_Occurred())
+            return -1;
+    }
+    return 0;
+}
+
+/* One pass over every load that starts a library value: a module, or a name bound only to
+ * library values (lib_names). */
+static int pvb_lib_pass(pvb_ctx *c, bool report)
+{
+    for (size_t x = 0; x < c->n; x++) {
+        pvb_unit *u = &c->units[x];
+        if (u->broken || u->sdepth == NULL)
+            continue;
+        for (int k = 0; k < u->ninsns; k++) {
+            const pvb_insn *i = &u->insns[k];
+            int op = i->op;
+            if (op == OP_IMPORT_FROM && pvb_at(u, k + 1) != NULL &&
+                pvb_is_name_store(u->insns[k + 1].op) && !u->insns[k + 1].target) {
+                /* from M import name: a member of an allowed module */
+                PyObject *key = pvb_lib_key(c, x, k + 1);
+                int r = key ? pvb_lib_bump(c->lib_count, key) : PyErr_Occurred() ? -1 : 0;
+                Py_XDECREF(key);
+                if (r < 0)
+                    return -1;
+                continue;
+            }
+            if (op != OP_LOAD_FAST && op != OP_LOAD_NAME && op != OP_LOAD_GLOBAL &&
+                op != OP_LOAD_DEREF && op != OP_LOAD_CLASSDEREF)
+                continue;
+            if (u->sdepth[k] < 0)
+                continue;
+            int lib = pvb_loads_module(c, u, k);
+            if (lib == 0) {
+                PyObject *key = pvb_lib_key(c, x, k);
+                if (key == NULL && PyErr_Occurred())
+                    return -1;
+                lib = key ? PySet_Contains(c->lib_names, key) : 0;
+                Py_XDECREF(key);
+            }
+            if (lib < 0)
+                return -1;
+            if (lib == 0)
+                continue;
+            long slot = u->sdepth[k];
+            bool callable = false;
+            if (op == OP_LOAD_GLOBAL && (i->arg & 1)) {
+                callable = true; /* NULL, then the callee */
+            } else if (pvb_op_is(u, k - 1, OP_PUSH_NULL) && !i->target && u->sdepth[k - 1] >= 0) {
+                callable = true;
+                slot = u->sdepth[k - 1];
+            }
+            if (pvb_lib_follow(c, x, k + 1, slot, callable, report) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Count every name store, then grow lib_names to a fixpoint, then report. */
+static int pvb_library_stores(pvb_ctx *c)
+{
+    if ((c->lib_total = PyDict_New()) == NULL || (c->lib_names = PySet_New(NULL)) == NULL)
+        goto pyfail;
+    for (size_t x = 0; x < c->n; x++) {
+        pvb_unit *u = &c->units[x];
+        if (u->broken)
+            continue;
+        for (int k = 0; k < u->ninsns; k++) {
+            int op = u->insns[k].op;
+            if (!pvb_is_name_store(op) && op != OP_DELETE_FAST && op != OP_DELETE_NAME &&
+                op != OP_DELETE_GLOBAL && op != OP_DELETE_DEREF)
+                continue;
+            PyObject *key = pvb_lib_key(c, x, k);
+            if (key == NULL) {
+                if (PyErr_Occurred())
+                    goto pyfail;
+                continue;
+            }
+            int r = pvb_lib_bump(c->lib_total, key);
+            Py_DECREF(key);
+            if (r < 0)
+                goto pyfail;
+        }
+    }
+    for (int round = 0; round < 16; round++) {
+        Py_XSETREF(c->lib_count, PyDict_New());
+        if (c->lib_count == NULL || pvb_lib_pass(c, false) < 0)
+            goto pyfail;
+        bool grew = false;
+        PyObject *key, *cnt;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(c->lib_count, &pos, &key, &cnt)) {
+            PyObject *t = PyDict_GetItemWithError(c->lib_total, key);
+            if (t == NULL && PyErr_Occurred())
+                goto pyfail;
+            if (t != NULL && PyLong_AsLong(t) == PyLong_AsLong(cnt) &&
+                PySet_Contains(c->lib_names, key) == 0) {
+                if (PySet_Add(c->lib_names, key) < 0)
+                    goto pyfail;
+                grew = true;
+            }
+        }
+        if (!grew)
+            break;
+    }
+    if (pvb_lib_pass(c, true) < 0)
+        goto pyfail;
+    return 0;
+pyfail:
+    return pv_fail_python(PV_ERR_PYTHON, "bytecode layer: library stores");
+}
+
 /* ---- checking ------------------------------------------------------------------------------- */
 
 /* The compiler-generated names CPython puts in class bodies and modules, recognised by the
@@ -2186,7 +2458,7 @@ static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObj
             pvb_is(pvb_name(u, &u->insns[k + 1]), "__module__"))
             return true;
         /* Annotations: LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR */
-        return pvb_annotation_at(u, k, NULL);
+        return pvb_annotation_at(c->p, u, k, NULL);
     }
     if (i->op != OP_STORE_NAME || i->target)
         return false;
@@ -2402,7 +2674,8 @@ static void pvb_check_attr(pvb_ctx *c, pvb_unit *u, int k, PyObject *attr)
     }
     pvn_verdict v = pvb_identifier(attr) ? pvn_check_attr(c->p, attr, c->attrs) : PVN_DENIED;
     if (v != PVN_OK)
-        pvb_report(c, u, k, PVR_BC_ATTR, "attribute '%s' %s", pvb_str(attr), pvb_why(v, attr));
+        pvb_report(c, u, k, v == PVN_LIBRARY_NAME ? PVR_BC_ATTR_LIBRARY_NAME : PVR_BC_ATTR,
+                   "attribute '%s' %s", pvb_str(attr), pvb_why(v, attr));
 }
 
 /* A constant tuple of names (MATCH_CLASS keywords, KW_NAMES). */
@@ -2422,7 +2695,8 @@ static void pvb_check_name_tuple(pvb_ctx *c, pvb_unit *u, int k, PyObject *t, bo
         pvn_verdict v = !pvb_identifier(nm) ? PVN_DENIED
                         : attrs ? pvn_check_attr(c->p, nm, c->attrs) : pvn_check_name(c->p, nm);
         if (v != PVN_OK)
-            pvb_report(c, u, k, PVR_BC_CONST, "%s: '%s' %s", what, pvb_str(nm), pvb_why(v, nm));
+            pvb_report(c, u, k, v == PVN_LIBRARY_NAME ? PVR_BC_ATTR_LIBRARY_NAME : PVR_BC_CONST,
+                       "%s: '%s' %s", what, pvb_str(nm), pvb_why(v, nm));
     }
 }
 
@@ -2700,7 +2974,7 @@ int pvb_check_ex(pv_program *prog, const pv_policy *p, PyObject *code, unsigned 
         rc = 0;
         goto done;
     }
-    if ((rc = pvb_collect(&c)) < 0)
+    if ((rc = pvb_collect(&c)) < 0 || (rc = pvb_library_stores(&c)) < 0)
         goto done;
     for (size_t x = 0; x < c.n; x++) {
         pvb_unit *u = &c.units[x];
@@ -2721,6 +2995,9 @@ done:
     Py_XDECREF(c.module_bound);
     Py_XDECREF(c.modvars);
     Py_XDECREF(c.modcells);
+    Py_XDECREF(c.lib_total);
+    Py_XDECREF(c.lib_count);
+    Py_XDECREF(c.lib_names);
     if (rc == 0 && PyErr_Occurred())
         rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer");
     return rc;

@@ -79,6 +79,10 @@ struct pv_policy {
                                         member that is an allowed module; disallowed module
                                         members are absent */
     PyObject *encodings;             /* owned frozenset[str]: codec names (codecs.lookup().name) */
+    PyObject *library_attrs;         /* owned frozenset[str]: every attribute name (public and
+                                        private) of the types, metaclasses and modules reachable
+                                        from the policy; a program-defined name in it is not
+                                        readable (PV306/PV519) */
     pv_regex_list name_deny;         /* [names] deny */
     pv_regex_list attr_deny;         /* [attributes] deny: always wins */
     pv_regex_list attr_allow;        /* [attributes] allow_patterns */
@@ -155,13 +159,16 @@ typedef enum pvn_verdict {
     PVN_UNKNOWN,         /* attribute on no whitelist */
     PVN_NOT_MEMBER,      /* module member missing, private, or a disallowed module */
     PVN_NOT_BUILTIN,     /* global name that is not an allowed builtin */
-    PVN_FORBIDDEN_BUILTIN /* name of a builtin the policy forbids */
+    PVN_FORBIDDEN_BUILTIN, /* name of a builtin the policy forbids */
+    PVN_LIBRARY_NAME     /* program-defined attribute that library objects have too */
 } pvn_verdict;
 
 /* Variable/parameter/function/class/alias names: dunders and [names] deny. */
 PV_INTERNAL pvn_verdict pvn_check_name(const pv_policy *p, PyObject *name);
-/* Attribute names: '_' prefix, [attributes] deny, then the whitelist or `program_attrs`
- * (a set of names the program defines itself; may be NULL). */
+/* Attribute names: dunders, [attributes] deny, then the whitelist, or `program_attrs` (a set
+ * of names the program defines itself; may be NULL) for a name no library object has
+ * (PVN_LIBRARY_NAME otherwise). A '_name' (one leading underscore) is allowed only that
+ * way; any other name starting with '_' is PVN_PRIVATE. */
 PV_INTERNAL pvn_verdict pvn_check_attr(const pv_policy *p, PyObject *attr, PyObject *program_attrs);
 /* True when `name` may be defined as a method in a class body (special method allowlist). */
 PV_INTERNAL bool pvn_special_method(const pv_policy *p, PyObject *name);

@@ -54,12 +54,31 @@ pvn_verdict pvn_check_attr(const pv_policy *p, PyObject *attr, PyObject *program
     Py_ssize_t n;
     if (!utf8_of(attr, &s, &n))
         return PVN_DENIED;
-    if (n == 0 || s[0] == '_')
+    if (n == 0 || is_dunder(s, n))
         return PVN_PRIVATE;
     if (pvp_regex_any(p, &p->attr_deny, s, (size_t)n, NULL, true))
         return PVN_DENIED;
-    if (member(p->attrs_allowed, attr) || member(program_attrs, attr))
+    /* '_name': only as a name the program defines and no library object has (issue 16);
+     * '__name' (mangled in class bodies, so the two layers would see different names)
+     * never. */
+    bool priv = s[0] == '_';
+    if (priv && n >= 2 && s[1] == '_')
+        return PVN_PRIVATE;
+    if (!priv && member(p->attrs_allowed, attr))
         return PVN_OK;
+    if (member(program_attrs, attr)) {
+        /* A name the program defines would be readable on every object: only when no type
+         * or module reachable from the policy has an attribute of that name. Fails closed:
+         * without the set (an error), nothing program-defined is readable. */
+        if (!p->library_attrs)
+            return PVN_LIBRARY_NAME;
+        int r = PySet_Contains(p->library_attrs, attr);
+        if (r < 0)
+            PyErr_Clear();
+        return r == 0 ? PVN_OK : PVN_LIBRARY_NAME;
+    }
+    if (priv)
+        return PVN_PRIVATE;
     if (pvp_regex_any(p, &p->attr_allow, s, (size_t)n, NULL, false))
         return PVN_OK;
     return PVN_UNKNOWN;
@@ -142,6 +161,8 @@ const char *pvn_describe(pvn_verdict v)
     case PVN_NOT_MEMBER: return "is not an allowed member of the module";
     case PVN_NOT_BUILTIN: return "is not an allowed builtin";
     case PVN_FORBIDDEN_BUILTIN: return "is a builtin the policy forbids";
+    case PVN_LIBRARY_NAME:
+        return "is defined by the program but is also an attribute of a library type or module";
     }
     return "is not allowed";
 }

@@ -180,7 +180,8 @@ static int fill(pv_policy *p, PyObject *d)
         !(p->attrs_allowed = take(d, "attrs_allowed")) ||
         !(p->modules = take(d, "modules")) ||
         !(p->module_members = take(d, "module_members")) ||
-        !(p->encodings = take(d, "encodings")))
+        !(p->encodings = take(d, "encodings")) ||
+        !(p->library_attrs = take(d, "library_attrs")))
         goto pyfail;
 
     if (!(nodes = take(d, "nodes")))
@@ -267,6 +268,7 @@ static void policy_release(pv_policy *p)
     Py_XDECREF(p->modules);
     Py_XDECREF(p->module_members);
     Py_XDECREF(p->encodings);
+    Py_XDECREF(p->library_attrs);
     Py_XDECREF(p->loaded);
     free_list(&p->name_deny);
     free_list(&p->attr_deny);
@@ -446,6 +448,7 @@ PV_EXTERN void pv_policy_free(pv_policy *p)
     } else {
         p->builtins_allowed = p->builtins_all = p->special_methods = p->attrs_allowed = NULL;
         p->modules = p->module_members = p->encodings = p->loaded = NULL;
+        p->library_attrs = NULL;
         policy_release(p);
     }
 }

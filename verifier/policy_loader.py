@@ -6,6 +6,7 @@
 
 import builtins
 import codecs
+import dis
 import importlib
 import opcode
 import tomllib
@@ -181,6 +182,88 @@ def _resolve_type(path, origin):
     return obj
 
 
+def _library_attrs(allowed, modules, type_paths, origin):
+    """Every attribute name, public and private, that an object reachable from the policy
+    may have: the names (dir() and the class dicts along the MRO) of the builtin types and
+    the allowed builtins' types, of the allowed modules' members, their types and
+    metaclasses, of the values
+    in those classes' dicts, of the [attributes] types; and the instance attributes the
+    library's own Python code stores or deletes (STORE_ATTR/DELETE_ATTR operands of every
+    function reachable from those classes and modules, and its '_' string constants, which
+    setattr() and namespace dicts use). A name the program defines is
+    readable only when it is not in this set (PV306/PV519): otherwise defining it would
+    unlock that name on library objects too (ABCMeta.register through a throwaway
+    `x.register = None`)."""
+    names = set()
+    seen_types = set()
+    seen_code = set()
+
+    def add_code(code):
+        stack = [code]
+        while stack:
+            c = stack.pop()
+            if c in seen_code:
+                continue
+            seen_code.add(c)
+            for ins in dis.get_instructions(c):
+                if ins.opname in ("STORE_ATTR", "DELETE_ATTR") and isinstance(ins.argval, str):
+                    names.add(ins.argval)
+            # Private names the library sets with setattr() or through a namespace dict
+            # (namedtuple's _make, enum's _value_ ...) appear as string constants.
+            names.update(k for k in c.co_consts
+                         if isinstance(k, str) and k.startswith("_") and k.isidentifier())
+            stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+
+    def add_callable(v):
+        for f in (v, getattr(v, "__func__", None), getattr(v, "fget", None),
+                  getattr(v, "fset", None), getattr(v, "fdel", None)):
+            if isinstance(f, types.FunctionType):
+                add_code(f.__code__)
+
+    def add_type(t):
+        stack = [t]
+        while stack:
+            cls = stack.pop()
+            if cls in seen_types:
+                continue
+            seen_types.add(cls)
+            names.update(n for n in dir(cls) if isinstance(n, str))
+            for klass in getattr(cls, "__mro__", ()):
+                for n, v in list(vars(klass).items()):
+                    if isinstance(n, str):
+                        names.add(n)
+                    add_callable(v)
+                    if type(v) not in seen_types:
+                        stack.append(type(v))
+            stack.append(type(cls))
+
+    for name in dir(builtins):
+        v = getattr(builtins, name, None)
+        if name in allowed or isinstance(v, type):
+            add_type(type(v))
+            if isinstance(v, type):
+                add_type(v)
+    for path in type_paths:
+        add_type(_resolve_type(path, origin))
+    # A module itself is never a value of the program (PV204/PV508; the runtime layer hands
+    # out proxies), so its member names are not attribute names of reachable objects;
+    # its members' are.
+    for mod in modules.values():
+        add_type(type(mod))
+        for attr in dir(mod):
+            try:
+                v = getattr(mod, attr)
+            except AttributeError:
+                continue
+            if isinstance(v, types.ModuleType):
+                continue
+            add_type(type(v))
+            add_callable(v)
+            if isinstance(v, type):
+                add_type(v)
+    return frozenset(names)
+
+
 def _derive(pol, origin):
     out = {}
     # The site module (never imported here) adds exit, quit, help and friends; a program
@@ -287,6 +370,8 @@ def _derive(pol, origin):
             raise PolicyError(f"{origin}: [attributes] allow: {n!r} is not an identifier")
         attrs.add(n)
     out["attrs_allowed"] = frozenset(attrs - dangerous)
+    out["library_attrs"] = _library_attrs(out["builtins_allowed"], modules,
+                                          pol["attributes"]["types"], origin)
 
     opnums = []
     for name in pol["bytecode"]["opcodes"]:

@@ -252,7 +252,76 @@ static const attack attacks[] = {
      "class C:\n"
      "    pass\n"
      "c = C()\n"
-     "c._hidden = 1\n"},
+     "c.__hidden = 1\n"},
+    {"private_unknown", "PV503",
+     "x = [1]\n"
+     "y = x._hidden\n"},
+    {"annotations_crafted_key", "PV502",
+     "class A:\n"
+     "    b: int = 0\n"
+     "    __annotations__['a\"\\n if 1:\\n  print(1)\\n #'] = int\n"},
+    {"annotations_dunder_key", "PV502",
+     "class A:\n"
+     "    b: int = 0\n"
+     "    __annotations__['__class__'] = int\n"},
+    {"annotations_module_crafted_key", "PV502",
+     "b: int = 0\n"
+     "__annotations__['x y'] = int\n"},
+    {"annotations_runtime_key", "PV502",
+     "k = 'a'\n"
+     "class A:\n"
+     "    b: int = 0\n"
+     "    __annotations__[k] = int\n"},
+    {"library_store_field", "PV520",
+     "import dataclasses\n"
+     "f = dataclasses.field()\n"
+     "f.name = 'x'\n"},
+    {"library_store_fields_item", "PV520",
+     "import dataclasses\n"
+     "class A:\n"
+     "    a: int = 0\n"
+     "dataclasses.fields(A)[0].name = 'x'\n"},
+    {"library_store_module_class", "PV520",
+     "import collections\n"
+     "collections.OrderedDict.keys = None\n"},
+    {"library_store_from_import_alias_del", "PV520",
+     "from dataclasses import field\n"
+     "f = field()\n"
+     "g = f\n"
+     "del g.default\n"},
+    {"library_store_for_loop", "PV520",
+     "import dataclasses\n"
+     "class A:\n"
+     "    a: int = 0\n"
+     "def f():\n"
+     "    for fl in dataclasses.fields(A):\n"
+     "        fl.name = 'x'\n"},
+    {"library_store_in_function", "PV520",
+     "import functools\n"
+     "def f():\n"
+     "    p = functools.partial(print, sep=',')\n"
+     "    p.x = 1\n"},
+    {"library_name_register", "PV519",
+     "import collections\n"
+     "class P(collections.UserDict):\n"
+     "    pass\n"
+     "class X:\n"
+     "    pass\n"
+     "x = X()\n"
+     "x.register = None\n"
+     "P.register(int)\n"},
+    {"library_private_name", "PV519",
+     "class C:\n"
+     "    pass\n"
+     "c = C()\n"
+     "c._abc_impl = 1\n"
+     "y = c._abc_impl\n"},
+    {"library_name_match_keyword", "PV519",
+     "class C:\n"
+     "    register = 1\n"
+     "match C():\n"
+     "    case C(register=x):\n"
+     "        pass\n"},
     {"super_non_special", "PV503",
      "class C:\n"
      "    def m(self):\n"
@@ -810,7 +879,39 @@ static const char benign_small[] =
     "            return xx\n"
     "    return None\n"
     "print(Child(3, 4).pairs(), where(Pt(0, 2)), Mode.A.value, len(Child(1, 2)))\n"
-    "print('{}-{:>4}'.format(1, 2), counts)\n";
+    "print('{}-{:>4}'.format(1, 2), counts)\n"
+    "class Memo:\n"
+    "    def __init__(self):\n"
+    "        self._cache = {}\n"
+    "    def _key(self, k):\n"
+    "        return str(k)\n"
+    "    def get(self, k):\n"
+    "        return self._cache.get(self._key(k))\n"
+    "print(Memo().get(1))\n";
+
+/* Stores on the program's own objects, next to library values (PV520 must not fire). */
+static const char benign_stores[] =
+    "import collections\n"
+    "import dataclasses\n"
+    "class A:\n"
+    "    def __init__(self):\n"
+    "        self.x = 1\n"
+    "a = A()\n"
+    "a.x = 2\n"
+    "del a.x\n"
+    "a.d = collections.OrderedDict()\n"
+    "a.d['k'] = 1\n"
+    "nodes = [A(), A()]\n"
+    "nodes[0].y = 2\n"
+    "for n in nodes:\n"
+    "    n.y = 3\n"
+    "f = dataclasses.field()\n"
+    "f = A()\n"
+    "f.name = 'x'\n"
+    "def g(obj):\n"
+    "    obj.z = 1\n"
+    "    return obj\n"
+    "g(A()).w = 1\n";
 
 static void check_benign(const char *name, const char *src, pv_mode mode)
 {
@@ -827,6 +928,7 @@ static void test_benign_programs(void **state)
 {
     (void)state;
     check_benign("small", benign_small, PV_MODE_MODULE);
+    check_benign("stores", benign_stores, PV_MODE_MODULE);
     check_benign("p1", benign_p1, PV_MODE_MODULE);
     check_benign("p2", benign_p2, PV_MODE_MODULE);
     /* A parameter named like a module imported elsewhere is not that module. */

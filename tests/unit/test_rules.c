@@ -188,7 +188,8 @@ static const rcase g_cases[] = {
     REJ("PV300", "().__class__", 1, 4),
     REJ("PV300", "().__class__.__bases__[0].__subclasses__()", 1, 4),
     REJ("PV300", "class A:\n    def f(self):\n        return super().__getattribute__('x')", 3, 24),
-    REJ("PV300", "class A:\n    def __init__(self):\n        self._x = 1", 3, 14),
+    REJ("PV300", "class A:\n    def __init__(self):\n        self.__x = 1", 3, 14),
+    REJ("PV300", "class A:\n    pass\nA()._x = 1\nA()._y", 4, 5),
     REJ("PV300", "x = [1]\nx._private", 2, 3),
     REJ("PV300", "class A:\n    def __init__(self):\n        f = super().__init__", 3, 21),
     REJ("PV300", "class A:\n    def __init__(self):\n        super(A, self).__init__()", 3, 24),
@@ -201,6 +202,34 @@ static const rcase g_cases[] = {
     ACC("PV300", "class A:\n    def __eq__(self, o):\n        return super().__eq__(o)"),
     ACC("PV300", "x = [1]\nx.append(2)"),
     ACC("PV300", "class C:\n    pass\nmatch C():\n    case C(real=x):\n        pass"),
+    ACC("PV300", "class A:\n    def __init__(self):\n        self._cache = {}\n"
+                 "    def get(self, k):\n        return self._cache.get(k)"),
+    ACC("PV300", "class A:\n    def _helper(self):\n        return 1\n    def f(self):\n"
+                 "        return self._helper()"),
+
+    /* PV307 stores into library objects */
+    REJ("PV307", "import dataclasses\nf = dataclasses.field()\nf.name = 'x'", 3, 3),
+    REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\ndataclasses.fields(A)[0].name = 'x'", 4, 26),
+    REJ("PV307", "import collections\ncollections.OrderedDict.keys = None", 2, 25),
+    REJ("PV307", "from dataclasses import field\nf = field()\ng = f\ndel g.default", 4, 7),
+    REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\nfor f in dataclasses.fields(A):\n"
+                 "    f.name = 'x'", 5, 7),
+    REJ("PV307", "import functools\ndef f():\n    p = functools.partial(print)\n    p.x = 1", 4, 7),
+    ACC("PV307", "class A:\n    def __init__(self):\n        self.x = 1\na = A()\na.x = 2\ndel a.x"),
+    ACC("PV307", "import collections\nclass A:\n    pass\na = A()\na.d = collections.OrderedDict()\n"
+                 "a.d['k'] = 1\nnodes = [A()]\nnodes[0].d = 2\nfor n in nodes:\n    n.d = 3"),
+    ACC("PV307", "import dataclasses\nf = dataclasses.field()\nclass A:\n    pass\nf = A()\nf.name = 'x'"),
+
+    /* PV306 program-defined attribute that library objects have too */
+    REJ("PV306", "import collections\nclass P(collections.UserDict):\n    pass\n"
+                 "class X:\n    pass\nx = X()\nx.register = None\nP.register(int)", 8, 3),
+    REJ("PV306", "class A:\n    def __init__(self):\n        self._abc_impl = 1", 3, 14),
+    REJ("PV306", "class A:\n    def __init__(self):\n        self.hits = 0\nA().hits", 4, 5),
+    REJ("PV306", "class C:\n    register = 1\nmatch C():\n    case C(register=x):\n        pass", 4, 10),
+    REJ("PV306", "class C:\n    def _replace(self):\n        return 1\nC()._replace()", 4, 5),
+    ACC("PV306", "class A:\n    def __init__(self):\n        self.foobarbaz = 1\nA().foobarbaz"),
+    ACC("PV306", "class A:\n    def __init__(self):\n        self._tally = 0\nA()._tally"),
+    ACC("PV306", "class A:\n    def __init__(self):\n        self.data = []\nA().data"),
 
     /* PV301 attribute deny patterns */
     REJ("PV301", "g = (x for x in [1])\ng.gi_frame", 2, 3),
@@ -690,8 +719,8 @@ int main(void)
     size_t n = 0;
     static const char *codes[] = { "PV005", "PV100", "PV102", "PV103", "PV200", "PV201",
                                    "PV202", "PV203", "PV204", "PV205", "PV300", "PV301",
-                                   "PV302", "PV303", "PV304", "PV305", "PV400", "PV401",
-                                   "PV402", "PV403" };
+                                   "PV302", "PV303", "PV304", "PV305", "PV306", "PV307",
+                                   "PV400", "PV401", "PV402", "PV403" };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         snprintf(names[i], sizeof names[i], "test_rule_%s", codes[i]);
         tests[n++] = (struct CMUnitTest){ names[i], test_rule, NULL, NULL, (void *)codes[i] };

@@ -30,7 +30,7 @@
 #include <unistd.h>
 #include "cli.h"
 
-#define MAX_FAMILY 14
+#define MAX_FAMILY 17
 #define FUZZ_TIMEOUT_S 10
 
 typedef enum { K_ESCAPE, K_BENIGN, K_RUNTIME, K_CONTAIN, K_UNKNOWN } case_kind;
