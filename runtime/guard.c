@@ -283,12 +283,25 @@ static int refuse_name(const char *what, PyObject *name)
     return -1;
 }
 
-/* __match_args__ / __dataclass_fields__ stored on a class, by anyone. */
-static int check_class_store(PyObject *name, PyObject *value)
+static bool is_lib_type(PyTypeObject *t);
+
+/* __match_args__ / __dataclass_fields__ stored on a class, by anyone. Once the program
+ * runs, never on a library class (dataclasses.dataclass(json.JSONEncoder) would rewrite it). */
+static int check_class_store(PyObject *cls, PyObject *name, PyObject *value)
 {
-    if (!value || !PyUnicode_Check(name))
+    bool match_args, fields;
+    if (!PyUnicode_Check(name))
         return 0;
-    if (PyUnicode_CompareWithASCIIString(name, "__match_args__") == 0) {
+    match_args = PyUnicode_CompareWithASCIIString(name, "__match_args__") == 0;
+    fields = !match_args && PyUnicode_CompareWithASCIIString(name, "__dataclass_fields__") == 0;
+    if ((match_args || fields) && g_armed && is_lib_type((PyTypeObject *)cls)) {
+        PyErr_Format(PyExc_TypeError, "pyverify: %U of library class %.100s is read-only", name,
+                     ((PyTypeObject *)cls)->tp_name);
+        return -1;
+    }
+    if (!value)
+        return 0;
+    if (match_args) {
         if (!PyTuple_CheckExact(value))
             return refuse_name("__match_args__", value);
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(value); i++)
@@ -296,7 +309,7 @@ static int check_class_store(PyObject *name, PyObject *value)
                 return refuse_name("class pattern attribute", PyTuple_GET_ITEM(value, i));
         return 0;
     }
-    if (PyUnicode_CompareWithASCIIString(name, "__dataclass_fields__") == 0) {
+    if (fields) {
         PyObject *key, *f;
         Py_ssize_t pos = 0;
         if (!PyDict_CheckExact(value))
@@ -377,7 +390,7 @@ static bool program_may_change(PyObject *obj)
 
 static int guard(PyObject *obj, PyObject *name, PyObject *value, setattrofunc orig)
 {
-    if (PyType_Check(obj) && check_class_store(name, value) < 0)
+    if (PyType_Check(obj) && check_class_store(obj, name, value) < 0)
         return -1;
     if (g_armed && !program_may_change(obj) && program_frame()) {
         PyErr_Format(PyExc_AttributeError,
@@ -823,6 +836,10 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
     add_type(g_carve, &g_ncarve, 8, "decimal", "Context");
     add_type(g_carve, &g_ncarve, 8, "collections", "defaultdict");
     add_type(g_carve, &g_ncarve, 8, "types", "SimpleNamespace");
+    /* @classmethod/@staticmethod copy the function's __name__, __doc__ ... into the new
+       wrapper with setattr, from the class body's frame */
+    add_type(g_carve, &g_ncarve, 8, "builtins", "classmethod");
+    add_type(g_carve, &g_ncarve, 8, "builtins", "staticmethod");
     add_type(g_sealed, &g_nsealed, 4, "dataclasses", "Field");
     add_type(g_sealed, &g_nsealed, 4, "functools", "cached_property");
     add_type(g_sealed, &g_nsealed, 4, "functools", "partialmethod");

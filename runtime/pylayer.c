@@ -421,7 +421,7 @@ int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr, PyObject *built
                    PyObject *modules, PyObject *module_members, const char *input_json,
                    PyObject *declared_globals, unsigned flags, size_t max_value)
 {
-    PyObject *gdict, *os = NULL, *file = NULL, *json = NULL;
+    PyObject *gdict, *json = NULL;
     char why[160] = "";
     int rc = PV_ERR_PYTHON;
 
@@ -454,22 +454,6 @@ int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr, PyObject *built
     plan->modules = modules ? PyFrozenSet_New(modules) : PyFrozenSet_New(NULL);
     if (!plan->modules)
         goto fail;
-    /* the standard library's directory: frames from it are trusted by the audit hook */
-    os = PyImport_ImportModule("os");
-    file = os ? PyObject_GetAttrString(os, "__file__") : NULL;
-    if (!file)
-        goto fail;
-    {
-        Py_ssize_t n = PyUnicode_GetLength(file);
-        Py_ssize_t slash = n > 0 ? PyUnicode_FindChar(file, '/', 0, n, -1) : -1;
-        if (slash <= 0) {
-            PyErr_SetString(PyExc_RuntimeError, "cannot locate the standard library");
-            goto fail;
-        }
-        plan->stdlib_dir = PyUnicode_Substring(file, 0, slash + 1);
-        if (!plan->stdlib_dir)
-            goto fail;
-    }
     /* the child's streams need the utf-8 codec; looking it up there would read files */
     {
         PyObject *codec = PyCodec_Encoder("utf-8");
@@ -486,8 +470,6 @@ int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr, PyObject *built
         goto fail;
     rc = 0;
 fail:
-    Py_XDECREF(os);
-    Py_XDECREF(file);
     Py_XDECREF(json);
     if (rc < 0) {
         if (rc == PV_ERR_INVALID) {
@@ -504,7 +486,6 @@ void pvx_py_plan_clear(pvx_py_plan *plan)
     if (!plan)
         return;
     Py_CLEAR(plan->main_module);
-    Py_CLEAR(plan->stdlib_dir);
     Py_CLEAR(plan->modules);
     Py_CLEAR(plan->json_dumps);
     plan->code = NULL;

@@ -100,7 +100,6 @@ typedef struct pvx_py_plan {
     PyObject *code;        /* borrowed: the verified code object */
     bool expr;             /* expression mode: report the value */
     PyObject *main_module; /* owned: module "__main__" whose dict is the program's globals */
-    PyObject *stdlib_dir;  /* owned str: directory of the standard library (trusted frames) */
     PyObject *modules;     /* owned frozenset: policy modules (audit "import" allowlist) */
     PyObject *json_dumps;  /* owned: json.dumps */
     size_t max_value;      /* cap on the JSON value's size in bytes */

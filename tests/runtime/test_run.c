@@ -252,6 +252,15 @@ static const run_case cases[] = {
      "    __annotations__ = {'a\"\\n if 1:\\n  print(open)\\n #': int}\n"
      "dataclasses.dataclass(B)\n",
      U, .status = PV_RUN_ERROR, .exc_type = "TypeError", .exc_line = 4},
+    /* dataclasses.dataclass() of a library class would rewrite the library's class */
+    {"f15_dataclass_library_class",
+     "import dataclasses, json\n"
+     "try:\n"
+     "    dataclasses.dataclass(json.JSONEncoder)\n"
+     "except TypeError as e:\n"
+     "    print(e)\n",
+     .status = PV_RUN_OK,
+     .out = "pyverify: __dataclass_fields__ of library class JSONEncoder is read-only\n"},
     /* enum's functional API and namedtuple: names must be names the policy allows */
     {"f15_enum_functional_dunder",
      "import enum\n"
