@@ -216,6 +216,8 @@ static int fill_proxy(PyObject *proxies, PyObject *name, PyObject *module_member
             continue;
         }
         Py_SETREF(member, rebind(member, real, proxy));
+        if (member)
+            Py_SETREF(member, pvx_guard_wrap_member(name, key, member));
         if (!member || PyObject_SetAttr(proxy, key, member) < 0) {
             Py_XDECREF(member);
             goto done;
@@ -460,7 +462,7 @@ int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr, PyObject *built
                    PyObject *modules, PyObject *module_members, const char *input_json,
                    PyObject *declared_globals, unsigned flags, size_t max_value)
 {
-    PyObject *gdict, *os = NULL, *file = NULL, *json = NULL;
+    PyObject *gdict, *json = NULL;
     char why[160] = "";
     int rc = PV_ERR_PYTHON;
 
@@ -493,22 +495,6 @@ int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr, PyObject *built
     plan->modules = modules ? PyFrozenSet_New(modules) : PyFrozenSet_New(NULL);
     if (!plan->modules)
         goto fail;
-    /* the standard library's directory: frames from it are trusted by the audit hook */
-    os = PyImport_ImportModule("os");
-    file = os ? PyObject_GetAttrString(os, "__file__") : NULL;
-    if (!file)
-        goto fail;
-    {
-        Py_ssize_t n = PyUnicode_GetLength(file);
-        Py_ssize_t slash = n > 0 ? PyUnicode_FindChar(file, '/', 0, n, -1) : -1;
-        if (slash <= 0) {
-            PyErr_SetString(PyExc_RuntimeError, "cannot locate the standard library");
-            goto fail;
-        }
-        plan->stdlib_dir = PyUnicode_Substring(file, 0, slash + 1);
-        if (!plan->stdlib_dir)
-            goto fail;
-    }
     /* the child's streams need the utf-8 codec; looking it up there would read files */
     {
         PyObject *codec = PyCodec_Encoder("utf-8");
@@ -518,13 +504,13 @@ int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr, PyObject *built
     }
     preload_lazy();
     json = PyImport_ImportModule("json");
+    if (!(flags & PV_RUN_NO_PYTHON_LAYER) && pvx_guard_snapshot() < 0)
+        goto fail;
     plan->json_dumps = json ? PyObject_GetAttrString(json, "dumps") : NULL;
     if (!plan->json_dumps)
         goto fail;
     rc = 0;
 fail:
-    Py_XDECREF(os);
-    Py_XDECREF(file);
     Py_XDECREF(json);
     if (rc < 0) {
         if (rc == PV_ERR_INVALID) {
@@ -541,7 +527,6 @@ void pvx_py_plan_clear(pvx_py_plan *plan)
     if (!plan)
         return;
     Py_CLEAR(plan->main_module);
-    Py_CLEAR(plan->stdlib_dir);
     Py_CLEAR(plan->modules);
     Py_CLEAR(plan->json_dumps);
     plan->code = NULL;
@@ -556,10 +541,11 @@ typedef struct audit_rule {
     int action;
 } audit_rule;
 
-/* Events not listed here end the child (fail closed). EV_TRUSTED_ONLY: allowed when the
- * innermost Python frame is standard-library code (dataclasses and namedtuple generate
- * code; enum and namedtuple read their caller's module name with sys._getframe), never
- * from the program's own frames. */
+/* Events not listed here end the child (fail closed). EV_TRUSTED_ONLY: allowed only when
+ * the innermost Python frame runs one of the library functions guard.c lists for that
+ * event, identified by code object (dataclasses and namedtuple generate code; enum and
+ * namedtuple read their caller's module name with sys._getframe; inspect reads __code__),
+ * never from the program's own frames or from code compiled at run time. */
 static const audit_rule audit_rules[] = {
     {"builtins.id", EV_ALLOW},            /* copy.deepcopy, reprlib */
     {"time.sleep", EV_ALLOW},             /* bounded by the watchdog */
@@ -591,28 +577,36 @@ static const pvx_py_plan *hook_plan;
 static int hook_armed;
 static PyObject *g_encodings_prefix; /* "encodings.", made before the hook is armed */
 
+/* The innermost frame's code object existed before the program started (guard.c's
+ * snapshot): decided by identity, never by file name; code compiled at run time is never
+ * trusted. */
 static bool frame_trusted(void)
 {
     PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
-    PyObject *globals, *main_dict;
     PyCodeObject *code;
-    bool trusted = false;
+    bool trusted;
 
     if (!f || !hook_plan)
         return false;
-    main_dict = PyModule_GetDict(hook_plan->main_module);
-    globals = PyFrame_GetGlobals(f);
     code = PyFrame_GetCode(f);
-    if (globals && code && globals != main_dict && PyUnicode_Check(code->co_filename)) {
-        int m = PyUnicode_Tailmatch(code->co_filename, hook_plan->stdlib_dir, 0,
-                                    PyUnicode_GetLength(code->co_filename), -1);
-        trusted = m == 1;
-    }
-    Py_XDECREF(globals);
+    trusted = code && pvx_guard_code_trusted((PyObject *)code);
     Py_XDECREF(code);
-    if (PyErr_Occurred())
-        PyErr_Clear();
     return trusted;
+}
+
+/* `event` from the innermost frame: only the library functions guard.c lists for it. */
+static bool event_trusted(const char *event)
+{
+    PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
+    PyCodeObject *code;
+    bool ok;
+
+    if (!f || !hook_plan)
+        return false;
+    code = PyFrame_GetCode(f);
+    ok = code && pvx_guard_event_allowed(event, (PyObject *)code);
+    Py_XDECREF(code);
+    return ok;
 }
 
 static _Noreturn void audit_abort(const char *event, PyObject *detail)
@@ -663,7 +657,7 @@ static int audit_hook(const char *event, PyObject *args, void *ud)
     case EV_ALLOW:
         return 0;
     case EV_TRUSTED_ONLY:
-        if (frame_trusted())
+        if (event_trusted(event))
             return 0;
         audit_abort(event, arg1 && PyUnicode_Check(arg1) ? arg1 : NULL);
     case EV_IMPORT:
@@ -965,6 +959,8 @@ void pvx_py_child_run(const pvx_py_plan *plan)
         set_stream("stderr", 2, "w") < 0)
         child_fatal("standard streams");
     if (python_layer) {
+        if (pvx_guard_setup(plan->policy, plan->code, plan->main_module) < 0)
+            child_fatal("python:guard");
         pvx_send(PVX_FD_CONTROL, PVX_REC_LAYER, "python:builtins", 15);
         pvx_send(PVX_FD_CONTROL, PVX_REC_LAYER, "python:modules", 14);
         hook_plan = plan;
@@ -982,6 +978,8 @@ void pvx_py_child_run(const pvx_py_plan *plan)
 
     gdict = PyModule_GetDict(plan->main_module);
     hook_armed = python_layer;
+    if (python_layer)
+        pvx_guard_arm();
     result = PyEval_EvalCode(plan->code, gdict, gdict);
     if (!result)
         report_exception(plan);

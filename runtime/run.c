@@ -861,6 +861,7 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
                         policy ? policy->builtins_allowed : NULL,
                         policy ? policy->modules : NULL, policy ? policy->module_members : NULL,
                         o.input_json, program->globals, o.flags, o.output_kb * 1024u);
+    py.policy = policy;
     if (rc < 0) {
         rc = pv_fail_python(rc, "pv_run");
         PyGILState_Release(gil);

@@ -164,6 +164,7 @@ int pv_runner_new(pv_runner **out, const pv_policy *policy, unsigned flags)
     gil = PyGILState_Ensure();
     rc = pvx_py_prepare(&r->base, NULL, false, policy->builtins_allowed, policy->modules,
                         policy->module_members, NULL, NULL, flags, 0);
+    r->base.policy = policy;
     if (rc < 0) {
         rc = pv_fail_python(rc, "pv_runner_new");
         PyGILState_Release(gil);

@@ -100,11 +100,11 @@ typedef struct pvx_py_plan {
     PyObject *code;        /* borrowed: the verified code object */
     bool expr;             /* expression mode: report the value */
     PyObject *main_module; /* owned: module "__main__" whose dict is the program's globals */
-    PyObject *stdlib_dir;  /* owned str: directory of the standard library (trusted frames) */
     PyObject *modules;     /* owned frozenset: policy modules (audit "import" allowlist) */
     PyObject *json_dumps;  /* owned: json.dumps */
     size_t max_value;      /* cap on the JSON value's size in bytes */
     unsigned flags;
+    const pv_policy *policy; /* borrowed: names are checked against it in the child */
 } pvx_py_plan;
 
 /* Build the plan in the parent: restricted builtins and module proxies (unless
@@ -123,6 +123,24 @@ PVX_INTERNAL int pvx_py_bind(PyObject *dict, const char *input_json, PyObject *d
 /* In the child, after the OS steps: fresh standard streams, empty os.environ, the audit
  * hook, then run the code object and report over fd 3. Never returns. */
 PVX_INTERNAL _Noreturn void pvx_py_child_run(const pvx_py_plan *plan);
+
+/* ---- guard.c: value checks of the Python layer (child only, except wrap_member) -------- */
+
+/* In the parent (pvx_py_prepare): the code objects that exist now are the library's
+ * (cached until sys.modules changes size). */
+PVX_INTERNAL int pvx_guard_snapshot(void);
+/* In the child before arming: record the library's types, guard every type's
+ * __setattr__, wrap exec/eval, enum's functional API; placeholder __main__ builtins. */
+PVX_INTERNAL int pvx_guard_setup(const pv_policy *policy, PyObject *program_code,
+                                 PyObject *main_module);
+/* From now on, stores from the program's frames into library objects are refused. */
+PVX_INTERNAL void pvx_guard_arm(void);
+/* A code object that existed before the program started (and is not the program's). */
+PVX_INTERNAL bool pvx_guard_code_trusted(PyObject *code);
+/* `event` may be raised with `code` as the innermost frame (per-event library callers). */
+PVX_INTERNAL bool pvx_guard_event_allowed(const char *event, PyObject *code);
+/* In the parent: the proxy's value for module.key (collections.namedtuple: checked names). */
+PVX_INTERNAL PyObject *pvx_guard_wrap_member(PyObject *module, PyObject *key, PyObject *member);
 
 /* ---- run.c: the pieces of pv_run() that runner.c shares --------------------------------- */
 
