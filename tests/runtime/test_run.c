@@ -127,11 +127,43 @@ static const run_case cases[] = {
     {"control_flood", "import os\nwhile True:\n    os.write(3, b'L' + b'\\xff' * 4096)\n", U,
      .flags = NOPY, .status = PV_RUN_KILLED, .kill = "runtime: control"},
     {"setsid_orphan", "import os\nos.setsid()\n", U, .flags = NOPY, .status = PV_RUN_KILLED},
+    /* issue 15, finding 1: signals to other processes through the descriptors' owner
+       (F_SETOWN + O_ASYNC on the stdout pipe delivers SIGIO, or F_SETSIG's signal, to any
+       process of the child's uid) and another process's CPU clock */
+    {"fcntl_setown", "import os, fcntl\nfcntl.fcntl(1, fcntl.F_SETOWN, os.getpid())\n", U,
+     .flags = NOPY, .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"fcntl_setsig", "import fcntl\nfcntl.fcntl(1, 10, 9)\n", U, .flags = NOPY,
+     .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"fcntl_o_async", "import os, fcntl\nfcntl.fcntl(1, fcntl.F_SETFL, os.O_ASYNC)\n", U,
+     .flags = NOPY, .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"fcntl_setpipe_sz", "import fcntl\nfcntl.fcntl(1, fcntl.F_SETPIPE_SZ, 1 << 20)\n", U,
+     .flags = NOPY, .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"fcntl_allowed", "import os, fcntl\nfl = fcntl.fcntl(1, fcntl.F_GETFL)\n"
+     "fcntl.fcntl(1, fcntl.F_SETFL, fl | os.O_NONBLOCK)\nfcntl.fcntl(1, fcntl.F_SETFD, 0)\n"
+     "d = fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 5)\n"
+     "print(fcntl.fcntl(1, fcntl.F_GETFL) & os.O_ASYNC, fcntl.fcntl(d, fcntl.F_GETFD))\n", U,
+     .flags = NOPY, .status = PV_RUN_OK, .out = "0 1\n"},
+    {"cpu_clock_of_init", "import time\nprint(time.clock_gettime(((~1) << 3) | 2))\n",
+     U, .flags = NOPY, .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"own_clocks", "import time\nprint(time.clock_gettime(time.CLOCK_PROCESS_CPUTIME_ID) >= 0,\n"
+     "      time.clock_getres(time.CLOCK_THREAD_CPUTIME_ID) > 0)\n", U, .flags = NOPY,
+     .status = PV_RUN_OK, .out = "True True\n"},
     /* the network namespace alone: seccomp off, still no network */
     {"netns_no_network",
      "import socket\ns = socket.socket()\ns.settimeout(1)\ns.connect((b'1.1.1.1', 80))\n", U,
      .flags = NOPY | PV_RUN_NO_SECCOMP, .status = PV_RUN_ERROR, .exc_type = "OSError",
      .layer = "namespace:net", .no_layer = "seccomp"},
+    /* issue 15, finding 3: the host's file system is not mounted in the child (seccomp off:
+       only the empty root and Landlock stand in the way) */
+    {"fs_empty_root", "import os\nprint(os.path.exists('/etc/passwd'), os.path.exists('/proc/self'),\n"
+     "      os.path.exists('/tmp'), os.getcwd())\n", U, .flags = NOPY | PV_RUN_NO_SECCOMP,
+     .status = PV_RUN_OK, .out = "False False False /\n", .layer = "fs:pivot_root"},
+    {"fs_no_host_files", "import os\nprint(os.stat('/etc/passwd'))\n", U,
+     .flags = NOPY | PV_RUN_NO_SECCOMP, .status = PV_RUN_ERROR, .exc_type = "FileNotFoundError",
+     .layer = "fs:pivot_root"},
+    {"fs_landlock_root", "import os\nprint(os.listdir('/'))\n", U,
+     .flags = NOPY | PV_RUN_NO_SECCOMP, .status = PV_RUN_ERROR, .exc_type = "PermissionError",
+     .layer = "fs:landlock"},
     /* rlimits alone (no OS layer): no processes, no file content */
     {"rlimit_nproc", "import os\nos.fork()\n", U, .flags = NOPY | PV_RUN_NO_OS_LAYER,
      .status = PV_RUN_ERROR, .exc_type = "BlockingIOError", .layer = "rlimits",
@@ -801,13 +833,18 @@ static void test_degraded_kernel(void **state)
                                        .flags = NOPY, .status = PV_RUN_ERROR,
                                        .exc_type = "BlockingIOError", .layer = "rlimits",
                                        .no_layer = "seccomp"};
+    /* no namespaces, no seccomp: Landlock alone keeps the host's files out of reach */
+    static const run_case file_case = {"degraded_file", "print(open('/etc/hostname').read())\n",
+                                       U, .flags = NOPY, .status = PV_RUN_ERROR,
+                                       .exc_type = "PermissionError", .layer = "fs:landlock",
+                                       .no_layer = "fs:pivot_root"};
     static const run_case ok_case = {"degraded_ok", "print('still runs')\n",
                                      .status = PV_RUN_OK, .out = "still runs\n",
                                      .layer = "python:audit", .no_layer = "namespace:net"};
     const run_case *c;
     pv_program *p = NULL;
     pv_run_result *r = NULL;
-    bool saw_user = false, saw_seccomp = false;
+    bool saw_user = false, saw_seccomp = false, saw_fs = false;
     (void)state;
 
     assert_int_equal(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
@@ -815,6 +852,8 @@ static void test_degraded_kernel(void **state)
     c = &ok_case;
     run_one((void **)&c);
     c = &fork_case;
+    run_one((void **)&c);
+    c = &file_case;
     run_one((void **)&c);
     p = compile(&ok_case);
     assert_int_equal(pv_run(&r, p, NULL), 0);
@@ -825,9 +864,12 @@ static void test_degraded_kernel(void **state)
             saw_user = true;
         if (strcmp(step, "seccomp") == 0 && strstr(why, "not permitted"))
             saw_seccomp = true;
+        if (strcmp(step, "fs:pivot_root") == 0 && strstr(why, "namespace"))
+            saw_fs = true;
     }
     assert_true(saw_user);
     assert_true(saw_seccomp);
+    assert_true(saw_fs); /* the empty root could not be applied: reported (PV600) */
     assert_false(has_layer(r, "seccomp"));
     assert_true(has_layer(r, "no_new_privs"));
     pv_run_result_free(r);
@@ -847,7 +889,7 @@ static int setup_all(void **state)
     }
     /* a host that happens to have these loaded: the unverified cases may reach them */
     g = PyGILState_Ensure();
-    if (PyRun_SimpleString("import socket, subprocess, signal") != 0) {
+    if (PyRun_SimpleString("import socket, subprocess, signal, fcntl, time") != 0) {
         PyGILState_Release(g);
         return -1;
     }
