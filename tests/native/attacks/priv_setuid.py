@@ -1,0 +1,5 @@
+# expect: killed
+# kill: seccomp
+# why: setuid(0)
+sc('setuid', 0)
+breach('setuid returned')

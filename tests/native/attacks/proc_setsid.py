@@ -1,0 +1,5 @@
+# expect: killed
+# kill: seccomp
+# why: setsid(2): leaving the session the watchdog kills
+sc('setsid')
+breach('setsid returned')

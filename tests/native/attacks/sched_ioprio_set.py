@@ -1,0 +1,5 @@
+# expect: killed
+# kill: seccomp
+# why: ioprio_set(IOPRIO_WHO_PROCESS, victim, idle class)
+sc('ioprio_set', 1, VICTIM, 3 << 13)
+breach('ioprio_set returned')

@@ -1,0 +1,6 @@
+# expect: killed
+# kill: seccomp
+# why: sched_setaffinity(victim)
+mask = ctypes.c_uint64(1)
+sc('sched_setaffinity', VICTIM, 8, ctypes.byref(mask))
+breach('sched_setaffinity returned')

@@ -1,0 +1,6 @@
+# expect: killed
+# kill: seccomp
+# why: rt_tgsigqueueinfo(victim, victim, SIGKILL)
+info = ctypes.create_string_buffer(128)
+sc('rt_tgsigqueueinfo', VICTIM, VICTIM, 9, info)
+breach('rt_tgsigqueueinfo returned')

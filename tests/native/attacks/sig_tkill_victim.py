@@ -1,0 +1,5 @@
+# expect: killed
+# kill: seccomp
+# why: tkill(victim, SIGKILL)
+sc('tkill', VICTIM, 9)
+breach('tkill returned')
