@@ -23,7 +23,16 @@
 #include <seccomp.h>
 #endif
 
-enum { ACT_ALLOW, ACT_ALLOW_NOEXEC, ACT_ALLOW_EMPTY_PATH, ACT_EACCES, ACT_ENOTTY, ACT_EPERM };
+enum {
+    ACT_ALLOW,
+    ACT_ALLOW_NOEXEC,
+    ACT_ALLOW_EMPTY_PATH,
+    ACT_ALLOW_FCNTL,
+    ACT_ALLOW_OWN_CLOCK,
+    ACT_EACCES,
+    ACT_ENOTTY,
+    ACT_EPERM
+};
 
 typedef struct syscall_entry {
     const char *name;
@@ -33,7 +42,11 @@ typedef struct syscall_entry {
 
 /* The table. ACT_ALLOW_NOEXEC: allowed unless the protection asks for PROT_EXEC (no new
  * executable memory). ACT_ALLOW_EMPTY_PATH: only with AT_EMPTY_PATH (fstat of an open
- * descriptor), other forms fail with EACCES. */
+ * descriptor), other forms fail with EACCES. ACT_ALLOW_FCNTL: only the commands in
+ * fcntl_allowed[] (F_SETFL without O_ASYNC); any other command (F_SETOWN, F_SETSIG,
+ * F_NOTIFY, F_SETLEASE, F_SETPIPE_SZ, locks...) kills. ACT_ALLOW_OWN_CLOCK: clock ids 0-11
+ * only (CLOCK_REALTIME ... CLOCK_TAI, the caller's own process and thread CPU clocks); the
+ * negative ids that name another process's CPU clock kill. */
 static const syscall_entry syscall_table[] = {
     /* I/O on descriptors the child already holds (0-3) */
     {"read", ACT_ALLOW, "read stdin (fd 0)"},
@@ -44,7 +57,7 @@ static const syscall_entry syscall_table[] = {
     {"fstat", ACT_ALLOW, "io checks the type and block size of fds 0-2"},
     {"newfstatat", ACT_ALLOW_EMPTY_PATH, "glibc's fstat() is newfstatat(fd, \"\", AT_EMPTY_PATH); path forms get EACCES"},
     {"close", ACT_ALLOW, "closing one of its own descriptors"},
-    {"fcntl", ACT_ALLOW, "descriptor flags (F_GETFL/F_GETFD) on its own descriptors"},
+    {"fcntl", ACT_ALLOW_FCNTL, "F_GETFD, F_SETFD, F_GETFL, F_SETFL without O_ASYNC, F_DUPFD_CLOEXEC only: no F_SETOWN/F_SETSIG/O_ASYNC (signals to other processes), F_NOTIFY, F_SETLEASE, F_SETPIPE_SZ, locks"},
     {"ioctl", ACT_ENOTTY, "isatty() on the pipes; every ioctl fails with ENOTTY (no TIOCSTI and friends)"},
     /* memory */
     {"brk", ACT_ALLOW, "malloc grows the heap"},
@@ -60,10 +73,10 @@ static const syscall_entry syscall_table[] = {
     {"rt_sigreturn", ACT_ALLOW, "return from a signal handler"},
     {"sigaltstack", ACT_ALLOW, "alternate signal stack"},
     {"restart_syscall", ACT_ALLOW, "restarting a call interrupted by a signal"},
-    {"clock_gettime", ACT_ALLOW, "time.monotonic, time.process_time when the vDSO is not used"},
-    {"clock_getres", ACT_ALLOW, "time.get_clock_info"},
+    {"clock_gettime", ACT_ALLOW_OWN_CLOCK, "time.monotonic, time.process_time when the vDSO is not used; clock ids 0-11 only (no other process's CPU clock)"},
+    {"clock_getres", ACT_ALLOW_OWN_CLOCK, "time.get_clock_info; clock ids 0-11 only (no other process's CPU clock)"},
     {"gettimeofday", ACT_ALLOW, "time.time fallback"},
-    {"clock_nanosleep", ACT_ALLOW, "time.sleep: bounded by the wall-clock watchdog"},
+    {"clock_nanosleep", ACT_ALLOW_OWN_CLOCK, "time.sleep: bounded by the wall-clock watchdog; clock ids 0-11 only (no other process's CPU clock)"},
     {"nanosleep", ACT_ALLOW, "sleeping, bounded by the watchdog"},
     {"sched_yield", ACT_ALLOW, "spin locks"},
     {"getrandom", ACT_ALLOW, "random seeding, hash randomisation"},
@@ -106,6 +119,8 @@ static const char *action_name(int a)
     case ACT_ALLOW: return "allow";
     case ACT_ALLOW_NOEXEC: return "allow (not PROT_EXEC)";
     case ACT_ALLOW_EMPTY_PATH: return "allow (AT_EMPTY_PATH only)";
+    case ACT_ALLOW_FCNTL: return "allow (listed commands only)";
+    case ACT_ALLOW_OWN_CLOCK: return "allow (clock ids 0-11 only)";
     case ACT_EACCES: return "EACCES";
     case ACT_ENOTTY: return "ENOTTY";
     case ACT_EPERM: return "EPERM";
@@ -125,6 +140,13 @@ const pvx_syscall_rule *pvx_seccomp_rule(size_t i)
 }
 
 #ifdef PV_HAVE_SECCOMP
+
+/* fcntl commands an interpreter uses on descriptors it holds (strace of CPython 3.11: none
+ * after start-up; os.set_inheritable/set_blocking/dup use these). F_SETFL is added with an
+ * argument check. Compared on all 64 bits: garbage in the upper half kills. */
+static const int fcntl_allowed[] = {F_GETFD, F_SETFD, F_GETFL, F_DUPFD_CLOEXEC};
+/* CLOCK_TAI, the highest fixed clock id; CPU clocks of other processes are negative */
+#define PVX_MAX_CLOCK_ID 11
 
 static struct sock_fprog cached_prog;
 static bool cached;
@@ -150,6 +172,20 @@ static int add_entry(scmp_filter_ctx ctx, const syscall_entry *e)
                                   SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0));
         return rc;
     }
+    case ACT_ALLOW_FCNTL: {
+        int rc = 0;
+        for (size_t i = 0; rc == 0 && i < sizeof fcntl_allowed / sizeof fcntl_allowed[0]; i++)
+            rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                  SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fcntl_allowed[i]));
+        /* F_SETFL, but never O_ASYNC: SIGIO (or F_SETSIG's signal) to the pipe's owner */
+        if (rc == 0)
+            rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A1(SCMP_CMP_EQ, F_SETFL),
+                                  SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, 0));
+        return rc;
+    }
+    case ACT_ALLOW_OWN_CLOCK:
+        /* 64-bit comparison: a negative clockid_t (another pid's CPU clock) is >= 2^31 */
+        return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_LE, PVX_MAX_CLOCK_ID));
     case ACT_EACCES:
         return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
     case ACT_ENOTTY:

@@ -118,6 +118,27 @@ static const run_case cases[] = {
     {"control_flood", "import os\nwhile True:\n    os.write(3, b'L' + b'\\xff' * 4096)\n", U,
      .flags = NOPY, .status = PV_RUN_KILLED, .kill = "runtime: control"},
     {"setsid_orphan", "import os\nos.setsid()\n", U, .flags = NOPY, .status = PV_RUN_KILLED},
+    /* issue 15, finding 1: signals to other processes through the descriptors' owner
+       (F_SETOWN + O_ASYNC on the stdout pipe delivers SIGIO, or F_SETSIG's signal, to any
+       process of the child's uid) and another process's CPU clock */
+    {"fcntl_setown", "import os, fcntl\nfcntl.fcntl(1, fcntl.F_SETOWN, os.getpid())\n", U,
+     .flags = NOPY, .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"fcntl_setsig", "import fcntl\nfcntl.fcntl(1, 10, 9)\n", U, .flags = NOPY,
+     .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"fcntl_o_async", "import os, fcntl\nfcntl.fcntl(1, fcntl.F_SETFL, os.O_ASYNC)\n", U,
+     .flags = NOPY, .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"fcntl_setpipe_sz", "import fcntl\nfcntl.fcntl(1, fcntl.F_SETPIPE_SZ, 1 << 20)\n", U,
+     .flags = NOPY, .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"fcntl_allowed", "import os, fcntl\nfl = fcntl.fcntl(1, fcntl.F_GETFL)\n"
+     "fcntl.fcntl(1, fcntl.F_SETFL, fl | os.O_NONBLOCK)\nfcntl.fcntl(1, fcntl.F_SETFD, 0)\n"
+     "d = fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 5)\n"
+     "print(fcntl.fcntl(1, fcntl.F_GETFL) & os.O_ASYNC, fcntl.fcntl(d, fcntl.F_GETFD))\n", U,
+     .flags = NOPY, .status = PV_RUN_OK, .out = "0 1\n"},
+    {"cpu_clock_of_init", "import time\nprint(time.clock_gettime(((~1) << 3) | 2))\n",
+     U, .flags = NOPY, .status = PV_RUN_KILLED, .kill = "seccomp"},
+    {"own_clocks", "import time\nprint(time.clock_gettime(time.CLOCK_PROCESS_CPUTIME_ID) >= 0,\n"
+     "      time.clock_getres(time.CLOCK_THREAD_CPUTIME_ID) > 0)\n", U, .flags = NOPY,
+     .status = PV_RUN_OK, .out = "True True\n"},
     /* the network namespace alone: seccomp off, still no network */
     {"netns_no_network",
      "import socket\ns = socket.socket()\ns.settimeout(1)\ns.connect((b'1.1.1.1', 80))\n", U,
@@ -663,7 +684,7 @@ static int setup_all(void **state)
     }
     /* a host that happens to have these loaded: the unverified cases may reach them */
     g = PyGILState_Ensure();
-    if (PyRun_SimpleString("import socket, subprocess, signal") != 0) {
+    if (PyRun_SimpleString("import socket, subprocess, signal, fcntl, time") != 0) {
         PyGILState_Release(g);
         return -1;
     }
