@@ -31,7 +31,7 @@ NR = dict(read=0, write=1, open=2, close=3, stat=4, fstat=5, mmap=9, mprotect=10
           swapon=167, reboot=169, sethostname=170, iopl=172, ioperm=173,
           init_module=175, quotactl=179, gettid=186, tkill=200, futex=202,
           sched_setaffinity=203, io_setup=206, getdents64=217, set_tid_address=218,
-          clock_settime=227, exit_group=231, tgkill=234, mbind=237, mq_open=240,
+          clock_settime=227, clock_gettime=228, clock_nanosleep=230, exit_group=231, tgkill=234, mbind=237, mq_open=240,
           kexec_load=246, waitid=247, add_key=248, request_key=249, keyctl=250,
           ioprio_set=251, ioprio_get=252, inotify_init1=294, migrate_pages=256,
           openat=257, mkdirat=258, newfstatat=262, unlinkat=263, readlinkat=267,
@@ -74,6 +74,7 @@ def expect_fail(name, *args):
 
 # ---- reading this process's own memory without /proc ------------------------------------
 PAGE = 4096
+UNPOISON = getattr(libc, '__asan_unpoison_memory_region', None)
 HEX = [bytes([c]) for c in b'0123456789abcdef']
 
 
@@ -115,7 +116,10 @@ def scan(needles, span=96 << 20, gap=64, max_hits=8):
                 elif readable(p):
                     done.add(p)
                     holes = 0
-                    data = ctypes.string_at(p, PAGE + 96 if readable(p + PAGE) else PAGE)
+                    n = PAGE + 96 if readable(p + PAGE) else PAGE
+                    if UNPOISON:  # a sanitizer build: its redzones are readable memory too
+                        UNPOISON(ctypes.c_void_p(p), ctypes.c_size_t(n))
+                    data = ctypes.string_at(p, n)
                     for nd in needles:
                         i = data.find(nd)
                         while 0 <= i < PAGE and hits < max_hits:
