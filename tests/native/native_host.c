@@ -11,6 +11,7 @@
  *   # kill: seccomp               the kill reason must start with this (optional)
  *   # mode: runner                run through a warm pv_runner after a request holding a
  *                                 secret constant (default: pv_run)
+ *   # mode: sequential            the same request, then the attack, both by pv_run
  *   # host: nobody                the host itself runs as the child's uid (the attack then
  *                                 aims at the host; default: the host stays root if it is)
  *   # cpu: 5  # timeout: 10       limits (defaults 1 and 3 seconds)
@@ -93,7 +94,7 @@ typedef struct attack {
     char name[96];
     char expect[128];
     char kill[96];
-    bool runner, host_nobody;
+    bool runner, sequential, host_nobody;
     double cpu_s, timeout_s;
     char *src; /* prelude + attack */
     bool xfail;
@@ -213,6 +214,7 @@ static int load_attacks(const char *dir, const char *prelude_path, const char *x
         header_value(src, "kill", a->kill, sizeof a->kill);
         header_value(src, "mode", v, sizeof v);
         a->runner = strcmp(v, "runner") == 0;
+        a->sequential = strcmp(v, "sequential") == 0;
         header_value(src, "host", v, sizeof v);
         a->host_nobody = strcmp(v, "nobody") == 0;
         header_value(src, "cpu", v, sizeof v);
@@ -420,39 +422,51 @@ static void run_case(const attack *a, report *rp)
     o.timeout_s = a->timeout_s;
     o.stdin_data = stdin_buf;
     o.stdin_len = strlen(stdin_buf);
-    if (a->runner) {
-        /* request A: a tenant's secret constant, run and then wiped and freed by the host */
+    if (a->runner || a->sequential) {
+        /* request A: a tenant's secret constant in its source and its stdin, run and then
+           wiped and freed by the host; then the attack, by the same runner (warm) or by
+           pv_run from the same host (sequential) */
         pv_run_opts oa = PV_RUN_OPTS_INIT;
         pv_run_result *ra = NULL;
-        char *srca = malloc(256);
-        pv_program *pa;
-        if (!srca || pv_runner_new(&rn, policy, flags) < 0) {
+        char *srca = malloc(256), *ina = malloc(128);
+        pv_program *pa = NULL;
+        int rc = -1;
+        if (!srca || !ina || (a->runner && pv_runner_new(&rn, policy, flags) < 0)) {
             note(rp, true, "setup: pv_runner_new: %s", pv_last_error());
             free(srca);
+            free(ina);
             goto done;
         }
         {
             char plain[64];
             unmask(plain, sizeof plain, req_canary);
-            snprintf(srca, 256, "secret = '%s'\nprint(len(secret))\n", plain);
+            snprintf(srca, 256, "import sys\nsecret = '%s'\nprint(len(secret + sys.stdin.read()))\n",
+                     plain);
+            snprintf(ina, 128, "stdin %s", plain);
             explicit_bzero(plain, sizeof plain);
         }
         pa = compile(policy, srca, "request_a.py");
         oa.flags = flags;
-        if (!pa || pv_runner_run(rn, &ra, pa, &oa) < 0 ||
-            pv_run_result_status(ra) != PV_RUN_OK) {
-            note(rp, true, "setup: request A did not run: %s", pv_last_error());
-            pv_run_result_free(ra);
-            pv_program_free(pa);
-            free(srca);
-            goto done;
-        }
+        oa.stdin_data = ina;
+        oa.stdin_len = strlen(ina);
+        if (pa)
+            rc = a->runner ? pv_runner_run(rn, &ra, pa, &oa) : pv_run(&ra, pa, &oa);
+        if (rc < 0 || pv_run_result_status(ra) != PV_RUN_OK)
+            note(rp, true, "setup: request A did not run: %s", rc < 0 ? pv_last_error() : "");
         pv_run_result_free(ra);
         pv_program_free(pa);
         explicit_bzero(srca, 256);
+        explicit_bzero(ina, 128);
         free(srca);
-        if (pv_runner_run(rn, &r, prog, &o) < 0) {
+        free(ina);
+        if (rp->fails)
+            goto done;
+        if (a->runner && pv_runner_run(rn, &r, prog, &o) < 0) {
             note(rp, true, "setup: pv_runner_run: %s", pv_last_error());
+            goto done;
+        }
+        if (a->sequential && pv_run(&r, prog, &o) < 0) {
+            note(rp, true, "setup: pv_run: %s", pv_last_error());
             goto done;
         }
     } else if (pv_run(&r, prog, &o) < 0) {
@@ -460,6 +474,11 @@ static void run_case(const attack *a, report *rp)
         goto done;
     }
 
+    /* the host's time: the run ends within its wall clock (plus the drain grace and a
+       loaded machine's slack), whatever the program did */
+    if ((double)pv_run_result_wall_ms(r) > (a->timeout_s + 3.0) * 1000.0)
+        note(rp, true, "HARM: the run held the host for %lu ms (wall-clock limit %.1f s)",
+             pv_run_result_wall_ms(r), a->timeout_s);
     st = pv_run_status_name(pv_run_result_status(r));
     out = pv_run_result_stdout(r, &olen);
     err = pv_run_result_stderr(r, &elen);
