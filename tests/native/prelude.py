@@ -48,6 +48,8 @@ NR = dict(read=0, write=1, open=2, close=3, stat=4, fstat=5, mmap=9, mprotect=10
           process_madvise=440, mount_setattr=442, landlock_create_ruleset=444,
           memfd_secret=447, process_mrelease=448, pidfd_send_signal=424,
           pivot_root=155, vhangup=153, acct=163, getsid=124, sched_setattr=314)
+NR.update(getpriority=140, msgget=68, sched_getaffinity=204, semget=64, shmget=29,
+          timer_create=222, timerfd_create=283)
 
 
 def sc(name, *args):

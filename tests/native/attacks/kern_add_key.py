@@ -1,5 +1,4 @@
 # expect: killed
 # kill: seccomp
 # why: add_key(2)
-sc('add_key', b'user', b'x', b'y', 1, -3)
-breach('add_key returned')
+expect_fail('add_key', b'user', b'x', b'y', 1, -3)

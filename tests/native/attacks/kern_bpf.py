@@ -2,5 +2,4 @@
 # kill: seccomp
 # why: bpf(2): BPF_PROG_LOAD
 attr = ctypes.create_string_buffer(128)
-sc('bpf', 5, attr, 128)
-breach('bpf returned')
+expect_fail('bpf', 5, attr, 128)

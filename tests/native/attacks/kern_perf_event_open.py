@@ -2,5 +2,4 @@
 # kill: seccomp
 # why: perf_event_open(2)
 attr = ctypes.create_string_buffer(128)
-sc('perf_event_open', attr, 0, -1, -1, 0)
-breach('perf_event_open returned')
+expect_fail('perf_event_open', attr, 0, -1, -1, 0)

@@ -7,5 +7,4 @@ libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
 spare = ctypes.cast(libc.sbrk(0), ctypes.c_void_p).value
 r, e = sc('mprotect', addr, 4096, 3)
 print('rw', r, e, flush=True)
-sc('mprotect', addr, 4096, 5)
-breach('mprotect PROT_EXEC returned')
+expect_fail('mprotect', addr, 4096, 5)

@@ -3,5 +3,4 @@
 # why: mprotect(PROT_EXEC) of a heap page
 buf = libc.malloc(8192)
 page = (buf + 4095) & ~4095
-sc('mprotect', page, 4096, 7)
-breach('mprotect returned')
+expect_fail('mprotect', page, 4096, 7)

@@ -2,5 +2,4 @@
 # kill: seccomp
 # why: pkey_mprotect / remap tricks: mprotect of the code of libc as writable+exec
 addr = ctypes.cast(libc.printf, ctypes.c_void_p).value & ~4095
-sc('mprotect', addr, 4096, 7)
-breach('mprotect returned')
+expect_fail('mprotect', addr, 4096, 7)

@@ -2,5 +2,4 @@
 # kill: seccomp
 # why: io_uring_setup(2): a second, unfiltered system call interface
 p = ctypes.create_string_buffer(120)
-sc('io_uring_setup', 8, p)
-breach('io_uring_setup returned')
+expect_fail('io_uring_setup', 8, p)

@@ -1,5 +1,4 @@
 # expect: killed
 # kill: seccomp
 # why: setgid(0)
-sc('setgid', 0)
-breach('setgid returned')
+expect_fail('setgid', 0)

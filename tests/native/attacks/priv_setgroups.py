@@ -1,5 +1,4 @@
 # expect: killed
 # kill: seccomp
 # why: setgroups(2)
-sc('setgroups', 0, None)
-breach('setgroups returned')
+expect_fail('setgroups', 0, None)

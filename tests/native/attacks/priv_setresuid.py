@@ -1,5 +1,4 @@
 # expect: killed
 # kill: seccomp
 # why: setresuid(0, 0, 0)
-sc('setresuid', 0, 0, 0)
-breach('setresuid returned')
+expect_fail('setresuid', 0, 0, 0)

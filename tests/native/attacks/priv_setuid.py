@@ -1,5 +1,4 @@
 # expect: killed
 # kill: seccomp
 # why: setuid(0)
-sc('setuid', 0)
-breach('setuid returned')
+expect_fail('setuid', 0)

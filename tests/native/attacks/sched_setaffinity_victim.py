@@ -2,5 +2,4 @@
 # kill: seccomp
 # why: sched_setaffinity(victim)
 mask = ctypes.c_uint64(1)
-sc('sched_setaffinity', VICTIM, 8, ctypes.byref(mask))
-breach('sched_setaffinity returned')
+expect_fail('sched_setaffinity', VICTIM, 8, ctypes.byref(mask))

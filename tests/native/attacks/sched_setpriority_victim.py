@@ -1,5 +1,4 @@
 # expect: killed
 # kill: seccomp
 # why: setpriority(PRIO_PROCESS, victim, 19)
-sc('setpriority', 0, VICTIM, 19)
-breach('setpriority returned')
+expect_fail('setpriority', 0, VICTIM, 19)

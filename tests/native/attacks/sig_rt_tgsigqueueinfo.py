@@ -2,5 +2,4 @@
 # kill: seccomp
 # why: rt_tgsigqueueinfo(victim, victim, SIGKILL)
 info = ctypes.create_string_buffer(128)
-sc('rt_tgsigqueueinfo', VICTIM, VICTIM, 9, info)
-breach('rt_tgsigqueueinfo returned')
+expect_fail('rt_tgsigqueueinfo', VICTIM, VICTIM, 9, info)

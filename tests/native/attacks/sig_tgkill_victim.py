@@ -1,5 +1,4 @@
 # expect: killed
 # kill: seccomp
 # why: tgkill(victim, victim, SIGSTOP)
-sc('tgkill', VICTIM, VICTIM, 19)
-breach('tgkill returned')
+expect_fail('tgkill', VICTIM, VICTIM, 19)

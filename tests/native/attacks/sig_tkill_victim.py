@@ -1,5 +1,4 @@
 # expect: killed
 # kill: seccomp
 # why: tkill(victim, SIGKILL)
-sc('tkill', VICTIM, 9)
-breach('tkill returned')
+expect_fail('tkill', VICTIM, 9)
