@@ -382,7 +382,7 @@ static void run_case(const attack *a, report *rp)
     pv_runner *rn = NULL;
     pv_run_result *r = NULL;
     pv_run_opts o = PV_RUN_OPTS_INIT;
-    char stdin_buf[512];
+    char stdin_buf[2048];
     const unsigned flags = PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED;
     PyGILState_STATE g;
     const char *st, *out, *err;
@@ -415,8 +415,24 @@ static void run_case(const attack *a, report *rp)
         note(rp, true, "setup: the attack does not compile: %s", pv_last_error());
         goto done;
     }
-    snprintf(stdin_buf, sizeof stdin_buf, "victim=%ld host=%ld file=%s\n", (long)victim,
-             (long)getpid(), host_file);
+    {
+        /* the identities (device, inode) of host paths: reaching one of them by path is
+           reaching the host's filesystem, whatever the child's root looks like */
+        const char *paths[] = {"/", "/tmp", "/etc", "/etc/passwd", "/usr", "/root", "/home",
+                               host_dir, host_file};
+        size_t off = (size_t)snprintf(stdin_buf, sizeof stdin_buf,
+                                      "victim=%ld host=%ld file=%s hostids=", (long)victim,
+                                      (long)getpid(), host_file);
+        for (size_t i = 0; i < sizeof paths / sizeof paths[0] && off < sizeof stdin_buf; i++) {
+            struct stat hs;
+            if (stat(paths[i], &hs) == 0)
+                off += (size_t)snprintf(stdin_buf + off, sizeof stdin_buf - off, "%s|%lu|%lu,",
+                                        paths[i], (unsigned long)hs.st_dev,
+                                        (unsigned long)hs.st_ino);
+        }
+        if (off < sizeof stdin_buf)
+            snprintf(stdin_buf + off, sizeof stdin_buf - off, "\n");
+    }
     o.flags = flags;
     o.cpu_s = a->cpu_s;
     o.timeout_s = a->timeout_s;

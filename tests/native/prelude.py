@@ -13,6 +13,9 @@ libc.sbrk.argtypes = [ctypes.c_long]
 P = dict(kv.split('=', 1) for kv in sys.stdin.read().split())
 VICTIM, HOST, ME = int(P['victim']), int(P['host']), os.getpid()
 HOSTFILE = P['file']
+# host paths and their (st_dev, st_ino) as the host sees them
+HOSTIDS = {f.split('|')[0]: (int(f.split('|')[1]), int(f.split('|')[2]))
+           for f in P.get('hostids', '').split(',') if f}
 EFAULT, ENOSYS = 14, 38
 
 # x86_64 system call numbers
@@ -62,6 +65,24 @@ def sc(name, *args):
 
 def breach(what):
     print('BREACH', what, flush=True)
+
+
+def stat_id(path, dirfd=-100, flags=0x1000):
+    """(st_dev, st_ino) of a path through newfstatat (AT_EMPTY_PATH by default: the form
+    seccomp lets through), or None."""
+    st = ctypes.create_string_buffer(256)
+    r, e = sc('newfstatat', dirfd, path.encode() if isinstance(path, str) else path, st, flags)
+    if r != 0:
+        return None
+    return int.from_bytes(st.raw[0:8], 'little'), int.from_bytes(st.raw[8:16], 'little')
+
+
+def host_path(ident):
+    """The host path with this identity, or None."""
+    for p, i in HOSTIDS.items():
+        if i == ident:
+            return p
+    return None
 
 
 def expect_fail(name, *args):
