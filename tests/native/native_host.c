@@ -29,8 +29,9 @@
  *   - nobody else was harmed: the victim (a process of the child's uid that the suite
  *     spawns) and the case's host are alive and not stopped, the host file is intact.
  *
- * Every case runs in a fresh host process forked from the suite (so that a case that kills
- * or stops its host is seen, not suffered). Cases listed in expected_failures.txt are known
+ * Every case runs in a fresh host process forked from the suite, which initialised the
+ * interpreter and imported ctypes once (so that a case that kills or stops its host is
+ * seen, not suffered). Cases listed in expected_failures.txt are known
  * to fail until a fix lands: they are run and reported (XFAIL), and one that passes is an
  * error (XPASS: remove it from the list). Usage:
  *   native_host ATTACKS_DIR PRELUDE XFAIL_FILE [--markdown] [NAME...]
@@ -384,7 +385,6 @@ static void run_case(const attack *a, report *rp)
     pv_run_opts o = PV_RUN_OPTS_INIT;
     char stdin_buf[2048];
     const unsigned flags = PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED;
-    PyGILState_STATE g;
     const char *st, *out, *err;
     size_t olen, elen;
 
@@ -398,18 +398,10 @@ static void run_case(const attack *a, report *rp)
         note(rp, true, "setup: dropping the host to uid 65534: %s", strerror(errno));
         return;
     }
-    if (pv_init() < 0 || pv_policy_default(&policy) < 0) {
+    if (pv_policy_default(&policy) < 0) {
         note(rp, true, "setup: %s", pv_last_error());
         return;
     }
-    /* native code for the child: ctypes (and what the prelude uses) imported by the host */
-    g = PyGILState_Ensure();
-    if (PyRun_SimpleString("import ctypes, ctypes.util, os, sys, signal, errno, struct") != 0) {
-        PyGILState_Release(g);
-        note(rp, true, "setup: import ctypes failed");
-        goto done;
-    }
-    PyGILState_Release(g);
     prog = compile(policy, a->src, a->name);
     if (!prog) {
         note(rp, true, "setup: the attack does not compile: %s", pv_last_error());
@@ -604,18 +596,29 @@ static int run_one(const attack *a, report *rp)
     char why[160];
     double limit = a->timeout_s + 20.0;
     struct timespec t0, t1;
+    PyGILState_STATE g;
 
     memset(rp, 0, sizeof *rp);
     if (pipe2(pfd, O_CLOEXEC) < 0)
         return -1;
     fflush(stdout);
     fflush(stderr);
+    /* the interpreter is up in this process (a host that serves many runs): fork as
+       CPython wants it, with the GIL held */
+    g = PyGILState_Ensure();
+    PyOS_BeforeFork();
     pid = fork();
+    if (pid != 0) {
+        PyOS_AfterFork_Parent();
+        PyGILState_Release(g);
+    }
     if (pid < 0)
         return -1;
     if (pid == 0) {
         report mine;
         size_t off = 0;
+        PyOS_AfterFork_Child();
+        PyGILState_Release(g);
         close(pfd[0]);
         memset(&mine, 0, sizeof mine);
         run_case(a, &mine);
@@ -771,6 +774,21 @@ int main(int argc, char **argv)
     }
     if (load_attacks(argv[1], argv[2], argv[3], argc, argv, first) < 0)
         return 2;
+    /* native code for the children: ctypes (and what the prelude uses) imported by the
+       host before any run */
+    if (pv_init() < 0) {
+        fprintf(stderr, "native_host: pv_init: %s\n", pv_last_error());
+        return 2;
+    }
+    {
+        PyGILState_STATE g = PyGILState_Ensure();
+        int rc = PyRun_SimpleString("import ctypes, ctypes.util, os, sys, signal, errno, struct");
+        PyGILState_Release(g);
+        if (rc != 0) {
+            fprintf(stderr, "native_host: import ctypes failed\n");
+            return 2;
+        }
+    }
     victim = spawn_victim();
     if (victim < 0)
         return 2;
