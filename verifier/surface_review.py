@@ -182,7 +182,9 @@ for _a, _why in (("args", "partial.args is read-only; partialmethod.args: call a
                  ("scanner", "Scanner.scanner/Pattern.scanner: an sre scanner"),
                  ("pattern", "re.error.pattern/Pattern.pattern: text"),
                  ("pos", "an index"),
-                 ("value", "enum auto/member/nonmember value: member values, not names")):
+                 ("value", "enum auto/member/nonmember value: member values, not names"),
+                 ("data", "UserDict/UserList/UserString.data: the wrapped container; the "
+                          "library only indexes and iterates it, never uses it as a name")):
     REVIEWED_ATTRS["." + _a] = ("pure", "allowed", _why)
 
 
