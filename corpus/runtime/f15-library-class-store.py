@@ -4,6 +4,14 @@
 import dataclasses
 import json
 
-dataclasses.Field.name = "__class__"
-json.JSONEncoder.item_separator = "PWNED"
+
+
+def put(obj, value):
+    # the receiver's type is unknown to the static layers: only the runtime layer can refuse
+    obj.name = value
+    obj.item_separator = value
+
+
+put(json.JSONEncoder, "PWNED")
+put(dataclasses.Field, "__class__")
 print(json.dumps([1, 2]))

@@ -4,12 +4,17 @@
 import dataclasses
 
 
+def put_name(obj, value):
+    # the receiver's type is unknown to the static layers: only the runtime layer can refuse
+    obj.name = value
+
+
 @dataclasses.dataclass
 class A:
     a: int = 0
 
 
-dataclasses.fields(A)[0].name = "__reduce_ex__"
+put_name(dataclasses.fields(A)[0], "__reduce_ex__")
 
 
 @dataclasses.dataclass(init=False, repr=False, eq=False)
