@@ -576,7 +576,8 @@ static int check_names(PyObject *list, const char *what, bool skip_private)
 {
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
         PyObject *nm = PyList_GET_ITEM(list, i);
-        /* namedtuple refuses (or renames) non-identifiers and '_' names itself */
+        /* namedtuple refuses (or, with rename=True, renames) non-identifiers and names
+           starting with '_' itself, with its own ValueError */
         if (skip_private && (!PyUnicode_IsIdentifier(nm) || PyUnicode_READ_CHAR(nm, 0) == '_'))
             continue;
         if (!source_name_ok(nm))
@@ -654,10 +655,11 @@ static PyObject *enum_create(PyObject *self, PyObject *args, PyObject *kwargs)
             goto done;
         r = PyObject_Call(self, args, nkw);
     } else {
-        nargs = PyTuple_GetSlice(args, 0, n);
+        nargs = PyTuple_New(n); /* a fresh tuple: the caller's args are not ours to change */
         if (!nargs)
             goto done;
-        Py_SETREF(PyTuple_GET_ITEM(nargs, 2), Py_NewRef(norm));
+        for (Py_ssize_t i = 0; i < n; i++)
+            PyTuple_SET_ITEM(nargs, i, Py_NewRef(i == 2 ? norm : PyTuple_GET_ITEM(args, i)));
         r = PyObject_Call(self, nargs, kwargs);
     }
 done:
@@ -677,8 +679,6 @@ static PyMethodDef enum_create_def = {"_create_", (PyCFunction)(void (*)(void))e
 static PyObject *namedtuple_checked(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     PyObject *tn = NULL, *fields = NULL, *flat = NULL, *newargs = NULL, *nkw = NULL, *r = NULL;
-    PyObject *rename = kwargs ? PyDict_GetItemString(kwargs, "rename") : NULL;
-    bool skip = rename && PyObject_IsTrue(rename) == 1;
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     PyObject *a0 = n > 0 ? PyTuple_GET_ITEM(args, 0)
                          : kwargs ? PyDict_GetItemString(kwargs, "typename") : NULL;
@@ -717,7 +717,7 @@ static PyObject *namedtuple_checked(PyObject *self, PyObject *args, PyObject *kw
         Py_XDECREF(seq);
         flat = fields ? Py_NewRef(fields) : NULL;
     }
-    if (!flat || check_names(flat, "namedtuple field name", skip) < 0)
+    if (!flat || check_names(flat, "namedtuple field name", true) < 0)
         goto done;
     newargs = PyTuple_Pack(2, tn, fields);
     nkw = kwargs ? PyDict_Copy(kwargs) : PyDict_New();
