@@ -762,26 +762,41 @@ static int wrap_builtin(PyObject *bdict, const char *name, PyMethodDef *def)
     return rc;
 }
 
-static int wrap_enum(void)
+/* ABCMeta.register(cls, subclass): once the program runs, never on a library class
+ * (fractions.Fraction.register(X) would make the library treat X as a Fraction). */
+static PyObject *abc_register(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *et = resolve("enum", "EnumType");
-    PyObject *orig = et && PyType_Check(et) ? PyDict_GetItemString(((PyTypeObject *)et)->tp_dict,
-                                                                   "_create_")
-                                            : NULL; /* borrowed */
+    PyObject *cls = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0) : NULL;
+    if (g_armed && cls && PyType_Check(cls) && is_lib_type((PyTypeObject *)cls))
+        return PyErr_Format(PyExc_TypeError,
+                            "pyverify: %.100s belongs to the library: register() is refused",
+                            ((PyTypeObject *)cls)->tp_name);
+    return PyObject_Call(self, args, kwargs);
+}
+
+static PyMethodDef abc_register_def = {"register", (PyCFunction)(void (*)(void))abc_register,
+                                       METH_VARARGS | METH_KEYWORDS, NULL};
+
+/* Replace the plain function `cls.attr` with `def_` (self: the original), bound like a method. */
+static int wrap_method(const char *module, const char *cls_name, const char *attr,
+                       PyMethodDef *def_)
+{
+    PyObject *cls = resolve(module, cls_name);
+    PyObject *orig = cls && PyType_Check(cls)
+                         ? PyDict_GetItemString(((PyTypeObject *)cls)->tp_dict, attr)
+                         : NULL; /* borrowed */
     PyObject *c = NULL, *m = NULL;
-    int rc = -1;
-    if (!orig || !PyFunction_Check(orig)) {
-        rc = et ? 0 : -1; /* an enum without _create_: nothing to wrap */
-        if (!et)
-            PyErr_Clear(), rc = 0;
-        goto done;
+    int rc = 0;
+    if (!cls) {
+        PyErr_Clear(); /* the module is not loaded: nothing to wrap */
+        return 0;
     }
-    c = PyCFunction_New(&enum_create_def, orig);
-    m = c ? PyInstanceMethod_New(c) : NULL;
-    if (m && PyObject_SetAttrString(et, "_create_", m) == 0)
-        rc = 0;
-done:
-    Py_XDECREF(et);
+    if (orig && PyFunction_Check(orig)) {
+        c = PyCFunction_New(def_, orig);
+        m = c ? PyInstanceMethod_New(c) : NULL;
+        rc = m ? PyObject_SetAttrString(cls, attr, m) : -1;
+    }
+    Py_DECREF(cls);
     Py_XDECREF(c);
     Py_XDECREF(m);
     return rc;
@@ -831,7 +846,8 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
         PyErr_SetString(PyExc_RuntimeError, "pyverify: no snapshot of the library's code");
         goto done;
     }
-    if (resolve_callers() < 0 || wrap_enum() < 0)
+    if (resolve_callers() < 0 || wrap_method("enum", "EnumType", "_create_", &enum_create_def) < 0 ||
+        wrap_method("abc", "ABCMeta", "register", &abc_register_def) < 0)
         goto done;
     add_type(g_carve, &g_ncarve, 8, "decimal", "Context");
     add_type(g_carve, &g_ncarve, 8, "collections", "defaultdict");
