@@ -27,6 +27,7 @@
 
 #include <descrobject.h>
 #include <frameobject.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,28 +151,44 @@ typedef struct event_caller {
     const char *event;
     const char *module;
     const char *qualname;
+    const char *attrs; /* object.__getattr__: the attributes it may read, space-separated
+                          (NULL: any) */
     const void *code; /* resolved in the child */
 } event_caller;
 
 /* Measured (benign corpus and tests): the only library functions that raise these events
  * on the program's behalf. function.__new__ and code.__new__ have no caller: never. */
 static event_caller callers[] = {
-    {"compile", "dataclasses", "_create_fn", NULL},
-    {"exec", "dataclasses", "_create_fn", NULL},
-    {"compile", "collections", "namedtuple", NULL},
-    {"exec", "collections", "namedtuple", NULL},
-    {"sys._getframe", "collections", "namedtuple", NULL},
-    {"sys._getframe", "enum", "EnumType._create_", NULL},
-    {"object.__getattr__", "inspect", "_signature_from_function", NULL},
+    {"compile", "dataclasses", "_create_fn", NULL, NULL},
+    {"exec", "dataclasses", "_create_fn", NULL, NULL},
+    {"compile", "collections", "namedtuple", NULL, NULL},
+    {"exec", "collections", "namedtuple", NULL, NULL},
+    {"sys._getframe", "collections", "namedtuple", NULL, NULL},
+    {"sys._getframe", "enum", "EnumType._create_", NULL, NULL},
+    {"object.__getattr__", "inspect", "_signature_from_function",
+     " __code__ __defaults__ __kwdefaults__ ", NULL},
 };
 
-bool pvx_guard_event_allowed(const char *event, PyObject *code)
+bool pvx_guard_event_allowed(const char *event, PyObject *code, PyObject *arg1)
 {
     if (!pvx_guard_code_trusted(code))
         return false;
-    for (size_t i = 0; i < sizeof callers / sizeof callers[0]; i++)
-        if (callers[i].code == code && strcmp(callers[i].event, event) == 0)
+    for (size_t i = 0; i < sizeof callers / sizeof callers[0]; i++) {
+        if (callers[i].code != code || strcmp(callers[i].event, event) != 0)
+            continue;
+        if (!callers[i].attrs)
             return true;
+        {
+            char key[40];
+            const char *a = arg1 && PyUnicode_Check(arg1) ? PyUnicode_AsUTF8(arg1) : NULL;
+            if (!a || strlen(a) > sizeof key - 3) {
+                PyErr_Clear();
+                return false;
+            }
+            snprintf(key, sizeof key, " %s ", a);
+            return strstr(callers[i].attrs, key) != NULL;
+        }
+    }
     return false;
 }
 
