@@ -877,8 +877,17 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
     add_type(g_sealed, &g_nsealed, 4, "functools", "cached_property");
     add_type(g_sealed, &g_nsealed, 4, "functools", "partialmethod");
     {
-        PyObject *seen = PySet_New(NULL);
-        int bad = !seen || walk_types(seen, &PyBaseObject_Type, 0) < 0;
+        /* CPython's slot_tp_setattro, known before the walk: a class that inherits a Python
+           __setattr__ through a second base may be reached before the class defining it */
+        PyObject *et = resolve("enum", "EnumType");
+        PyObject *seen;
+        int bad;
+        if (et && PyType_Check(et) && python_level_setattr((PyTypeObject *)et))
+            g_slot_fn = ((PyTypeObject *)et)->tp_setattro;
+        Py_XDECREF(et);
+        PyErr_Clear();
+        seen = PySet_New(NULL);
+        bad = !seen || walk_types(seen, &PyBaseObject_Type, 0) < 0;
         Py_XDECREF(seen);
         if (bad)
             goto done;
