@@ -27,6 +27,7 @@
 
 #include <descrobject.h>
 #include <frameobject.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,28 +151,44 @@ typedef struct event_caller {
     const char *event;
     const char *module;
     const char *qualname;
+    const char *attrs; /* object.__getattr__: the attributes it may read, space-separated
+                          (NULL: any) */
     const void *code; /* resolved in the child */
 } event_caller;
 
 /* Measured (benign corpus and tests): the only library functions that raise these events
  * on the program's behalf. function.__new__ and code.__new__ have no caller: never. */
 static event_caller callers[] = {
-    {"compile", "dataclasses", "_create_fn", NULL},
-    {"exec", "dataclasses", "_create_fn", NULL},
-    {"compile", "collections", "namedtuple", NULL},
-    {"exec", "collections", "namedtuple", NULL},
-    {"sys._getframe", "collections", "namedtuple", NULL},
-    {"sys._getframe", "enum", "EnumType._create_", NULL},
-    {"object.__getattr__", "inspect", "_signature_from_function", NULL},
+    {"compile", "dataclasses", "_create_fn", NULL, NULL},
+    {"exec", "dataclasses", "_create_fn", NULL, NULL},
+    {"compile", "collections", "namedtuple", NULL, NULL},
+    {"exec", "collections", "namedtuple", NULL, NULL},
+    {"sys._getframe", "collections", "namedtuple", NULL, NULL},
+    {"sys._getframe", "enum", "EnumType._create_", NULL, NULL},
+    {"object.__getattr__", "inspect", "_signature_from_function",
+     " __code__ __defaults__ __kwdefaults__ ", NULL},
 };
 
-bool pvx_guard_event_allowed(const char *event, PyObject *code)
+bool pvx_guard_event_allowed(const char *event, PyObject *code, PyObject *arg1)
 {
     if (!pvx_guard_code_trusted(code))
         return false;
-    for (size_t i = 0; i < sizeof callers / sizeof callers[0]; i++)
-        if (callers[i].code == code && strcmp(callers[i].event, event) == 0)
+    for (size_t i = 0; i < sizeof callers / sizeof callers[0]; i++) {
+        if (callers[i].code != code || strcmp(callers[i].event, event) != 0)
+            continue;
+        if (!callers[i].attrs)
             return true;
+        {
+            char key[40];
+            const char *a = arg1 && PyUnicode_Check(arg1) ? PyUnicode_AsUTF8(arg1) : NULL;
+            if (!a || strlen(a) > sizeof key - 3) {
+                PyErr_Clear();
+                return false;
+            }
+            snprintf(key, sizeof key, " %s ", a);
+            return strstr(callers[i].attrs, key) != NULL;
+        }
+    }
     return false;
 }
 
@@ -576,7 +593,8 @@ static int check_names(PyObject *list, const char *what, bool skip_private)
 {
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
         PyObject *nm = PyList_GET_ITEM(list, i);
-        /* namedtuple refuses (or renames) non-identifiers and '_' names itself */
+        /* namedtuple refuses (or, with rename=True, renames) non-identifiers and names
+           starting with '_' itself, with its own ValueError */
         if (skip_private && (!PyUnicode_IsIdentifier(nm) || PyUnicode_READ_CHAR(nm, 0) == '_'))
             continue;
         if (!source_name_ok(nm))
@@ -654,10 +672,11 @@ static PyObject *enum_create(PyObject *self, PyObject *args, PyObject *kwargs)
             goto done;
         r = PyObject_Call(self, args, nkw);
     } else {
-        nargs = PyTuple_GetSlice(args, 0, n);
+        nargs = PyTuple_New(n); /* a fresh tuple: the caller's args are not ours to change */
         if (!nargs)
             goto done;
-        Py_SETREF(PyTuple_GET_ITEM(nargs, 2), Py_NewRef(norm));
+        for (Py_ssize_t i = 0; i < n; i++)
+            PyTuple_SET_ITEM(nargs, i, Py_NewRef(i == 2 ? norm : PyTuple_GET_ITEM(args, i)));
         r = PyObject_Call(self, nargs, kwargs);
     }
 done:
@@ -677,8 +696,6 @@ static PyMethodDef enum_create_def = {"_create_", (PyCFunction)(void (*)(void))e
 static PyObject *namedtuple_checked(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     PyObject *tn = NULL, *fields = NULL, *flat = NULL, *newargs = NULL, *nkw = NULL, *r = NULL;
-    PyObject *rename = kwargs ? PyDict_GetItemString(kwargs, "rename") : NULL;
-    bool skip = rename && PyObject_IsTrue(rename) == 1;
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     PyObject *a0 = n > 0 ? PyTuple_GET_ITEM(args, 0)
                          : kwargs ? PyDict_GetItemString(kwargs, "typename") : NULL;
@@ -717,7 +734,7 @@ static PyObject *namedtuple_checked(PyObject *self, PyObject *args, PyObject *kw
         Py_XDECREF(seq);
         flat = fields ? Py_NewRef(fields) : NULL;
     }
-    if (!flat || check_names(flat, "namedtuple field name", skip) < 0)
+    if (!flat || check_names(flat, "namedtuple field name", true) < 0)
         goto done;
     newargs = PyTuple_Pack(2, tn, fields);
     nkw = kwargs ? PyDict_Copy(kwargs) : PyDict_New();
@@ -762,26 +779,41 @@ static int wrap_builtin(PyObject *bdict, const char *name, PyMethodDef *def)
     return rc;
 }
 
-static int wrap_enum(void)
+/* ABCMeta.register(cls, subclass): once the program runs, never on a library class
+ * (fractions.Fraction.register(X) would make the library treat X as a Fraction). */
+static PyObject *abc_register(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *et = resolve("enum", "EnumType");
-    PyObject *orig = et && PyType_Check(et) ? PyDict_GetItemString(((PyTypeObject *)et)->tp_dict,
-                                                                   "_create_")
-                                            : NULL; /* borrowed */
+    PyObject *cls = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0) : NULL;
+    if (g_armed && cls && PyType_Check(cls) && is_lib_type((PyTypeObject *)cls))
+        return PyErr_Format(PyExc_TypeError,
+                            "pyverify: %.100s belongs to the library: register() is refused",
+                            ((PyTypeObject *)cls)->tp_name);
+    return PyObject_Call(self, args, kwargs);
+}
+
+static PyMethodDef abc_register_def = {"register", (PyCFunction)(void (*)(void))abc_register,
+                                       METH_VARARGS | METH_KEYWORDS, NULL};
+
+/* Replace the plain function `cls.attr` with `def_` (self: the original), bound like a method. */
+static int wrap_method(const char *module, const char *cls_name, const char *attr,
+                       PyMethodDef *def_)
+{
+    PyObject *cls = resolve(module, cls_name);
+    PyObject *orig = cls && PyType_Check(cls)
+                         ? PyDict_GetItemString(((PyTypeObject *)cls)->tp_dict, attr)
+                         : NULL; /* borrowed */
     PyObject *c = NULL, *m = NULL;
-    int rc = -1;
-    if (!orig || !PyFunction_Check(orig)) {
-        rc = et ? 0 : -1; /* an enum without _create_: nothing to wrap */
-        if (!et)
-            PyErr_Clear(), rc = 0;
-        goto done;
+    int rc = 0;
+    if (!cls) {
+        PyErr_Clear(); /* the module is not loaded: nothing to wrap */
+        return 0;
     }
-    c = PyCFunction_New(&enum_create_def, orig);
-    m = c ? PyInstanceMethod_New(c) : NULL;
-    if (m && PyObject_SetAttrString(et, "_create_", m) == 0)
-        rc = 0;
-done:
-    Py_XDECREF(et);
+    if (orig && PyFunction_Check(orig)) {
+        c = PyCFunction_New(def_, orig);
+        m = c ? PyInstanceMethod_New(c) : NULL;
+        rc = m ? PyObject_SetAttrString(cls, attr, m) : -1;
+    }
+    Py_DECREF(cls);
     Py_XDECREF(c);
     Py_XDECREF(m);
     return rc;
@@ -831,7 +863,8 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
         PyErr_SetString(PyExc_RuntimeError, "pyverify: no snapshot of the library's code");
         goto done;
     }
-    if (resolve_callers() < 0 || wrap_enum() < 0)
+    if (resolve_callers() < 0 || wrap_method("enum", "EnumType", "_create_", &enum_create_def) < 0 ||
+        wrap_method("abc", "ABCMeta", "register", &abc_register_def) < 0)
         goto done;
     add_type(g_carve, &g_ncarve, 8, "decimal", "Context");
     add_type(g_carve, &g_ncarve, 8, "collections", "defaultdict");
@@ -844,8 +877,17 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
     add_type(g_sealed, &g_nsealed, 4, "functools", "cached_property");
     add_type(g_sealed, &g_nsealed, 4, "functools", "partialmethod");
     {
-        PyObject *seen = PySet_New(NULL);
-        int bad = !seen || walk_types(seen, &PyBaseObject_Type, 0) < 0;
+        /* CPython's slot_tp_setattro, known before the walk: a class that inherits a Python
+           __setattr__ through a second base may be reached before the class defining it */
+        PyObject *et = resolve("enum", "EnumType");
+        PyObject *seen;
+        int bad;
+        if (et && PyType_Check(et) && python_level_setattr((PyTypeObject *)et))
+            g_slot_fn = ((PyTypeObject *)et)->tp_setattro;
+        Py_XDECREF(et);
+        PyErr_Clear();
+        seen = PySet_New(NULL);
+        bad = !seen || walk_types(seen, &PyBaseObject_Type, 0) < 0;
         Py_XDECREF(seen);
         if (bad)
             goto done;

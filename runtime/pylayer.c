@@ -595,7 +595,7 @@ static bool frame_trusted(void)
 }
 
 /* `event` from the innermost frame: only the library functions guard.c lists for it. */
-static bool event_trusted(const char *event)
+static bool event_trusted(const char *event, PyObject *arg1)
 {
     PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
     PyCodeObject *code;
@@ -604,7 +604,7 @@ static bool event_trusted(const char *event)
     if (!f || !hook_plan)
         return false;
     code = PyFrame_GetCode(f);
-    ok = code && pvx_guard_event_allowed(event, (PyObject *)code);
+    ok = code && pvx_guard_event_allowed(event, (PyObject *)code, arg1);
     Py_XDECREF(code);
     return ok;
 }
@@ -657,7 +657,7 @@ static int audit_hook(const char *event, PyObject *args, void *ud)
     case EV_ALLOW:
         return 0;
     case EV_TRUSTED_ONLY:
-        if (event_trusted(event))
+        if (event_trusted(event, arg1))
             return 0;
         audit_abort(event, arg1 && PyUnicode_Check(arg1) ? arg1 : NULL);
     case EV_IMPORT:

@@ -137,8 +137,9 @@ PVX_INTERNAL int pvx_guard_setup(const pv_policy *policy, PyObject *program_code
 PVX_INTERNAL void pvx_guard_arm(void);
 /* A code object that existed before the program started (and is not the program's). */
 PVX_INTERNAL bool pvx_guard_code_trusted(PyObject *code);
-/* `event` may be raised with `code` as the innermost frame (per-event library callers). */
-PVX_INTERNAL bool pvx_guard_event_allowed(const char *event, PyObject *code);
+/* `event` (second argument `arg1`) may be raised with `code` as the innermost frame
+ * (per-event library callers; object.__getattr__ also per attribute). */
+PVX_INTERNAL bool pvx_guard_event_allowed(const char *event, PyObject *code, PyObject *arg1);
 /* In the parent: the proxy's value for module.key (collections.namedtuple: checked names). */
 PVX_INTERNAL PyObject *pvx_guard_wrap_member(PyObject *module, PyObject *key, PyObject *member);
 

@@ -302,6 +302,18 @@ static const run_case cases[] = {
      "    print(e)\n",
      .status = PV_RUN_OK,
      .out = "pyverify: __dataclass_fields__ of library class JSONEncoder is read-only\n"},
+    /* ABCMeta.register on a library class; the program's own ABCs still register */
+    {"f15_abc_register_library",
+     "import fractions\n"
+     "class Half:\n"
+     "    def __init__(self):\n"
+     "        self.register = None\n"
+     "class Mine(fractions.Fraction):\n"
+     "    pass\n"
+     "Mine.register(Half)\n"
+     "print(isinstance(Half(), Mine))\n"
+     "fractions.Fraction.register(Half)\n",
+     .status = PV_RUN_ERROR, .exc_type = "TypeError", .exc_line = 9, .out = "True\n"},
     /* enum's functional API and namedtuple: names must be names the policy allows */
     {"f15_enum_functional_dunder",
      "import enum\n"
