@@ -49,7 +49,7 @@ static PyTypeObject *g_ast_base;      /* _ast.AST */
     X(end_col_offset) X(arg) X(kwd_attrs) X(rest) X(generators) X(format) X(super)       \
     X(body) X(decorator_list) X(bases) X(returns) X(elt) X(key) X(target) X(iter) X(ifs)  \
     X(annotation) X(patterns) X(kwd_patterns) X(cls) X(type) X(orelse) X(test) \
-    X(targets) X(slice)
+    X(targets) X(slice) X(elts) X(keys)
 #define DECL(s) static PyObject *S_##s;
 STRINGS(DECL)
 #undef DECL
@@ -195,6 +195,7 @@ typedef struct walker {
     binding *libcands;        /* `name = <expr>` and `from M import name`: value or NULL */
     size_t nlibcands, caplibcands;
     PyObject *lib_names;      /* owned set of (scope, name): bound only to library values */
+    bool namedtuples;         /* the program calls namedtuple: its API is readable */
     PyObject *name_verdicts;  /* owned dict str -> int: pvn_check_name() of this policy */
     PyObject *attr_verdicts;  /* owned dict str -> int: pvn_check_attr() once the walk is done */
 } walker;
@@ -468,6 +469,8 @@ static int add_ref(walker *w, PyObject *name, PyObject *pos, int scope, int ctx,
     return 0;
 }
 
+static bool is_str_constant(PyObject *node, PyObject **value);
+
 /* ---- verdicts, once per distinct string -------------------------------------------------- */
 
 /* A program repeats its names and attributes (self, append, ...): each distinct string is
@@ -500,6 +503,8 @@ static pvn_verdict check_name_verdict(walker *w, PyObject *name)
 /* Only after the walk: the verdict depends on program_attrs, complete from then on. */
 static pvn_verdict check_attr_verdict(walker *w, PyObject *attr)
 {
+    if (w->namedtuples && pvn_namedtuple_api(attr))
+        return PVN_OK;
     return cached_verdict(&w->attr_verdicts, attr, w->p, w->program_attrs, true);
 }
 
@@ -613,6 +618,61 @@ static int new_scope(walker *w, pvsc_kind kind, int parent)
     return s;
 }
 
+/* namedtuple(typename, field_names) and Enum(name, names) (IntEnum, StrEnum, Flag, IntFlag):
+ * field and member names given as string literals (one str of names separated by spaces or
+ * commas, a list or tuple of str, (name, value) pairs, or a dict's str keys) are attributes
+ * the program defines, when they pass the policy as source names (issue 16). Recognised by
+ * the callee's name alone: a name counted as program-defined is still readable only when
+ * no library object has it (PV306), so a wrong guess cannot unlock anything. */
+static int field_names_call(walker *w, PyObject *node)
+{
+    static const char *const callees[] = { "namedtuple", "Enum", "IntEnum", "StrEnum", "Flag",
+                                           "IntFlag" };
+    PyObject *func = field(node, S_func), *callee = NULL;
+    int fk = func ? kind_of(func) : -2;
+    if (fk == K_Attribute)
+        callee = field(func, S_attr);
+    else if (fk == K_Name)
+        callee = field(func, S_id);
+    if (!callee || !PyUnicode_Check(callee))
+        return 0;
+    size_t which = sizeof callees / sizeof callees[0];
+    for (size_t i = 0; i < sizeof callees / sizeof callees[0]; i++)
+        if (PyUnicode_CompareWithASCIIString(callee, callees[i]) == 0)
+            which = i;
+    if (which == sizeof callees / sizeof callees[0])
+        return 0;
+    if (which == 0)
+        w->namedtuples = true;
+    PyObject *args = field(node, S_args), *kws = field(node, S_keywords), *names = NULL;
+    if (args && PyList_Check(args) && PyList_GET_SIZE(args) >= 2)
+        names = PyList_GET_ITEM(args, 1);
+    for (Py_ssize_t i = 0; !names && kws && PyList_Check(kws) && i < PyList_GET_SIZE(kws); i++) {
+        PyObject *a = field(PyList_GET_ITEM(kws, i), S_arg);
+        if (a && PyUnicode_Check(a) && (PyUnicode_CompareWithASCIIString(a, "field_names") == 0 ||
+                                        PyUnicode_CompareWithASCIIString(a, "names") == 0))
+            names = field(PyList_GET_ITEM(kws, i), S_value);
+    }
+    if (!names)
+        return 0;
+    PyObject *v;
+    int nk = kind_of(names);
+    if (is_str_constant(names, &v))
+        return pvn_add_field_names(w->p, v, w->program_attrs);
+    PyObject *elts = nk == K_List || nk == K_Tuple ? field(names, S_elts)
+                   : nk == K_Dict ? field(names, S_keys) : NULL;
+    for (Py_ssize_t i = 0; elts && PyList_Check(elts) && i < PyList_GET_SIZE(elts); i++) {
+        PyObject *e = PyList_GET_ITEM(elts, i), *pe;
+        int ek = e != Py_None ? kind_of(e) : -2;
+        if ((ek == K_Tuple || ek == K_List) && (pe = field(e, S_elts)) && PyList_Check(pe) &&
+            PyList_GET_SIZE(pe) >= 1)
+            e = PyList_GET_ITEM(pe, 0); /* Enum's (name, value) pairs */
+        if (is_str_constant(e, &v) && pvn_add_field_names(w->p, v, w->program_attrs) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Visit one frame: its own rules, then push its children with their scopes and flags. */
 static int visit(walker *w, frame *f)
 {
@@ -697,6 +757,8 @@ static int visit(walker *w, frame *f)
         return push_rest(w, f, kind, NULL);
     }
     case K_Call:
+        if (!f->dead && field_names_call(w, node) < 0)
+            return -1;
         if (push_rest(w, f, kind, (PyObject *const[]){ S_func, NULL }) < 0)
             return -1;
         return push_field(w, f, S_func, s, s, FL_CALL_FUNC);

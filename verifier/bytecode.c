@@ -424,6 +424,7 @@ typedef struct pvb_ctx {
     /* Stores into library objects (PV520): binding keys (scope, name) -> count of all
      * stores, of stores of a library value, and the keys bound only to library values. */
     PyObject *lib_total, *lib_count, *lib_names;
+    bool namedtuples;       /* some code object names `namedtuple`: its API is readable */
 } pvb_ctx;
 
 /* True when `s` is the str `lit`. */
@@ -2117,6 +2118,45 @@ static bool pvb_annotation_at(const pv_policy *p, const pvb_unit *u, int k, PyOb
     return true;
 }
 
+/* namedtuple / Enum functional API field names (issue 16; the AST layer's
+ * field_names_call): in a code object that names one of those callees, every string
+ * constant (alone, or in a constant tuple, or first in a nested tuple) contributes the names
+ * it lists. Broader than the AST layer, and as safe: a program-defined name is readable only
+ * when no library object has it (PV519). */
+static int pvb_field_names(pvb_ctx *c, const pvb_unit *u)
+{
+    static const char *const callees[] = { "namedtuple", "Enum", "IntEnum", "StrEnum", "Flag",
+                                           "IntFlag" };
+    bool found = false;
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(u->names); j++)
+        for (size_t i = 0; i < sizeof callees / sizeof callees[0]; i++)
+            if (pvb_is(PyTuple_GET_ITEM(u->names, j), callees[i])) {
+                found = true;
+                if (i == 0)
+                    c->namedtuples = true;
+            }
+    if (!found)
+        return 0;
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(u->consts); j++) {
+        PyObject *k = PyTuple_GET_ITEM(u->consts, j);
+        if (PyUnicode_CheckExact(k)) {
+            if (pvn_add_field_names(c->p, k, c->attrs) < 0)
+                return -1;
+            continue;
+        }
+        if (!PyTuple_CheckExact(k))
+            continue;
+        for (Py_ssize_t m = 0; m < PyTuple_GET_SIZE(k); m++) {
+            PyObject *e = PyTuple_GET_ITEM(k, m);
+            if (PyTuple_CheckExact(e) && PyTuple_GET_SIZE(e) >= 1)
+                e = PyTuple_GET_ITEM(e, 0);
+            if (PyUnicode_CheckExact(e) && pvn_add_field_names(c->p, e, c->attrs) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* First pass over every code object: program_attrs (STORE_ATTR operands, class-body
  * names and annotations), names bound at module level, names that hold modules. */
 static int pvb_collect(pvb_ctx *c)
@@ -2125,6 +2165,8 @@ static int pvb_collect(pvb_ctx *c)
         pvb_unit *u = &c->units[x];
         if (u->broken)
             continue;
+        if (pvb_field_names(c, u) < 0)
+            goto pyfail;
         for (int k = 0; k < u->ninsns; k++)
             if (u->insns[k].op == OP_SETUP_ANNOTATIONS)
                 u->has_annotations = true;
@@ -2672,6 +2714,8 @@ static void pvb_check_attr(pvb_ctx *c, pvb_unit *u, int k, PyObject *attr)
         if (pvb_super_call(c, u, k, attr))
             return;
     }
+    if (c->namedtuples && pvn_namedtuple_api(attr))
+        return;
     pvn_verdict v = pvb_identifier(attr) ? pvn_check_attr(c->p, attr, c->attrs) : PVN_DENIED;
     if (v != PVN_OK)
         pvb_report(c, u, k, v == PVN_LIBRARY_NAME ? PVR_BC_ATTR_LIBRARY_NAME : PVR_BC_ATTR,

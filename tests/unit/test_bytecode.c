@@ -301,6 +301,17 @@ static const attack attacks[] = {
      "def f():\n"
      "    p = functools.partial(print, sep=',')\n"
      "    p.x = 1\n"},
+    {"namedtuple_dunder_field", "PV503",
+     "import collections\n"
+     "P = collections.namedtuple('P', '__class__ xq')\n"
+     "y = P(1, 2).__class__\n"},
+    {"namedtuple_library_field", "PV519",
+     "import collections\n"
+     "P = collections.namedtuple('P', ['register'])\n"
+     "y = P(1).register\n"},
+    {"namedtuple_api_without_namedtuple", "PV503",
+     "x = [1]\n"
+     "y = x._replace\n"},
     {"library_name_register", "PV519",
      "import collections\n"
      "class P(collections.UserDict):\n"
@@ -913,6 +924,21 @@ static const char benign_stores[] =
     "    return obj\n"
     "g(A()).w = 1\n";
 
+/* namedtuple and Enum functional API field names (issue 16). */
+static const char benign_namedtuples[] =
+    "import collections\n"
+    "import enum\n"
+    "from collections import namedtuple\n"
+    "Point = collections.namedtuple('Point', ['xq', 'yq', 'zq'])\n"
+    "Pair = namedtuple('Pair', 'lft, rgt')\n"
+    "Row = namedtuple('Row', ('nm', 'score'))\n"
+    "Color = enum.Enum('Color', 'REDX GREENX')\n"
+    "Shape = enum.Enum('Shape', [('CIRCLEX', 1), ('SQUAREX', 2)])\n"
+    "p = Point(1, 2, 3)\n"
+    "q = p._replace(xq=5)\n"
+    "print(p.xq, p.yq, p.zq, q._asdict(), Point._fields, Point._make([3, 4, 5]))\n"
+    "print(Pair(1, 2).rgt, Row('a', 3).score, Color.REDX, Shape.SQUAREX.value)\n";
+
 static void check_benign(const char *name, const char *src, pv_mode mode)
 {
     pv_program *prog = verify(src, PV_LAYER_BYTECODE, mode);
@@ -929,6 +955,7 @@ static void test_benign_programs(void **state)
     (void)state;
     check_benign("small", benign_small, PV_MODE_MODULE);
     check_benign("stores", benign_stores, PV_MODE_MODULE);
+    check_benign("namedtuples", benign_namedtuples, PV_MODE_MODULE);
     check_benign("p1", benign_p1, PV_MODE_MODULE);
     check_benign("p2", benign_p2, PV_MODE_MODULE);
     /* A parameter named like a module imported elsewhere is not that module. */

@@ -207,6 +207,19 @@ static const rcase g_cases[] = {
     ACC("PV300", "class A:\n    def _helper(self):\n        return 1\n    def f(self):\n"
                  "        return self._helper()"),
 
+    /* namedtuple / Enum functional API field names (issue 16) */
+    ACC("PV302", "import collections\nP = collections.namedtuple('P', ['xq', 'yq'])\np = P(1, 2)\n"
+                 "print(p.xq, p.yq, p._replace(xq=3)._asdict(), P._fields, P._make([1, 2]))"),
+    ACC("PV302", "from collections import namedtuple\nP = namedtuple('P', 'lft, rgt')\nP(1, 2).rgt"),
+    ACC("PV302", "import enum\nC = enum.Enum('C', 'REDX GREENX')\nD = enum.Enum('D', [('AX', 1)])\n"
+                 "print(C.REDX, D.AX)"),
+    REJ("PV302", "import collections\nP = collections.namedtuple('P', ['xq'])\nP(1).yq", 3, 6),
+    REJ("PV300", "import collections\nP = collections.namedtuple('P', '__class__ xq')\nP(1, 2).__class__", 3, 9),
+    REJ("PV300", "import collections\nP = collections.namedtuple('P', ['_hid'])\nP(1)._hid", 3, 6),
+    REJ("PV306", "import collections\nP = collections.namedtuple('P', ['register'])\nP(1).register", 3, 6),
+    REJ("PV300", "x = [1]\ny = x._replace", 2, 7),
+    REJ("PV302", "import collections\nP = collections.namedtuple('P', 'a\"b xq')\nP(1).yq", 3, 6),
+
     /* PV307 stores into library objects */
     REJ("PV307", "import dataclasses\nf = dataclasses.field()\nf.name = 'x'", 3, 3),
     REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\ndataclasses.fields(A)[0].name = 'x'", 4, 26),
