@@ -49,7 +49,8 @@ static PyTypeObject *g_ast_base;      /* _ast.AST */
     X(end_col_offset) X(arg) X(kwd_attrs) X(rest) X(generators) X(format) X(super)       \
     X(body) X(decorator_list) X(bases) X(returns) X(elt) X(key) X(target) X(iter) X(ifs)  \
     X(annotation) X(patterns) X(kwd_patterns) X(cls) X(type) X(orelse) X(test) \
-    X(targets) X(slice) X(elts) X(keys)
+    X(targets) X(slice) X(elts) X(keys) \
+    X(ops) X(comparators) X(left)
 #define DECL(s) static PyObject *S_##s;
 STRINGS(DECL)
 #undef DECL
@@ -196,6 +197,8 @@ typedef struct walker {
     size_t nlibcands, caplibcands;
     PyObject *lib_names;      /* owned set of (scope, name): bound only to library values */
     bool namedtuples;         /* the program calls namedtuple: its API is readable */
+    PyObject *dunder_ok;      /* owned set of ids of Name nodes in an allowed dunder shape
+                                 (main guard, __slots__/__all__ literals) */
     PyObject *name_verdicts;  /* owned dict str -> int: pvn_check_name() of this policy */
     PyObject *attr_verdicts;  /* owned dict str -> int: pvn_check_attr() once the walk is done */
 } walker;
@@ -673,6 +676,87 @@ static int field_names_call(walker *w, PyObject *node)
     return 0;
 }
 
+static int allow_dunder_node(walker *w, PyObject *node)
+{
+    if (!w->dunder_ok && !(w->dunder_ok = PySet_New(NULL)))
+        return -1;
+    PyObject *key = PyLong_FromVoidPtr(node);
+    int r = key ? PySet_Add(w->dunder_ok, key) : -1;
+    Py_XDECREF(key);
+    return r;
+}
+
+static bool is_name(PyObject *node, const char *id)
+{
+    PyObject *v;
+    return node && kind_of(node) == K_Name && (v = field(node, S_id)) && PyUnicode_Check(v) &&
+           PyUnicode_CompareWithASCIIString(v, id) == 0;
+}
+
+static bool is_str(PyObject *node, const char *lit)
+{
+    PyObject *v;
+    return is_str_constant(node, &v) && PyUnicode_CompareWithASCIIString(v, lit) == 0;
+}
+
+/* `if __name__ == "__main__":` (either order) as a module-level statement: the run binds
+ * __name__ to "__main__", and only the comparison's result is used (issue 16). */
+static int main_guard(walker *w, const frame *f)
+{
+    PyObject *t = field(f->node, S_test), *ops, *cmps, *left, *right;
+    if (w->sc.s[f->scope].kind != PVSC_MODULE || !t || kind_of(t) != K_Compare ||
+        !(ops = field(t, S_ops)) || !PyList_Check(ops) || PyList_GET_SIZE(ops) != 1 ||
+        kind_of(PyList_GET_ITEM(ops, 0)) != K_Eq || !(cmps = field(t, S_comparators)) ||
+        !PyList_Check(cmps) || PyList_GET_SIZE(cmps) != 1)
+        return 0;
+    left = field(t, S_left);
+    right = PyList_GET_ITEM(cmps, 0);
+    if (is_name(left, "__name__") && is_str(right, "__main__") && ctx_of(left) == CTX_LOAD)
+        return allow_dunder_node(w, left);
+    if (is_name(right, "__name__") && is_str(left, "__main__") && ctx_of(right) == CTX_LOAD)
+        return allow_dunder_node(w, right);
+    return 0;
+}
+
+static bool slot_name(const pv_policy *p, PyObject *n)
+{
+    /* '__x' would be mangled in a class body; dunders are refused as names anyway */
+    return PyUnicode_CheckExact(n) && PyUnicode_IsIdentifier(n) == 1 &&
+           PyUnicode_READ_CHAR(n, 0) != '_' && pvn_check_name(p, n) == PVN_OK;
+}
+
+/* `__slots__ = <names>` / `__all__ = <names>` in a module or class body, the value a str, or a
+ * list or tuple of str, each a name the policy accepts in source, without a leading '_'
+ * (issue 16). Slot names are attributes the program defines. */
+static int slots_or_all(walker *w, const frame *f)
+{
+    PyObject *targets = field(f->node, S_targets), *value = field(f->node, S_value), *t, *v;
+    pvsc_kind sk = w->sc.s[f->scope].kind;
+    if ((sk != PVSC_MODULE && sk != PVSC_CLASS) || !targets || !PyList_Check(targets) ||
+        PyList_GET_SIZE(targets) != 1 || !value)
+        return 0;
+    t = PyList_GET_ITEM(targets, 0);
+    bool slots = is_name(t, "__slots__");
+    if (!slots && !is_name(t, "__all__"))
+        return 0;
+    int vk = kind_of(value);
+    PyObject *elts = vk == K_List || vk == K_Tuple ? field(value, S_elts) : NULL;
+    if (elts && PyList_Check(elts)) {
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(elts); i++)
+            if (!is_str_constant(PyList_GET_ITEM(elts, i), &v) || !slot_name(w->p, v))
+                return 0;
+        for (Py_ssize_t i = 0; slots && sk == PVSC_CLASS && i < PyList_GET_SIZE(elts); i++)
+            if (is_str_constant(PyList_GET_ITEM(elts, i), &v) && PySet_Add(w->program_attrs, v) < 0)
+                return -1;
+    } else if (is_str_constant(value, &v) && slot_name(w->p, v)) {
+        if (slots && sk == PVSC_CLASS && PySet_Add(w->program_attrs, v) < 0)
+            return -1;
+    } else {
+        return 0;
+    }
+    return allow_dunder_node(w, t);
+}
+
 /* Visit one frame: its own rules, then push its children with their scopes and flags. */
 static int visit(walker *w, frame *f)
 {
@@ -711,6 +795,19 @@ static int visit(walker *w, frame *f)
             return 0;
         }
         int ctx = ctx_of(node);
+        if (w->dunder_ok) {
+            PyObject *key = PyLong_FromVoidPtr(node);
+            int r = key ? PySet_Contains(w->dunder_ok, key) : -1;
+            Py_XDECREF(key);
+            if (r < 0)
+                return -1;
+            if (r == 1 && ctx == CTX_LOAD)
+                return 0; /* __name__ of the main guard: neither a binding nor a builtin */
+            if (r == 1 && bind_name(w, f, s, id) < 0)
+                return -1;
+            if (r == 1)
+                return 0;
+        }
         check_name(w, node, id, "name");
         int scope = s;
         if (ctx != CTX_LOAD) {
@@ -735,7 +832,13 @@ static int visit(walker *w, frame *f)
             return -1;
         return push_field(w, f, S_value, s, s, FL_ATTR_BASE);
     }
+    case K_If:
+        if (w->rules && main_guard(w, f) < 0)
+            return -1;
+        break;
     case K_Assign: {
+        if (w->rules && !f->dead && slots_or_all(w, f) < 0)
+            return -1;
         /* `name = value`: remembered for lib_names (stores into library objects, PV307). */
         PyObject *targets = field(node, S_targets), *value = field(node, S_value);
         if (!f->dead && targets && value && PyList_Check(targets)) {
@@ -1341,6 +1444,7 @@ out:
     free(w.binds);
     free(w.libcands);
     Py_XDECREF(w.lib_names);
+    Py_XDECREF(w.dunder_ok);
     Py_XDECREF(w.program_attrs);
     Py_XDECREF(w.name_verdicts);
     Py_XDECREF(w.attr_verdicts);

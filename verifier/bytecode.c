@@ -2097,6 +2097,75 @@ out:
 
 /* ---- collecting what the program defines ------------------------------------------------- */
 
+static bool pvb_slot_name(const pv_policy *p, PyObject *n)
+{
+    /* '__x' would be mangled in a class body; dunders are refused as names anyway */
+    return PyUnicode_CheckExact(n) && pvb_identifier(n) && PyUnicode_READ_CHAR(n, 0) != '_' &&
+           pvn_check_name(p, n) == PVN_OK;
+}
+
+/* The value stored by the STORE_NAME at k is a literal of names the compiler emits for
+ * `X = "a"`, `X = ("a", "b")`, `X = ["a", "b"]` (LOAD_CONST each; BUILD_LIST n) or a longer
+ * list (BUILD_LIST 0; LOAD_CONST (tuple); LIST_EXTEND 1), each name passing the policy as a
+ * source name without a leading '_': 1, with each name added to `set` (may be NULL); 0 when
+ * the shape differs; -1 on error. */
+static int pvb_literal_names(const pv_policy *p, const pvb_unit *u, int k, PyObject *set)
+{
+    PyObject *v = NULL;
+    const pvb_insn *prev = pvb_at(u, k - 1);
+    PyObject *items = NULL; /* borrowed tuple, or NULL for single LOAD_CONSTs */
+    int first = k - 1, last = k - 1;
+    if (u->insns[k].target || prev == NULL)
+        return 0;
+    if (prev->op == OP_LOAD_CONST) {
+        v = pvb_const(u, prev);
+        if (v != NULL && PyTuple_CheckExact(v))
+            items = v;
+        else if (v == NULL || !PyUnicode_CheckExact(v))
+            return 0;
+    } else if (prev->op == OP_LIST_EXTEND && prev->arg == 1 && !prev->target) {
+        const pvb_insn *lc = pvb_at(u, k - 2), *bl = pvb_at(u, k - 3);
+        v = lc != NULL && lc->op == OP_LOAD_CONST && !lc->target ? pvb_const(u, lc) : NULL;
+        if (v == NULL || !PyTuple_CheckExact(v) || bl == NULL || bl->op != OP_BUILD_LIST ||
+            bl->arg != 0)
+            return 0;
+        items = v;
+    } else if (prev->op == OP_BUILD_LIST && !prev->target) {
+        first = k - 1 - (int)prev->arg;
+        last = k - 2;
+        if (first < 0)
+            return 0;
+        for (int j = first; j <= last; j++)
+            if (!pvb_load_str(u, j, NULL) || (j > first && u->insns[j].target))
+                return 0;
+    } else {
+        return 0;
+    }
+    if (items != NULL) {
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(items); j++) {
+            PyObject *n = PyTuple_GET_ITEM(items, j);
+            if (!pvb_slot_name(p, n))
+                return 0;
+            if (set != NULL && PySet_Add(set, n) < 0)
+                return -1;
+        }
+        return 1;
+    }
+    if (v != NULL) { /* one str */
+        if (!pvb_slot_name(p, v))
+            return 0;
+        return set != NULL && PySet_Add(set, v) < 0 ? -1 : 1;
+    }
+    for (int j = first; j <= last; j++) {
+        PyObject *n = pvb_const(u, &u->insns[j]);
+        if (!pvb_slot_name(p, n))
+            return 0;
+        if (set != NULL && PySet_Add(set, n) < 0)
+            return -1;
+    }
+    return 1;
+}
+
 /* True for `LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR` at k in a module or
  * class body that ran SETUP_ANNOTATIONS, where the str is a name the policy accepts in
  * source (what `x: T` compiles to); *key gets the annotated name. Nothing else may touch
@@ -2183,6 +2252,10 @@ static int pvb_collect(pvb_ctx *c)
             case OP_STORE_NAME:
                 if (u->is_class &&
                     (PySet_Add(c->attrs, nm) < 0 || PySet_Add(u->class_names, nm) < 0))
+                    goto pyfail;
+                /* __slots__ names are attributes the program defines */
+                if (u->is_class && pvb_is(nm, "__slots__") &&
+                    pvb_literal_names(c->p, u, k, c->attrs) < 0)
                     goto pyfail;
                 if (u->is_module && PySet_Add(c->module_bound, nm) < 0)
                     goto pyfail;
@@ -2494,6 +2567,21 @@ static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObj
     int p0 = u->prologue;
 
     if (i->op == OP_LOAD_NAME) {
+        /* if __name__ == "__main__": at module level, either operand order; only the
+         * comparison's truth value is used (issue 16). */
+        if (u->is_module && pvb_is(nm, "__name__") && !i->target) {
+            PyObject *m = NULL;
+            int cmp = -1;
+            if (pvb_load_str(u, k + 1, &m) && !u->insns[k + 1].target)
+                cmp = k + 2;
+            else if (pvb_load_str(u, k - 1, &m))
+                cmp = k + 1;
+            const pvb_insn *ci = pvb_at(u, cmp), *ji = pvb_at(u, cmp + 1);
+            if (cmp > 0 && pvb_is(m, "__main__") && ci != NULL && ci->op == OP_COMPARE_OP &&
+                ci->arg == 2 && !ci->target && ji != NULL && !ji->target &&
+                (ji->op == OP_POP_JUMP_FORWARD_IF_FALSE || ji->op == OP_POP_JUMP_FORWARD_IF_TRUE))
+                return true;
+        }
         /* Class prologue: LOAD_NAME __name__; STORE_NAME __module__ */
         if (u->is_class && k == p0 && pvb_is(nm, "__name__") &&
             pvb_op_is(u, k + 1, OP_STORE_NAME) &&
@@ -2510,6 +2598,10 @@ static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObj
         return pvb_load_str(u, p0 + 2, NULL) && !u->insns[p0 + 2].target &&
                u->insns[p0 + 1].op == OP_STORE_NAME &&
                pvb_is(pvb_name(u, &u->insns[p0 + 1]), "__module__");
+    /* __slots__ = <literal names> and __all__ = <literal names> in module and class bodies
+     * (issue 16). */
+    if ((u->is_class || u->is_module) && (pvb_is(nm, "__slots__") || pvb_is(nm, "__all__")))
+        return pvb_literal_names(c->p, u, k, NULL) == 1;
     /* Docstrings: LOAD_CONST <str>; STORE_NAME __doc__ */
     if ((u->is_class || u->is_module) && pvb_is(nm, "__doc__"))
         return pvb_load_str(u, k - 1, NULL);

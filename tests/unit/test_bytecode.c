@@ -301,6 +301,24 @@ static const attack attacks[] = {
      "def f():\n"
      "    p = functools.partial(print, sep=',')\n"
      "    p.x = 1\n"},
+    {"main_guard_other_value", "PV502",
+     "if __name__ == 'builtins':\n"
+     "    pass\n"},
+    {"main_guard_name_as_value", "PV502",
+     "x = __name__\n"},
+    {"main_guard_in_function", "PV502",
+     "def f():\n"
+     "    if __name__ == '__main__':\n"
+     "        pass\n"},
+    {"slots_dunder", "PV502",
+     "class A:\n"
+     "    __slots__ = ('__dict__',)\n"},
+    {"slots_computed", "PV502",
+     "y = 'a'\n"
+     "class A:\n"
+     "    __slots__ = ['a', y]\n"},
+    {"all_not_identifier", "PV502",
+     "__all__ = ['a b']\n"},
     {"namedtuple_dunder_field", "PV503",
      "import collections\n"
      "P = collections.namedtuple('P', '__class__ xq')\n"
@@ -937,7 +955,20 @@ static const char benign_namedtuples[] =
     "p = Point(1, 2, 3)\n"
     "q = p._replace(xq=5)\n"
     "print(p.xq, p.yq, p.zq, q._asdict(), Point._fields, Point._make([3, 4, 5]))\n"
-    "print(Pair(1, 2).rgt, Row('a', 3).score, Color.REDX, Shape.SQUAREX.value)\n";
+    "print(Pair(1, 2).rgt, Row('a', 3).score, Color.REDX, Shape.SQUAREX.value)\n"
+    "__all__ = ['Point', 'Pair', 'main']\n"
+    "class Slotted:\n"
+    "    __slots__ = ('aq', 'bq', 'cq')\n"
+    "    def __init__(self):\n"
+    "        self.aq = 1\n"
+    "class Slotted2:\n"
+    "    __slots__ = ['aq', 'bq', 'cq', 'dq']\n"
+    "class Slotted3:\n"
+    "    __slots__ = 'aq'\n"
+    "def main():\n"
+    "    print(Slotted().aq)\n"
+    "if __name__ == '__main__':\n"
+    "    main()\n";
 
 static void check_benign(const char *name, const char *src, pv_mode mode)
 {

@@ -207,6 +207,24 @@ static const rcase g_cases[] = {
     ACC("PV300", "class A:\n    def _helper(self):\n        return 1\n    def f(self):\n"
                  "        return self._helper()"),
 
+    /* main guard, __slots__ and __all__ literals (issue 16) */
+    ACC("PV200", "def main():\n    print(1)\nif __name__ == '__main__':\n    main()"),
+    ACC("PV200", "if '__main__' == __name__:\n    pass"),
+    ACC("PV200", "class P:\n    __slots__ = ('xq', 'yq')\n    def __init__(self):\n        self.xq = 1\n"
+                 "P().xq"),
+    ACC("PV200", "class P:\n    __slots__ = ['xq']\nclass Q:\n    __slots__ = 'xq'\nclass R:\n    __slots__ = ()"),
+    ACC("PV200", "__all__ = ['f', 'g']\ndef f():\n    pass\ng = f"),
+    REJA("PV200", "if __name__ == 'builtins':\n    pass", 1, 4, "PV202"),
+    REJA("PV200", "x = __name__", 1, 5, "PV202"),
+    REJA("PV200", "def f():\n    if __name__ == '__main__':\n        pass", 2, 8, "PV202"),
+    REJ("PV200", "class A:\n    __slots__ = ('__dict__',)", 2, 5),
+    REJ("PV200", "class A:\n    __slots__ = ('__x',)", 2, 5),
+    REJ("PV200", "y = 'a'\nclass A:\n    __slots__ = ['a', y]", 3, 5),
+    REJ("PV200", "__all__ = ['a'] + ['b']", 1, 1),
+    REJ("PV200", "__all__ = ['a b']", 1, 1),
+    REJ("PV200", "def f():\n    __all__ = ['a']", 2, 5),
+    REJ("PV200", "class A:\n    __slots__ = ('xq',)\n    y = __slots__", 3, 9),
+
     /* namedtuple / Enum functional API field names (issue 16) */
     ACC("PV302", "import collections\nP = collections.namedtuple('P', ['xq', 'yq'])\np = P(1, 2)\n"
                  "print(p.xq, p.yq, p._replace(xq=3)._asdict(), P._fields, P._make([1, 2]))"),
