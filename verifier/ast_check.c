@@ -1066,13 +1066,15 @@ static void check_attr_node(walker *w, PyObject *node, unsigned flags, bool oute
     int ctx = ctx_of(node);
     PyObject *value = field(node, S_value);
     PyObject *tmpl;
-    if (ctx == CTX_LOAD && PyUnicode_Compare(attr, S_format) == 0) {
+    if (ctx == CTX_LOAD && (PyUnicode_Compare(attr, S_format) == 0 ||
+                            PyUnicode_CompareWithASCIIString(attr, "format_map") == 0)) {
         if (outermost && (flags & FL_CALL_FUNC) && is_str_constant(value, &tmpl)) {
             if (!pvn_format_template_safe(w->p, tmpl))
                 diag_attr(w, node, attr, PVR_FORMAT,
                      "format template reaches attributes or items in its fields");
         } else {
-            diag_attr(w, node, attr, PVR_FORMAT, "str.format is allowed only as a call on a string literal");
+            diag_attr(w, node, attr, PVR_FORMAT, "str.%s is allowed only as a call on a string literal",
+                      utf8(attr));
         }
         return;
     }

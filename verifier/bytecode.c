@@ -2789,12 +2789,13 @@ static void pvb_check_attr(pvb_ctx *c, pvb_unit *u, int k, PyObject *attr)
     if (i->member)
         return; /* an allowed module member, checked by pvb_check_module_use */
     if ((i->op == OP_LOAD_ATTR || i->op == OP_LOAD_METHOD)) {
-        if (pvb_is(attr, "format")) {
+        if (pvb_is(attr, "format") || pvb_is(attr, "format_map")) {
             /* str.format reads attributes and items named in the template (CVE-2023-41039):
              * only directly on a literal whose fields are plain. */
             PyObject *tmpl = NULL;
             if (i->target || !pvb_load_str(u, k - 1, &tmpl)) {
-                pvb_report(c, u, k, PVR_BC_CONST, ".format is not applied to a string constant");
+                pvb_report(c, u, k, PVR_BC_CONST, ".%s is not applied to a string constant",
+                           pvb_str(attr));
                 return;
             }
             if (!pvn_format_template_safe(c->p, tmpl)) {

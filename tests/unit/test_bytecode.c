@@ -239,8 +239,13 @@ static const attack attacks[] = {
      "    t = e.__traceback__\n"},
     {"mro", "PV503",
      "x = int.mro()\n"},
-    {"format_map", "PV503",
-     "x = '{a}'.format_map({'a': 1})\n"},
+    {"format_map_attribute", "PV506",
+     "x = '{a.real}'.format_map({'a': 1})\n"},
+    {"format_map_dunder_key", "PV506",
+     "x = '{0[__class__]}'.format_map({})\n"},
+    {"format_map_not_literal", "PV506",
+     "t = '{a}'\n"
+     "x = t.format_map({'a': 1})\n"},
     {"attr_obj", "PV503",
      "try:\n"
      "    pass\n"
@@ -421,8 +426,10 @@ static const attack attacks[] = {
      "import ctypes as math\n"},
     {"format_field_attr", "PV506",
      "x = '{0.__class__}'.format(1)\n"},
-    {"format_item", "PV506",
-     "x = '{0[0]}'.format([1])\n"},
+    {"format_item_attribute", "PV506",
+     "x = '{0[0].real}'.format([1])\n"},
+    {"format_item_dunder_key", "PV506",
+     "x = '{0[__class__]}'.format({})\n"},
     {"format_unbound", "PV506",
      "x = str.format('{0.__class__}', 1)\n"},
     {"format_variable_template", "PV506",
@@ -916,7 +923,8 @@ static const char benign_small[] =
     "        return str(k)\n"
     "    def get(self, k):\n"
     "        return self._cache.get(self._key(k))\n"
-    "print(Memo().get(1))\n";
+    "print(Memo().get(1))\n"
+    "print('{0[name]} {row[2]}'.format({'name': 1}, row=[1, 2, 3]), '{a}'.format_map({'a': 1}))\n";
 
 /* Stores on the program's own objects, next to library values (PV520 must not fire). */
 static const char benign_stores[] =
