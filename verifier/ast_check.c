@@ -1202,19 +1202,36 @@ static PyObject *name_key(walker *w, int scope, PyObject *name)
     return Py_BuildValue("(iO)", 0, name);
 }
 
+/* True when `e` is an attribute chain m.a.b... (loads only) of a module imported in `scope`. */
+static bool module_chain(walker *w, PyObject *e, int scope)
+{
+    while (e && kind_of(e) == K_Attribute)
+        e = field(e, S_value);
+    PyObject *id;
+    return e && kind_of(e) == K_Name && (id = field(e, S_id)) && PyUnicode_Check(id) &&
+           module_binding(w, id, scope) != NULL;
+}
+
 /* True when expression `e`, evaluated in `scope`, is a library object: rooted (through
- * attribute loads, subscripts and calls) at an imported module or at a name bound only to
- * library values. -1 on error. */
+ * attribute loads, subscripts, iteration and calls) at an imported module or at a name bound
+ * only to library values. A call is a library call when its callee is a module member (an
+ * attribute chain of a module, a name imported from one, or bound only to such values);
+ * calling a method of a library object (d.popleft(), d.get(k)) returns the program's own
+ * values, so its result is not a library object. -1 on error. */
 static int lib_value(walker *w, PyObject *e, int scope)
 {
     for (;;) {
         int k = e ? kind_of(e) : -2;
-        if (k == K_Attribute || k == K_Subscript)
+        if (k == K_Attribute || k == K_Subscript) {
             e = field(e, S_value);
-        else if (k == K_Call)
-            e = field(e, S_func);
-        else
+        } else if (k == K_Call) {
+            PyObject *fn = field(e, S_func);
+            if (fn && kind_of(fn) == K_Attribute)
+                return module_chain(w, fn, scope);
+            e = fn;
+        } else {
             break;
+        }
     }
     if (!e || kind_of(e) != K_Name)
         return 0;

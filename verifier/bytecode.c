@@ -2352,11 +2352,14 @@ static bool pvb_is_name_store(int op)
 }
 
 /* A library value occupies stack slot `slot` before instruction j (callable: it and the
- * slot above hold a callee, as LOAD_METHOD or PUSH_NULL + load leave it). Follow it
- * forward through attribute loads, subscripts by a simple operand, and calls; a
- * STORE_ATTR/DELETE_ATTR on it is reported (when `report`), a name store counted in
- * lib_count. */
-static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool report)
+ * slot above hold a callee, as LOAD_METHOD or PUSH_NULL + load leave it; `chain`: the value
+ * is a module or an attribute chain of one). Follow it forward through attribute loads,
+ * subscripts by a simple operand, for loops, and calls of module members (a method of a
+ * library object returns the program's own values: not followed); a STORE_ATTR/DELETE_ATTR
+ * on it is reported (when `report`), a name store counted in lib_count. The AST layer's
+ * lib_value. */
+static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
+                          bool report)
 {
     pvb_unit *u = &c->units[x];
     for (int steps = 0; steps < u->ninsns; steps++) {
@@ -2373,6 +2376,7 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
                 return 0;
             j = p + 2;
             callable = false;
+            chain = false;
             continue;
         }
         const pvb_insn *i = pvb_at(u, j);
@@ -2383,6 +2387,8 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
             j++;
             continue;
         case OP_LOAD_METHOD:
+            if (!chain)
+                return 0; /* a method of a library object */
             j++;
             callable = true;
             continue;
@@ -2398,6 +2404,7 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
             if ((i->op == OP_LOAD_GLOBAL && (i->arg & 1)) || !pvb_op_is(u, j + 1, OP_BINARY_SUBSCR))
                 return 0;
             j += 2;
+            chain = false;
             continue;
         case OP_GET_ITER: {
             /* for name in <library value>: FOR_ITER (a loop target) then the store. */
@@ -2483,20 +2490,27 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
                     return -1;
                 lib = key ? PySet_Contains(c->lib_names, key) : 0;
                 Py_XDECREF(key);
+                if (lib == 1)
+                    lib = 2; /* a name bound to library values, not a module */
             }
             if (lib < 0)
                 return -1;
             if (lib == 0)
                 continue;
             long slot = u->sdepth[k];
-            bool callable = false;
+            bool callable = false, chain = lib == 1;
             if (op == OP_LOAD_GLOBAL && (i->arg & 1)) {
                 callable = true; /* NULL, then the callee */
             } else if (pvb_op_is(u, k - 1, OP_PUSH_NULL) && !i->target && u->sdepth[k - 1] >= 0) {
                 callable = true;
                 slot = u->sdepth[k - 1];
             }
-            if (pvb_lib_follow(c, x, k + 1, slot, callable, report) < 0)
+            /* PUSH_NULL; LOAD_NAME d; LOAD_ATTR get; ... calls a method of the library
+             * object d, unless d is a module. */
+            if (callable && !chain && pvb_at(u, k + 1) != NULL &&
+                (u->insns[k + 1].op == OP_LOAD_ATTR || u->insns[k + 1].op == OP_LOAD_METHOD))
+                continue;
+            if (pvb_lib_follow(c, x, k + 1, slot, callable, chain, report) < 0)
                 return -1;
         }
     }

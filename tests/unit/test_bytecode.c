@@ -301,6 +301,9 @@ static const attack attacks[] = {
      "def f():\n"
      "    for fl in dataclasses.fields(A):\n"
      "        fl.name = 'x'\n"},
+    {"library_store_member_method_result", "PV520",
+     "import collections\n"
+     "collections.OrderedDict.fromkeys('a').x = 1\n"},
     {"library_store_in_function", "PV520",
      "import functools\n"
      "def f():\n"
@@ -948,7 +951,17 @@ static const char benign_stores[] =
     "def g(obj):\n"
     "    obj.z = 1\n"
     "    return obj\n"
-    "g(A()).w = 1\n";
+    "g(A()).w = 1\n"
+    "q = collections.deque([A()])\n"
+    "n = q.popleft()\n"
+    "n.seen = True\n"
+    "od = collections.OrderedDict()\n"
+    "od['a'] = A()\n"
+    "m = od.get('a')\n"
+    "m.seen = 1\n"
+    "def h():\n"
+    "    k = q.pop()\n"
+    "    k.seen = 2\n";
 
 /* namedtuple and Enum functional API field names (issue 16). */
 static const char benign_namedtuples[] =

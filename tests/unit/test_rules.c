@@ -246,6 +246,10 @@ static const rcase g_cases[] = {
     REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\nfor f in dataclasses.fields(A):\n"
                  "    f.name = 'x'", 5, 7),
     REJ("PV307", "import functools\ndef f():\n    p = functools.partial(print)\n    p.x = 1", 4, 7),
+    REJ("PV307", "import collections\ncollections.OrderedDict.fromkeys('a').x = 1", 2, 39),
+    ACC("PV307", "import collections\nclass N:\n    pass\nq = collections.deque([N()])\nn = q.popleft()\n"
+                 "n.seen = True\nd = collections.OrderedDict()\nd['a'] = N()\nm = d.get('a')\nm.seen = 1\n"
+                 "def f():\n    k = q.pop()\n    k.seen = 2"),
     ACC("PV307", "class A:\n    def __init__(self):\n        self.x = 1\na = A()\na.x = 2\ndel a.x"),
     ACC("PV307", "import collections\nclass A:\n    pass\na = A()\na.d = collections.OrderedDict()\n"
                  "a.d['k'] = 1\nnodes = [A()]\nnodes[0].d = 2\nfor n in nodes:\n    n.d = 3"),
