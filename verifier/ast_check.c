@@ -427,8 +427,12 @@ static int bind_name(walker *w, const frame *f, int scope, PyObject *name)
     if (f->dead && (w->sc.s[scope].kind == PVSC_MODULE || w->sc.s[scope].kind == PVSC_CLASS ||
                     PySet_Contains(w->sc.s[scope].globals, name) == 1))
         return 0;
-    GROW(w->binds, w->nbinds, w->capbinds);
-    w->binds[w->nbinds++] = (binding){ name, NULL, scope };
+    /* Bindings the compiler drops do not count against lib_names either: the bytecode
+     * layer never sees them (a layer disagreement otherwise). */
+    if (!f->dead) {
+        GROW(w->binds, w->nbinds, w->capbinds);
+        w->binds[w->nbinds++] = (binding){ name, NULL, scope };
+    }
     return pvsc_bind(&w->sc, scope, name);
 }
 
@@ -849,6 +853,14 @@ static int visit(walker *w, frame *f)
                     return -1;
             }
         }
+        return push_rest(w, f, kind, NULL);
+    }
+    case K_AnnAssign: {
+        /* `name: T = value` stores like `name = value` */
+        PyObject *t = field(node, S_target), *value = field(node, S_value), *id;
+        if (!f->dead && t && value && value != Py_None && kind_of(t) == K_Name &&
+            (id = field(t, S_id)) && PyUnicode_Check(id) && add_libcand(w, s, id, value) < 0)
+            return -1;
         return push_rest(w, f, kind, NULL);
     }
     case K_For: {

@@ -304,6 +304,10 @@ static const attack attacks[] = {
     {"library_store_member_method_result", "PV520",
      "import collections\n"
      "collections.OrderedDict.fromkeys('a').x = 1\n"},
+    {"library_store_annotated_binding", "PV520",
+     "import dataclasses\n"
+     "h: object = dataclasses.field()\n"
+     "h.name = 'y'\n"},
     {"library_store_in_function", "PV520",
      "import functools\n"
      "def f():\n"

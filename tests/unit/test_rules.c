@@ -247,6 +247,9 @@ static const rcase g_cases[] = {
                  "    f.name = 'x'", 5, 7),
     REJ("PV307", "import functools\ndef f():\n    p = functools.partial(print)\n    p.x = 1", 4, 7),
     REJ("PV307", "import collections\ncollections.OrderedDict.fromkeys('a').x = 1", 2, 39),
+    REJ("PV307", "import dataclasses\nh: object = dataclasses.field()\nh.name = 'y'", 3, 3),
+    REJ("PV307", "import dataclasses\ndef f():\n    g = dataclasses.field()\n    g.name = 'x'\n"
+                 "    return\n    g = 1", 4, 7),
     ACC("PV307", "import collections\nclass N:\n    pass\nq = collections.deque([N()])\nn = q.popleft()\n"
                  "n.seen = True\nd = collections.OrderedDict()\nd['a'] = N()\nm = d.get('a')\nm.seen = 1\n"
                  "def f():\n    k = q.pop()\n    k.seen = 2"),
