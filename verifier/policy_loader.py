@@ -254,6 +254,11 @@ def _library_attrs(allowed, modules, type_paths, origin):
                 continue
             if isinstance(v, types.ModuleType):
                 continue
+            # Module-level name constants (dataclasses._FIELDS, functools.WRAPPER_ASSIGNMENTS)
+            # are what library code passes to setattr().
+            for k in (v,) if isinstance(v, str) else v if isinstance(v, (tuple, frozenset)) else ():
+                if isinstance(k, str) and k.startswith("_") and k.isidentifier():
+                    names.add(k)
             add_type(type(v))
             add_callable(v)
             if isinstance(v, type):
