@@ -49,7 +49,8 @@ static PyTypeObject *g_ast_base;      /* _ast.AST */
     X(end_col_offset) X(arg) X(kwd_attrs) X(rest) X(generators) X(format) X(super)       \
     X(body) X(decorator_list) X(bases) X(returns) X(elt) X(key) X(target) X(iter) X(ifs)  \
     X(annotation) X(patterns) X(kwd_patterns) X(cls) X(type) X(orelse) X(test) \
-    X(targets) X(slice)
+    X(targets) X(slice) X(elts) X(keys) \
+    X(ops) X(comparators) X(left)
 #define DECL(s) static PyObject *S_##s;
 STRINGS(DECL)
 #undef DECL
@@ -195,6 +196,9 @@ typedef struct walker {
     binding *libcands;        /* `name = <expr>` and `from M import name`: value or NULL */
     size_t nlibcands, caplibcands;
     PyObject *lib_names;      /* owned set of (scope, name): bound only to library values */
+    bool namedtuples;         /* the program calls namedtuple: its API is readable */
+    PyObject *dunder_ok;      /* owned set of ids of Name nodes in an allowed dunder shape
+                                 (main guard, __slots__/__all__ literals) */
     PyObject *name_verdicts;  /* owned dict str -> int: pvn_check_name() of this policy */
     PyObject *attr_verdicts;  /* owned dict str -> int: pvn_check_attr() once the walk is done */
 } walker;
@@ -423,8 +427,12 @@ static int bind_name(walker *w, const frame *f, int scope, PyObject *name)
     if (f->dead && (w->sc.s[scope].kind == PVSC_MODULE || w->sc.s[scope].kind == PVSC_CLASS ||
                     PySet_Contains(w->sc.s[scope].globals, name) == 1))
         return 0;
-    GROW(w->binds, w->nbinds, w->capbinds);
-    w->binds[w->nbinds++] = (binding){ name, NULL, scope };
+    /* Bindings the compiler drops do not count against lib_names either: the bytecode
+     * layer never sees them (a layer disagreement otherwise). */
+    if (!f->dead) {
+        GROW(w->binds, w->nbinds, w->capbinds);
+        w->binds[w->nbinds++] = (binding){ name, NULL, scope };
+    }
     return pvsc_bind(&w->sc, scope, name);
 }
 
@@ -468,6 +476,8 @@ static int add_ref(walker *w, PyObject *name, PyObject *pos, int scope, int ctx,
     return 0;
 }
 
+static bool is_str_constant(PyObject *node, PyObject **value);
+
 /* ---- verdicts, once per distinct string -------------------------------------------------- */
 
 /* A program repeats its names and attributes (self, append, ...): each distinct string is
@@ -500,6 +510,8 @@ static pvn_verdict check_name_verdict(walker *w, PyObject *name)
 /* Only after the walk: the verdict depends on program_attrs, complete from then on. */
 static pvn_verdict check_attr_verdict(walker *w, PyObject *attr)
 {
+    if (w->namedtuples && pvn_namedtuple_api(attr))
+        return PVN_OK;
     return cached_verdict(&w->attr_verdicts, attr, w->p, w->program_attrs, true);
 }
 
@@ -613,6 +625,142 @@ static int new_scope(walker *w, pvsc_kind kind, int parent)
     return s;
 }
 
+/* namedtuple(typename, field_names) and Enum(name, names) (IntEnum, StrEnum, Flag, IntFlag):
+ * field and member names given as string literals (one str of names separated by spaces or
+ * commas, a list or tuple of str, (name, value) pairs, or a dict's str keys) are attributes
+ * the program defines, when they pass the policy as source names (issue 16). Recognised by
+ * the callee's name alone: a name counted as program-defined is still readable only when
+ * no library object has it (PV306), so a wrong guess cannot unlock anything. */
+static int field_names_call(walker *w, PyObject *node)
+{
+    static const char *const callees[] = { "namedtuple", "Enum", "IntEnum", "StrEnum", "Flag",
+                                           "IntFlag" };
+    PyObject *func = field(node, S_func), *callee = NULL;
+    int fk = func ? kind_of(func) : -2;
+    if (fk == K_Attribute)
+        callee = field(func, S_attr);
+    else if (fk == K_Name)
+        callee = field(func, S_id);
+    if (!callee || !PyUnicode_Check(callee))
+        return 0;
+    size_t which = sizeof callees / sizeof callees[0];
+    for (size_t i = 0; i < sizeof callees / sizeof callees[0]; i++)
+        if (PyUnicode_CompareWithASCIIString(callee, callees[i]) == 0)
+            which = i;
+    if (which == sizeof callees / sizeof callees[0])
+        return 0;
+    if (which == 0)
+        w->namedtuples = true;
+    PyObject *args = field(node, S_args), *kws = field(node, S_keywords), *names = NULL;
+    if (args && PyList_Check(args) && PyList_GET_SIZE(args) >= 2)
+        names = PyList_GET_ITEM(args, 1);
+    for (Py_ssize_t i = 0; !names && kws && PyList_Check(kws) && i < PyList_GET_SIZE(kws); i++) {
+        PyObject *a = field(PyList_GET_ITEM(kws, i), S_arg);
+        if (a && PyUnicode_Check(a) && (PyUnicode_CompareWithASCIIString(a, "field_names") == 0 ||
+                                        PyUnicode_CompareWithASCIIString(a, "names") == 0))
+            names = field(PyList_GET_ITEM(kws, i), S_value);
+    }
+    if (!names)
+        return 0;
+    PyObject *v;
+    int nk = kind_of(names);
+    if (is_str_constant(names, &v))
+        return pvn_add_field_names(w->p, v, w->program_attrs);
+    PyObject *elts = nk == K_List || nk == K_Tuple ? field(names, S_elts)
+                   : nk == K_Dict ? field(names, S_keys) : NULL;
+    for (Py_ssize_t i = 0; elts && PyList_Check(elts) && i < PyList_GET_SIZE(elts); i++) {
+        PyObject *e = PyList_GET_ITEM(elts, i), *pe;
+        int ek = e != Py_None ? kind_of(e) : -2;
+        if ((ek == K_Tuple || ek == K_List) && (pe = field(e, S_elts)) && PyList_Check(pe) &&
+            PyList_GET_SIZE(pe) >= 1)
+            e = PyList_GET_ITEM(pe, 0); /* Enum's (name, value) pairs */
+        if (is_str_constant(e, &v) && pvn_add_field_names(w->p, v, w->program_attrs) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int allow_dunder_node(walker *w, PyObject *node)
+{
+    if (!w->dunder_ok && !(w->dunder_ok = PySet_New(NULL)))
+        return -1;
+    PyObject *key = PyLong_FromVoidPtr(node);
+    int r = key ? PySet_Add(w->dunder_ok, key) : -1;
+    Py_XDECREF(key);
+    return r;
+}
+
+static bool is_name(PyObject *node, const char *id)
+{
+    PyObject *v;
+    return node && kind_of(node) == K_Name && (v = field(node, S_id)) && PyUnicode_Check(v) &&
+           PyUnicode_CompareWithASCIIString(v, id) == 0;
+}
+
+static bool is_str(PyObject *node, const char *lit)
+{
+    PyObject *v;
+    return is_str_constant(node, &v) && PyUnicode_CompareWithASCIIString(v, lit) == 0;
+}
+
+/* `if __name__ == "__main__":` (either order) as a module-level statement: the run binds
+ * __name__ to "__main__", and only the comparison's result is used (issue 16). */
+static int main_guard(walker *w, const frame *f)
+{
+    PyObject *t = field(f->node, S_test), *ops, *cmps, *left, *right;
+    if (w->sc.s[f->scope].kind != PVSC_MODULE || !t || kind_of(t) != K_Compare ||
+        !(ops = field(t, S_ops)) || !PyList_Check(ops) || PyList_GET_SIZE(ops) != 1 ||
+        kind_of(PyList_GET_ITEM(ops, 0)) != K_Eq || !(cmps = field(t, S_comparators)) ||
+        !PyList_Check(cmps) || PyList_GET_SIZE(cmps) != 1)
+        return 0;
+    left = field(t, S_left);
+    right = PyList_GET_ITEM(cmps, 0);
+    if (is_name(left, "__name__") && is_str(right, "__main__") && ctx_of(left) == CTX_LOAD)
+        return allow_dunder_node(w, left);
+    if (is_name(right, "__name__") && is_str(left, "__main__") && ctx_of(right) == CTX_LOAD)
+        return allow_dunder_node(w, right);
+    return 0;
+}
+
+static bool slot_name(const pv_policy *p, PyObject *n)
+{
+    /* '__x' would be mangled in a class body; dunders are refused as names anyway */
+    return PyUnicode_CheckExact(n) && PyUnicode_IsIdentifier(n) == 1 &&
+           PyUnicode_READ_CHAR(n, 0) != '_' && pvn_check_name(p, n) == PVN_OK;
+}
+
+/* `__slots__ = <names>` / `__all__ = <names>` in a module or class body, the value a str, or a
+ * list or tuple of str, each a name the policy accepts in source, without a leading '_'
+ * (issue 16). Slot names are attributes the program defines. */
+static int slots_or_all(walker *w, const frame *f)
+{
+    PyObject *targets = field(f->node, S_targets), *value = field(f->node, S_value), *t, *v;
+    pvsc_kind sk = w->sc.s[f->scope].kind;
+    if ((sk != PVSC_MODULE && sk != PVSC_CLASS) || !targets || !PyList_Check(targets) ||
+        PyList_GET_SIZE(targets) != 1 || !value)
+        return 0;
+    t = PyList_GET_ITEM(targets, 0);
+    bool slots = is_name(t, "__slots__");
+    if (!slots && !is_name(t, "__all__"))
+        return 0;
+    int vk = kind_of(value);
+    PyObject *elts = vk == K_List || vk == K_Tuple ? field(value, S_elts) : NULL;
+    if (elts && PyList_Check(elts)) {
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(elts); i++)
+            if (!is_str_constant(PyList_GET_ITEM(elts, i), &v) || !slot_name(w->p, v))
+                return 0;
+        for (Py_ssize_t i = 0; slots && sk == PVSC_CLASS && i < PyList_GET_SIZE(elts); i++)
+            if (is_str_constant(PyList_GET_ITEM(elts, i), &v) && PySet_Add(w->program_attrs, v) < 0)
+                return -1;
+    } else if (is_str_constant(value, &v) && slot_name(w->p, v)) {
+        if (slots && sk == PVSC_CLASS && PySet_Add(w->program_attrs, v) < 0)
+            return -1;
+    } else {
+        return 0;
+    }
+    return allow_dunder_node(w, t);
+}
+
 /* Visit one frame: its own rules, then push its children with their scopes and flags. */
 static int visit(walker *w, frame *f)
 {
@@ -651,6 +799,19 @@ static int visit(walker *w, frame *f)
             return 0;
         }
         int ctx = ctx_of(node);
+        if (w->dunder_ok) {
+            PyObject *key = PyLong_FromVoidPtr(node);
+            int r = key ? PySet_Contains(w->dunder_ok, key) : -1;
+            Py_XDECREF(key);
+            if (r < 0)
+                return -1;
+            if (r == 1 && ctx == CTX_LOAD)
+                return 0; /* __name__ of the main guard: neither a binding nor a builtin */
+            if (r == 1 && bind_name(w, f, s, id) < 0)
+                return -1;
+            if (r == 1)
+                return 0;
+        }
         check_name(w, node, id, "name");
         int scope = s;
         if (ctx != CTX_LOAD) {
@@ -675,7 +836,13 @@ static int visit(walker *w, frame *f)
             return -1;
         return push_field(w, f, S_value, s, s, FL_ATTR_BASE);
     }
+    case K_If:
+        if (w->rules && main_guard(w, f) < 0)
+            return -1;
+        break;
     case K_Assign: {
+        if (w->rules && !f->dead && slots_or_all(w, f) < 0)
+            return -1;
         /* `name = value`: remembered for lib_names (stores into library objects, PV307). */
         PyObject *targets = field(node, S_targets), *value = field(node, S_value);
         if (!f->dead && targets && value && PyList_Check(targets)) {
@@ -688,6 +855,14 @@ static int visit(walker *w, frame *f)
         }
         return push_rest(w, f, kind, NULL);
     }
+    case K_AnnAssign: {
+        /* `name: T = value` stores like `name = value` */
+        PyObject *t = field(node, S_target), *value = field(node, S_value), *id;
+        if (!f->dead && t && value && value != Py_None && kind_of(t) == K_Name &&
+            (id = field(t, S_id)) && PyUnicode_Check(id) && add_libcand(w, s, id, value) < 0)
+            return -1;
+        return push_rest(w, f, kind, NULL);
+    }
     case K_For: {
         /* `for name in <library value>`: the items of a library container. */
         PyObject *t = field(node, S_target), *it = field(node, S_iter), *id;
@@ -697,6 +872,8 @@ static int visit(walker *w, frame *f)
         return push_rest(w, f, kind, NULL);
     }
     case K_Call:
+        if (!f->dead && field_names_call(w, node) < 0)
+            return -1;
         if (push_rest(w, f, kind, (PyObject *const[]){ S_func, NULL }) < 0)
             return -1;
         return push_field(w, f, S_func, s, s, FL_CALL_FUNC);
@@ -901,13 +1078,15 @@ static void check_attr_node(walker *w, PyObject *node, unsigned flags, bool oute
     int ctx = ctx_of(node);
     PyObject *value = field(node, S_value);
     PyObject *tmpl;
-    if (ctx == CTX_LOAD && PyUnicode_Compare(attr, S_format) == 0) {
+    if (ctx == CTX_LOAD && (PyUnicode_Compare(attr, S_format) == 0 ||
+                            PyUnicode_CompareWithASCIIString(attr, "format_map") == 0)) {
         if (outermost && (flags & FL_CALL_FUNC) && is_str_constant(value, &tmpl)) {
             if (!pvn_format_template_safe(w->p, tmpl))
                 diag_attr(w, node, attr, PVR_FORMAT,
                      "format template reaches attributes or items in its fields");
         } else {
-            diag_attr(w, node, attr, PVR_FORMAT, "str.format is allowed only as a call on a string literal");
+            diag_attr(w, node, attr, PVR_FORMAT, "str.%s is allowed only as a call on a string literal",
+                      utf8(attr));
         }
         return;
     }
@@ -1035,19 +1214,36 @@ static PyObject *name_key(walker *w, int scope, PyObject *name)
     return Py_BuildValue("(iO)", 0, name);
 }
 
+/* True when `e` is an attribute chain m.a.b... (loads only) of a module imported in `scope`. */
+static bool module_chain(walker *w, PyObject *e, int scope)
+{
+    while (e && kind_of(e) == K_Attribute)
+        e = field(e, S_value);
+    PyObject *id;
+    return e && kind_of(e) == K_Name && (id = field(e, S_id)) && PyUnicode_Check(id) &&
+           module_binding(w, id, scope) != NULL;
+}
+
 /* True when expression `e`, evaluated in `scope`, is a library object: rooted (through
- * attribute loads, subscripts and calls) at an imported module or at a name bound only to
- * library values. -1 on error. */
+ * attribute loads, subscripts, iteration and calls) at an imported module or at a name bound
+ * only to library values. A call is a library call when its callee is a module member (an
+ * attribute chain of a module, a name imported from one, or bound only to such values);
+ * calling a method of a library object (d.popleft(), d.get(k)) returns the program's own
+ * values, so its result is not a library object. -1 on error. */
 static int lib_value(walker *w, PyObject *e, int scope)
 {
     for (;;) {
         int k = e ? kind_of(e) : -2;
-        if (k == K_Attribute || k == K_Subscript)
+        if (k == K_Attribute || k == K_Subscript) {
             e = field(e, S_value);
-        else if (k == K_Call)
-            e = field(e, S_func);
-        else
+        } else if (k == K_Call) {
+            PyObject *fn = field(e, S_func);
+            if (fn && kind_of(fn) == K_Attribute)
+                return module_chain(w, fn, scope);
+            e = fn;
+        } else {
             break;
+        }
     }
     if (!e || kind_of(e) != K_Name)
         return 0;
@@ -1279,6 +1475,7 @@ out:
     free(w.binds);
     free(w.libcands);
     Py_XDECREF(w.lib_names);
+    Py_XDECREF(w.dunder_ok);
     Py_XDECREF(w.program_attrs);
     Py_XDECREF(w.name_verdicts);
     Py_XDECREF(w.attr_verdicts);

@@ -424,6 +424,7 @@ typedef struct pvb_ctx {
     /* Stores into library objects (PV520): binding keys (scope, name) -> count of all
      * stores, of stores of a library value, and the keys bound only to library values. */
     PyObject *lib_total, *lib_count, *lib_names;
+    bool namedtuples;       /* some code object names `namedtuple`: its API is readable */
 } pvb_ctx;
 
 /* True when `s` is the str `lit`. */
@@ -2096,6 +2097,75 @@ out:
 
 /* ---- collecting what the program defines ------------------------------------------------- */
 
+static bool pvb_slot_name(const pv_policy *p, PyObject *n)
+{
+    /* '__x' would be mangled in a class body; dunders are refused as names anyway */
+    return PyUnicode_CheckExact(n) && pvb_identifier(n) && PyUnicode_READ_CHAR(n, 0) != '_' &&
+           pvn_check_name(p, n) == PVN_OK;
+}
+
+/* The value stored by the STORE_NAME at k is a literal of names the compiler emits for
+ * `X = "a"`, `X = ("a", "b")`, `X = ["a", "b"]` (LOAD_CONST each; BUILD_LIST n) or a longer
+ * list (BUILD_LIST 0; LOAD_CONST (tuple); LIST_EXTEND 1), each name passing the policy as a
+ * source name without a leading '_': 1, with each name added to `set` (may be NULL); 0 when
+ * the shape differs; -1 on error. */
+static int pvb_literal_names(const pv_policy *p, const pvb_unit *u, int k, PyObject *set)
+{
+    PyObject *v = NULL;
+    const pvb_insn *prev = pvb_at(u, k - 1);
+    PyObject *items = NULL; /* borrowed tuple, or NULL for single LOAD_CONSTs */
+    int first = k - 1, last = k - 1;
+    if (u->insns[k].target || prev == NULL)
+        return 0;
+    if (prev->op == OP_LOAD_CONST) {
+        v = pvb_const(u, prev);
+        if (v != NULL && PyTuple_CheckExact(v))
+            items = v;
+        else if (v == NULL || !PyUnicode_CheckExact(v))
+            return 0;
+    } else if (prev->op == OP_LIST_EXTEND && prev->arg == 1 && !prev->target) {
+        const pvb_insn *lc = pvb_at(u, k - 2), *bl = pvb_at(u, k - 3);
+        v = lc != NULL && lc->op == OP_LOAD_CONST && !lc->target ? pvb_const(u, lc) : NULL;
+        if (v == NULL || !PyTuple_CheckExact(v) || bl == NULL || bl->op != OP_BUILD_LIST ||
+            bl->arg != 0)
+            return 0;
+        items = v;
+    } else if (prev->op == OP_BUILD_LIST && !prev->target) {
+        first = k - 1 - (int)prev->arg;
+        last = k - 2;
+        if (first < 0)
+            return 0;
+        for (int j = first; j <= last; j++)
+            if (!pvb_load_str(u, j, NULL) || (j > first && u->insns[j].target))
+                return 0;
+    } else {
+        return 0;
+    }
+    if (items != NULL) {
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(items); j++) {
+            PyObject *n = PyTuple_GET_ITEM(items, j);
+            if (!pvb_slot_name(p, n))
+                return 0;
+            if (set != NULL && PySet_Add(set, n) < 0)
+                return -1;
+        }
+        return 1;
+    }
+    if (v != NULL) { /* one str */
+        if (!pvb_slot_name(p, v))
+            return 0;
+        return set != NULL && PySet_Add(set, v) < 0 ? -1 : 1;
+    }
+    for (int j = first; j <= last; j++) {
+        PyObject *n = pvb_const(u, &u->insns[j]);
+        if (!pvb_slot_name(p, n))
+            return 0;
+        if (set != NULL && PySet_Add(set, n) < 0)
+            return -1;
+    }
+    return 1;
+}
+
 /* True for `LOAD_NAME __annotations__; LOAD_CONST <str>; STORE_SUBSCR` at k in a module or
  * class body that ran SETUP_ANNOTATIONS, where the str is a name the policy accepts in
  * source (what `x: T` compiles to); *key gets the annotated name. Nothing else may touch
@@ -2117,6 +2187,45 @@ static bool pvb_annotation_at(const pv_policy *p, const pvb_unit *u, int k, PyOb
     return true;
 }
 
+/* namedtuple / Enum functional API field names (issue 16; the AST layer's
+ * field_names_call): in a code object that names one of those callees, every string
+ * constant (alone, or in a constant tuple, or first in a nested tuple) contributes the names
+ * it lists. Broader than the AST layer, and as safe: a program-defined name is readable only
+ * when no library object has it (PV519). */
+static int pvb_field_names(pvb_ctx *c, const pvb_unit *u)
+{
+    static const char *const callees[] = { "namedtuple", "Enum", "IntEnum", "StrEnum", "Flag",
+                                           "IntFlag" };
+    bool found = false;
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(u->names); j++)
+        for (size_t i = 0; i < sizeof callees / sizeof callees[0]; i++)
+            if (pvb_is(PyTuple_GET_ITEM(u->names, j), callees[i])) {
+                found = true;
+                if (i == 0)
+                    c->namedtuples = true;
+            }
+    if (!found)
+        return 0;
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(u->consts); j++) {
+        PyObject *k = PyTuple_GET_ITEM(u->consts, j);
+        if (PyUnicode_CheckExact(k)) {
+            if (pvn_add_field_names(c->p, k, c->attrs) < 0)
+                return -1;
+            continue;
+        }
+        if (!PyTuple_CheckExact(k))
+            continue;
+        for (Py_ssize_t m = 0; m < PyTuple_GET_SIZE(k); m++) {
+            PyObject *e = PyTuple_GET_ITEM(k, m);
+            if (PyTuple_CheckExact(e) && PyTuple_GET_SIZE(e) >= 1)
+                e = PyTuple_GET_ITEM(e, 0);
+            if (PyUnicode_CheckExact(e) && pvn_add_field_names(c->p, e, c->attrs) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* First pass over every code object: program_attrs (STORE_ATTR operands, class-body
  * names and annotations), names bound at module level, names that hold modules. */
 static int pvb_collect(pvb_ctx *c)
@@ -2125,6 +2234,8 @@ static int pvb_collect(pvb_ctx *c)
         pvb_unit *u = &c->units[x];
         if (u->broken)
             continue;
+        if (pvb_field_names(c, u) < 0)
+            goto pyfail;
         for (int k = 0; k < u->ninsns; k++)
             if (u->insns[k].op == OP_SETUP_ANNOTATIONS)
                 u->has_annotations = true;
@@ -2141,6 +2252,10 @@ static int pvb_collect(pvb_ctx *c)
             case OP_STORE_NAME:
                 if (u->is_class &&
                     (PySet_Add(c->attrs, nm) < 0 || PySet_Add(u->class_names, nm) < 0))
+                    goto pyfail;
+                /* __slots__ names are attributes the program defines */
+                if (u->is_class && pvb_is(nm, "__slots__") &&
+                    pvb_literal_names(c->p, u, k, c->attrs) < 0)
                     goto pyfail;
                 if (u->is_module && PySet_Add(c->module_bound, nm) < 0)
                     goto pyfail;
@@ -2237,11 +2352,14 @@ static bool pvb_is_name_store(int op)
 }
 
 /* A library value occupies stack slot `slot` before instruction j (callable: it and the
- * slot above hold a callee, as LOAD_METHOD or PUSH_NULL + load leave it). Follow it
- * forward through attribute loads, subscripts by a simple operand, and calls; a
- * STORE_ATTR/DELETE_ATTR on it is reported (when `report`), a name store counted in
- * lib_count. */
-static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool report)
+ * slot above hold a callee, as LOAD_METHOD or PUSH_NULL + load leave it; `chain`: the value
+ * is a module or an attribute chain of one). Follow it forward through attribute loads,
+ * subscripts by a simple operand, for loops, and calls of module members (a method of a
+ * library object returns the program's own values: not followed); a STORE_ATTR/DELETE_ATTR
+ * on it is reported (when `report`), a name store counted in lib_count. The AST layer's
+ * lib_value. */
+static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
+                          bool report)
 {
     pvb_unit *u = &c->units[x];
     for (int steps = 0; steps < u->ninsns; steps++) {
@@ -2258,6 +2376,7 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
                 return 0;
             j = p + 2;
             callable = false;
+            chain = false;
             continue;
         }
         const pvb_insn *i = pvb_at(u, j);
@@ -2268,6 +2387,8 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
             j++;
             continue;
         case OP_LOAD_METHOD:
+            if (!chain)
+                return 0; /* a method of a library object */
             j++;
             callable = true;
             continue;
@@ -2283,6 +2404,7 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
             if ((i->op == OP_LOAD_GLOBAL && (i->arg & 1)) || !pvb_op_is(u, j + 1, OP_BINARY_SUBSCR))
                 return 0;
             j += 2;
+            chain = false;
             continue;
         case OP_GET_ITER: {
             /* for name in <library value>: FOR_ITER (a loop target) then the store. */
@@ -2368,20 +2490,27 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
                     return -1;
                 lib = key ? PySet_Contains(c->lib_names, key) : 0;
                 Py_XDECREF(key);
+                if (lib == 1)
+                    lib = 2; /* a name bound to library values, not a module */
             }
             if (lib < 0)
                 return -1;
             if (lib == 0)
                 continue;
             long slot = u->sdepth[k];
-            bool callable = false;
+            bool callable = false, chain = lib == 1;
             if (op == OP_LOAD_GLOBAL && (i->arg & 1)) {
                 callable = true; /* NULL, then the callee */
             } else if (pvb_op_is(u, k - 1, OP_PUSH_NULL) && !i->target && u->sdepth[k - 1] >= 0) {
                 callable = true;
                 slot = u->sdepth[k - 1];
             }
-            if (pvb_lib_follow(c, x, k + 1, slot, callable, report) < 0)
+            /* PUSH_NULL; LOAD_NAME d; LOAD_ATTR get; ... calls a method of the library
+             * object d, unless d is a module. */
+            if (callable && !chain && pvb_at(u, k + 1) != NULL &&
+                (u->insns[k + 1].op == OP_LOAD_ATTR || u->insns[k + 1].op == OP_LOAD_METHOD))
+                continue;
+            if (pvb_lib_follow(c, x, k + 1, slot, callable, chain, report) < 0)
                 return -1;
         }
     }
@@ -2452,6 +2581,21 @@ static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObj
     int p0 = u->prologue;
 
     if (i->op == OP_LOAD_NAME) {
+        /* if __name__ == "__main__": at module level, either operand order; only the
+         * comparison's truth value is used (issue 16). */
+        if (u->is_module && pvb_is(nm, "__name__") && !i->target) {
+            PyObject *m = NULL;
+            int cmp = -1;
+            if (pvb_load_str(u, k + 1, &m) && !u->insns[k + 1].target)
+                cmp = k + 2;
+            else if (pvb_load_str(u, k - 1, &m))
+                cmp = k + 1;
+            const pvb_insn *ci = pvb_at(u, cmp), *ji = pvb_at(u, cmp + 1);
+            if (cmp > 0 && pvb_is(m, "__main__") && ci != NULL && ci->op == OP_COMPARE_OP &&
+                ci->arg == 2 && !ci->target && ji != NULL && !ji->target &&
+                (ji->op == OP_POP_JUMP_FORWARD_IF_FALSE || ji->op == OP_POP_JUMP_FORWARD_IF_TRUE))
+                return true;
+        }
         /* Class prologue: LOAD_NAME __name__; STORE_NAME __module__ */
         if (u->is_class && k == p0 && pvb_is(nm, "__name__") &&
             pvb_op_is(u, k + 1, OP_STORE_NAME) &&
@@ -2468,6 +2612,10 @@ static bool pvb_generated_name(const pvb_ctx *c, const pvb_unit *u, int k, PyObj
         return pvb_load_str(u, p0 + 2, NULL) && !u->insns[p0 + 2].target &&
                u->insns[p0 + 1].op == OP_STORE_NAME &&
                pvb_is(pvb_name(u, &u->insns[p0 + 1]), "__module__");
+    /* __slots__ = <literal names> and __all__ = <literal names> in module and class bodies
+     * (issue 16). */
+    if ((u->is_class || u->is_module) && (pvb_is(nm, "__slots__") || pvb_is(nm, "__all__")))
+        return pvb_literal_names(c->p, u, k, NULL) == 1;
     /* Docstrings: LOAD_CONST <str>; STORE_NAME __doc__ */
     if ((u->is_class || u->is_module) && pvb_is(nm, "__doc__"))
         return pvb_load_str(u, k - 1, NULL);
@@ -2655,12 +2803,13 @@ static void pvb_check_attr(pvb_ctx *c, pvb_unit *u, int k, PyObject *attr)
     if (i->member)
         return; /* an allowed module member, checked by pvb_check_module_use */
     if ((i->op == OP_LOAD_ATTR || i->op == OP_LOAD_METHOD)) {
-        if (pvb_is(attr, "format")) {
+        if (pvb_is(attr, "format") || pvb_is(attr, "format_map")) {
             /* str.format reads attributes and items named in the template (CVE-2023-41039):
              * only directly on a literal whose fields are plain. */
             PyObject *tmpl = NULL;
             if (i->target || !pvb_load_str(u, k - 1, &tmpl)) {
-                pvb_report(c, u, k, PVR_BC_CONST, ".format is not applied to a string constant");
+                pvb_report(c, u, k, PVR_BC_CONST, ".%s is not applied to a string constant",
+                           pvb_str(attr));
                 return;
             }
             if (!pvn_format_template_safe(c->p, tmpl)) {
@@ -2672,6 +2821,8 @@ static void pvb_check_attr(pvb_ctx *c, pvb_unit *u, int k, PyObject *attr)
         if (pvb_super_call(c, u, k, attr))
             return;
     }
+    if (c->namedtuples && pvn_namedtuple_api(attr))
+        return;
     pvn_verdict v = pvb_identifier(attr) ? pvn_check_attr(c->p, attr, c->attrs) : PVN_DENIED;
     if (v != PVN_OK)
         pvb_report(c, u, k, v == PVN_LIBRARY_NAME ? PVR_BC_ATTR_LIBRARY_NAME : PVR_BC_ATTR,

@@ -170,6 +170,13 @@ PV_INTERNAL pvn_verdict pvn_check_name(const pv_policy *p, PyObject *name);
  * (PVN_LIBRARY_NAME otherwise). A '_name' (one leading underscore) is allowed only that
  * way; any other name starting with '_' is PVN_PRIVATE. */
 PV_INTERNAL pvn_verdict pvn_check_attr(const pv_policy *p, PyObject *attr, PyObject *program_attrs);
+/* namedtuple's documented API (_replace, _asdict, _fields, _make): readable when the program
+ * itself creates namedtuple classes. */
+PV_INTERNAL bool pvn_namedtuple_api(PyObject *attr);
+/* The field or member names in `s` (a str: names separated by spaces and/or commas, as
+ * namedtuple and Enum's functional API take them) that would pass the policy as source names
+ * and do not start with '_': added to `set`. 0, or -1 with an exception set. */
+PV_INTERNAL int pvn_add_field_names(const pv_policy *p, PyObject *s, PyObject *set);
 /* True when `name` may be defined as a method in a class body (special method allowlist). */
 PV_INTERNAL bool pvn_special_method(const pv_policy *p, PyObject *name);
 PV_INTERNAL bool pvn_builtin_allowed(const pv_policy *p, PyObject *name);

@@ -84,6 +84,37 @@ pvn_verdict pvn_check_attr(const pv_policy *p, PyObject *attr, PyObject *program
     return PVN_UNKNOWN;
 }
 
+bool pvn_namedtuple_api(PyObject *attr)
+{
+    static const char *const api[] = { "_replace", "_asdict", "_fields", "_make" };
+    if (!attr || !PyUnicode_Check(attr))
+        return false;
+    for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
+        if (PyUnicode_CompareWithASCIIString(attr, api[i]) == 0)
+            return true;
+    return false;
+}
+
+int pvn_add_field_names(const pv_policy *p, PyObject *s, PyObject *set)
+{
+    if (!s || !PyUnicode_Check(s))
+        return 0;
+    PyObject *spaced = PyObject_CallMethod(s, "replace", "ss", ",", " ");
+    PyObject *parts = spaced ? PyUnicode_Split(spaced, NULL, -1) : NULL;
+    Py_XDECREF(spaced);
+    if (!parts)
+        return -1;
+    int rc = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(parts) && rc == 0; i++) {
+        PyObject *n = PyList_GET_ITEM(parts, i);
+        if (PyUnicode_IsIdentifier(n) == 1 && PyUnicode_READ_CHAR(n, 0) != '_' &&
+            pvn_check_name(p, n) == PVN_OK)
+            rc = PySet_Add(set, n);
+    }
+    Py_DECREF(parts);
+    return rc;
+}
+
 bool pvn_special_method(const pv_policy *p, PyObject *name)
 {
     return member(p->special_methods, name);

@@ -2,6 +2,6 @@
 # source: CVE-2023-41039 (RestrictedPython)
 # family: 3
 # expect: rejected
-# rules: PV301
-# bytecode: PV503
+# rules: PV304
+# bytecode: PV506
 print("{x.__class__.__base__}".format_map({"x": ()}))

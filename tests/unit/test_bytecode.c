@@ -239,8 +239,13 @@ static const attack attacks[] = {
      "    t = e.__traceback__\n"},
     {"mro", "PV503",
      "x = int.mro()\n"},
-    {"format_map", "PV503",
-     "x = '{a}'.format_map({'a': 1})\n"},
+    {"format_map_attribute", "PV506",
+     "x = '{a.real}'.format_map({'a': 1})\n"},
+    {"format_map_dunder_key", "PV506",
+     "x = '{0[__class__]}'.format_map({})\n"},
+    {"format_map_not_literal", "PV506",
+     "t = '{a}'\n"
+     "x = t.format_map({'a': 1})\n"},
     {"attr_obj", "PV503",
      "try:\n"
      "    pass\n"
@@ -296,11 +301,47 @@ static const attack attacks[] = {
      "def f():\n"
      "    for fl in dataclasses.fields(A):\n"
      "        fl.name = 'x'\n"},
+    {"library_store_member_method_result", "PV520",
+     "import collections\n"
+     "collections.OrderedDict.fromkeys('a').x = 1\n"},
+    {"library_store_annotated_binding", "PV520",
+     "import dataclasses\n"
+     "h: object = dataclasses.field()\n"
+     "h.name = 'y'\n"},
     {"library_store_in_function", "PV520",
      "import functools\n"
      "def f():\n"
      "    p = functools.partial(print, sep=',')\n"
      "    p.x = 1\n"},
+    {"main_guard_other_value", "PV502",
+     "if __name__ == 'builtins':\n"
+     "    pass\n"},
+    {"main_guard_name_as_value", "PV502",
+     "x = __name__\n"},
+    {"main_guard_in_function", "PV502",
+     "def f():\n"
+     "    if __name__ == '__main__':\n"
+     "        pass\n"},
+    {"slots_dunder", "PV502",
+     "class A:\n"
+     "    __slots__ = ('__dict__',)\n"},
+    {"slots_computed", "PV502",
+     "y = 'a'\n"
+     "class A:\n"
+     "    __slots__ = ['a', y]\n"},
+    {"all_not_identifier", "PV502",
+     "__all__ = ['a b']\n"},
+    {"namedtuple_dunder_field", "PV503",
+     "import collections\n"
+     "P = collections.namedtuple('P', '__class__ xq')\n"
+     "y = P(1, 2).__class__\n"},
+    {"namedtuple_library_field", "PV519",
+     "import collections\n"
+     "P = collections.namedtuple('P', ['register'])\n"
+     "y = P(1).register\n"},
+    {"namedtuple_api_without_namedtuple", "PV503",
+     "x = [1]\n"
+     "y = x._replace\n"},
     {"library_name_register", "PV519",
      "import collections\n"
      "class P(collections.UserDict):\n"
@@ -392,8 +433,10 @@ static const attack attacks[] = {
      "import ctypes as math\n"},
     {"format_field_attr", "PV506",
      "x = '{0.__class__}'.format(1)\n"},
-    {"format_item", "PV506",
-     "x = '{0[0]}'.format([1])\n"},
+    {"format_item_attribute", "PV506",
+     "x = '{0[0].real}'.format([1])\n"},
+    {"format_item_dunder_key", "PV506",
+     "x = '{0[__class__]}'.format({})\n"},
     {"format_unbound", "PV506",
      "x = str.format('{0.__class__}', 1)\n"},
     {"format_variable_template", "PV506",
@@ -887,7 +930,8 @@ static const char benign_small[] =
     "        return str(k)\n"
     "    def get(self, k):\n"
     "        return self._cache.get(self._key(k))\n"
-    "print(Memo().get(1))\n";
+    "print(Memo().get(1))\n"
+    "print('{0[name]} {row[2]}'.format({'name': 1}, row=[1, 2, 3]), '{a}'.format_map({'a': 1}))\n";
 
 /* Stores on the program's own objects, next to library values (PV520 must not fire). */
 static const char benign_stores[] =
@@ -911,7 +955,45 @@ static const char benign_stores[] =
     "def g(obj):\n"
     "    obj.z = 1\n"
     "    return obj\n"
-    "g(A()).w = 1\n";
+    "g(A()).w = 1\n"
+    "q = collections.deque([A()])\n"
+    "n = q.popleft()\n"
+    "n.seen = True\n"
+    "od = collections.OrderedDict()\n"
+    "od['a'] = A()\n"
+    "m = od.get('a')\n"
+    "m.seen = 1\n"
+    "def h():\n"
+    "    k = q.pop()\n"
+    "    k.seen = 2\n";
+
+/* namedtuple and Enum functional API field names (issue 16). */
+static const char benign_namedtuples[] =
+    "import collections\n"
+    "import enum\n"
+    "from collections import namedtuple\n"
+    "Point = collections.namedtuple('Point', ['xq', 'yq', 'zq'])\n"
+    "Pair = namedtuple('Pair', 'lft, rgt')\n"
+    "Row = namedtuple('Row', ('nm', 'score'))\n"
+    "Color = enum.Enum('Color', 'REDX GREENX')\n"
+    "Shape = enum.Enum('Shape', [('CIRCLEX', 1), ('SQUAREX', 2)])\n"
+    "p = Point(1, 2, 3)\n"
+    "q = p._replace(xq=5)\n"
+    "print(p.xq, p.yq, p.zq, q._asdict(), Point._fields, Point._make([3, 4, 5]))\n"
+    "print(Pair(1, 2).rgt, Row('a', 3).score, Color.REDX, Shape.SQUAREX.value)\n"
+    "__all__ = ['Point', 'Pair', 'main']\n"
+    "class Slotted:\n"
+    "    __slots__ = ('aq', 'bq', 'cq')\n"
+    "    def __init__(self):\n"
+    "        self.aq = 1\n"
+    "class Slotted2:\n"
+    "    __slots__ = ['aq', 'bq', 'cq', 'dq']\n"
+    "class Slotted3:\n"
+    "    __slots__ = 'aq'\n"
+    "def main():\n"
+    "    print(Slotted().aq)\n"
+    "if __name__ == '__main__':\n"
+    "    main()\n";
 
 static void check_benign(const char *name, const char *src, pv_mode mode)
 {
@@ -929,6 +1011,7 @@ static void test_benign_programs(void **state)
     (void)state;
     check_benign("small", benign_small, PV_MODE_MODULE);
     check_benign("stores", benign_stores, PV_MODE_MODULE);
+    check_benign("namedtuples", benign_namedtuples, PV_MODE_MODULE);
     check_benign("p1", benign_p1, PV_MODE_MODULE);
     check_benign("p2", benign_p2, PV_MODE_MODULE);
     /* A parameter named like a module imported elsewhere is not that module. */

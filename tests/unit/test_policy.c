@@ -252,6 +252,24 @@ static void test_attributes_allow(void **state)
     pv_policy_free(p);
 }
 
+/* The library attribute set (PV306) is derived live for a policy file, not only cached for
+ * the default: program-defined names that library objects have stay unreadable. */
+static void test_library_attrs_live(void **state)
+{
+    (void)state;
+    pv_policy *p = load_ok("[attributes]\nextend-allow = [\"zzz\"]\n");
+    expect_verdict(p, "class X:\n    pass\nx = X()\nx.register = 1\nx.register", PV_REJECTED, "PV306");
+    expect_verdict(p, "class X:\n    pass\nx = X()\nx._abc_impl = 1\nx._abc_impl", PV_REJECTED, "PV306");
+    expect_verdict(p, "class X:\n    pass\nx = X()\nx.gauss_next = 1\nx.gauss_next", PV_REJECTED, "PV306");
+    expect_verdict(p, "class X:\n    pass\nx = X()\nx.xq = 1\nx._yq = 2\nx.xq + x._yq", PV_ACCEPTED, NULL);
+    pv_policy_free(p);
+    /* extends = "none": nothing imported, yet the builtin types' names are still in the set */
+    p = load_ok("extends = \"none\"\n[nodes]\nallow = [\"Module\", \"Expr\", \"Attribute\", \"Name\", "
+                "\"Load\", \"Store\", \"Assign\", \"Constant\"]\n");
+    expect_verdict(p, "x = 1\nx.real = 1\nx.real", PV_REJECTED, "PV306");
+    pv_policy_free(p);
+}
+
 static void test_deny_wins_over_allow(void **state)
 {
     (void)state;
@@ -510,6 +528,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_policy),
+        cmocka_unit_test(test_library_attrs_live),
         cmocka_unit_test(test_empty_rules_file_is_the_default),
         cmocka_unit_test(test_extends_none),
         cmocka_unit_test(test_extend_allow),

@@ -207,6 +207,37 @@ static const rcase g_cases[] = {
     ACC("PV300", "class A:\n    def _helper(self):\n        return 1\n    def f(self):\n"
                  "        return self._helper()"),
 
+    /* main guard, __slots__ and __all__ literals (issue 16) */
+    ACC("PV200", "def main():\n    print(1)\nif __name__ == '__main__':\n    main()"),
+    ACC("PV200", "if '__main__' == __name__:\n    pass"),
+    ACC("PV200", "class P:\n    __slots__ = ('xq', 'yq')\n    def __init__(self):\n        self.xq = 1\n"
+                 "P().xq"),
+    ACC("PV200", "class P:\n    __slots__ = ['xq']\nclass Q:\n    __slots__ = 'xq'\nclass R:\n    __slots__ = ()"),
+    ACC("PV200", "__all__ = ['f', 'g']\ndef f():\n    pass\ng = f"),
+    REJA("PV200", "if __name__ == 'builtins':\n    pass", 1, 4, "PV202"),
+    REJA("PV200", "x = __name__", 1, 5, "PV202"),
+    REJA("PV200", "def f():\n    if __name__ == '__main__':\n        pass", 2, 8, "PV202"),
+    REJ("PV200", "class A:\n    __slots__ = ('__dict__',)", 2, 5),
+    REJ("PV200", "class A:\n    __slots__ = ('__x',)", 2, 5),
+    REJ("PV200", "y = 'a'\nclass A:\n    __slots__ = ['a', y]", 3, 5),
+    REJ("PV200", "__all__ = ['a'] + ['b']", 1, 1),
+    REJ("PV200", "__all__ = ['a b']", 1, 1),
+    REJ("PV200", "def f():\n    __all__ = ['a']", 2, 5),
+    REJ("PV200", "class A:\n    __slots__ = ('xq',)\n    y = __slots__", 3, 9),
+
+    /* namedtuple / Enum functional API field names (issue 16) */
+    ACC("PV302", "import collections\nP = collections.namedtuple('P', ['xq', 'yq'])\np = P(1, 2)\n"
+                 "print(p.xq, p.yq, p._replace(xq=3)._asdict(), P._fields, P._make([1, 2]))"),
+    ACC("PV302", "from collections import namedtuple\nP = namedtuple('P', 'lft, rgt')\nP(1, 2).rgt"),
+    ACC("PV302", "import enum\nC = enum.Enum('C', 'REDX GREENX')\nD = enum.Enum('D', [('AX', 1)])\n"
+                 "print(C.REDX, D.AX)"),
+    REJ("PV302", "import collections\nP = collections.namedtuple('P', ['xq'])\nP(1).yq", 3, 6),
+    REJ("PV300", "import collections\nP = collections.namedtuple('P', '__class__ xq')\nP(1, 2).__class__", 3, 9),
+    REJ("PV300", "import collections\nP = collections.namedtuple('P', ['_hid'])\nP(1)._hid", 3, 6),
+    REJ("PV306", "import collections\nP = collections.namedtuple('P', ['register'])\nP(1).register", 3, 6),
+    REJ("PV300", "x = [1]\ny = x._replace", 2, 7),
+    REJ("PV302", "import collections\nP = collections.namedtuple('P', 'a\"b xq')\nP(1).yq", 3, 6),
+
     /* PV307 stores into library objects */
     REJ("PV307", "import dataclasses\nf = dataclasses.field()\nf.name = 'x'", 3, 3),
     REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\ndataclasses.fields(A)[0].name = 'x'", 4, 26),
@@ -215,6 +246,13 @@ static const rcase g_cases[] = {
     REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\nfor f in dataclasses.fields(A):\n"
                  "    f.name = 'x'", 5, 7),
     REJ("PV307", "import functools\ndef f():\n    p = functools.partial(print)\n    p.x = 1", 4, 7),
+    REJ("PV307", "import collections\ncollections.OrderedDict.fromkeys('a').x = 1", 2, 39),
+    REJ("PV307", "import dataclasses\nh: object = dataclasses.field()\nh.name = 'y'", 3, 3),
+    REJ("PV307", "import dataclasses\ndef f():\n    g = dataclasses.field()\n    g.name = 'x'\n"
+                 "    return\n    g = 1", 4, 7),
+    ACC("PV307", "import collections\nclass N:\n    pass\nq = collections.deque([N()])\nn = q.popleft()\n"
+                 "n.seen = True\nd = collections.OrderedDict()\nd['a'] = N()\nm = d.get('a')\nm.seen = 1\n"
+                 "def f():\n    k = q.pop()\n    k.seen = 2"),
     ACC("PV307", "class A:\n    def __init__(self):\n        self.x = 1\na = A()\na.x = 2\ndel a.x"),
     ACC("PV307", "import collections\nclass A:\n    pass\na = A()\na.d = collections.OrderedDict()\n"
                  "a.d['k'] = 1\nnodes = [A()]\nnodes[0].d = 2\nfor n in nodes:\n    n.d = 3"),
@@ -236,7 +274,7 @@ static const rcase g_cases[] = {
     REJ("PV301", "g = (x for x in [1])\ng.gi_code", 2, 3),
     REJ("PV301", "x = 1\nx.f_globals", 2, 3),
     REJ("PV301", "e = ValueError()\ne.with_traceback(None)", 2, 3),
-    REJ("PV301", "'{}'.format_map({})", 1, 6),
+    REJ("PV301", "x = [1]\nx.cell_contents", 2, 3),
     REJ("PV301", "x = int\nx.mro()", 2, 3),
     REJ("PV301", "class C:\n    pass\nmatch 1:\n    case C(gi_frame=x):\n        pass", 4, 10),
     REJ("PV301", "class C:\n    def __init__(self):\n        self.gi_frame = 1", 3, 14),
@@ -283,7 +321,15 @@ static const rcase g_cases[] = {
     REJ("PV304", "x = 1\n'{0.__class__}'.format(x)", 2, 17),
     REJ("PV304", "s = 'a{}'\ns.format(1)", 2, 3),
     REJ("PV304", "f = 'a'.format", 1, 9),
-    REJ("PV304", "'{0[1]}'.format([1, 2])", 1, 10),
+    REJ("PV304", "'{0[1].real}'.format([1, 2])", 1, 15),
+    REJ("PV304", "'{0[__class__]}'.format({})", 1, 18),
+    REJ("PV304", "'{0[a b]}'.format({})", 1, 12),
+    REJ("PV304", "'{x.real}'.format_map({'x': 1})", 1, 12),
+    REJ("PV304", "'{0[__class__]}'.format_map({})", 1, 18),
+    REJ("PV304", "t = '{a}'\nt.format_map({})", 2, 3),
+    REJ("PV304", "str.format_map('{a}', {})", 1, 5),
+    ACC("PV304", "'{0[1]} {0[name]} {row[2]:>3}'.format([1, 2], row=[1, 2, 3])"),
+    ACC("PV304", "'{a}-{b[0]}'.format_map({'a': 1, 'b': [2]})"),
     REJ("PV304", "'{:{w.x}}'.format(1, w=3)", 1, 12),
     REJ("PV304", "str.format('{}', 1)", 1, 5),
     REJ("PV304", "('{0.real}' + '').format(1)", 1, 19),
