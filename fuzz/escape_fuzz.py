@@ -537,7 +537,34 @@ def minimise(tree, still_bad, budget=200):
     return src
 
 
+def self_test():
+    """Every family-15 template, filled with every code payload and every subject, parses;
+    the libsink mutation applies to a program. (ctest fuzz.escape_templates)"""
+    bad = 0
+    for i, tmpl in enumerate(SINK_TEMPLATES):
+        for code in SINK_CODE:
+            for typ, subject in SINK_SUBJECTS:
+                src = (SINK_IMPORTS + tmpl).replace("{T}", typ).replace("{X}", subject)
+                try:
+                    src = src.format(K=i, N="__class__", C=code, S=SINK_FUNCS[0],
+                                     A=SINK_ATTRS[0], O=SINK_OBJECTS[0].replace("{K}", str(i)),
+                                     V=SINK_VALUES[0])
+                    compile(src, "<template %d>" % i, "exec", dont_inherit=True)
+                except (SyntaxError, ValueError, KeyError, IndexError) as e:
+                    print("template %d: %s" % (i, e))
+                    bad += 1
+    mut = Mutator(random.Random(0), ["__class__"], [])
+    tree = ast.parse("x = 1\n")
+    if mut.libsink(tree) != "libsink" or len(tree.body) < 2:
+        print("libsink did not apply")
+        bad += 1
+    print("escape_fuzz self-test: %d templates, %d problem(s)" % (len(SINK_TEMPLATES), bad))
+    return 1 if bad else 0
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pyverify", required=True, help="the pyverify binary")
     ap.add_argument("--time", type=float, default=60, help="seconds to fuzz (default 60)")

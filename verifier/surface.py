@@ -103,6 +103,9 @@ C_ATTR_EVIDENCE = {
     "sort": "callback",          # list.sort(key=)
     "sub": "callback", "subn": "callback",  # Pattern.sub(repl) with a callable repl
     "default_factory": "callback",  # defaultdict's stored factory
+    "send": "callback", "throw": "callback", "close": "callback",  # resume a generator
+    "astimezone": "callback", "utcoffset": "callback", "tzname": "callback",
+    "dst": "callback", "fromutc": "callback",  # call the (program's) tzinfo methods
     "format": "name",            # str.format: '{0.attr}' looks attributes up by name
     "setdefault": "pure", "get": "pure",
 }

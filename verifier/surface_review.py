@@ -208,7 +208,8 @@ def review(key, kind, ev):
     callback = any(t.startswith("call:") or t == "c:callback" for t in ev)
     if callback:
         return ("callback", "allowed",
-                "calls program callables only (verified code; trust by code identity)")
+                "calls a callable it was handed or holds (maybe the program's: verified "
+                "code, trusted by code identity); no name or code sink")
     if kind.startswith("c-") or kind.startswith("attr"):
         return ("pure", "allowed", "C code: no callable argument, no attribute name "
                 "(reviewed table in surface.py)" if kind.startswith("c-")

@@ -849,7 +849,7 @@ static void test_fstring_heavy_code_accepted(void **state)
     const char line[] = "s = f'{a!r:>10} {a:{w}.{p}f} {\"x\" if a else \"y\"} {a}/{a} {{lit}}' + "
                         "F\"{a=}\"\n";
     const char head[] = "a = 1.5\nw = 8\np = 2\n";
-    size_t n = 2000, len = sizeof head - 1 + n * (sizeof line - 1);
+    size_t n = 600, len = sizeof head - 1 + n * (sizeof line - 1);
     char *buf = malloc(len);
     assert_non_null(buf);
     memcpy(buf, head, sizeof head - 1);
