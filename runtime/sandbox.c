@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/landlock.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -267,6 +269,9 @@ static step_result step_privileges(const pvx_child_plan *plan)
  * future children, and the child may not have any (seccomp kills fork/clone, RLIMIT_NPROC
  * is 0); signals to other processes are stopped by the pid guard filter instead. */
 
+/* What step_namespaces obtained (this process only: the child is single-threaded). */
+static bool have_userns, have_mountns;
+
 static step_result step_namespaces(const pvx_child_plan *plan)
 {
     static const struct {
@@ -288,6 +293,7 @@ static step_result step_namespaces(const pvx_child_plan *plan)
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
         all |= ns[i].flag;
     if (unshare(all) == 0) {
+        have_userns = have_mountns = true;
         send_layer("namespace:user");
         for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
             send_layer(ns[i].name);
@@ -296,17 +302,64 @@ static step_result step_namespaces(const pvx_child_plan *plan)
     /* one at a time, to report precisely which ones the kernel refuses */
     if (unshare(CLONE_NEWUSER) == 0) {
         user = true;
+        have_userns = true;
         send_layer("namespace:user");
     } else {
         fail_errno("namespace:user", "unshare(CLONE_NEWUSER)", errno);
     }
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
-        if (unshare(ns[i].flag) == 0)
+        if (unshare(ns[i].flag) == 0) {
+            if (ns[i].flag == CLONE_NEWNS)
+                have_mountns = true;
             send_layer(ns[i].name);
-        else
+        } else
             fail_errno(ns[i].name, user ? "unshare" : "unshare without a user namespace",
                        errno);
     }
+    return STEP_OK;
+}
+
+/* The child's root becomes an empty tmpfs, mounted on the private directory: pivot_root
+ * into it and detach the old root, so that the host's file system is not mounted at all in
+ * the child's mount namespace (no /proc, no /sys, no /tmp): with seccomp gone, there is
+ * still nothing to open. Everything the interpreter needs is already in memory. Needs the
+ * user and mount namespaces (capabilities in the new user namespace); the tmpfs is tiny,
+ * and its root belongs to a uid the namespace does not map, so nothing can be created. */
+static step_result step_filesystem(const pvx_child_plan *plan)
+{
+    static const char *const step = "fs:pivot_root";
+    if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES)) {
+        pvx_send_fail(PVX_FD_CONTROL, step, "disabled by the caller");
+        return STEP_SKIPPED;
+    }
+    if (!have_userns || !have_mountns) {
+        pvx_send_fail(PVX_FD_CONTROL, step, "needs a user and a mount namespace");
+        return STEP_SKIPPED;
+    }
+    /* no mount event may travel back to the host's namespace */
+    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+        fail_errno(step, "mount(/, MS_PRIVATE)", errno);
+        return STEP_SKIPPED;
+    }
+    if (mount("pyverify", plan->workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "size=16k,nr_inodes=4,mode=0500") < 0) {
+        fail_errno(step, "mount(tmpfs)", errno);
+        return STEP_SKIPPED;
+    }
+    if (chdir(plan->workdir) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
+        fail_errno(step, "pivot_root", errno);
+        return STEP_SKIPPED;
+    }
+    /* the old root is stacked on the new one: detach it with everything under it */
+    if (umount2(".", MNT_DETACH) < 0) {
+        fail_errno(step, "umount2(old root)", errno);
+        return STEP_FATAL; /* mandatory below: the host's root would still be visible */
+    }
+    if (chdir("/") < 0) {
+        fail_errno(step, "chdir(/)", errno);
+        return STEP_FATAL;
+    }
+    send_layer(step);
     return STEP_OK;
 }
 
@@ -340,6 +393,62 @@ static step_result step_no_new_privs(const pvx_child_plan *plan)
         return STEP_SKIPPED;
     }
     send_layer("no_new_privs");
+    return STEP_OK;
+}
+
+/* Landlock (where the kernel has it): a ruleset that handles every file-system right and
+ * grants none, so that no path can be opened, created or listed, whatever seccomp allows;
+ * from ABI 6, also scoped: no signal to, and no abstract unix socket of, any process
+ * outside the child's domain. The system header may predate the later fields. */
+struct pvx_landlock_attr {
+    uint64_t handled_access_fs, handled_access_net, scoped;
+};
+
+static step_result step_landlock(const pvx_child_plan *plan)
+{
+    struct pvx_landlock_attr attr;
+    size_t size = sizeof attr.handled_access_fs;
+    long abi;
+    int fd;
+
+    if (plan->flags & PV_RUN_NO_OS_LAYER) {
+        pvx_send_fail(PVX_FD_CONTROL, "fs:landlock", "disabled by the caller");
+        return STEP_SKIPPED;
+    }
+    abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    if (abi < 1) {
+        fail_errno("fs:landlock", "landlock_create_ruleset", errno);
+        return STEP_SKIPPED;
+    }
+    memset(&attr, 0, sizeof attr);
+    attr.handled_access_fs = (1ull << 13) - 1; /* ABI 1: EXECUTE ... MAKE_SYM */
+    if (abi >= 2)
+        attr.handled_access_fs |= 1ull << 13; /* REFER */
+    if (abi >= 3)
+        attr.handled_access_fs |= 1ull << 14; /* TRUNCATE */
+    if (abi >= 5)
+        attr.handled_access_fs |= 1ull << 15; /* IOCTL_DEV */
+    if (abi >= 6) {
+        attr.scoped = (1ull << 0) | (1ull << 1); /* ABSTRACT_UNIX_SOCKET, SIGNAL */
+        size = sizeof attr;
+    }
+    fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0u);
+    if (fd < 0) {
+        fail_errno("fs:landlock", "landlock_create_ruleset", errno);
+        return STEP_SKIPPED;
+    }
+    /* without no_new_privs this needs CAP_SYS_ADMIN in the (new) user namespace */
+    if (syscall(SYS_landlock_restrict_self, fd, 0u) < 0) {
+        fail_errno("fs:landlock", "landlock_restrict_self", errno);
+        close(fd);
+        return STEP_SKIPPED;
+    }
+    close(fd);
+    send_layer("fs:landlock");
+    if (abi >= 6)
+        send_layer("signals:landlock");
+    else
+        pvx_send_fail(PVX_FD_CONTROL, "signals:landlock", "Landlock ABI below 6");
     return STEP_OK;
 }
 
@@ -406,9 +515,11 @@ static const child_step steps[] = {
     {"workdir", step_workdir, false, 0},
     {"unprivileged", step_privileges, true, 0},
     {"namespaces", step_namespaces, false, 0},
+    {"fs:pivot_root", step_filesystem, true, 0}, /* fatal only once the old root is half gone */
     {"parent_death", step_parent_death, true, 0},
     {"rlimits", step_rlimits, true, 1},
     {"no_new_privs", step_no_new_privs, false, 1},
+    {"fs:landlock", step_landlock, false, 1},
     {"seccomp", step_seccomp, false, 1},
 };
 

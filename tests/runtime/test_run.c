@@ -144,6 +144,17 @@ static const run_case cases[] = {
      "import socket\ns = socket.socket()\ns.settimeout(1)\ns.connect((b'1.1.1.1', 80))\n", U,
      .flags = NOPY | PV_RUN_NO_SECCOMP, .status = PV_RUN_ERROR, .exc_type = "OSError",
      .layer = "namespace:net", .no_layer = "seccomp"},
+    /* issue 15, finding 3: the host's file system is not mounted in the child (seccomp off:
+       only the empty root and Landlock stand in the way) */
+    {"fs_empty_root", "import os\nprint(os.path.exists('/etc/passwd'), os.path.exists('/proc/self'),\n"
+     "      os.path.exists('/tmp'), os.getcwd())\n", U, .flags = NOPY | PV_RUN_NO_SECCOMP,
+     .status = PV_RUN_OK, .out = "False False False /\n", .layer = "fs:pivot_root"},
+    {"fs_no_host_files", "import os\nprint(os.stat('/etc/passwd'))\n", U,
+     .flags = NOPY | PV_RUN_NO_SECCOMP, .status = PV_RUN_ERROR, .exc_type = "FileNotFoundError",
+     .layer = "fs:pivot_root"},
+    {"fs_landlock_root", "import os\nprint(os.listdir('/'))\n", U,
+     .flags = NOPY | PV_RUN_NO_SECCOMP, .status = PV_RUN_ERROR, .exc_type = "PermissionError",
+     .layer = "fs:landlock"},
     /* rlimits alone (no OS layer): no processes, no file content */
     {"rlimit_nproc", "import os\nos.fork()\n", U, .flags = NOPY | PV_RUN_NO_OS_LAYER,
      .status = PV_RUN_ERROR, .exc_type = "BlockingIOError", .layer = "rlimits",
@@ -638,13 +649,18 @@ static void test_degraded_kernel(void **state)
                                        .flags = NOPY, .status = PV_RUN_ERROR,
                                        .exc_type = "BlockingIOError", .layer = "rlimits",
                                        .no_layer = "seccomp"};
+    /* no namespaces, no seccomp: Landlock alone keeps the host's files out of reach */
+    static const run_case file_case = {"degraded_file", "print(open('/etc/hostname').read())\n",
+                                       U, .flags = NOPY, .status = PV_RUN_ERROR,
+                                       .exc_type = "PermissionError", .layer = "fs:landlock",
+                                       .no_layer = "fs:pivot_root"};
     static const run_case ok_case = {"degraded_ok", "print('still runs')\n",
                                      .status = PV_RUN_OK, .out = "still runs\n",
                                      .layer = "python:audit", .no_layer = "namespace:net"};
     const run_case *c;
     pv_program *p = NULL;
     pv_run_result *r = NULL;
-    bool saw_user = false, saw_seccomp = false;
+    bool saw_user = false, saw_seccomp = false, saw_fs = false;
     (void)state;
 
     assert_int_equal(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
@@ -652,6 +668,8 @@ static void test_degraded_kernel(void **state)
     c = &ok_case;
     run_one((void **)&c);
     c = &fork_case;
+    run_one((void **)&c);
+    c = &file_case;
     run_one((void **)&c);
     p = compile(&ok_case);
     assert_int_equal(pv_run(&r, p, NULL), 0);
@@ -662,9 +680,12 @@ static void test_degraded_kernel(void **state)
             saw_user = true;
         if (strcmp(step, "seccomp") == 0 && strstr(why, "not permitted"))
             saw_seccomp = true;
+        if (strcmp(step, "fs:pivot_root") == 0 && strstr(why, "namespace"))
+            saw_fs = true;
     }
     assert_true(saw_user);
     assert_true(saw_seccomp);
+    assert_true(saw_fs); /* the empty root could not be applied: reported (PV600) */
     assert_false(has_layer(r, "seccomp"));
     assert_true(has_layer(r, "no_new_privs"));
     pv_run_result_free(r);
