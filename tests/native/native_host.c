@@ -498,6 +498,11 @@ static void run_case(const attack *a, report *rp)
             snprintf(ex, sizeof ex, " %s", pv_run_result_exception_type(r));
         note(rp, false, "observed: %s%s%s", st, kr, ex);
     }
+    if (pv_run_result_exception_type(r) &&
+        (strcmp(pv_run_result_exception_type(r), "ImportError") == 0 ||
+         strcmp(pv_run_result_exception_type(r), "ModuleNotFoundError") == 0))
+        note(rp, true, "setup: ctypes is not available in the child: the suite cannot run "
+                       "native code (%s)", nz(pv_run_result_exception_message(r)));
     if (!status_expected(a->expect, st))
         note(rp, true, "STATUS: %s, expected %s (signal %d, exit %d, exception %s: %.160s)", st,
              a->expect, pv_run_result_signal(r), pv_run_result_exit_code(r),
@@ -703,12 +708,11 @@ static void first_line_value(const char *buf, const char *key, char *out, size_t
     out[n] = '\0';
 }
 
-/* The secrets that must exist before anything else: the environment string on the stack
- * of a fresh image (re-executing this program), the token in the heap, the host file. */
-static int prepare_secrets(char **argv)
+/* The secret that exists before anything else: the environment string on the stack of a
+ * fresh image (this program re-executes itself with it). */
+static int prepare_env(char **argv)
 {
     const char *e = getenv(ENV_NAME);
-    int fd;
     if (!e) {
         char v[48];
         random_hex(v, 33);
@@ -721,6 +725,14 @@ static int prepare_secrets(char **argv)
     }
     snprintf(env_canary, sizeof env_canary, "%s", e);
     mask(env_canary);
+    return 0;
+}
+
+/* The secrets a host acquires after it started: read after pv_init(), as a service reads its
+ * token after the library is up (a template started by pv_init() never held them). */
+static int prepare_secrets(void)
+{
+    int fd;
     token_canary = malloc(64);
     if (!token_canary)
         return -1;
@@ -768,12 +780,11 @@ int main(int argc, char **argv)
         markdown = true;
         first = 5;
     }
-    if (prepare_secrets(argv) < 0) {
-        fprintf(stderr, "native_host: cannot prepare the secrets: %s\n", strerror(errno));
+    if (prepare_env(argv) < 0) {
+        fprintf(stderr, "native_host: cannot prepare the environment secret: %s\n",
+                strerror(errno));
         return 2;
     }
-    if (load_attacks(argv[1], argv[2], argv[3], argc, argv, first) < 0)
-        return 2;
     /* native code for the children: ctypes (and what the prelude uses) imported by the
        host before any run */
     if (pv_init() < 0) {
@@ -789,6 +800,12 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (prepare_secrets() < 0) {
+        fprintf(stderr, "native_host: cannot prepare the secrets: %s\n", strerror(errno));
+        return 2;
+    }
+    if (load_attacks(argv[1], argv[2], argv[3], argc, argv, first) < 0)
+        return 2;
     victim = spawn_victim();
     if (victim < 0)
         return 2;
