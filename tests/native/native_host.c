@@ -89,6 +89,7 @@ static void unmask(char *dst, size_t cap, const char *src)
 }
 static char host_dir[64], host_file[128];
 static pid_t victim = -1;
+static pv_policy *policy; /* the default policy, loaded once by the suite */
 static bool markdown;
 
 typedef struct attack {
@@ -362,12 +363,12 @@ static int leftovers(report *rp, bool report_them)
     return n;
 }
 
-static pv_program *compile(const pv_policy *policy, const char *src, const char *name)
+static pv_program *compile(const pv_policy *pol, const char *src, const char *name)
 {
     pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
     pv_program *prog = NULL;
     vo.layers = PV_LAYER_UNSAFE_NONE;
-    if (pv_verify(&prog, policy, src, strlen(src), name, &vo) < 0)
+    if (pv_verify(&prog, pol, src, strlen(src), name, &vo) < 0)
         return NULL;
     if (pv_program_verdict(prog) != PV_ACCEPTED) {
         pv_program_free(prog);
@@ -378,7 +379,6 @@ static pv_program *compile(const pv_policy *policy, const char *src, const char 
 
 static void run_case(const attack *a, report *rp)
 {
-    pv_policy *policy = NULL;
     pv_program *prog = NULL;
     pv_runner *rn = NULL;
     pv_run_result *r = NULL;
@@ -396,10 +396,6 @@ static void run_case(const attack *a, report *rp)
         (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
          setresuid(NOBODY, NOBODY, NOBODY) < 0)) {
         note(rp, true, "setup: dropping the host to uid 65534: %s", strerror(errno));
-        return;
-    }
-    if (pv_policy_default(&policy) < 0) {
-        note(rp, true, "setup: %s", pv_last_error());
         return;
     }
     prog = compile(policy, a->src, a->name);
@@ -533,6 +529,7 @@ done:
     pv_runner_free(rn);
     pv_program_free(prog);
     pv_policy_free(policy);
+    policy = NULL;
     pv_shutdown(); /* the library's own helpers, if it keeps any, end here */
     /* whatever the run left: its processes must be gone (a short grace for the kernel) */
     for (int i = 0; i < 50 && leftovers(rp, false) > 0; i++)
@@ -799,6 +796,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "native_host: import ctypes failed\n");
             return 2;
         }
+    }
+    if (pv_policy_default(&policy) < 0) {
+        fprintf(stderr, "native_host: pv_policy_default: %s\n", pv_last_error());
+        return 2;
     }
     if (prepare_secrets() < 0) {
         fprintf(stderr, "native_host: cannot prepare the secrets: %s\n", strerror(errno));
