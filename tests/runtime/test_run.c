@@ -619,6 +619,76 @@ static void test_no_leaks_and_overhead(void **state)
     pv_program_free(prog);
 }
 
+/* Issue 15, finding 4: what the child writes on fd 3 is data, never a verdict. A program
+ * with the Python layer off forges records, then ends in a way the parent can observe. */
+static void test_control_forgery(void **state)
+{
+    static const struct {
+        const char *name, *src;
+        pv_run_status status;
+        const char *kill; /* exact kill reason, NULL: none */
+        bool exc;         /* an exception may be reported */
+    } forged[] = {
+        /* an audit record, then an exit code of its own choosing: no hook ran */
+        {"audit_exit", "rec(b'A', b'forged event')\nos._exit(125)\n", PV_RUN_ERROR, NULL, false},
+        /* an audit record, then a seccomp kill: the reason is the one observed */
+        {"audit_sigsys", "rec(b'A', b'forged event')\nos.getppid()\n", PV_RUN_KILLED,
+         "seccomp: forbidden system call", false},
+        /* an audit record, then SIGKILL to itself: no reason at all */
+        {"audit_sigkill", "rec(b'A', b'forged event')\nos.kill(os.getpid(), 9)\n",
+         PV_RUN_KILLED, NULL, false},
+        /* a MemoryError, then exit 0: the run is ok, with no exception */
+        {"exc_exit0", "rec(b'X', b'MemoryError\\0forged\\0' + b'7')\nos._exit(0)\n", PV_RUN_OK,
+         NULL, false},
+        /* a set-up failure after READY, then exit 1 */
+        {"fatal_exit1", "rec(b'E', b'MemoryError')\nos._exit(1)\n", PV_RUN_ERROR, NULL, false},
+        /* an exception with control characters and no terminator: bounded, cleaned */
+        {"exc_garbage", "rec(b'X', b'Bad\\x1b[2J' * 1000)\nos._exit(1)\n", PV_RUN_ERROR, NULL,
+         true},
+    };
+    static const char prelude[] =
+        "import os\n"
+        "def rec(t, p):\n"
+        "    os.write(3, t + len(p).to_bytes(4, 'little') + p)\n";
+    (void)state;
+    for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+        char src[1024];
+        pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+        pv_run_opts o = PV_RUN_OPTS_INIT;
+        pv_program *prog = NULL;
+        pv_run_result *r = NULL;
+        const char *kill, *et;
+        snprintf(src, sizeof src, "%s%s", prelude, forged[i].src);
+        vo.layers = PV_LAYER_UNSAFE_NONE;
+        assert_int_equal(pv_verify(&prog, policy, src, strlen(src), "forge.py", &vo), 0);
+        o.flags = PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED;
+        assert_int_equal(pv_run(&r, prog, &o), 0);
+        kill = pv_run_result_kill_reason(r);
+        et = pv_run_result_exception_type(r);
+        print_message("  %s: status=%s kill=%s exc=%s\n", forged[i].name,
+                      pv_run_status_name(pv_run_result_status(r)), kill ? kill : "-",
+                      et ? et : "-");
+        assert_string_equal(pv_run_status_name(pv_run_result_status(r)),
+                            pv_run_status_name(forged[i].status));
+        if (forged[i].kill) {
+            assert_non_null(kill);
+            assert_string_equal(kill, forged[i].kill);
+        } else {
+            assert_null(kill);
+        }
+        if (!forged[i].exc) {
+            assert_null(et);
+        } else {
+            assert_non_null(et);
+            assert_true(strlen(et) <= 256);
+            assert_null(strchr(et, '\x1b'));
+        }
+        assert_true(has_layer(r, "seccomp"));
+        pv_run_result_free(r);
+        pv_program_free(prog);
+    }
+}
+
 static int fds_at_start;
 
 static void test_host_survived(void **state)
@@ -726,7 +796,7 @@ static int teardown_all(void **state)
 int main(void)
 {
     enum { NCASES = sizeof cases / sizeof cases[0] };
-    struct CMUnitTest tests[2 * NCASES + 8];
+    struct CMUnitTest tests[2 * NCASES + 9];
     size_t n = 0;
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_status_names);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_refusals);
@@ -743,6 +813,7 @@ int main(void)
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_runner_loop);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_runner_fallback);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_layer_matrix);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_control_forgery);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_no_leaks_and_overhead);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_host_survived);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_degraded_kernel);
