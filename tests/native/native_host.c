@@ -506,6 +506,22 @@ static void run_case(const attack *a, report *rp)
     if (a->kill[0] && strncmp(nz(pv_run_result_kill_reason(r)), a->kill, strlen(a->kill)) != 0)
         note(rp, true, "KILL REASON: '%s', expected '%s...'", nz(pv_run_result_kill_reason(r)),
              a->kill);
+    {
+        /* the layers of this run, for the summary (which deployment got which layers) */
+        char lay[600];
+        size_t k = 0;
+        lay[0] = '\0';
+        for (size_t i = 0; i < pv_run_result_layer_count(r) && k < sizeof lay; i++)
+            k += (size_t)snprintf(lay + k, sizeof lay - k, "%s%s", i ? "," : "",
+                                  pv_run_result_layer(r, i));
+        note(rp, false, "layers: %s", lay);
+        k = 0;
+        lay[0] = '\0';
+        for (size_t i = 0; i < pv_run_result_skipped_count(r) && k < sizeof lay; i++)
+            k += (size_t)snprintf(lay + k, sizeof lay - k, "%s%s", i ? "," : "",
+                                  pv_run_result_skipped_step(r, i));
+        note(rp, false, "skipped: %s", lay[0] ? lay : "none");
+    }
     check_leaks(rp, "stdout", out, olen);
     check_leaks(rp, "stderr", err, elen);
     check_leaks(rp, "the exception message", pv_run_result_exception_message(r),
@@ -762,6 +778,7 @@ static int prepare_secrets(void)
 int main(int argc, char **argv)
 {
     int failed = 0, xfail = 0, xpass = 0, passed = 0, first = 4;
+    char layers[600] = "", skipped[600] = "";
     struct timespec t0, t1;
 
 #if !defined(__x86_64__)
@@ -837,6 +854,10 @@ int main(int argc, char **argv)
             return 2;
         }
         first_line_value(rp.buf, "observed: ", observed, sizeof observed);
+        if (!layers[0]) {
+            first_line_value(rp.buf, "layers: ", layers, sizeof layers);
+            first_line_value(rp.buf, "skipped: ", skipped, sizeof skipped);
+        }
         if (rp.fails && a->xfail) {
             verdict = "XFAIL";
             xfail++;
@@ -867,7 +888,8 @@ int main(int argc, char **argv)
                no copy stays in this process (the next case's host is forked from it) */
             fflush(stdout);
             for (char *line = strtok(rp.buf, "\n"); line; line = strtok(NULL, "\n")) {
-                if (strncmp(line, "observed: ", 10) == 0)
+                if (strncmp(line, "observed: ", 10) == 0 || strncmp(line, "layers: ", 8) == 0 ||
+                    strncmp(line, "skipped: ", 9) == 0)
                     continue;
                 if (write(STDOUT_FILENO, "         ", 9) < 0 ||
                     write(STDOUT_FILENO, line, strlen(line)) < 0 ||
@@ -890,6 +912,7 @@ int main(int argc, char **argv)
            "(XFAIL), %d unexpected passes (XPASS), %.1f s\n",
            nattacks, passed, failed, xfail, xpass,
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    printf("layers of the runs: %s\nsteps not applied: %s\n", layers, skipped);
     if (xfail)
         printf("the XFAIL cases are not contained yet: see tests/native/README.md\n");
     return failed || xpass ? 1 : 0;
