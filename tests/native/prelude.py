@@ -128,6 +128,7 @@ def scan(needles, span=96 << 20, gap=64, max_hits=8):
     """Walk the readable pages around every seed (bridging small holes) and print each
     occurrence of a needle with the bytes that follow it."""
     seen, hits, done = set(), 0, set()
+    SCRATCH = ctypes.create_string_buffer(PAGE + 96)
     for seed in seeds():
         base = seed & ~(PAGE - 1)
         for direction in (1, -1):
@@ -142,7 +143,10 @@ def scan(needles, span=96 << 20, gap=64, max_hits=8):
                     n = PAGE + 96 if readable(p + PAGE) else PAGE
                     if UNPOISON:  # a sanitizer build: its redzones are readable memory too
                         UNPOISON(ctypes.c_void_p(p), ctypes.c_size_t(n))
-                    data = ctypes.string_at(p, n)
+                    # memmove into one scratch buffer: a fresh bytes object could be
+                    # allocated inside the very page being read (ASan: memcpy overlap)
+                    ctypes.memmove(SCRATCH, p, n)
+                    data = SCRATCH.raw[:n]
                     for nd in needles:
                         i = data.find(nd)
                         while 0 <= i < PAGE and hits < max_hits:
