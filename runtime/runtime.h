@@ -79,6 +79,13 @@ PVX_INTERNAL int pvx_child_os_phase(const pvx_child_plan *plan, int phase);
  * mandatory (descriptors, rlimits) make the child exit with PVX_EXIT_SETUP. Returns 0. */
 PVX_INTERNAL int pvx_child_os_steps(const pvx_child_plan *plan);
 
+/* Zero every environment string (the initial stack's and setenv copies) and clearenv();
+ * zero the argument and environment areas of the initial stack (0, or -1 when /proc/self/stat
+ * cannot tell where they are). For the sandboxed child, and for the service's zygote before
+ * its interpreter copies the environment. */
+PVX_INTERNAL void pvx_wipe_environment(void);
+PVX_INTERNAL int pvx_wipe_stack_strings(void);
+
 /* ---- seccomp_filter.c ------------------------------------------------------------------- */
 
 /* The compiled filter (a struct sock_fprog *), built once per process, or NULL with *why set

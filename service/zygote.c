@@ -34,6 +34,7 @@
 
 #include "cli.h"
 #include "pyverify.h"
+#include "runtime.h"
 #include "service.h"
 
 /* Fields a request body may have; anything else is a 400 (fail closed on what we do not
@@ -595,12 +596,18 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
     if (sfd < 0)
         zygote_fatal(ctl, "signalfd failed");
 
+    /* a clean template: the service's environment never reaches the interpreter (whose
+       os.environ would copy it into the heap every worker and child inherits), and the
+       strings on the stack are zeroed once the policy path (in argv) has been used */
+    pvx_wipe_environment();
     if (pv_init() < 0)
         zygote_fatal(ctl, pv_last_error());
     if ((cfg->rules ? pv_policy_load_file(&pol, cfg->rules) : pv_policy_default(&pol)) < 0) {
         snprintf(why, sizeof why, "%s", pv_last_error());
         zygote_fatal(ctl, why);
     }
+    if (pvx_wipe_stack_strings() < 0)
+        zygote_fatal(ctl, "cannot find the initial stack strings in /proc/self/stat");
     if (warm_up(pol, why, sizeof why) < 0)
         zygote_fatal(ctl, why);
     {

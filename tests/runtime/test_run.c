@@ -689,6 +689,71 @@ static void test_control_forgery(void **state)
     }
 }
 
+/* Issue 15, finding 2: the host's environment and arguments on the initial stack are not
+ * in the child's memory (clearenv forgets them, it does not erase them). The child reads
+ * the areas at the addresses this process has (fork keeps them) with ctypes. */
+static void test_stack_strings_wiped(void **state)
+{
+    char stat[2048], src[512];
+    unsigned long b[4] = {0, 0, 0, 0};
+    FILE *f = fopen("/proc/self/stat", "r");
+    size_t n;
+    const char *p;
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *prog = NULL;
+    pv_run_result *r = NULL;
+    (void)state;
+
+    assert_non_null(f);
+    n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    p = strrchr(stat, ')');
+    assert_non_null(p);
+    p += 2;
+    for (int field = 3; field <= 51; field++) {
+        char *end;
+        unsigned long v = field == 3 ? 0 : strtoul(p, &end, 10);
+        if (field == 3)
+            end = (char *)p + 1;
+        if (field >= 48)
+            b[field - 48] = v;
+        p = end + 1;
+    }
+    assert_true(b[0] < b[1] && b[2] < b[3]);
+    if (!getenv("PV_TEST_STACK_SECRET")) {
+        print_message("  PV_TEST_STACK_SECRET is not in the environment (set by ctest)\n");
+        skip();
+    }
+    /* this process's own copy still holds them (the test would prove nothing otherwise) */
+    assert_non_null(memmem((void *)b[2], b[3] - b[2], "PV_TEST_STACK_SECRET=", 21));
+    snprintf(src, sizeof src,
+             "import ctypes\n"
+             "a = ctypes.string_at(%lu, %lu)\ne = ctypes.string_at(%lu, %lu)\n"
+             "print(a.count(0) == len(a), e.count(0) == len(e), b'SECRET' in e)\n",
+             b[0], b[1] - b[0], b[2], b[3] - b[2]);
+    vo.layers = PV_LAYER_UNSAFE_NONE;
+    assert_int_equal(pv_verify(&prog, policy, src, strlen(src), "stack.py", &vo), 0);
+    o.flags = PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED;
+    for (int warm = 0; warm < 2; warm++) {
+        pv_runner *rn = NULL;
+        if (warm) {
+            assert_int_equal(pv_runner_new(&rn, policy, o.flags), 0);
+            assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+        } else {
+            assert_int_equal(pv_run(&r, prog, &o), 0);
+        }
+        print_message("  %s: %s%s", warm ? "warm" : "cold", pv_run_result_stdout(r, NULL),
+                      pv_run_result_stderr(r, NULL));
+        assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+        assert_string_equal(pv_run_result_stdout(r, NULL), "True True False\n");
+        pv_run_result_free(r);
+        pv_runner_free(rn);
+    }
+    pv_program_free(prog);
+}
+
 static int fds_at_start;
 
 static void test_host_survived(void **state)
@@ -775,7 +840,7 @@ static int setup_all(void **state)
     }
     /* a host that happens to have these loaded: the unverified cases may reach them */
     g = PyGILState_Ensure();
-    if (PyRun_SimpleString("import socket, subprocess, signal, fcntl, time") != 0) {
+    if (PyRun_SimpleString("import socket, subprocess, signal, fcntl, time, ctypes") != 0) {
         PyGILState_Release(g);
         return -1;
     }
@@ -796,7 +861,7 @@ static int teardown_all(void **state)
 int main(void)
 {
     enum { NCASES = sizeof cases / sizeof cases[0] };
-    struct CMUnitTest tests[2 * NCASES + 9];
+    struct CMUnitTest tests[2 * NCASES + 10];
     size_t n = 0;
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_status_names);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_refusals);
@@ -814,6 +879,7 @@ int main(void)
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_runner_fallback);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_layer_matrix);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_control_forgery);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_stack_strings_wiped);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_no_leaks_and_overhead);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_host_survived);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_degraded_kernel);

@@ -132,6 +132,12 @@ http POST /v1/run -H 'Authorization: Bearer correct-horse-battery-staple' --data
 check "token: the right token runs" -- test "$CODE" = 200
 http GET /healthz
 check "token: /healthz stays open for load balancers" -- test "$CODE" = 200
+# issue 15: the token is read by the front end only, after the zygote is forked: no zygote,
+# worker or sandboxed child has it anywhere in its memory (needs root to read their memory)
+if [ "$(id -u)" = 0 ]; then
+    check "token: absent from the zygote, workers and children" -- \
+        python3 "$SRC/tests/service/memscan.py" correct-horse-battery-staple $(descendants "$PID")
+fi
 stop_server "$PID"
 
 chmod 644 "$T/token"
