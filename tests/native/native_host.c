@@ -460,8 +460,8 @@ static void run_case(const attack *a, report *rp)
         {
             char plain[64];
             unmask(plain, sizeof plain, req_canary);
-            snprintf(srca, 256, "import sys\nsecret = '%s'\nprint(len(secret + sys.stdin.read()))\n",
-                     plain);
+            snprintf(srca, 256,
+                     "import sys\nsecret = '%s'\nprint(len(secret + sys.stdin.read()))\n", plain);
             snprintf(ina, 128, "stdin %s", plain);
             explicit_bzero(plain, sizeof plain);
         }
@@ -874,7 +874,9 @@ int main(int argc, char **argv)
             first_line_value(rp.buf, "layers: ", layers, sizeof layers);
             first_line_value(rp.buf, "skipped: ", skipped, sizeof skipped);
         }
-        if (rp.fails && a->xfail) {
+        /* a listed case may fail for its reason only: a harness failure ("setup:") or a
+           harmed host is never an expected failure */
+        if (rp.fails && a->xfail && !strstr(rp.buf, "setup:") && !strstr(rp.buf, "HARM:")) {
             verdict = "XFAIL";
             xfail++;
         } else if (rp.fails) {
