@@ -157,6 +157,11 @@ PVX_INTERNAL void pvx_spawn_abort(pvx_spawn *s);
 
 /* ---- runner.c ------------------------------------------------------------------------- */
 
+/* From now on `rn` forks nothing: it runs one program in the child it already has, and
+ * fails (PV_ERR_RUNTIME) when that child is used or gone. For a process that will hold a
+ * request (a service worker): a child forked after it would carry the request. */
+PVX_INTERNAL void pvx_runner_single_use(pv_runner *rn);
+
 /* The warm child's life after fork: phase 0, wait for the request, phase 1, run. */
 PVX_INTERNAL _Noreturn void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py);
 
