@@ -162,4 +162,5 @@ def scan(needles, span=96 << 20, gap=64, max_hits=8):
                     holes += 1
                 p += direction * PAGE
                 walked += PAGE
-    print('scan done', len(done), 'pages')
+    print('scan done: %d pages read; the host had %s readable pages mapped at fork'
+          % (len(done), P.get('mapped_pages', '?')))
