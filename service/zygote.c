@@ -7,7 +7,13 @@
  * once), and then does nothing but fork workers and replace those that exit. It never
  * reads a request.
  *
- * A worker is a single-threaded copy of the warm zygote. It reads one framed request at a
+ * The zygote is the clean template (runtime/README.md, "The process tree"): it zeroes the
+ * environment before its interpreter starts, never holds the bearer token (read by the
+ * front end after this fork) and never reads a request.
+ *
+ * A worker is a single-threaded copy of the warm zygote; its runner forks the sandboxed
+ * child before the worker reads anything, and the worker runs one program in it, then
+ * exits (it never forks once it holds a request). It reads one framed request at a
  * time from its socket, parses the JSON body with jansson, verifies the source with the
  * policy (both static layers), runs an accepted program with pv_run() (which forks the
  * sandboxed child and applies every runtime layer), and writes the reply. A worker that
