@@ -58,7 +58,8 @@ struct pv_run_result {
     char *exc_type, *exc_message; /* owned or NULL */
     unsigned exc_line;
     char *value;                  /* owned or NULL */
-    char *kill_reason;            /* owned or NULL */
+    char *kill_reason;            /* owned or NULL: set by classify() only */
+    char *audit_event;            /* owned or NULL: the child's AUDIT record (data) */
     char **layers;                /* owned array of owned names */
     size_t nlayers;
     pvx_skip *skips;              /* owned */
@@ -219,6 +220,28 @@ static void remove_tree_at(int dir_fd, const char *name, int depth)
 
 /* ---- control records ------------------------------------------------------------------------ */
 
+/* Everything on the control pipe is written by the child, and after READY by a process that
+ * may run native code: records are data to bound and clean, never a verdict. Layers and
+ * step failures count only before READY (written by the runtime's own code, in order, on a
+ * FIFO); after READY only the exception, the value and the audit event are read, each once,
+ * and classify() decides whether the observed exit status lets them mean anything. */
+#define PVX_MAX_EXC_TYPE 256u
+#define PVX_MAX_AUDIT 1024u
+
+/* A bounded copy with control characters replaced: the text goes into logs and JSON. */
+static char *clean_copy(const char *p, size_t n, size_t max)
+{
+    char *s;
+    if (n > max)
+        n = max;
+    s = xstrndup(p, n);
+    if (s)
+        for (char *c = s; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
+    return s;
+}
+
 typedef struct pvx_control {
     pvx_buf raw;     /* bytes received, parsed incrementally */
     size_t parsed;
@@ -257,19 +280,20 @@ static int control_parse(pvx_control *c, pv_run_result *r)
             break;
         case PVX_REC_EXC:
             if (r->ready && !r->exc_type) {
-                char *s = xstrndup(payload, n);
-                size_t a, b;
-                if (!s)
-                    return -1;
-                a = strlen(s);
-                b = a < n ? strlen(s + a + 1) : 0;
-                r->exc_type = strdup(s);
-                r->exc_message = strdup(a < n ? s + a + 1 : "");
+                size_t a = strnlen(payload, n), b = a < n ? strnlen(payload + a + 1, n - a - 1) : 0;
+                r->exc_type = clean_copy(payload, a, PVX_MAX_EXC_TYPE);
+                r->exc_message = a < n ? xstrndup(payload + a + 1, b < PVX_MAX_MESSAGE ? b
+                                                                            : PVX_MAX_MESSAGE)
+                                       : strdup("");
                 if (a + b + 2 < n) {
-                    unsigned long l = strtoul(s + a + b + 2, NULL, 10);
+                    char num[12];
+                    size_t k = n - (a + b + 2) < sizeof num - 1 ? n - (a + b + 2) : sizeof num - 1;
+                    unsigned long l;
+                    memcpy(num, payload + a + b + 2, k);
+                    num[k] = '\0';
+                    l = strtoul(num, NULL, 10);
                     r->exc_line = l > 0xFFFFFFFFul ? 0 : (unsigned)l;
                 }
-                free(s);
                 if (!r->exc_type || !r->exc_message)
                     return -1;
             }
@@ -286,22 +310,15 @@ static int control_parse(pvx_control *c, pv_run_result *r)
             }
             break;
         case PVX_REC_AUDIT:
-            if (!r->kill_reason) {
-                char *s = xstrndup(payload, n);
-                size_t len = n + 8;
-                if (!s)
-                    return -1;
-                r->kill_reason = malloc(len);
-                if (r->kill_reason)
-                    snprintf(r->kill_reason, len, "audit: %s", s);
-                free(s);
-                if (!r->kill_reason)
+            if (r->ready && !r->audit_event) {
+                r->audit_event = clean_copy(payload, strnlen(payload, n), PVX_MAX_AUDIT);
+                if (!r->audit_event)
                     return -1;
             }
             break;
         case PVX_REC_FATAL:
-            if (!r->fatal) {
-                r->fatal = xstrndup(payload, n);
+            if (!r->ready && !r->fatal) {
+                r->fatal = clean_copy(payload, strnlen(payload, n), PVX_MAX_AUDIT);
                 if (!r->fatal)
                     return -1;
             }
@@ -464,15 +481,53 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
 
 /* ---- classification -------------------------------------------------------------------------- */
 
-static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double cpu_s)
+static void drop_exception(pv_run_result *r)
+{
+    free(r->exc_type);
+    free(r->exc_message);
+    r->exc_type = r->exc_message = NULL;
+    r->exc_line = 0;
+}
+
+/* "audit: EVENT" for an exit the audit hook could have caused; the event is the child's. */
+static char *audit_reason(const pv_run_result *r)
+{
+    const char *ev = r->audit_event ? r->audit_event : "(no event reported)";
+    size_t len = strlen(ev) + 8;
+    char *s = malloc(len);
+    if (s)
+        snprintf(s, len, "audit: %s", ev);
+    return s;
+}
+
+/* The status and the kill reason come from what this process observed: the wait status,
+ * its watchdog and CPU reading, the caps it enforced, and the flags it ran with. The
+ * child's records only add detail to an outcome the wait status already shows: the
+ * exception for exit 1, the value for exit 0 (and "output" when the child says the value
+ * was over the cap: a program can only fail its own run that way), the audit event for
+ * exit 125 when the Python layer (and so the hook) was on. A NULL kill_reason after an
+ * allocation failure only loses detail. */
+static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double cpu_s,
+                     unsigned flags)
 {
     bool cpu_spent = (double)r->cpu_ms >= cpu_s * 1000.0;
 
+    free(r->kill_reason);
+    r->kill_reason = NULL;
     if (WIFSIGNALED(wstatus)) {
         r->signal = WTERMSIG(wstatus);
         r->exit_code = -1;
     } else if (WIFEXITED(wstatus)) {
         r->exit_code = WEXITSTATUS(wstatus);
+    }
+    /* an exception counts only when the child exited as the runtime does after one */
+    if (r->signal || r->exit_code != PVX_EXIT_EXCEPTION || w->cpu_exceeded || w->timed_out ||
+        w->control_exceeded || w->output_exceeded)
+        drop_exception(r);
+    if (r->signal || r->exit_code != PVX_EXIT_OK) {
+        free(r->value);
+        r->value = NULL;
+        r->value_too_large = false;
     }
     if (w->cpu_exceeded) {
         r->status = PV_RUN_CPU;
@@ -485,8 +540,7 @@ static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double c
     if (w->control_exceeded) {
         /* only a program without the Python layer can write to the control pipe */
         r->status = PV_RUN_KILLED;
-        if (!r->kill_reason)
-            r->kill_reason = strdup("runtime: control channel flooded");
+        r->kill_reason = strdup("runtime: control channel flooded");
         return;
     }
     if (w->output_exceeded || r->value_too_large) {
@@ -503,23 +557,25 @@ static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double c
             return;
         case SIGSYS:
             r->status = PV_RUN_KILLED;
-            if (!r->kill_reason)
-                r->kill_reason = strdup("seccomp: forbidden system call");
+            r->kill_reason = strdup("seccomp: forbidden system call");
             return;
         default:
             r->status = PV_RUN_CRASHED;
             return;
         }
     }
-    if (r->exit_code == PVX_EXIT_AUDIT && r->kill_reason) {
+    if (r->exit_code == PVX_EXIT_AUDIT && !(flags & PV_RUN_NO_PYTHON_LAYER) && r->ready) {
         r->status = PV_RUN_KILLED;
+        r->kill_reason = audit_reason(r);
         return;
     }
     if (r->exc_type) {
         r->status = strcmp(r->exc_type, "MemoryError") == 0 ? PV_RUN_MEMORY : PV_RUN_ERROR;
         return;
     }
-    if (r->fatal && strstr(r->fatal, "MemoryError")) {
+    /* set-up ran out of memory (before READY: the runtime's own report) */
+    if (!r->ready && r->exit_code == PVX_EXIT_EXCEPTION && r->fatal &&
+        strstr(r->fatal, "MemoryError")) {
         r->status = PV_RUN_MEMORY;
         return;
     }
@@ -810,7 +866,7 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, unsigned l
                      r->fatal ? "child" : step, why);
         goto done;
     }
-    classify(r, &w, wstatus, o->cpu_s);
+    classify(r, &w, wstatus, o->cpu_s, o->flags);
     if (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0)
         rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
 done:
@@ -947,6 +1003,7 @@ void pv_run_result_free(pv_run_result *r)
     free(r->exc_message);
     free(r->value);
     free(r->kill_reason);
+    free(r->audit_event);
     free(r->fatal);
     for (size_t i = 0; i < r->nlayers; i++)
         free(r->layers[i]);

@@ -49,7 +49,13 @@ struct pv_runner {
     unsigned flags;
     pvx_py_plan base;   /* builtins and proxies of the policy; no code, no inputs */
     pvx_spawn spare;    /* the warm child; pid 0 when there is none */
+    bool single_use;    /* never fork again once a request was seen (pvx_runner_single_use) */
 };
+
+void pvx_runner_single_use(pv_runner *rn)
+{
+    rn->single_use = true;
+}
 
 /* ---- the warm child ----------------------------------------------------------------------- */
 
@@ -228,8 +234,12 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     if (rc < 0)
         return rc;
     /* what this runner's children were not prepared for goes the ordinary way */
-    if (program->policy != rn->policy || o.flags != rn->flags)
+    if (program->policy != rn->policy || o.flags != rn->flags) {
+        if (rn->single_use)
+            return pv_fail(PV_ERR_STATE, "pv_run: this runner's child was prepared for another "
+                                         "policy or other flags");
         return pv_run(out, program, opts);
+    }
     if (program->verdict != PV_ACCEPTED || !program->code)
         return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
     if (program->unverified && !(o.flags & PV_RUN_ALLOW_UNVERIFIED))
@@ -266,6 +276,11 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     h.stdin_len = o.stdin_data ? o.stdin_len : 0;
 
     for (int attempt = 0;; attempt++) {
+        if (!rn->spare.pid && rn->single_use) {
+            /* this process holds a request now: what it forks would carry it */
+            rc = pv_fail(PV_ERR_RUNTIME, "pv_run: the runner's clean child is gone");
+            goto done;
+        }
         if (!rn->spare.pid && (rc = spawn_spare(rn)) < 0)
             goto done;
         sp = rn->spare;
@@ -287,8 +302,10 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     close(sp.req);
     sp.req = -1;
     /* the next run's child gets ready while this one runs; a failure here only means the
-       next run forks its own */
-    (void)spawn_spare(rn); /* leaves no spare on failure */
+       next run forks its own. Not for a single-use runner: this process now holds the
+       request, and a child forked from it would too. */
+    if (!rn->single_use)
+        (void)spawn_spare(rn); /* leaves no spare on failure */
     rc = pvx_collect(&sp, res, &o, start, base);
 done:
     Py_XDECREF(bytes);

@@ -79,6 +79,13 @@ PVX_INTERNAL int pvx_child_os_phase(const pvx_child_plan *plan, int phase);
  * mandatory (descriptors, rlimits) make the child exit with PVX_EXIT_SETUP. Returns 0. */
 PVX_INTERNAL int pvx_child_os_steps(const pvx_child_plan *plan);
 
+/* Zero every environment string (the initial stack's and setenv copies) and clearenv();
+ * zero the argument and environment areas of the initial stack (0, or -1 when /proc/self/stat
+ * cannot tell where they are). For the sandboxed child, and for the service's zygote before
+ * its interpreter copies the environment. */
+PVX_INTERNAL void pvx_wipe_environment(void);
+PVX_INTERNAL int pvx_wipe_stack_strings(void);
+
 /* ---- seccomp_filter.c ------------------------------------------------------------------- */
 
 /* The compiled filter (a struct sock_fprog *), built once per process, or NULL with *why set
@@ -168,6 +175,11 @@ PVX_INTERNAL int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *
 PVX_INTERNAL void pvx_spawn_abort(pvx_spawn *s);
 
 /* ---- runner.c ------------------------------------------------------------------------- */
+
+/* From now on `rn` forks nothing: it runs one program in the child it already has, and
+ * fails (PV_ERR_RUNTIME) when that child is used or gone. For a process that will hold a
+ * request (a service worker): a child forked after it would carry the request. */
+PVX_INTERNAL void pvx_runner_single_use(pv_runner *rn);
 
 /* The warm child's life after fork: phase 0, wait for the request, phase 1, run. */
 PVX_INTERNAL _Noreturn void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py);

@@ -165,9 +165,71 @@ static step_result step_descriptors(const pvx_child_plan *plan)
     return STEP_OK;
 }
 
+/* The bounds of the argument and environment strings the kernel put on the initial stack
+ * (fields 48-51 of /proc/self/stat), or 0 when unknown. */
+static int stack_strings(unsigned long b[4])
+{
+    char buf[2048];
+    ssize_t n = 0, r;
+    const char *p;
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    while (n < (ssize_t)sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - (size_t)n)) > 0)
+        n += r;
+    close(fd);
+    buf[n] = '\0';
+    p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+    if (!p)
+        return -1;
+    p++;
+    for (int field = 3; field <= 51; field++) {
+        char *end;
+        unsigned long v;
+        while (*p == ' ')
+            p++;
+        if (field == 3) { /* the state letter */
+            p++;
+            continue;
+        }
+        v = strtoul(p, &end, 10);
+        if (end == p)
+            return -1;
+        if (field >= 48)
+            b[field - 48] = v;
+        p = end;
+    }
+    return b[0] < b[1] && b[2] < b[3] ? 0 : -1;
+}
+
+void pvx_wipe_environment(void)
+{
+    extern char **environ;
+    for (char **e = environ; e && *e; e++)
+        explicit_bzero(*e, strlen(*e)); /* the inherited ones and any setenv() copy */
+    clearenv();
+}
+
+int pvx_wipe_stack_strings(void)
+{
+    unsigned long b[4] = {0, 0, 0, 0};
+    if (stack_strings(b) < 0)
+        return -1;
+    explicit_bzero((void *)b[0], b[1] - b[0]);
+    explicit_bzero((void *)b[2], b[3] - b[2]);
+    return 0;
+}
+
+/* clearenv() forgets the strings but leaves them in memory: on the initial stack, where a
+ * native probe finds the host's environment (and argv), and in the heap (setenv). Zero them
+ * all, then forget them. */
 static step_result step_environment(const pvx_child_plan *plan)
 {
     (void)plan;
+    pvx_wipe_environment();
+    if (pvx_wipe_stack_strings() < 0) /* reported; the rest of the step still holds */
+        pvx_send_fail(PVX_FD_CONTROL, "environment:stack",
+                      "/proc/self/stat does not say where the initial stack strings are");
     if (clearenv() != 0) {
         pvx_send_fail(PVX_FD_CONTROL, "environment", "clearenv failed");
         return STEP_FATAL;

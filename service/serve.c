@@ -81,6 +81,10 @@ static int num(const char *opt, const char *s, double lo, double hi, double *out
 
 /* ---- authentication --------------------------------------------------------------------- */
 
+/* --token-file was given: the token itself is read after the zygote is forked, by the front
+ * end only, so that no zygote, worker or sandboxed child ever has it in its memory. */
+static bool token_given;
+
 static int read_token(const char *path)
 {
     struct stat st;
@@ -441,7 +445,7 @@ static int listen_tcp(const char *spec)
         fprintf(stderr, "pyverify serve: --listen %s: %s\n", spec, gai_strerror(rc));
         return -1;
     }
-    if (!loopback(ai->ai_addr) && !G.token) {
+    if (!loopback(ai->ai_addr) && !token_given) {
         fprintf(stderr, "pyverify serve: --listen %s is not a loopback address: give "
                         "--token-file so that only holders of the token can run code\n", spec);
         freeaddrinfo(ai);
@@ -623,8 +627,7 @@ int pv_cli_serve(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (token_file && read_token(token_file) < 0)
-        goto out;
+    token_given = token_file != NULL;
     lfd = strncmp(G.listen, "unix:", 5) == 0 ? listen_unix(G.listen + 5) : listen_tcp(G.listen);
     if (lfd < 0)
         goto out;
@@ -647,6 +650,8 @@ int pv_cli_serve(int argc, char **argv)
     }
     close(ctl[1]);
     ctl[1] = -1;
+    if (token_file && read_token(token_file) < 0)
+        goto out;
     if (await_zygote(ctl[0]) < 0)
         goto out;
 

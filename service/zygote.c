@@ -7,7 +7,13 @@
  * once), and then does nothing but fork workers and replace those that exit. It never
  * reads a request.
  *
- * A worker is a single-threaded copy of the warm zygote. It reads one framed request at a
+ * The zygote is the clean template (runtime/README.md, "The process tree"): it zeroes the
+ * environment before its interpreter starts, never holds the bearer token (read by the
+ * front end after this fork) and never reads a request.
+ *
+ * A worker is a single-threaded copy of the warm zygote; its runner forks the sandboxed
+ * child before the worker reads anything, and the worker runs one program in it, then
+ * exits (it never forks once it holds a request). It reads one framed request at a
  * time from its socket, parses the JSON body with jansson, verifies the source with the
  * policy (both static layers), runs an accepted program with pv_run() (which forks the
  * sandboxed child and applies every runtime layer), and writes the reply. A worker that
@@ -34,6 +40,7 @@
 
 #include "cli.h"
 #include "pyverify.h"
+#include "runtime.h"
 #include "service.h"
 
 /* Fields a request body may have; anything else is a 400 (fail closed on what we do not
@@ -276,6 +283,9 @@ static int limit_size(json_t *lim, const char *key, size_t def, size_t min, size
 /* The worker's warm runner: a sandboxed child forked ahead of each run (NULL: plain pv_run). */
 static pv_runner *g_runner;
 
+/* Requests this worker has read (verify or run): its memory holds them. */
+static unsigned g_served;
+
 static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, reply *r)
 {
     pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
@@ -357,6 +367,12 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
         r->run_status = PV_RUN_REJECTED;
         r->doc = pv_cli_run_doc(prog, NULL, c.filename, false);
     } else {
+        /* a clean template: the child is the one forked before this worker saw a request;
+           without one, this worker forks only if this request is the first it holds */
+        if (!g_runner && g_served > 0) {
+            fail_reply(r, 503, "no clean sandbox child in this worker; retry");
+            goto done;
+        }
         rc = g_runner ? pv_runner_run(g_runner, &res, prog, &ro) : pv_run(&res, prog, &ro);
         if (rc < 0) {
             fail_reply(r, rc == PV_ERR_INVALID ? 400 : 500, "%s", pv_last_error());
@@ -413,11 +429,15 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
        refused) runs fork on demand */
     if (pv_runner_new(&g_runner, pol, 0) < 0)
         g_runner = NULL;
+    else
+        pvx_runner_single_use(g_runner); /* its one child was forked before any request */
     while (cfg->worker_requests == 0 || served < cfg->worker_requests) {
         pvs_frame f;
         reply r = {500, -1, -1, NULL};
         char *text = NULL;
         size_t tlen = 0;
+        uint32_t kind;
+        bool last;
 
         if (pvs_read_all(fd, &f, sizeof f) < 0)
             break; /* the front end closed the socket: shutting down */
@@ -425,6 +445,7 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
             f.len > cfg->max_body || pvs_read_all(fd, body, f.len) < 0)
             _exit(1); /* a protocol error: the front end replaces this worker */
         body[f.len] = '\0';
+        kind = f.kind;
         handle(cfg, pol, f.kind, body, f.len, &r);
         if (r.doc)
             text = json_dumps(r.doc, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -441,13 +462,18 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         f.run_status = r.run_status;
         f.verdict = r.verdict;
         served++;
-        /* the request budget is spent: say so, so that no job is sent to a worker that is
-           about to exit */
-        f.flags = cfg->worker_requests && served >= cfg->worker_requests ? PVS_LAST : 0u;
+        g_served = served;
+        /* the request budget is spent, or a program ran (a worker runs one program: it holds
+           the request, so it never forks another child): say so, so that no job is sent to
+           a worker that is about to exit */
+        last = (cfg->worker_requests && served >= cfg->worker_requests) || kind == PVS_REQ_RUN;
+        f.flags = last ? PVS_LAST : 0u;
         if (pvs_write_all(fd, &f, sizeof f) < 0 || pvs_write_all(fd, text, tlen) < 0)
             _exit(1);
         free(text);
         json_decref(r.doc);
+        if (last)
+            break;
     }
     pv_runner_free(g_runner); /* its waiting child and private directory */
     _exit(0);
@@ -595,12 +621,18 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
     if (sfd < 0)
         zygote_fatal(ctl, "signalfd failed");
 
+    /* a clean template: the service's environment never reaches the interpreter (whose
+       os.environ would copy it into the heap every worker and child inherits), and the
+       strings on the stack are zeroed once the policy path (in argv) has been used */
+    pvx_wipe_environment();
     if (pv_init() < 0)
         zygote_fatal(ctl, pv_last_error());
     if ((cfg->rules ? pv_policy_load_file(&pol, cfg->rules) : pv_policy_default(&pol)) < 0) {
         snprintf(why, sizeof why, "%s", pv_last_error());
         zygote_fatal(ctl, why);
     }
+    if (pvx_wipe_stack_strings() < 0)
+        zygote_fatal(ctl, "cannot find the initial stack strings in /proc/self/stat");
     if (warm_up(pol, why, sizeof why) < 0)
         zygote_fatal(ctl, why);
     {

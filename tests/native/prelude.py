@@ -34,7 +34,8 @@ NR = dict(read=0, write=1, open=2, close=3, stat=4, fstat=5, mmap=9, mprotect=10
           swapon=167, reboot=169, sethostname=170, iopl=172, ioperm=173,
           init_module=175, quotactl=179, gettid=186, tkill=200, futex=202,
           sched_setaffinity=203, io_setup=206, getdents64=217, set_tid_address=218,
-          clock_settime=227, clock_gettime=228, clock_nanosleep=230, exit_group=231, tgkill=234, mbind=237, mq_open=240,
+          clock_settime=227, clock_gettime=228, clock_nanosleep=230, exit_group=231,
+          tgkill=234, mbind=237, mq_open=240,
           kexec_load=246, waitid=247, add_key=248, request_key=249, keyctl=250,
           ioprio_set=251, ioprio_get=252, inotify_init1=294, migrate_pages=256,
           openat=257, mkdirat=258, newfstatat=262, unlinkat=263, readlinkat=267,
@@ -128,6 +129,7 @@ def scan(needles, span=96 << 20, gap=64, max_hits=8):
     """Walk the readable pages around every seed (bridging small holes) and print each
     occurrence of a needle with the bytes that follow it."""
     seen, hits, done = set(), 0, set()
+    SCRATCH = ctypes.create_string_buffer(PAGE + 96)
     for seed in seeds():
         base = seed & ~(PAGE - 1)
         for direction in (1, -1):
@@ -142,7 +144,10 @@ def scan(needles, span=96 << 20, gap=64, max_hits=8):
                     n = PAGE + 96 if readable(p + PAGE) else PAGE
                     if UNPOISON:  # a sanitizer build: its redzones are readable memory too
                         UNPOISON(ctypes.c_void_p(p), ctypes.c_size_t(n))
-                    data = ctypes.string_at(p, n)
+                    # memmove into one scratch buffer: a fresh bytes object could be
+                    # allocated inside the very page being read (ASan: memcpy overlap)
+                    ctypes.memmove(SCRATCH, p, n)
+                    data = SCRATCH.raw[:n]
                     for nd in needles:
                         i = data.find(nd)
                         while 0 <= i < PAGE and hits < max_hits:
@@ -157,4 +162,5 @@ def scan(needles, span=96 << 20, gap=64, max_hits=8):
                     holes += 1
                 p += direction * PAGE
                 walked += PAGE
-    print('scan done', len(done), 'pages')
+    print('scan done: %d pages read; the host had %s readable pages mapped at fork'
+          % (len(done), P.get('mapped_pages', '?')))
