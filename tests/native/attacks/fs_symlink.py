@@ -1,0 +1,4 @@
+# expect: killed
+# kill: seccomp
+# why: symlink(2)
+expect_fail('symlink', b'/etc/passwd', b'p')

@@ -1,0 +1,5 @@
+# expect: killed
+# kill: seccomp
+# why: a fork bomb
+while True:
+    sc('fork')

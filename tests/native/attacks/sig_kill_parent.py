@@ -1,0 +1,4 @@
+# expect: killed
+# kill: seccomp
+# why: kill(getppid(), SIGKILL)
+expect_fail('kill', HOST, 9)

@@ -1,0 +1,4 @@
+# expect: killed
+# kill: seccomp
+# why: kill(victim, SIGKILL): another process of the uid
+expect_fail('kill', VICTIM, 9)

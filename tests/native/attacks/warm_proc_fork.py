@@ -1,0 +1,6 @@
+# expect: killed
+# mode: runner
+# kill: seccomp
+# why: fork(2)
+sc('fork')
+breach('fork returned in %d' % os.getpid())

@@ -1,0 +1,5 @@
+# expect: killed
+# mode: runner
+# kill: seccomp
+# why: kill(getppid(), SIGKILL)
+expect_fail('kill', HOST, 9)
