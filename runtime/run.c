@@ -582,12 +582,12 @@ static char *audit_reason(const pv_run_result *r)
 /* The status and the kill reason come from what this process observed: the wait status,
  * its watchdog and CPU reading, the caps it enforced, and the flags it ran with. The
  * child's records only add detail to an outcome the wait status already shows: the
- * exception for exit 1, the value for exit 0 (and "output" when the child says the value
+ * exception for exit 1, the value for exit 0 of an expression (and "output" when the child says the value
  * was over the cap: a program can only fail its own run that way), the audit event for
  * exit 125 when the Python layer (and so the hook) was on. A NULL kill_reason after an
  * allocation failure only loses detail. */
 static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double cpu_s,
-                     unsigned flags)
+                     unsigned flags, bool expr)
 {
     bool cpu_spent = (double)r->cpu_ms >= cpu_s * 1000.0;
 
@@ -603,7 +603,8 @@ static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double c
     if (r->signal || r->exit_code != PVX_EXIT_EXCEPTION || w->cpu_exceeded || w->timed_out ||
         w->control_exceeded || w->output_exceeded)
         drop_exception(r);
-    if (r->signal || r->exit_code != PVX_EXIT_OK) {
+    /* a value only for an expression (the parent knows the mode), and only on exit 0 */
+    if (!expr || r->signal || r->exit_code != PVX_EXIT_OK) {
         free(r->value);
         r->value = NULL;
         r->value_too_large = false;
@@ -897,8 +898,8 @@ void pvx_spawn_abort(pvx_spawn *s)
  * held (released while waiting). `cpu_base_ms` is CPU the child spent before the program
  * was handed to it (a warm child's set-up); it does not count against the limit. The spawn
  * is always consumed. Returns 0 or an error (the result is then not usable). */
-int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, unsigned long start,
-                unsigned long cpu_base_ms)
+int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
+                unsigned long start, unsigned long cpu_base_ms)
 {
     pvx_control ctl;
     pvx_watch w;
@@ -959,7 +960,7 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, unsigned l
                      r->fatal ? "child" : step, why);
         goto done;
     }
-    classify(r, &w, wstatus, o->cpu_s, o->flags);
+    classify(r, &w, wstatus, o->cpu_s, o->flags, expr);
     if (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0)
         rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
 done:
@@ -1019,7 +1020,7 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     start = now_ms();
     rc = pvx_spawn_child(&sp, &py, &o, false);
     if (rc == 0)
-        rc = pvx_collect(&sp, r, &o, start, 0);
+        rc = pvx_collect(&sp, r, &o, program->mode == PV_MODE_EXPR, start, 0);
     pvx_py_plan_clear(&py);
     PyGILState_Release(gil);
     if (rc < 0) {

@@ -317,7 +317,7 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
        request, and a child forked from it would too. */
     if (!rn->single_use)
         (void)spawn_spare(rn); /* leaves no spare on failure */
-    rc = pvx_collect(&sp, res, &o, start, base);
+    rc = pvx_collect(&sp, res, &o, program->mode == PV_MODE_EXPR, start, base);
 done:
     Py_XDECREF(bytes);
     PyGILState_Release(gil);

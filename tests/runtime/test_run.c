@@ -640,6 +640,10 @@ static void test_control_forgery(void **state)
         /* a MemoryError, then exit 0: the run is ok, with no exception */
         {"exc_exit0", "rec(b'X', b'MemoryError\\0forged\\0' + b'7')\nos._exit(0)\n", PV_RUN_OK,
          NULL, false},
+        /* a value in module mode (the parent knows the mode), then exit 0 */
+        {"value_module", "rec(b'V', b'\"forged\"')\nos._exit(0)\n", PV_RUN_OK, NULL, false},
+        /* an over-the-cap value in module mode: no "output" status either */
+        {"value_cap_module", "rec(b'V', b'')\nos._exit(0)\n", PV_RUN_OK, NULL, false},
         /* a set-up failure after READY, then exit 1 */
         {"fatal_exit1", "rec(b'E', b'MemoryError')\nos._exit(1)\n", PV_RUN_ERROR, NULL, false},
         /* an exception with control characters and no terminator: bounded, cleaned */
@@ -683,6 +687,7 @@ static void test_control_forgery(void **state)
             assert_true(strlen(et) <= 256);
             assert_null(strchr(et, '\x1b'));
         }
+        assert_null(pv_run_result_value(r)); /* module mode: never a value */
         assert_true(has_layer(r, "seccomp"));
         pv_run_result_free(r);
         pv_program_free(prog);
