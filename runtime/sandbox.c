@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/landlock.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -524,10 +525,16 @@ static step_result step_pid_split(const pvx_child_plan *plan)
             mirror(pws);
         mirror(ws); /* the init died without a report: killed with the group */
     }
-    /* pid 1 */
+    /* pid 1. Its parent is outside the namespace (getppid() reads 0 whether it lives or
+       not): the supervisor holds the pipe's read end until it dies, so a write end with no
+       reader (POLLERR) after the parent-death signal is armed means it died before. */
     close(st[0]);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 0)
-        _exit(PVX_EXIT_SETUP); /* the supervisor is gone (outside: ppid reads 0) */
+    {
+        struct pollfd pf = {st[1], POLLOUT, 0};
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 0 ||
+            poll(&pf, 1, 0) < 0 || (pf.revents & (POLLERR | POLLHUP)))
+            _exit(PVX_EXIT_SETUP);
+    }
     {
         pid_t prog = fork();
         int ws = 0;
