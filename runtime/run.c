@@ -344,12 +344,71 @@ typedef struct pvx_watch {
     bool have_cpu_clock;
     unsigned long cpu_limit_ms, cpu_check; /* cpu_check: monotonic ms of the next reading */
     bool timed_out, output_exceeded, control_exceeded, exited, cpu_exceeded;
+    bool clock_resolved; /* the CPU clock is the program's (below the pid namespace) */
+    unsigned long prog_cpu_ms; /* its last reading before a kill: killed together, the
+                                  supervisor and init never reap the program, so wait4's
+                                  rusage would not include it */
 } pvx_watch;
+
+/* The first child of `pid` as the kernel lists it, or 0. */
+static pid_t first_child(pid_t pid)
+{
+    char path[64], buf[32];
+    ssize_t n;
+    int fd;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    return (pid_t)strtol(buf, NULL, 10);
+}
+
+pid_t pvx_program_pid(pid_t child)
+{
+    pid_t init = first_child(child);
+    pid_t prog = init > 0 ? first_child(init) : 0;
+    return prog > 0 ? prog : child;
+}
+
+static bool has_pid_layer(const pv_run_result *r)
+{
+    for (size_t i = 0; i < r->nlayers; i++)
+        if (strcmp(r->layers[i], "namespace:pid") == 0)
+            return true;
+    return false;
+}
 
 static void kill_group(pid_t pid)
 {
     kill(-pid, SIGKILL); /* the child's own group once it called setsid */
     kill(pid, SIGKILL);  /* in case it had not yet */
+}
+
+/* End the run. With a pid namespace, SIGKILL to its init (the child's only child): the
+ * kernel kills everything inside, the init is reaped by the supervisor, which then dies by
+ * the same signal and is reaped here; killing the whole group at once would orphan the
+ * init (a zombie for the host's init to reap). Without one, the child's group. */
+static void end_run(pid_t pid)
+{
+    pid_t init = first_child(pid);
+    if (init > 0)
+        kill(init, SIGKILL);
+    else
+        kill_group(pid);
+}
+
+/* Kill the run, first reading the program's CPU clock when it is not the child's. */
+static void stop(pvx_watch *w)
+{
+    struct timespec ts;
+    if (w->clock_resolved && w->have_cpu_clock && clock_gettime(w->cpu_clock, &ts) == 0)
+        w->prog_cpu_ms = (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul;
+    end_run(w->pid);
 }
 
 /* Read what is available on *fd into b; returns false when the cap was exceeded. */
@@ -390,11 +449,17 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
         unsigned long now = now_ms(), until;
         int timeout, rc;
 
-        if (w->out < 0 && w->err < 0 && w->ctl < 0)
-            break; /* every writer is gone: the child has ended or is ending */
+        if (w->out < 0 && w->err < 0 && w->ctl < 0) {
+            /* every writer is gone: the program has ended or is ending; a pid-namespace
+               supervisor still has to report it (ends within the grace period) */
+            if (w->exited)
+                break;
+            if (grace_end == 0)
+                grace_end = now + PVX_DRAIN_GRACE_MS;
+        }
         if (!killed && !w->exited && now >= w->deadline) {
             w->timed_out = true;
-            kill_group(w->pid);
+            stop(w);
             killed = true;
         }
         if (!killed && !w->exited && w->have_cpu_clock && now >= w->cpu_check) {
@@ -404,7 +469,7 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
                                      (unsigned long)ts.tv_nsec / 1000000ul;
                 if (used >= w->cpu_limit_ms) {
                     w->cpu_exceeded = true;
-                    kill_group(w->pid);
+                    stop(w);
                     killed = true;
                 } else {
                     unsigned long left = w->cpu_limit_ms - used;
@@ -451,27 +516,41 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
         if (idx_out >= 0 && pfd[idx_out].revents) {
             if (!drain(&w->out, &r->out) && !w->output_exceeded) {
                 w->output_exceeded = true;
-                kill_group(w->pid);
+                stop(w);
                 killed = true;
             }
         }
         if (idx_err >= 0 && pfd[idx_err].revents) {
             if (!drain(&w->err, &r->err) && !w->output_exceeded) {
                 w->output_exceeded = true;
-                kill_group(w->pid);
+                stop(w);
                 killed = true;
             }
         }
         if (idx_ctl >= 0 && pfd[idx_ctl].revents) {
             if (!drain(&w->ctl, &c->raw) && !w->control_exceeded) {
                 w->control_exceeded = true;
-                kill_group(w->pid);
+                stop(w);
                 killed = true;
             }
             if (control_parse(c, r) < 0 && !w->control_exceeded) {
                 w->control_exceeded = true;
-                kill_group(w->pid);
+                stop(w);
                 killed = true;
+            }
+            /* in a pid namespace the child is a supervisor: the CPU clock to read is the
+               program's, two levels below, found in /proc (the kernel's word, not the
+               child's); until then RLIMIT_CPU, set in the program, still holds */
+            if (r->ready && !w->clock_resolved && has_pid_layer(r)) {
+                pid_t prog = pvx_program_pid(w->pid);
+                clockid_t clk;
+                w->clock_resolved = true;
+                if (prog != w->pid && clock_getcpuclockid(prog, &clk) == 0) {
+                    w->cpu_clock = clk;
+                    w->have_cpu_clock = true;
+                } else {
+                    w->have_cpu_clock = false;
+                }
             }
         }
         if (idx_pid >= 0 && pfd[idx_pid].revents)
@@ -503,12 +582,12 @@ static char *audit_reason(const pv_run_result *r)
 /* The status and the kill reason come from what this process observed: the wait status,
  * its watchdog and CPU reading, the caps it enforced, and the flags it ran with. The
  * child's records only add detail to an outcome the wait status already shows: the
- * exception for exit 1, the value for exit 0 (and "output" when the child says the value
+ * exception for exit 1, the value for exit 0 of an expression (and "output" when the child says the value
  * was over the cap: a program can only fail its own run that way), the audit event for
  * exit 125 when the Python layer (and so the hook) was on. A NULL kill_reason after an
  * allocation failure only loses detail. */
 static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double cpu_s,
-                     unsigned flags)
+                     unsigned flags, bool expr)
 {
     bool cpu_spent = (double)r->cpu_ms >= cpu_s * 1000.0;
 
@@ -524,7 +603,8 @@ static void classify(pv_run_result *r, const pvx_watch *w, int wstatus, double c
     if (r->signal || r->exit_code != PVX_EXIT_EXCEPTION || w->cpu_exceeded || w->timed_out ||
         w->control_exceeded || w->output_exceeded)
         drop_exception(r);
-    if (r->signal || r->exit_code != PVX_EXIT_OK) {
+    /* a value only for an expression (the parent knows the mode), and only on exit 0 */
+    if (!expr || r->signal || r->exit_code != PVX_EXIT_OK) {
         free(r->value);
         r->value = NULL;
         r->value_too_large = false;
@@ -788,6 +868,18 @@ fail:
 void pvx_spawn_abort(pvx_spawn *s)
 {
     if (s->pid > 0) {
+        /* the init first (see end_run); the group only if the supervisor lingers */
+        end_run(s->pid);
+        for (int i = 0; i < 100; i++) {
+            pid_t r = waitpid(s->pid, NULL, WNOHANG);
+            if (r == s->pid || (r < 0 && errno != EINTR)) {
+                s->pid = 0;
+                break;
+            }
+            nanosleep(&(struct timespec){0, 2000000}, NULL);
+        }
+    }
+    if (s->pid > 0) {
         kill_group(s->pid);
         while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
             ;
@@ -806,8 +898,8 @@ void pvx_spawn_abort(pvx_spawn *s)
  * held (released while waiting). `cpu_base_ms` is CPU the child spent before the program
  * was handed to it (a warm child's set-up); it does not count against the limit. The spawn
  * is always consumed. Returns 0 or an error (the result is then not usable). */
-int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, unsigned long start,
-                unsigned long cpu_base_ms)
+int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
+                unsigned long start, unsigned long cpu_base_ms)
 {
     pvx_control ctl;
     pvx_watch w;
@@ -851,6 +943,8 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, unsigned l
     r->wall_ms = now_ms() - start;
     cpu = (unsigned long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000ul +
           (unsigned long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000ul;
+    if (w.prog_cpu_ms > cpu)
+        cpu = w.prog_cpu_ms;
     r->cpu_ms = cpu > cpu_base_ms ? cpu - cpu_base_ms : 0;
     r->max_rss_kb = (unsigned long)ru.ru_maxrss;
     if (w.ctl >= 0)
@@ -866,7 +960,7 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, unsigned l
                      r->fatal ? "child" : step, why);
         goto done;
     }
-    classify(r, &w, wstatus, o->cpu_s, o->flags);
+    classify(r, &w, wstatus, o->cpu_s, o->flags, expr);
     if (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0)
         rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
 done:
@@ -927,7 +1021,7 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     start = now_ms();
     rc = pvx_spawn_child(&sp, &py, &o, false);
     if (rc == 0)
-        rc = pvx_collect(&sp, r, &o, start, 0);
+        rc = pvx_collect(&sp, r, &o, program->mode == PV_MODE_EXPR, start, 0);
     pvx_py_plan_clear(&py);
     PyGILState_Release(gil);
     if (rc < 0) {

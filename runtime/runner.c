@@ -204,6 +204,16 @@ static int send_all(int fd, const void *p, size_t n)
     return 0;
 }
 
+/* The warm child has not exited (nor been reaped by someone else). */
+static bool spare_alive(pid_t pid)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0)
+        return false;
+    return si.si_pid != pid;
+}
+
 static unsigned long cpu_ms_of(pid_t pid)
 {
     clockid_t clk;
@@ -286,9 +296,11 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
         sp = rn->spare;
         memset(&rn->spare, 0, sizeof rn->spare);
         rn->spare.out = rn->spare.err = rn->spare.ctl = rn->spare.req = -1;
-        base = cpu_ms_of(sp.pid);
+        base = cpu_ms_of(pvx_program_pid(sp.pid)); /* its set-up, not the program's */
         start = pvx_now_ms();
-        if (send_all(sp.req, &h, sizeof h) == 0 && send_all(sp.req, code, (size_t)code_len) == 0 &&
+        /* a supervisor killed from outside leaves its program alive for a moment (it dies
+           with its init): the request would be accepted, then lost */
+        if (spare_alive(sp.pid) && send_all(sp.req, &h, sizeof h) == 0 && send_all(sp.req, code, (size_t)code_len) == 0 &&
             (!h.input_len || send_all(sp.req, o.input_json, (size_t)h.input_len) == 0) &&
             (!h.stdin_len || send_all(sp.req, o.stdin_data, (size_t)h.stdin_len) == 0))
             break;
@@ -306,7 +318,7 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
        request, and a child forked from it would too. */
     if (!rn->single_use)
         (void)spawn_spare(rn); /* leaves no spare on failure */
-    rc = pvx_collect(&sp, res, &o, start, base);
+    rc = pvx_collect(&sp, res, &o, program->mode == PV_MODE_EXPR, start, base);
 done:
     Py_XDECREF(bytes);
     PyGILState_Release(gil);

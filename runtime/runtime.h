@@ -169,8 +169,11 @@ PVX_INTERNAL unsigned long pvx_now_ms(void);
 PVX_INTERNAL int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
                                  bool warm);
 /* Watch, reap and classify (GIL held; released while waiting). Consumes the spawn. */
-PVX_INTERNAL int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o,
+PVX_INTERNAL int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
                              unsigned long start_ms, unsigned long cpu_base_ms);
+/* The host pid of the program under `child` when the child is a pid-namespace supervisor
+ * (its init's first child, from /proc), else `child`. */
+PVX_INTERNAL pid_t pvx_program_pid(pid_t child);
 /* Kill and reap the child if any, close its pipes, remove its directory. */
 PVX_INTERNAL void pvx_spawn_abort(pvx_spawn *s);
 

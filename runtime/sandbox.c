@@ -21,10 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/landlock.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Sanitizers reserve terabytes of address space: RLIMIT_AS cannot work under them. */
@@ -327,12 +329,11 @@ static step_result step_privileges(const pvx_child_plan *plan)
 /* ---- 3. namespaces ------------------------------------------------------------------ */
 
 /* user (so that the rest needs no privilege), net (no interface but a down loopback: no
- * network at all), ipc, mount, uts. Not pid: unshare(CLONE_NEWPID) only moves the caller's
- * future children, and the child may not have any (seccomp kills fork/clone, RLIMIT_NPROC
- * is 0); signals to other processes are stopped by the pid guard filter instead. */
+ * network at all), ipc, mount, uts, and pid: unshare(CLONE_NEWPID) only moves the caller's
+ * future children, so step_pid_split forks the program into the new namespace below. */
 
 /* What step_namespaces obtained (this process only: the child is single-threaded). */
-static bool have_userns, have_mountns;
+static bool have_userns, have_mountns, have_pidns;
 
 static step_result step_namespaces(const pvx_child_plan *plan)
 {
@@ -345,7 +346,7 @@ static step_result step_namespaces(const pvx_child_plan *plan)
         {CLONE_NEWNS, "namespace:mount"},
         {CLONE_NEWUTS, "namespace:uts"},
     };
-    int all = CLONE_NEWUSER;
+    int all = CLONE_NEWUSER | CLONE_NEWPID;
     bool user = false;
 
     if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES)) {
@@ -355,7 +356,7 @@ static step_result step_namespaces(const pvx_child_plan *plan)
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
         all |= ns[i].flag;
     if (unshare(all) == 0) {
-        have_userns = have_mountns = true;
+        have_userns = have_mountns = have_pidns = true;
         send_layer("namespace:user");
         for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
             send_layer(ns[i].name);
@@ -369,6 +370,10 @@ static step_result step_namespaces(const pvx_child_plan *plan)
     } else {
         fail_errno("namespace:user", "unshare(CLONE_NEWUSER)", errno);
     }
+    if (unshare(CLONE_NEWPID) == 0)
+        have_pidns = true;
+    else
+        fail_errno("namespace:pid", user ? "unshare" : "unshare without a user namespace", errno);
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
         if (unshare(ns[i].flag) == 0) {
             if (ns[i].flag == CLONE_NEWNS)
@@ -439,6 +444,119 @@ static step_result step_parent_death(const pvx_child_plan *plan)
         return STEP_FATAL;
     }
     send_layer("parent_death");
+    return STEP_OK;
+}
+
+/* ---- the pid namespace: three processes ---------------------------------------------- */
+
+/* Close every descriptor but `keep`. */
+static void close_all_but(int keep)
+{
+    if (keep > 0)
+        syscall(SYS_close_range, 0u, (unsigned)keep - 1, 0u);
+    syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u);
+}
+
+/* End this process as `ws` says its program ended: the same exit code, or death by the same
+ * signal (default action, no core file), so that the parent's wait status is the program's. */
+static _Noreturn void mirror(int ws)
+{
+    if (WIFSIGNALED(ws)) {
+        int sig = WTERMSIG(ws);
+        struct rlimit none = {0, 0};
+        sigset_t all;
+        setrlimit(RLIMIT_CORE, &none);
+        signal(sig, SIG_DFL);
+        sigemptyset(&all);
+        sigaddset(&all, sig);
+        sigprocmask(SIG_UNBLOCK, &all, NULL);
+        kill(getpid(), sig);
+        _exit(128 + sig); /* a signal whose default is not to terminate */
+    }
+    _exit(WIFEXITED(ws) ? WEXITSTATUS(ws) : PVX_EXIT_SETUP);
+}
+
+static int wait_for(pid_t pid, int *ws)
+{
+    pid_t r;
+    do
+        r = waitpid(pid, ws, 0);
+    while (r < 0 && errno == EINTR);
+    return r == pid ? 0 : -1;
+}
+
+/* After unshare(CLONE_NEWPID) the child forks twice: an init (pid 1 of the new namespace)
+ * and under it the program (pid 2: pid 1 would ignore the signals it sends itself, abort()
+ * included). The child itself stays outside as a supervisor the parent watches and reaps:
+ * it holds no pipe, waits for the init, which reports the program's wait status on a pipe
+ * of theirs, and ends the same way; wait4's rusage covers all three. Inside, no process
+ * outside the namespace has a pid: kill, F_SETOWN, pidfd_open, /proc (not mounted anyway)
+ * can only name the program and its init. The parent finds the program's host pid (for its
+ * CPU clock) in /proc/<child>/task/<child>/children, its own observation. */
+static step_result step_pid_split(const pvx_child_plan *plan)
+{
+    int st[2];
+    pid_t init;
+
+    if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES)) {
+        pvx_send_fail(PVX_FD_CONTROL, "namespace:pid", "disabled by the caller");
+        return STEP_SKIPPED;
+    }
+    if (!have_pidns)
+        return STEP_SKIPPED; /* reported by step_namespaces */
+    if (pipe2(st, O_CLOEXEC) < 0) {
+        fail_errno("namespace:pid", "pipe2", errno);
+        return STEP_SKIPPED;
+    }
+    init = fork();
+    if (init < 0) {
+        fail_errno("namespace:pid", "fork", errno);
+        close(st[0]);
+        close(st[1]);
+        return STEP_SKIPPED;
+    }
+    if (init > 0) { /* the supervisor */
+        int ws = 0, pws;
+        close_all_but(st[0]);
+        prctl(PR_SET_NAME, "pyverify-sup", 0, 0, 0);
+        if (wait_for(init, &ws) < 0)
+            _exit(PVX_EXIT_SETUP);
+        if (read(st[0], &pws, sizeof pws) == (ssize_t)sizeof pws)
+            mirror(pws);
+        mirror(ws); /* the init died without a report: killed with the group */
+    }
+    /* pid 1. Its parent is outside the namespace (getppid() reads 0 whether it lives or
+       not): the supervisor holds the pipe's read end until it dies, so a write end with no
+       reader (POLLERR) after the parent-death signal is armed means it died before. */
+    close(st[0]);
+    {
+        struct pollfd pf = {st[1], POLLOUT, 0};
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 0 ||
+            poll(&pf, 1, 0) < 0 || (pf.revents & (POLLERR | POLLHUP)))
+            _exit(PVX_EXIT_SETUP);
+    }
+    {
+        pid_t prog = fork();
+        int ws = 0;
+        if (prog < 0) {
+            fail_errno("namespace:pid", "fork of the program", errno);
+            _exit(PVX_EXIT_SETUP);
+        }
+        if (prog > 0) {
+            close_all_but(st[1]);
+            prctl(PR_SET_NAME, "pyverify-init", 0, 0, 0);
+            if (wait_for(prog, &ws) < 0)
+                _exit(PVX_EXIT_SETUP);
+            if (write(st[1], &ws, sizeof ws) != (ssize_t)sizeof ws)
+                _exit(PVX_EXIT_SETUP);
+            _exit(0);
+        }
+    }
+    /* the program, pid 2 */
+    close(st[1]);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 1)
+        _exit(PVX_EXIT_SETUP);
+    send_layer("namespace:pid");
     return STEP_OK;
 }
 
@@ -579,6 +697,7 @@ static const child_step steps[] = {
     {"namespaces", step_namespaces, false, 0},
     {"fs:pivot_root", step_filesystem, true, 0}, /* fatal only once the old root is half gone */
     {"parent_death", step_parent_death, true, 0},
+    {"namespace:pid", step_pid_split, false, 0}, /* last of phase 0: it forks */
     {"rlimits", step_rlimits, true, 1},
     {"no_new_privs", step_no_new_privs, false, 1},
     {"fs:landlock", step_landlock, false, 1},

@@ -176,16 +176,16 @@ static int add_entry(scmp_filter_ctx ctx, const syscall_entry *e)
         int rc = 0;
         for (size_t i = 0; rc == 0 && i < sizeof fcntl_allowed / sizeof fcntl_allowed[0]; i++)
             rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-                                  SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fcntl_allowed[i]));
+                                  SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fcntl_allowed[i], 0));
         /* F_SETFL, but never O_ASYNC: SIGIO (or F_SETSIG's signal) to the pipe's owner */
         if (rc == 0)
-            rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A1(SCMP_CMP_EQ, F_SETFL),
+            rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A1(SCMP_CMP_EQ, F_SETFL, 0),
                                   SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, 0));
         return rc;
     }
     case ACT_ALLOW_OWN_CLOCK:
         /* 64-bit comparison: a negative clockid_t (another pid's CPU clock) is >= 2^31 */
-        return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_LE, PVX_MAX_CLOCK_ID));
+        return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_LE, PVX_MAX_CLOCK_ID, 0));
     case ACT_EACCES:
         return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
     case ACT_ENOTTY:

@@ -838,6 +838,10 @@ static void test_control_forgery(void **state)
         /* a MemoryError, then exit 0: the run is ok, with no exception */
         {"exc_exit0", "rec(b'X', b'MemoryError\\0forged\\0' + b'7')\nos._exit(0)\n", PV_RUN_OK,
          NULL, false},
+        /* a value in module mode (the parent knows the mode), then exit 0 */
+        {"value_module", "rec(b'V', b'\"forged\"')\nos._exit(0)\n", PV_RUN_OK, NULL, false},
+        /* an over-the-cap value in module mode: no "output" status either */
+        {"value_cap_module", "rec(b'V', b'')\nos._exit(0)\n", PV_RUN_OK, NULL, false},
         /* a set-up failure after READY, then exit 1 */
         {"fatal_exit1", "rec(b'E', b'MemoryError')\nos._exit(1)\n", PV_RUN_ERROR, NULL, false},
         /* an exception with control characters and no terminator: bounded, cleaned */
@@ -881,6 +885,7 @@ static void test_control_forgery(void **state)
             assert_true(strlen(et) <= 256);
             assert_null(strchr(et, '\x1b'));
         }
+        assert_null(pv_run_result_value(r)); /* module mode: never a value */
         assert_true(has_layer(r, "seccomp"));
         pv_run_result_free(r);
         pv_program_free(prog);
@@ -953,24 +958,10 @@ static void test_stack_strings_wiped(void **state)
 }
 
 /* Issue 15, finding 1 with seccomp off: a process of the child's own uid (another run, a
- * host running as nobody) cannot be signalled; Landlock's signal scope (ABI 6) holds where
- * the pid guard is not installed. Needs root (for a victim of uid 65534). */
-static void test_signal_scope(void **state)
+ * host running as nobody) cannot be signalled. Needs root (for a victim of uid 65534). */
+static pid_t spawn_victim(void)
 {
-    char src[256];
-    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
-    pv_run_opts o = PV_RUN_OPTS_INIT;
-    pv_program *prog = NULL;
-    pv_run_result *r = NULL;
-    pid_t victim;
-    int st;
-    (void)state;
-
-    if (geteuid() != 0) {
-        print_message("  needs root for a victim of uid 65534\n");
-        skip();
-    }
-    victim = fork();
+    pid_t victim = fork();
     assert_true(victim >= 0);
     if (victim == 0) {
         if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
@@ -978,25 +969,57 @@ static void test_signal_scope(void **state)
         pause();
         _exit(0);
     }
+    return victim;
+}
+
+/* Run `os.kill(victim, SIGTERM)` with `flags`; returns the exception type ("-": none) in
+ * `exc`, and whether the victim survived. */
+static bool kill_victim(unsigned flags, char *exc, size_t n, pv_run_result **keep)
+{
+    char src[256];
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *prog = NULL;
+    pv_run_result *r = NULL;
+    pid_t victim = spawn_victim();
+    int st;
+    bool alive;
+
     snprintf(src, sizeof src, "import os, signal\nos.kill(%d, signal.SIGTERM)\n", (int)victim);
     vo.layers = PV_LAYER_UNSAFE_NONE;
-    assert_int_equal(pv_verify(&prog, policy, src, strlen(src), "sig.py", &vo), 0);
-    o.flags = PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED | PV_RUN_NO_SECCOMP;
-    assert_int_equal(pv_run(&r, prog, &o), 0);
-    print_message("  status=%s exc=%s\n", pv_run_status_name(pv_run_result_status(r)),
-                  pv_run_result_exception_type(r) ? pv_run_result_exception_type(r) : "-");
-    if (!has_layer(r, "signals:landlock")) {
-        print_message("  no Landlock signal scope on this kernel\n");
-    } else {
-        assert_int_equal(pv_run_result_status(r), PV_RUN_ERROR);
-        assert_string_equal(pv_run_result_exception_type(r), "PermissionError");
-        /* still there: not reaped by a signal */
-        assert_int_equal(waitpid(victim, &st, WNOHANG), 0);
-    }
+    o.flags = flags | PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED;
+    if (pv_verify(&prog, policy, src, strlen(src), "sig.py", &vo) == 0 && pv_run(&r, prog, &o) == 0)
+        snprintf(exc, n, "%s", pv_run_result_exception_type(r) ? pv_run_result_exception_type(r)
+                                                               : "-");
+    else
+        snprintf(exc, n, "(no run)");
+    alive = waitpid(victim, &st, WNOHANG) == 0;
     kill(victim, SIGKILL);
-    assert_int_equal(waitpid(victim, &st, 0), victim);
-    pv_run_result_free(r);
+    waitpid(victim, &st, 0);
     pv_program_free(prog);
+    *keep = r;
+    return alive;
+}
+
+static void test_signal_scope(void **state)
+{
+    char exc[64];
+    pv_run_result *r = NULL;
+    bool alive;
+    (void)state;
+
+    if (geteuid() != 0) {
+        print_message("  needs root for a victim of uid 65534\n");
+        skip();
+    }
+    /* the pid namespace: no outside process has a pid the program can name */
+    alive = kill_victim(PV_RUN_NO_SECCOMP, exc, sizeof exc, &r);
+    print_message("  pid namespace: %s\n", exc);
+    assert_non_null(r);
+    assert_true(has_layer(r, "namespace:pid"));
+    pv_run_result_free(r);
+    assert_true(alive);
+    assert_string_equal(exc, "ProcessLookupError");
 }
 
 static int fds_at_start;
@@ -1051,6 +1074,19 @@ static void test_degraded_kernel(void **state)
     run_one((void **)&c);
     c = &file_case;
     run_one((void **)&c);
+    /* no pid namespace, no seccomp: Landlock's signal scope (ABI 6) alone */
+    if (geteuid() == 0) {
+        char exc[64];
+        bool alive = kill_victim(0, exc, sizeof exc, &r);
+        print_message("  degraded, signal to a process of the same uid: %s\n", exc);
+        assert_non_null(r);
+        if (has_layer(r, "signals:landlock")) {
+            assert_true(alive);
+            assert_string_equal(exc, "PermissionError");
+        }
+        pv_run_result_free(r);
+        r = NULL;
+    }
     p = compile(&ok_case);
     assert_int_equal(pv_run(&r, p, NULL), 0);
     for (size_t i = 0; i < pv_run_result_skipped_count(r); i++) {
