@@ -793,7 +793,7 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     memset(&plan, 0, sizeof plan);
     if (!(o->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_SECCOMP)))
         plan.bpf = pvx_seccomp_program(&plan.bpf_missing);
-    strcpy(s->workdir, "/tmp/pyverify-run-XXXXXX");
+    snprintf(s->workdir, sizeof s->workdir, "%s", "/tmp/pyverify-run-XXXXXX");
     stdin_fd = warm ? open("/dev/null", O_RDONLY | O_CLOEXEC) : make_stdin(o);
     if (stdin_fd < 0 || pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0 ||
         pipe2(pctl, O_CLOEXEC) < 0 ||

@@ -435,7 +435,7 @@ static int listen_tcp(const char *spec)
         host[colon - spec] = '\0';
     }
     if (strlen(colon + 1) == 0 || strlen(colon + 1) >= sizeof port ||
-        strspn(colon + 1, "0123456789") != strlen(colon + 1) || atoi(colon + 1) > 65535)
+        strspn(colon + 1, "0123456789") != strlen(colon + 1) || strtol(colon + 1, NULL, 10) > 65535)
         goto bad;
     snprintf(port, sizeof port, "%s", colon + 1);
     memset(&hints, 0, sizeof hints);
