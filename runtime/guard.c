@@ -866,13 +866,10 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
     if (resolve_callers() < 0 || wrap_method("enum", "EnumType", "_create_", &enum_create_def) < 0 ||
         wrap_method("abc", "ABCMeta", "register", &abc_register_def) < 0)
         goto done;
-    add_type(g_carve, &g_ncarve, 8, "decimal", "Context");
-    add_type(g_carve, &g_ncarve, 8, "collections", "defaultdict");
-    add_type(g_carve, &g_ncarve, 8, "types", "SimpleNamespace");
-    /* @classmethod/@staticmethod copy the function's __name__, __doc__ ... into the new
-       wrapper with setattr, from the class body's frame */
-    add_type(g_carve, &g_ncarve, 8, "builtins", "classmethod");
-    add_type(g_carve, &g_ncarve, 8, "builtins", "staticmethod");
+    /* the writable data classes: the static layers' table (verifier/names.c) */
+    for (size_t i = 0; i < pvn_nwritable_classes; i++)
+        add_type(g_carve, &g_ncarve, 8, pvn_writable_classes[i].module,
+                 pvn_writable_classes[i].name);
     add_type(g_sealed, &g_nsealed, 4, "dataclasses", "Field");
     add_type(g_sealed, &g_nsealed, 4, "functools", "cached_property");
     add_type(g_sealed, &g_nsealed, 4, "functools", "partialmethod");

@@ -173,6 +173,7 @@ typedef struct binding {
     PyObject *name;  /* borrowed */
     PyObject *value; /* borrowed: the assigned expression; NULL for a module member */
     int scope;
+    bool maker;      /* a module member (value NULL): calling it makes a library object */
 } binding;
 
 typedef struct walker {
@@ -196,6 +197,7 @@ typedef struct walker {
     binding *libcands;        /* `name = <expr>` and `from M import name`: value or NULL */
     size_t nlibcands, caplibcands;
     PyObject *lib_names;      /* owned set of (scope, name): bound only to library values */
+    PyObject *lib_makers;     /* owned subset of lib_names: calling them makes library objects */
     bool namedtuples;         /* the program calls namedtuple: its API is readable */
     PyObject *dunder_ok;      /* owned set of ids of Name nodes in an allowed dunder shape
                                  (main guard, __slots__/__all__ literals) */
@@ -431,17 +433,17 @@ static int bind_name(walker *w, const frame *f, int scope, PyObject *name)
      * layer never sees them (a layer disagreement otherwise). */
     if (!f->dead) {
         GROW(w->binds, w->nbinds, w->capbinds);
-        w->binds[w->nbinds++] = (binding){ name, NULL, scope };
+        w->binds[w->nbinds++] = (binding){ name, NULL, scope, false };
     }
     return pvsc_bind(&w->sc, scope, name);
 }
 
 /* A binding of `name` in `scope` to `value` (NULL: a member of an allowed module), for
  * lib_names: a name all of whose bindings are library values holds a library object. */
-static int add_libcand(walker *w, int scope, PyObject *name, PyObject *value)
+static int add_libcand(walker *w, int scope, PyObject *name, PyObject *value, bool maker)
 {
     GROW(w->libcands, w->nlibcands, w->caplibcands);
-    w->libcands[w->nlibcands++] = (binding){ name, value, scope };
+    w->libcands[w->nlibcands++] = (binding){ name, value, scope, maker };
     return 0;
 }
 
@@ -609,7 +611,8 @@ static int visit_import(walker *w, const frame *f, bool from)
         int rc = sub ? bind_import_name(w, f, f->scope, bindname, sub)
                      : bind_name(w, f, f->scope, bindname);
         if (rc == 0 && !sub && module_ok && !f->dead)
-            rc = add_libcand(w, f->scope, bindname, NULL);
+            rc = add_libcand(w, f->scope, bindname, NULL,
+                             pvn_call_makes_library_object(w->p, module, name));
         Py_XDECREF(sub);
         if (rc < 0)
             return -1;
@@ -849,7 +852,7 @@ static int visit(walker *w, frame *f)
             for (Py_ssize_t i = 0; i < PyList_GET_SIZE(targets); i++) {
                 PyObject *t = PyList_GET_ITEM(targets, i), *id;
                 if (kind_of(t) == K_Name && (id = field(t, S_id)) && PyUnicode_Check(id) &&
-                    add_libcand(w, s, id, value) < 0)
+                    add_libcand(w, s, id, value, false) < 0)
                     return -1;
             }
         }
@@ -859,7 +862,7 @@ static int visit(walker *w, frame *f)
         /* `name: T = value` stores like `name = value` */
         PyObject *t = field(node, S_target), *value = field(node, S_value), *id;
         if (!f->dead && t && value && value != Py_None && kind_of(t) == K_Name &&
-            (id = field(t, S_id)) && PyUnicode_Check(id) && add_libcand(w, s, id, value) < 0)
+            (id = field(t, S_id)) && PyUnicode_Check(id) && add_libcand(w, s, id, value, false) < 0)
             return -1;
         return push_rest(w, f, kind, NULL);
     }
@@ -867,7 +870,7 @@ static int visit(walker *w, frame *f)
         /* `for name in <library value>`: the items of a library container. */
         PyObject *t = field(node, S_target), *it = field(node, S_iter), *id;
         if (!f->dead && t && it && kind_of(t) == K_Name && (id = field(t, S_id)) &&
-            PyUnicode_Check(id) && add_libcand(w, s, id, it) < 0)
+            PyUnicode_Check(id) && add_libcand(w, s, id, it, false) < 0)
             return -1;
         return push_rest(w, f, kind, NULL);
     }
@@ -1224,12 +1227,43 @@ static bool module_chain(walker *w, PyObject *e, int scope)
            module_binding(w, id, scope) != NULL;
 }
 
+/* True when the (scope, name) key of `id` is in `set`. -1 on error. */
+static int name_in(walker *w, PyObject *set, PyObject *id, int scope)
+{
+    if (!set)
+        return 0;
+    PyObject *key = name_key(w, scope, id);
+    if (!key)
+        return -1;
+    int r = PySet_Contains(set, key);
+    Py_DECREF(key);
+    return r;
+}
+
+/* Calling `fn` (a module chain) makes a library object: `M.member` when
+ * pvn_call_makes_library_object says so for a module M may name; deeper chains
+ * (datetime.date.today) always. */
+static bool module_call_makes_lib(walker *w, PyObject *fn, int scope)
+{
+    PyObject *root = field(fn, S_value), *attr = field(fn, S_attr), *id, *l;
+    if (!root || kind_of(root) != K_Name || !attr || !(id = field(root, S_id)) ||
+        !PyUnicode_Check(id) || !(l = module_binding(w, id, scope)))
+        return true;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(l); i++)
+        if (pvn_call_makes_library_object(w->p, PyList_GET_ITEM(l, i), attr))
+            return true;
+    return false;
+}
+
 /* True when expression `e`, evaluated in `scope`, is a library object: rooted (through
  * attribute loads, subscripts, iteration and calls) at an imported module or at a name bound
- * only to library values. A call is a library call when its callee is a module member (an
- * attribute chain of a module, a name imported from one, or bound only to such values);
- * calling a method of a library object (d.popleft(), d.get(k)) returns the program's own
- * values, so its result is not a library object. -1 on error. */
+ * only to library values. A call makes a library object only when its callee does
+ * (module_call_makes_lib for `M.member(...)`, lib_makers for a name, e.g. one imported from
+ * a module): a library class other than a writable data class, dataclasses.field/fields,
+ * or anything unknown; other module functions (heapq.heappop, random.choice) return the
+ * program's values. Calling a method of a library object (d.popleft(), d.get(k)) returns
+ * the program's own values too. Calling anything else is a library object when the callee
+ * is. -1 on error. */
 static int lib_value(walker *w, PyObject *e, int scope)
 {
     for (;;) {
@@ -1237,9 +1271,11 @@ static int lib_value(walker *w, PyObject *e, int scope)
         if (k == K_Attribute || k == K_Subscript) {
             e = field(e, S_value);
         } else if (k == K_Call) {
-            PyObject *fn = field(e, S_func);
+            PyObject *fn = field(e, S_func), *id;
             if (fn && kind_of(fn) == K_Attribute)
-                return module_chain(w, fn, scope);
+                return module_chain(w, fn, scope) && module_call_makes_lib(w, fn, scope);
+            if (fn && kind_of(fn) == K_Name && (id = field(fn, S_id)) && PyUnicode_Check(id))
+                return module_binding(w, id, scope) ? 1 : name_in(w, w->lib_makers, id, scope);
             e = fn;
         } else {
             break;
@@ -1252,24 +1288,64 @@ static int lib_value(walker *w, PyObject *e, int scope)
         return 0;
     if (module_binding(w, id, scope))
         return 1;
-    if (!w->lib_names)
-        return 0;
-    PyObject *key = name_key(w, scope, id);
-    if (!key)
+    return name_in(w, w->lib_names, id, scope);
+}
+
+/* True when calling the value of expression `e` makes a library object (lib_makers):
+ * a name in lib_makers, `M.member` as module_call_makes_lib says, else any library value. */
+static int lib_maker(walker *w, PyObject *e, int scope)
+{
+    PyObject *id;
+    if (e && kind_of(e) == K_Name && (id = field(e, S_id)) && PyUnicode_Check(id))
+        return module_binding(w, id, scope) ? 1 : name_in(w, w->lib_makers, id, scope);
+    if (e && kind_of(e) == K_Attribute && module_chain(w, e, scope))
+        return module_call_makes_lib(w, e, scope);
+    return lib_value(w, e, scope);
+}
+
+/* Add 1 (when `yes`) or 0 to the count of `key` in dict `d`. -1 on error. */
+static int bump(PyObject *d, PyObject *key, bool yes)
+{
+    PyObject *n = PyDict_GetItemWithError(d, key);
+    if (!n && PyErr_Occurred())
         return -1;
-    int r = PySet_Contains(w->lib_names, key);
-    Py_DECREF(key);
+    PyObject *v = PyLong_FromLong((n ? PyLong_AsLong(n) : 0) + (yes ? 1 : 0));
+    int r = v ? PyDict_SetItem(d, key, v) : -1;
+    Py_XDECREF(v);
     return r;
 }
 
+/* Add to `set` the keys of `counts` that count every binding of theirs (`total`). -1 on
+ * error, else whether the set grew. */
+static int grow_all_bound(PyObject *set, PyObject *counts, PyObject *total)
+{
+    int grew = 0;
+    PyObject *key, *cnt;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(counts, &pos, &key, &cnt)) {
+        PyObject *t = PyDict_GetItemWithError(total, key);
+        if (!t && PyErr_Occurred())
+            return -1;
+        long nl = PyLong_AsLong(cnt), nt = t ? PyLong_AsLong(t) : 0;
+        if (nl > 0 && nl == nt && PySet_Contains(set, key) == 0) {
+            if (PySet_Add(set, key) < 0)
+                return -1;
+            grew = 1;
+        }
+    }
+    return PyErr_Occurred() ? -1 : grew;
+}
+
 /* lib_names: (scope, name) keys every binding of which is a library value, to a fixpoint
- * (`f = dataclasses.field()`, `g = f`). Bindings in scopes the key does not resolve to
- * (global declarations) are counted where they resolve. */
+ * (`f = dataclasses.field()`, `g = f`); lib_makers: those every binding of which makes a
+ * library object when called (`from dataclasses import field`, `F = dataclasses.Field`).
+ * Bindings in scopes the key does not resolve to (global declarations) are counted where
+ * they resolve. */
 static int compute_lib_names(walker *w)
 {
-    PyObject *total = PyDict_New(), *lib = NULL;
+    PyObject *total = PyDict_New(), *lib = NULL, *mk = NULL;
     int rc = -1;
-    if (!(w->lib_names = PySet_New(NULL)) || !total)
+    if (!(w->lib_names = PySet_New(NULL)) || !(w->lib_makers = PySet_New(NULL)) || !total)
         goto out;
     for (size_t i = 0; i < w->nbinds; i++) {
         PyObject *key = name_key(w, w->binds[i].scope, w->binds[i].name);
@@ -1283,46 +1359,36 @@ static int compute_lib_names(walker *w)
     }
     for (int round = 0; round < 16; round++) {
         Py_XDECREF(lib);
-        if (!(lib = PyDict_New()))
+        Py_XDECREF(mk);
+        mk = NULL;
+        if (!(lib = PyDict_New()) || !(mk = PyDict_New()))
             goto out;
         for (size_t i = 0; i < w->nlibcands; i++) {
             const binding *b = &w->libcands[i];
             int is_lib = b->value ? lib_value(w, b->value, b->scope) : 1;
-            if (is_lib < 0)
+            int is_mk = b->value ? (is_lib > 0 ? lib_maker(w, b->value, b->scope) : 0) : b->maker;
+            if (is_lib < 0 || is_mk < 0)
                 goto out;
             PyObject *key = name_key(w, b->scope, b->name);
             if (!key)
                 goto out;
-            PyObject *n = PyDict_GetItemWithError(lib, key);
-            PyObject *v = PyErr_Occurred() ? NULL
-                        : PyLong_FromLong((n ? PyLong_AsLong(n) : 0) + (is_lib ? 1 : 0));
-            int r = v ? PyDict_SetItem(lib, key, v) : -1;
+            int r = bump(lib, key, is_lib) < 0 || bump(mk, key, is_mk) < 0 ? -1 : 0;
             Py_DECREF(key);
-            Py_XDECREF(v);
             if (r < 0)
                 goto out;
         }
-        bool grew = false;
-        PyObject *key, *cnt;
-        Py_ssize_t pos = 0;
-        while (PyDict_Next(lib, &pos, &key, &cnt)) {
-            PyObject *t = PyDict_GetItemWithError(total, key);
-            if (!t && PyErr_Occurred())
-                goto out;
-            long nl = PyLong_AsLong(cnt), nt = t ? PyLong_AsLong(t) : 0;
-            if (nl > 0 && nl == nt && PySet_Contains(w->lib_names, key) == 0) {
-                if (PySet_Add(w->lib_names, key) < 0)
-                    goto out;
-                grew = true;
-            }
-        }
-        if (!grew)
+        int g1 = grow_all_bound(w->lib_names, lib, total);
+        int g2 = g1 < 0 ? -1 : grow_all_bound(w->lib_makers, mk, total);
+        if (g2 < 0)
+            goto out;
+        if (!g1 && !g2)
             break;
     }
     rc = PyErr_Occurred() ? -1 : 0;
 out:
     Py_XDECREF(total);
     Py_XDECREF(lib);
+    Py_XDECREF(mk);
     return rc;
 }
 
@@ -1475,6 +1541,7 @@ out:
     free(w.binds);
     free(w.libcands);
     Py_XDECREF(w.lib_names);
+    Py_XDECREF(w.lib_makers);
     Py_XDECREF(w.dunder_ok);
     Py_XDECREF(w.program_attrs);
     Py_XDECREF(w.name_verdicts);

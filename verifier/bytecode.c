@@ -424,6 +424,9 @@ typedef struct pvb_ctx {
     /* Stores into library objects (PV520): binding keys (scope, name) -> count of all
      * stores, of stores of a library value, and the keys bound only to library values. */
     PyObject *lib_total, *lib_count, *lib_names;
+    /* The same for calls: stores of a value whose call makes a library object, and the keys
+     * bound only to such values (from dataclasses import field; F = dataclasses.Field). */
+    PyObject *mk_count, *lib_makers;
     bool namedtuples;       /* some code object names `namedtuple`: its API is readable */
 } pvb_ctx;
 
@@ -2351,19 +2354,53 @@ static bool pvb_is_name_store(int op)
            op == OP_STORE_DEREF;
 }
 
+/* Calling member `attr` of a module in `mods` (a set of module names) makes a library
+ * object (pvn_call_makes_library_object for any of them). -1 on error. */
+static int pvb_member_makes_lib(const pvb_ctx *c, PyObject *mods, PyObject *attr)
+{
+    PyObject *it = attr ? PyObject_GetIter(mods) : NULL, *m;
+    if (it == NULL)
+        return attr ? -1 : 1;
+    int r = 0;
+    while (r == 0 && (m = PyIter_Next(it)) != NULL) {
+        r = pvn_call_makes_library_object(c->p, m, attr);
+        Py_DECREF(m);
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : r;
+}
+
 /* A library value occupies stack slot `slot` before instruction j (callable: it and the
  * slot above hold a callee, as LOAD_METHOD or PUSH_NULL + load leave it; `chain`: the value
- * is a module or an attribute chain of one). Follow it forward through attribute loads,
- * subscripts by a simple operand, for loops, and calls of module members (a method of a
- * library object returns the program's own values: not followed); a STORE_ATTR/DELETE_ATTR
- * on it is reported (when `report`), a name store counted in lib_count. The AST layer's
- * lib_value. */
+ * is a module or an attribute chain of one; `mods`: the value is exactly a module, one of
+ * these names; `maker`: calling the value makes a library object). Follow it forward
+ * through attribute loads, subscripts by a simple operand, for loops, and calls that make
+ * library objects: a library class other than a writable data class, dataclasses.field and
+ * fields, anything unknown (pvn_call_makes_library_object for `M.member(...)`, lib_makers
+ * for a name); other module functions (heapq.heappop) and the methods of a library object
+ * return the program's own values: not followed. A STORE_ATTR/DELETE_ATTR on it is reported
+ * (when `report`), a name store counted in lib_count (and mk_count when `maker`). The AST
+ * layer's lib_value and lib_maker. */
 static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
-                          bool report)
+                          PyObject *mods, bool maker, bool report)
 {
     pvb_unit *u = &c->units[x];
     for (int steps = 0; steps < u->ninsns; steps++) {
         if (callable) {
+            if (mods != NULL) {
+                /* NULL + module, then attribute loads (CPython 3.11 loads the members of an
+                 * imported name with LOAD_ATTR): exactly one makes the callee M.member,
+                 * more are a deeper chain (library). */
+                const pvb_insn *a = pvb_at(u, j), *b = pvb_at(u, j + 1);
+                int mk = 1;
+                if (a != NULL && a->op == OP_LOAD_ATTR && !a->target && u->sdepth[j] == slot + 2 &&
+                    !(b != NULL && (b->op == OP_LOAD_ATTR || b->op == OP_LOAD_METHOD)))
+                    mk = pvb_member_makes_lib(c, mods, pvb_name(u, a));
+                if (mk < 0)
+                    return -1;
+                maker = mk;
+                mods = NULL;
+            }
             int p = j;
             for (; p < u->ninsns; p++) {
                 long d = u->sdepth[p];
@@ -2372,11 +2409,12 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
                 if (u->insns[p].op == OP_PRECALL && d - (long)u->insns[p].arg - 2 == slot)
                     break;
             }
-            if (p >= u->ninsns || !pvb_op_is(u, p + 1, OP_CALL))
+            if (p >= u->ninsns || !pvb_op_is(u, p + 1, OP_CALL) || !maker)
                 return 0;
             j = p + 2;
             callable = false;
             chain = false;
+            mods = NULL;
             continue;
         }
         const pvb_insn *i = pvb_at(u, j);
@@ -2384,14 +2422,19 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
             return 0;
         switch (i->op) {
         case OP_LOAD_ATTR:
-            j++;
-            continue;
-        case OP_LOAD_METHOD:
-            if (!chain)
+        case OP_LOAD_METHOD: {
+            if (i->op == OP_LOAD_METHOD && !chain)
                 return 0; /* a method of a library object */
+            int mk = mods ? pvb_member_makes_lib(c, mods, pvb_name(u, i)) : 1;
+            if (mk < 0)
+                return -1;
+            maker = mk;
+            mods = NULL;
             j++;
-            callable = true;
+            if (i->op == OP_LOAD_METHOD)
+                callable = true;
             continue;
+        }
         case OP_STORE_ATTR:
         case OP_DELETE_ATTR:
             if (report)
@@ -2405,6 +2448,8 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
                 return 0;
             j += 2;
             chain = false;
+            mods = NULL;
+            maker = true;
             continue;
         case OP_GET_ITER: {
             /* for name in <library value>: FOR_ITER (a loop target) then the store. */
@@ -2414,6 +2459,7 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
                 return 0;
             j += 2;
             i = st;
+            maker = true;
         }
             /* fall through */
         case OP_STORE_FAST: case OP_STORE_NAME: case OP_STORE_GLOBAL: case OP_STORE_DEREF: {
@@ -2421,6 +2467,8 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
             if (key == NULL)
                 return PyErr_Occurred() ? -1 : 0;
             int r = pvb_lib_bump(c->lib_count, key);
+            if (r == 0 && maker)
+                r = pvb_lib_bump(c->mk_count, key);
             Py_DECREF(key);
             return r;
         }
@@ -2431,8 +2479,9 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
     return 0;
 }
 
-/* True when the name loaded at k holds an imported module (see pvb_check_module_use). */
-static int pvb_loads_module(const pvb_ctx *c, const pvb_unit *u, int k)
+/* True when the name loaded at k holds an imported module (see pvb_check_module_use);
+ * *mods: the set of its module names (borrowed). */
+static int pvb_loads_module(const pvb_ctx *c, const pvb_unit *u, int k, PyObject **mods)
 {
     int op = u->insns[k].op;
     PyObject *nm = pvb_name(u, &u->insns[k]);
@@ -2449,12 +2498,34 @@ static int pvb_loads_module(const pvb_ctx *c, const pvb_unit *u, int k)
         scopes[0] = u->modlocals, scopes[1] = c->modcells;
     for (int s = 0; s < 2 && nm != NULL; s++) {
         PyObject *m = scopes[s] ? PyDict_GetItemWithError(scopes[s], nm) : NULL;
-        if (m != NULL)
+        if (m != NULL) {
+            *mods = m;
             return 1;
+        }
         if (PyErr_Occurred())
             return -1;
     }
     return 0;
+}
+
+/* The module of `from M import name` whose IMPORT_FROM is instruction k: M (borrowed), or
+ * NULL when that is not a plain absolute import sequence. */
+static PyObject *pvb_import_from_module(const pvb_unit *u, int k)
+{
+    int p = k - 1;
+    while (p >= 0 && !u->insns[p + 1].target &&
+           (u->insns[p].op == OP_IMPORT_FROM || pvb_is_name_store(u->insns[p].op)))
+        p--;
+    if (p < 2 || u->insns[p + 1].target || u->insns[p].op != OP_IMPORT_NAME ||
+        u->insns[p].target || u->insns[p - 1].op != OP_LOAD_CONST ||
+        u->insns[p - 2].op != OP_LOAD_CONST)
+        return NULL;
+    PyObject *level = pvb_const(u, &u->insns[p - 2]);
+    if (level == NULL || !PyLong_CheckExact(level) || PyLong_AsLong(level) != 0) {
+        PyErr_Clear();
+        return NULL;
+    }
+    return pvb_name(u, &u->insns[p]);
 }
 
 /* One pass over every load that starts a library value: a module, or a name bound only to
@@ -2472,7 +2543,11 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
                 pvb_is_name_store(u->insns[k + 1].op) && !u->insns[k + 1].target) {
                 /* from M import name: a member of an allowed module */
                 PyObject *key = pvb_lib_key(c, x, k + 1);
+                PyObject *mod = pvb_import_from_module(u, k);
                 int r = key ? pvb_lib_bump(c->lib_count, key) : PyErr_Occurred() ? -1 : 0;
+                if (r == 0 && key &&
+                    (!mod || pvn_call_makes_library_object(c->p, mod, pvb_name(u, i))))
+                    r = pvb_lib_bump(c->mk_count, key);
                 Py_XDECREF(key);
                 if (r < 0)
                     return -1;
@@ -2483,15 +2558,19 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
                 continue;
             if (u->sdepth[k] < 0)
                 continue;
-            int lib = pvb_loads_module(c, u, k);
+            PyObject *mods = NULL;
+            int lib = pvb_loads_module(c, u, k, &mods), maker = 1;
             if (lib == 0) {
                 PyObject *key = pvb_lib_key(c, x, k);
                 if (key == NULL && PyErr_Occurred())
                     return -1;
                 lib = key ? PySet_Contains(c->lib_names, key) : 0;
+                maker = lib == 1 ? PySet_Contains(c->lib_makers, key) : 1;
                 Py_XDECREF(key);
                 if (lib == 1)
                     lib = 2; /* a name bound to library values, not a module */
+                if (maker < 0)
+                    return -1;
             }
             if (lib < 0)
                 return -1;
@@ -2510,17 +2589,39 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
             if (callable && !chain && pvb_at(u, k + 1) != NULL &&
                 (u->insns[k + 1].op == OP_LOAD_ATTR || u->insns[k + 1].op == OP_LOAD_METHOD))
                 continue;
-            if (pvb_lib_follow(c, x, k + 1, slot, callable, chain, report) < 0)
+            if (pvb_lib_follow(c, x, k + 1, slot, callable, chain, lib == 1 ? mods : NULL,
+                               maker == 1, report) < 0)
                 return -1;
         }
     }
     return 0;
 }
 
-/* Count every name store, then grow lib_names to a fixpoint, then report. */
+/* Add to `set` the keys `counts` counts as often as `total` does (every binding). 1 when the
+ * set grew, 0 when not, -1 on error. */
+static int pvb_lib_grow(PyObject *set, PyObject *counts, PyObject *total)
+{
+    int grew = 0;
+    PyObject *key, *cnt;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(counts, &pos, &key, &cnt)) {
+        PyObject *t = PyDict_GetItemWithError(total, key);
+        if (t == NULL && PyErr_Occurred())
+            return -1;
+        if (t != NULL && PyLong_AsLong(t) == PyLong_AsLong(cnt) && PySet_Contains(set, key) == 0) {
+            if (PySet_Add(set, key) < 0)
+                return -1;
+            grew = 1;
+        }
+    }
+    return PyErr_Occurred() ? -1 : grew;
+}
+
+/* Count every name store, then grow lib_names and lib_makers to a fixpoint, then report. */
 static int pvb_library_stores(pvb_ctx *c)
 {
-    if ((c->lib_total = PyDict_New()) == NULL || (c->lib_names = PySet_New(NULL)) == NULL)
+    if ((c->lib_total = PyDict_New()) == NULL || (c->lib_names = PySet_New(NULL)) == NULL ||
+        (c->lib_makers = PySet_New(NULL)) == NULL)
         goto pyfail;
     for (size_t x = 0; x < c->n; x++) {
         pvb_unit *u = &c->units[x];
@@ -2545,23 +2646,14 @@ static int pvb_library_stores(pvb_ctx *c)
     }
     for (int round = 0; round < 16; round++) {
         Py_XSETREF(c->lib_count, PyDict_New());
-        if (c->lib_count == NULL || pvb_lib_pass(c, false) < 0)
+        Py_XSETREF(c->mk_count, PyDict_New());
+        if (c->lib_count == NULL || c->mk_count == NULL || pvb_lib_pass(c, false) < 0)
             goto pyfail;
-        bool grew = false;
-        PyObject *key, *cnt;
-        Py_ssize_t pos = 0;
-        while (PyDict_Next(c->lib_count, &pos, &key, &cnt)) {
-            PyObject *t = PyDict_GetItemWithError(c->lib_total, key);
-            if (t == NULL && PyErr_Occurred())
-                goto pyfail;
-            if (t != NULL && PyLong_AsLong(t) == PyLong_AsLong(cnt) &&
-                PySet_Contains(c->lib_names, key) == 0) {
-                if (PySet_Add(c->lib_names, key) < 0)
-                    goto pyfail;
-                grew = true;
-            }
-        }
-        if (!grew)
+        int g1 = pvb_lib_grow(c->lib_names, c->lib_count, c->lib_total);
+        int g2 = g1 < 0 ? -1 : pvb_lib_grow(c->lib_makers, c->mk_count, c->lib_total);
+        if (g2 < 0)
+            goto pyfail;
+        if (!g1 && !g2)
             break;
     }
     if (pvb_lib_pass(c, true) < 0)
@@ -3149,6 +3241,8 @@ done:
     Py_XDECREF(c.lib_total);
     Py_XDECREF(c.lib_count);
     Py_XDECREF(c.lib_names);
+    Py_XDECREF(c.mk_count);
+    Py_XDECREF(c.lib_makers);
     if (rc == 0 && PyErr_Occurred())
         rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer");
     return rc;

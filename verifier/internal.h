@@ -78,6 +78,8 @@ struct pv_policy {
                                         value None for a plain member, the module's name for a
                                         member that is an allowed module; disallowed module
                                         members are absent */
+    PyObject *module_functions;      /* owned dict[str module, frozenset[str member]]: the
+                                        members that are plain functions or bound methods */
     PyObject *encodings;             /* owned frozenset[str]: codec names (codecs.lookup().name) */
     PyObject *library_attrs;         /* owned frozenset[str]: every attribute name (public and
                                         private) of the types, metaclasses and modules reachable
@@ -191,6 +193,23 @@ PV_INTERNAL pvn_verdict pvn_module_member(const pv_policy *p, PyObject *module, 
                                           PyObject **submodule);
 /* True when `template` (a str) is a format template whose fields are plain names/numbers. */
 PV_INTERNAL bool pvn_format_template_safe(const pv_policy *p, PyObject *template);
+/* The library classes whose instances the program may configure (writable data classes):
+ * their calls make program-writable objects, not library objects. One table for both
+ * static layers (pvn_call_makes_library_object) and the runtime layer's carve-outs
+ * (runtime/guard.c). */
+typedef struct pvn_modattr {
+    const char *module, *name;
+} pvn_modattr;
+PV_INTERNAL extern const pvn_modattr pvn_writable_classes[];
+PV_INTERNAL extern const size_t pvn_nwritable_classes;
+/* True when the result of calling member `member` of module `module` (str) is a library
+ * object (PV307/PV520): anything but a plain function of the module (the policy's
+ * module_functions, derived from the live module) or a pvn_writable_classes class, and
+ * the functions the inventory lists as returning library objects (dataclasses.field,
+ * fields). Unknown (module not allowed, member missing, a class, another callable):
+ * library. */
+PV_INTERNAL bool pvn_call_makes_library_object(const pv_policy *p, PyObject *module,
+                                               PyObject *member);
 /* Describe a verdict for a message ("is private", "matches deny pattern ..."). */
 PV_INTERNAL const char *pvn_describe(pvn_verdict v);
 

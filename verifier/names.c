@@ -197,3 +197,46 @@ const char *pvn_describe(pvn_verdict v)
     }
     return "is not allowed";
 }
+
+const pvn_modattr pvn_writable_classes[] = {
+    { "decimal", "Context" },
+    { "collections", "defaultdict" },
+    { "types", "SimpleNamespace" },
+    /* @classmethod/@staticmethod copy the function's __name__, __doc__ ... into the new
+       wrapper with setattr, from the class body's frame */
+    { "builtins", "classmethod" },
+    { "builtins", "staticmethod" },
+};
+const size_t pvn_nwritable_classes = sizeof pvn_writable_classes / sizeof pvn_writable_classes[0];
+
+/* The module functions that return library objects (rules/surface.tsv, mutable-sink). */
+static const pvn_modattr lib_factories[] = {
+    { "dataclasses", "field" },
+    { "dataclasses", "fields" },
+};
+
+/* True when (module, member) is in `tab`. */
+static bool listed(const pvn_modattr *tab, size_t n, PyObject *module, PyObject *member)
+{
+    for (size_t i = 0; i < n; i++)
+        if (PyUnicode_CompareWithASCIIString(module, tab[i].module) == 0 &&
+            PyUnicode_CompareWithASCIIString(member, tab[i].name) == 0)
+            return true;
+    return false;
+}
+
+bool pvn_call_makes_library_object(const pv_policy *p, PyObject *module, PyObject *name)
+{
+    if (!module || !name || !PyUnicode_Check(module) || !PyUnicode_Check(name) ||
+        !pvn_module_allowed(p, module))
+        return true;
+    if (listed(pvn_writable_classes, pvn_nwritable_classes, module, name))
+        return false;
+    if (listed(lib_factories, sizeof lib_factories / sizeof lib_factories[0], module, name))
+        return true;
+    PyObject *fns = p->module_functions ? PyDict_GetItemWithError(p->module_functions, module)
+                                        : NULL;
+    if (!fns)
+        PyErr_Clear();
+    return !member(fns, name);
+}

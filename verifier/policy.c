@@ -180,6 +180,7 @@ static int fill(pv_policy *p, PyObject *d)
         !(p->attrs_allowed = take(d, "attrs_allowed")) ||
         !(p->modules = take(d, "modules")) ||
         !(p->module_members = take(d, "module_members")) ||
+        !(p->module_functions = take(d, "module_functions")) ||
         !(p->encodings = take(d, "encodings")) ||
         !(p->library_attrs = take(d, "library_attrs")))
         goto pyfail;
@@ -267,6 +268,7 @@ static void policy_release(pv_policy *p)
     Py_XDECREF(p->attrs_allowed);
     Py_XDECREF(p->modules);
     Py_XDECREF(p->module_members);
+    Py_XDECREF(p->module_functions);
     Py_XDECREF(p->encodings);
     Py_XDECREF(p->library_attrs);
     Py_XDECREF(p->loaded);
@@ -447,7 +449,7 @@ PV_EXTERN void pv_policy_free(pv_policy *p)
         PyGILState_Release(gs);
     } else {
         p->builtins_allowed = p->builtins_all = p->special_methods = p->attrs_allowed = NULL;
-        p->modules = p->module_members = p->encodings = p->loaded = NULL;
+        p->modules = p->module_members = p->module_functions = p->encodings = p->loaded = NULL;
         p->library_attrs = NULL;
         policy_release(p);
     }

@@ -339,10 +339,16 @@ def _derive(pol, origin):
     # members (enum.bltns, datetime.sys, json.codecs ...) are left out, and so are
     # metaclasses (calling one is type(name, bases, dict) with a program-chosen dict)
     # and the members the policy denies.
+    # module_functions: per module, its plain function members (Python or C functions,
+    # bound methods): calling one returns the program's values, not a library object,
+    # unless verifier/names.c lists it as a factory (PV307/PV520).
     members = {}
+    functions = {}
     classes = []
+    fn_types = (types.FunctionType, types.BuiltinFunctionType, types.MethodType)
     for mname, mod in modules.items():
         table = {}
+        fns = set()
         for attr in dir(mod):
             if not _public(attr) or attr in denied.get(mname, ()):
                 continue
@@ -359,8 +365,12 @@ def _derive(pol, origin):
             table[attr] = None
             if isinstance(value, type):
                 classes.append(value)
+            elif isinstance(value, fn_types):
+                fns.add(attr)
         members[mname] = table
+        functions[mname] = frozenset(fns)
     out["module_members"] = members
+    out["module_functions"] = functions
 
     attrs = set()
     dangerous = set()

@@ -313,6 +313,38 @@ static const attack attacks[] = {
      "def f():\n"
      "    p = functools.partial(print, sep=',')\n"
      "    p.x = 1\n"},
+    {"library_store_from_import_fields", "PV520",
+     "from dataclasses import fields\n"
+     "class A:\n"
+     "    a: int = 0\n"
+     "fields(A)[0].name = 'x'\n"},
+    {"library_store_field_class", "PV520",
+     "import dataclasses\n"
+     "g = dataclasses.Field(0, dataclasses.MISSING, True, True, None, True, None, False)\n"
+     "g.name = 'z'\n"},
+    {"library_store_class_alias", "PV520",
+     "import dataclasses\n"
+     "F = dataclasses.Field\n"
+     "g = F(0, dataclasses.MISSING, True, True, None, True, None, False)\n"
+     "g.name = 'z'\n"},
+    {"library_store_deque_instance", "PV520",
+     "import collections\n"
+     "q = collections.deque()\n"
+     "q.label = 'x'\n"},
+    {"library_store_from_import_class_in_function", "PV520",
+     "from collections import deque\n"
+     "def f():\n"
+     "    q = deque()\n"
+     "    q.label = 'x'\n"},
+    {"library_store_module_function", "PV520",
+     "import heapq\n"
+     "heapq.heappop.x = 1\n"},
+    {"library_store_from_import_function", "PV520",
+     "from heapq import heappop\n"
+     "heappop.x = 1\n"},
+    {"library_store_deeper_chain_call", "PV520",
+     "import datetime\n"
+     "datetime.date.today().foo = 1\n"},
     {"main_guard_other_value", "PV502",
      "if __name__ == 'builtins':\n"
      "    pass\n"},
@@ -967,6 +999,36 @@ static const char benign_stores[] =
     "    k = q.pop()\n"
     "    k.seen = 2\n";
 
+/* The results of module functions and of writable data classes are the program's to change
+ * (PV520 must not fire). */
+static const char benign_library_results[] =
+    "import heapq\n"
+    "import random\n"
+    "import decimal\n"
+    "import collections\n"
+    "from heapq import heappop\n"
+    "class N:\n"
+    "    pass\n"
+    "pq = [N(), N(), N(), N()]\n"
+    "n = heapq.heappop(pq)\n"
+    "n.dist = 3\n"
+    "m = heappop(pq)\n"
+    "m.dist = 4\n"
+    "random.choice([n, m]).visited = True\n"
+    "decimal.getcontext().prec = 5\n"
+    "with decimal.localcontext() as ctx:\n"
+    "    ctx.prec = 50\n"
+    "c = decimal.Context()\n"
+    "c.prec = 3\n"
+    "d = collections.defaultdict(list)\n"
+    "d.default_factory = set\n"
+    "def f():\n"
+    "    k = heappop(pq)\n"
+    "    k.dist = 5\n"
+    "    heapq.heappop(pq).dist = 6\n"
+    "    hp = heapq.heappop\n"
+    "    hp(pq).dist = 7\n";
+
 /* namedtuple and Enum functional API field names (issue 16). */
 static const char benign_namedtuples[] =
     "import collections\n"
@@ -1011,6 +1073,7 @@ static void test_benign_programs(void **state)
     (void)state;
     check_benign("small", benign_small, PV_MODE_MODULE);
     check_benign("stores", benign_stores, PV_MODE_MODULE);
+    check_benign("library_results", benign_library_results, PV_MODE_MODULE);
     check_benign("namedtuples", benign_namedtuples, PV_MODE_MODULE);
     check_benign("p1", benign_p1, PV_MODE_MODULE);
     check_benign("p2", benign_p2, PV_MODE_MODULE);

@@ -257,6 +257,27 @@ static const rcase g_cases[] = {
     ACC("PV307", "import collections\nclass A:\n    pass\na = A()\na.d = collections.OrderedDict()\n"
                  "a.d['k'] = 1\nnodes = [A()]\nnodes[0].d = 2\nfor n in nodes:\n    n.d = 3"),
     ACC("PV307", "import dataclasses\nf = dataclasses.field()\nclass A:\n    pass\nf = A()\nf.name = 'x'"),
+    /* a call makes a library object only when its callee is a library class (not a
+     * writable data class) or dataclasses.field/fields; other module functions return the
+     * program's values */
+    REJ("PV307", "from dataclasses import fields\nclass A:\n    a: int = 0\nfields(A)[0].name = 'x'", 4, 14),
+    REJ("PV307", "import dataclasses\ng = dataclasses.Field(0, dataclasses.MISSING, True, True, None, "
+                 "True, None, False)\ng.name = 'z'", 3, 3),
+    REJ("PV307", "import collections\nq = collections.deque()\nq.label = 'x'", 3, 3),
+    REJ("PV307", "from collections import deque\ndef f():\n    q = deque()\n    q.label = 'x'", 4, 7),
+    REJ("PV307", "import dataclasses\nF = dataclasses.Field\ng = F(0, dataclasses.MISSING, True, True, "
+                 "None, True, None, False)\ng.name = 'z'", 4, 3),
+    REJ("PV307", "import heapq\nheapq.heappop.x = 1", 2, 15),
+    REJ("PV307", "from heapq import heappop\nheappop.x = 1", 2, 9),
+    REJ("PV307", "import datetime\ndatetime.date.today().foo = 1", 2, 23),
+    ACC("PV307", "import heapq\nimport random\nimport decimal\nimport collections\n"
+                 "from heapq import heappop\nclass N:\n    pass\npq = [N(), N(), N()]\n"
+                 "n = heapq.heappop(pq)\nn.dist = 3\nm = heappop(pq)\nm.dist = 4\n"
+                 "random.choice([n, m]).visited = True\ndecimal.getcontext().prec = 5\n"
+                 "with decimal.localcontext() as ctx:\n    ctx.prec = 50\nc = decimal.Context()\n"
+                 "c.prec = 3\nd = collections.defaultdict(list)\nd.default_factory = set\n"
+                 "def f():\n    k = heappop(pq)\n    k.dist = 5\n    hp = heapq.heappop\n"
+                 "    hp(pq).dist = 6"),
 
     /* PV306 program-defined attribute that library objects have too */
     REJ("PV306", "import collections\nclass P(collections.UserDict):\n    pass\n"
