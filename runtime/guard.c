@@ -692,16 +692,27 @@ static PyMethodDef enum_create_def = {"_create_", (PyCFunction)(void (*)(void))e
                                       METH_VARARGS | METH_KEYWORDS, NULL};
 
 /* collections.namedtuple(typename, field_names, ...): both become exact strs checked
- * against the policy. self: the original function. */
-static PyObject *namedtuple_checked(PyObject *self, PyObject *args, PyObject *kwargs)
+ * against the policy. The wrapper's self is a capsule holding the original function, so
+ * that `wrapper.__self__` hands out nothing callable. */
+#define NAMEDTUPLE_CAPSULE "pyverify.namedtuple"
+
+static void namedtuple_capsule_free(PyObject *capsule)
+{
+    Py_XDECREF((PyObject *)PyCapsule_GetPointer(capsule, NAMEDTUPLE_CAPSULE));
+}
+
+static PyObject *namedtuple_checked(PyObject *capsule, PyObject *args, PyObject *kwargs)
 {
     PyObject *tn = NULL, *fields = NULL, *flat = NULL, *newargs = NULL, *nkw = NULL, *r = NULL;
+    PyObject *self = PyCapsule_GetPointer(capsule, NAMEDTUPLE_CAPSULE);
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     PyObject *a0 = n > 0 ? PyTuple_GET_ITEM(args, 0)
                          : kwargs ? PyDict_GetItemString(kwargs, "typename") : NULL;
     PyObject *a1 = n > 1 ? PyTuple_GET_ITEM(args, 1)
                          : kwargs ? PyDict_GetItemString(kwargs, "field_names") : NULL;
 
+    if (!self)
+        return NULL;
     if (!g_policy)
         return PyErr_Format(PyExc_RuntimeError, "pyverify: namedtuple outside the sandbox");
     if (!a0 || !a1 || n > 2)
@@ -758,11 +769,40 @@ static PyMethodDef namedtuple_def = {"namedtuple",
                                      METH_VARARGS | METH_KEYWORDS,
                                      "collections.namedtuple; names checked against the policy"};
 
-PyObject *pvx_guard_wrap_member(PyObject *module, PyObject *key, PyObject *member)
+/* True when `member` is collections.namedtuple itself, under whatever module and name it
+ * is re-exported (statistics.namedtuple and functools.namedtuple are the same function):
+ * judged by identity, never by the name it is reached through. -1 on error. */
+static int is_namedtuple(PyObject *member)
 {
-    if (PyUnicode_CompareWithASCIIString(module, "collections") == 0 &&
-        PyUnicode_CompareWithASCIIString(key, "namedtuple") == 0 && PyFunction_Check(member))
-        return PyCFunction_New(&namedtuple_def, member);
+    PyObject *coll, *nt;
+    int r;
+    if (!PyFunction_Check(member))
+        return 0;
+    coll = PyImport_ImportModule("collections");
+    nt = coll ? PyObject_GetAttrString(coll, "namedtuple") : NULL;
+    r = nt ? member == nt : -1;
+    Py_XDECREF(coll);
+    Py_XDECREF(nt);
+    return r;
+}
+
+PyObject *pvx_guard_wrap_member(PyObject *member)
+{
+    int r = is_namedtuple(member);
+    if (r < 0)
+        return NULL;
+    if (r) {
+        PyObject *cap = PyCapsule_New(Py_NewRef(member), NAMEDTUPLE_CAPSULE,
+                                      namedtuple_capsule_free);
+        PyObject *w;
+        if (!cap) {
+            Py_DECREF(member);
+            return NULL;
+        }
+        w = PyCFunction_New(&namedtuple_def, cap);
+        Py_DECREF(cap);
+        return w;
+    }
     return Py_NewRef(member);
 }
 

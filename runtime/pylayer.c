@@ -217,7 +217,7 @@ static int fill_proxy(PyObject *proxies, PyObject *name, PyObject *module_member
         }
         Py_SETREF(member, rebind(member, real, proxy));
         if (member)
-            Py_SETREF(member, pvx_guard_wrap_member(name, key, member));
+            Py_SETREF(member, pvx_guard_wrap_member(member));
         if (!member || PyObject_SetAttr(proxy, key, member) < 0) {
             Py_XDECREF(member);
             goto done;

@@ -147,8 +147,10 @@ PVX_INTERNAL bool pvx_guard_code_trusted(PyObject *code);
 /* `event` (second argument `arg1`) may be raised with `code` as the innermost frame
  * (per-event library callers; object.__getattr__ also per attribute). */
 PVX_INTERNAL bool pvx_guard_event_allowed(const char *event, PyObject *code, PyObject *arg1);
-/* In the parent: the proxy's value for module.key (collections.namedtuple: checked names). */
-PVX_INTERNAL PyObject *pvx_guard_wrap_member(PyObject *module, PyObject *key, PyObject *member);
+/* In the parent: the value a module proxy holds for `member` (new reference): the member
+ * itself, or, for collections.namedtuple under any module and name (judged by identity),
+ * a wrapper that checks the names against the policy. */
+PVX_INTERNAL PyObject *pvx_guard_wrap_member(PyObject *member);
 
 /* ---- run.c: the pieces of pv_run() that runner.c shares --------------------------------- */
 
