@@ -171,7 +171,8 @@ static int fill(pv_policy *p, PyObject *d)
         read_limit(limits, "max_diagnostics", &p->limits.max_diagnostics) < 0 ||
         read_limit(limits, "regex_match_limit", &p->limits.regex_match_limit) < 0 ||
         read_limit(limits, "regex_depth_limit", &p->limits.regex_depth_limit) < 0 ||
-        read_limit(limits, "max_fstring_work", &p->limits.max_fstring_work) < 0)
+        read_limit(limits, "max_fstring_work", &p->limits.max_fstring_work) < 0 ||
+        read_limit(limits, "max_tokens", &p->limits.max_tokens) < 0)
         goto pyfail;
 
     if (!(p->builtins_allowed = take(d, "builtins_allowed")) ||

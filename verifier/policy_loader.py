@@ -24,7 +24,7 @@ SCHEMA = {
     "limits": {
         "max_source_bytes": INT, "max_depth": INT, "max_nodes": INT,
         "max_diagnostics": INT, "regex_match_limit": INT, "regex_depth_limit": INT,
-        "max_fstring_work": INT,
+        "max_fstring_work": INT, "max_tokens": INT,
     },
     "source": {"encodings": LIST},
     "nodes": {"allow": LIST},
@@ -42,7 +42,7 @@ SCHEMA = {
 CEILINGS = {
     "max_source_bytes": 64 * 1024 * 1024, "max_depth": 10000, "max_nodes": 20000000,
     "max_diagnostics": 100000, "regex_match_limit": 10000000, "regex_depth_limit": 100000,
-    "max_fstring_work": 100000000000,
+    "max_fstring_work": 100000000000, "max_tokens": 50000000,
 }
 
 # Special methods the interpreter calls implicitly in ways that reach internals; no policy
@@ -75,7 +75,7 @@ EMPTY = {
     "limits": {
         "max_source_bytes": 1048576, "max_depth": 200, "max_nodes": 500000,
         "max_diagnostics": 100, "regex_match_limit": 100000, "regex_depth_limit": 1000,
-        "max_fstring_work": 300000000,
+        "max_fstring_work": 300000000, "max_tokens": 300000,
     },
     "source": {"encodings": ["utf-8"]},
     "nodes": {"allow": []},

@@ -21,6 +21,11 @@
 #define PV_DEFAULT_MAX_FSTRING_WORK 300000000u
 /* The fixed cost of one f-string field, in bytes of the quadratic scan (fixed). */
 #define PV_FSTRING_FIELD_WORK 8192u
+/* Most tokens, counted from above before parsing (verifier/source.c, token_bound()). CPython's
+ * PEG parser costs up to about 5 us and 1.4 KB per token when it fails and re-parses for its
+ * error message (a 1 MB list of names with a trailing syntax error: 5 s and 1.4 GB);
+ * 300000 tokens is about 1.1 s of CPU for both static layers on the reference machine. */
+#define PV_DEFAULT_MAX_TOKENS 300000u
 /* Most diagnostics reported for one file (one more says that reporting stopped). */
 #define PV_DEFAULT_MAX_DIAGNOSTICS 100u
 /* PCRE2 match limit and depth limit for every policy pattern. */
@@ -37,6 +42,7 @@
 #define PV_CEILING_MAX_NODES 20000000u
 #define PV_CEILING_MAX_DIAGNOSTICS 100000u
 #define PV_CEILING_MAX_FSTRING_WORK 100000000000u
+#define PV_CEILING_MAX_TOKENS 50000000u
 
 /* Compiled code (.pyc and marshalled code objects; verifier/marshal.c, verifier/pyc.c).
  * These are fixed: a rules file cannot change them. */
@@ -70,6 +76,7 @@ typedef struct pv_limits {
     size_t regex_match_limit;
     size_t regex_depth_limit;
     size_t max_fstring_work;
+    size_t max_tokens;
 } pv_limits;
 
 #endif /* PV_LIMITS_H */

@@ -226,6 +226,70 @@ static uint64_t fstring_work(const char *s, size_t len, uint64_t limit, size_t *
     return work;
 }
 
+/* An upper bound on the tokens CPython's tokenizer makes of the decoded text, for the
+ * parser's cost (PV011): every run of identifier or digit characters counts one (a number
+ * such as 1.5e3 counts three), every string literal one (its prefix one more; f-string
+ * fields are bounded by fstring_work), every other character outside comments and
+ * whitespace one (an operator such as '**=' counts three), and every line break three:
+ * NEWLINE or NL, at most one INDENT, and at most one DEDENT on average (there are never more
+ * DEDENTs than INDENTs). A backslash before a line break joins lines and counts nothing.
+ * Strings are skipped with fstring_work's rules. Stops counting once over `limit`;
+ * *where gets the offset of the token that crossed it. */
+static size_t token_bound(const char *s, size_t len, size_t limit, size_t *where)
+{
+    size_t n = 1, i = 0; /* ENDMARKER */
+    *where = 0;
+    while (i < len && n <= limit) {
+        size_t start = i;
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\f') {
+            i++;
+            continue;
+        }
+        if (c == '#') {
+            while (i < len && s[i] != '\n' && s[i] != '\r')
+                i++;
+            continue;
+        }
+        if (c == '\\' && i + 1 < len && (s[i + 1] == '\n' || s[i + 1] == '\r')) {
+            i += (i + 2 < len && s[i + 1] == '\r' && s[i + 2] == '\n') ? 3 : 2;
+            continue;
+        }
+        if (c == '\n' || c == '\r') {
+            i += (c == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
+            n += 3;
+        } else if (c == '\'' || c == '"') {
+            bool triple = i + 2 < len && s[i + 1] == c && s[i + 2] == c;
+            i += triple ? 3 : 1;
+            while (i < len) {
+                char d = s[i];
+                if (d == '\\') {
+                    i += (i + 2 < len && s[i + 1] == '\r' && s[i + 2] == '\n') ? 3 : 2;
+                    continue;
+                }
+                if (!triple && (d == '\n' || d == '\r'))
+                    break;
+                if (d == c && (!triple || (i + 2 < len && s[i + 1] == c && s[i + 2] == c))) {
+                    i += triple ? 3 : 1;
+                    break;
+                }
+                i++;
+            }
+            n++;
+        } else if (ident_byte((unsigned char)c)) {
+            while (i < len && ident_byte((unsigned char)s[i]))
+                i++;
+            n++;
+        } else {
+            i++;
+            n++;
+        }
+        if (n > limit)
+            *where = start;
+    }
+    return n;
+}
+
 int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len)
 {
     if (len > p->limits.max_source_bytes) {
@@ -342,6 +406,17 @@ int pvs_decode(pv_program *prog, const pv_policy *p, const char *src, size_t len
                       "offset in the string, plus %u); the limit is %llu",
                       (unsigned long long)work, PV_FSTRING_FIELD_WORK,
                       (unsigned long long)limit);
+        return 1;
+    }
+    /* Bound the parser's work per token (a failed parse runs twice) before it runs. */
+    size_t ntok = token_bound(prog->utf8, (size_t)prog->utf8_len, p->limits.max_tokens, &where);
+    if (ntok > p->limits.max_tokens) {
+        int line, col;
+        locate(prog->utf8, where, &line, &col);
+        pvd_add_chars(prog, PVR_TOKENS, PV_DIAG_INPUT, line, col, line, col + 1, NULL,
+                      "more than %zu tokens (counted from above: identifiers, numbers and "
+                      "strings one each, other characters one each, line breaks three)",
+                      p->limits.max_tokens);
         return 1;
     }
     return 0;

@@ -788,6 +788,51 @@ static void test_fstring_work_boundary(void **state)
     pv_policy_free(pol);
 }
 
+/* max_tokens (PV011) counts from above: "x = 1\n" is ENDMARKER + x + = + 1 + three for the
+ * line break = 7: accepted at exactly 7, refused at 6. A comment, a joined line and the
+ * inside of a string count nothing. */
+static void test_tokens_boundary(void **state)
+{
+    (void)state;
+    pv_policy *pol = policy_from("[limits]\nmax_tokens = 7\n");
+    pv_program *p = verify_with(pol, "x = 1\n", 6);
+    expect_accepted(p);
+    pv_program_free(p);
+    static const char quiet[] = "x = \\\n'a b c d e f g h'  # one two three four\n";
+    p = verify_with(pol, quiet, sizeof quiet - 1);
+    expect_accepted(p);
+    pv_program_free(p);
+    pv_policy_free(pol);
+    pol = policy_from("[limits]\nmax_tokens = 6\n");
+    p = verify_with(pol, "x = 1\n", 6);
+    expect_only(p, PV_INVALID, "PV011", 1, 6);
+    assert_null(p->code);
+    pv_program_free(p);
+    pv_policy_free(pol);
+}
+
+/* A 1 MB list of names with a trailing syntax error: CPython's parser fails, then parses the
+ * whole file again for its message (5 s of CPU and 1.4 GB before PV011). The default policy
+ * refuses it before the parser runs. */
+static void test_tokens_default_refuses_parser_bomb(void **state)
+{
+    (void)state;
+    size_t n = 510000, len = 5 + 2 * n + 3;
+    char *src = malloc(len + 1);
+    assert_non_null(src);
+    memcpy(src, "x = [", 5);
+    for (size_t i = 0; i < n; i++)
+        memcpy(src + 5 + 2 * i, "a,", 2);
+    memcpy(src + 5 + 2 * n, ",]\n", 3);
+    src[len] = '\0';
+    pv_program *p = verify_with(g_default, src, len);
+    assert_int_equal(pv_program_verdict(p), PV_INVALID);
+    assert_string_equal(pv_program_diag(p, 0)->code, "PV011");
+    assert_null(p->code);
+    pv_program_free(p);
+    free(src);
+}
+
 /* The scan follows the tokenizer: a quote in a comment, an escaped quote (raw strings
  * too), quotes inside triple-quoted strings, CR and CRLF line ends and every prefix
  * spelling do not hide a later f-string. Each program has one f-string with 3 fields after
@@ -879,6 +924,8 @@ int main(void)
         cmocka_unit_test(test_default_size_limit),
         cmocka_unit_test(test_fstring_quadratic_rejected_fast),
         cmocka_unit_test(test_fstring_work_boundary),
+        cmocka_unit_test(test_tokens_boundary),
+        cmocka_unit_test(test_tokens_default_refuses_parser_bomb),
         cmocka_unit_test(test_fstring_scan_not_desynchronised),
         cmocka_unit_test(test_fstring_heavy_code_accepted),
         cmocka_unit_test(test_depth_limit_boundary),

@@ -311,7 +311,7 @@ static void test_raised_limits_apply(void **state)
     /* Exactly the ceilings load. */
     p = load_ok("[limits]\nmax_source_bytes = 67108864\nmax_depth = 10000\n"
                 "max_nodes = 20000000\nmax_diagnostics = 100000\n"
-                "max_fstring_work = 100000000000\n");
+                "max_fstring_work = 100000000000\nmax_tokens = 50000000\n");
     pv_policy_free(p);
 }
 
@@ -357,6 +357,7 @@ static void test_limits_over_ceiling(void **state)
     (void)state;
     BAD("[limits]\nmax_source_bytes = 67108865\n", "max_source_bytes", "ceiling");
     BAD("[limits]\nmax_fstring_work = 100000000001\n", "max_fstring_work", "ceiling");
+    BAD("[limits]\nmax_tokens = 50000001\n", "max_tokens", "ceiling");
     BAD("[limits]\nmax_depth = 10001\n", "max_depth", "ceiling");
     BAD("[limits]\nmax_nodes = 20000001\n", "max_nodes", "ceiling");
     BAD("[limits]\nmax_diagnostics = 100001\n", "max_diagnostics", "ceiling");
