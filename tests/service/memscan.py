@@ -3,6 +3,8 @@ where), 0 otherwise. A service test helper (needs root)."""
 import re
 import sys
 
+CHUNK = 1 << 20
+
 
 def scan(pid, needle):
     found = []
@@ -17,13 +19,23 @@ def scan(pid, needle):
             if not m or line.endswith("[vvar]") or line.endswith("[vsyscall]"):
                 continue
             lo, hi = int(m.group(1), 16), int(m.group(2), 16)
-            try:
-                mem.seek(lo)
-                data = mem.read(hi - lo)
-            except (OSError, ValueError, OverflowError):
-                continue
-            if data and needle in data:
-                found.append(f"{pid}: {line}")
+            # 1 MiB at a time, overlapping by the needle's length less one, so that a large
+            # mapping costs no more memory than a small one and a match across chunks counts
+            tail = b""
+            pos = lo
+            while pos < hi:
+                try:
+                    mem.seek(pos)
+                    chunk = mem.read(min(CHUNK, hi - pos))
+                except (OSError, ValueError, OverflowError):
+                    break
+                if not chunk:
+                    break
+                if needle in tail + chunk:
+                    found.append(f"{pid}: {line}")
+                    break
+                tail = chunk[-(len(needle) - 1):] if len(needle) > 1 else b""
+                pos += len(chunk)
     return found
 
 

@@ -137,7 +137,13 @@ http GET /healthz
 check "token: /healthz stays open for load balancers" -- test "$CODE" = 200
 # issue 15: the token is read by the front end only, after the zygote is forked: no zygote,
 # worker or sandboxed child has it anywhere in its memory (needs root to read their memory)
-if [ "$(id -u)" = 0 ]; then
+# Sanitizer builds reserve terabytes of address space, with the heap inside it: a scan of
+# every readable page cannot finish there, and one that skipped large mappings would skip
+# the heap. The gcc build runs both scans (as the load test's memory-flat check).
+asan=0
+ldd "$PV" 2>/dev/null | grep -q libasan && asan=1
+[ $asan = 1 ] && echo "skip: memory scans for the token and an earlier request (AddressSanitizer build)"
+if [ "$(id -u)" = 0 ] && [ $asan = 0 ]; then
     check "token: absent from the zygote, workers and children" -- \
         python3 "$SRC/tests/service/memscan.py" correct-horse-battery-staple $(descendants "$PID")
 fi
@@ -147,7 +153,7 @@ stop_server "$PID"
 # one program, in the child forked before it read anything, and exits; the zygote never
 # reads a request. So no live process under the server keeps a tenant's source once the
 # reply is out (the front end, which parses HTTP, is not under it).
-if [ "$(id -u)" = 0 ]; then
+if [ "$(id -u)" = 0 ] && [ $asan = 0 ]; then
     start_server tenant --workers 1 || exit 1
     http POST /v1/run --data-binary '{"source":"s = \"tenant-\" + \"MARKER-4c1d\"\nprint(len(s))"}'
     check "tenant: the run works" -- test "$CODE" = 200
