@@ -12,6 +12,8 @@
  *   # mode: runner                run through a warm pv_runner after a request holding a
  *                                 secret constant (default: pv_run)
  *   # mode: sequential            the same request, then the attack, both by pv_run
+ *   # mode: both                  as pv_run, and again as warm_NAME through a warm runner
+ *                                 (one file, so the two runs cannot drift apart)
  *   # host: nobody                the host itself runs as the child's uid (the attack then
  *                                 aims at the host; default: the host stays root if it is)
  *   # cpu: 5  # timeout: 10       limits (defaults 1 and 3 seconds)
@@ -216,10 +218,15 @@ static int load_attacks(const char *dir, const char *prelude_path, const char *x
         attack *a;
         if (n < 4 || n - 3 >= sizeof a->name || strcmp(e->d_name + n - 3, ".py") != 0)
             continue;
+        char warm[sizeof a->name];
+        bool cold_wanted, warm_wanted, both;
         a = &attacks[nattacks];
         memcpy(a->name, e->d_name, n - 3);
         a->name[n - 3] = '\0';
-        if (!wanted(a->name, argc, argv, first))
+        cold_wanted = wanted(a->name, argc, argv, first);
+        warm_wanted = (size_t)snprintf(warm, sizeof warm, "warm_%s", a->name) < sizeof warm &&
+                      wanted(warm, argc, argv, first);
+        if (!cold_wanted && !warm_wanted)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         src = read_file(path, &slen);
@@ -228,8 +235,15 @@ static int load_attacks(const char *dir, const char *prelude_path, const char *x
         header_value(src, "expect", a->expect, sizeof a->expect);
         header_value(src, "kill", a->kill, sizeof a->kill);
         header_value(src, "mode", v, sizeof v);
+        both = strcmp(v, "both") == 0;
         a->runner = strcmp(v, "runner") == 0;
         a->sequential = strcmp(v, "sequential") == 0;
+        if (!both)
+            warm_wanted = false;
+        if (!cold_wanted && !warm_wanted) {
+            free(src);
+            continue;
+        }
         header_value(src, "host", v, sizeof v);
         a->host_nobody = strcmp(v, "nobody") == 0;
         header_value(src, "cpu", v, sizeof v);
@@ -247,7 +261,22 @@ static int load_attacks(const char *dir, const char *prelude_path, const char *x
         a->src[plen] = '\n';
         memcpy(a->src + plen + 1, src, slen + 1);
         free(src);
+        if (!cold_wanted) { /* only the warm run of a "both" attack */
+            memcpy(a->name, warm, strlen(warm) + 1);
+            a->runner = true;
+        }
         nattacks++;
+        if (cold_wanted && warm_wanted && nattacks < MAX_ATTACKS) {
+            attack *b = &attacks[nattacks];
+            *b = *a;
+            memcpy(b->name, warm, strlen(warm) + 1);
+            b->runner = true;
+            b->src = malloc(plen + slen + 2);
+            if (!b->src)
+                return -1;
+            memcpy(b->src, a->src, plen + slen + 2);
+            nattacks++;
+        }
     }
     closedir(d);
     qsort(attacks, nattacks, sizeof attacks[0], cmp_attack);

@@ -1,4 +1,5 @@
 # expect: ok
+# mode: both
 # why: finding 4: an exception record forged on fd 3, then a clean exit 0: the parent sees
 #      a program that ended well and must not report an error it did not observe
 import struct

@@ -1,4 +1,5 @@
 # expect: error
+# mode: both
 # why: finding 4: an audit record forged on fd 3, then exit code 125: the parent must not
 #      report a kill by the audit hook that it never saw (no Python layer is even active)
 import struct

@@ -1,4 +1,5 @@
 # expect: ok|error|killed|crashed
+# mode: both
 # why: the fcntl commands an interpreter never needs must not succeed: F_SETOWN, F_SETOWN_EX,
 #      F_SETSIG, O_ASYNC, F_SETLEASE, F_SETPIPE_SZ, F_NOTIFY (each prints BREACH when it works)
 F_GETFL, F_SETFL, F_SETOWN, F_SETSIG, F_SETOWN_EX, O_ASYNC = 3, 4, 8, 10, 15, 0o20000

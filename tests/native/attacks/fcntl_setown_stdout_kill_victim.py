@@ -1,4 +1,5 @@
 # expect: ok|error|killed
+# mode: both
 # why: finding 1: fcntl(1, F_SETOWN, victim) + F_SETSIG SIGKILL + O_ASYNC on the stdout pipe;
 #      the parent reading the pipe makes the kernel send SIGKILL to another process of the uid
 F_GETFL, F_SETFL, F_SETOWN, F_SETSIG, O_ASYNC = 3, 4, 8, 10, 0o20000

@@ -1,4 +1,5 @@
 # expect: ok|error|killed
+# mode: both
 # why: finding 3: newfstatat with AT_EMPTY_PATH on relative paths climbing out of the work
 #      directory: '..' up to the root must not be a host directory
 rel = ''

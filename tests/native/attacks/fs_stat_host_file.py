@@ -1,4 +1,5 @@
 # expect: ok|error|killed
+# mode: both
 # why: finding 3: the host filesystem is mounted in the child; newfstatat with AT_EMPTY_PATH
 #      and a non-empty path is allowed by seccomp (the flag only matters for an empty path).
 #      A breach is reaching a host inode (same device and inode as the host sees), so an

@@ -1,4 +1,5 @@
 # expect: ok|killed
+# mode: both
 # why: clock_gettime of another process's CPU clock (clock id -(pid+1)*8 + 2): how busy the
 #      victim, the host or another tenant is; a timing side channel
 cid = ((~VICTIM) << 3) | 2

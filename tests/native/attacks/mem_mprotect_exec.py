@@ -1,4 +1,5 @@
 # expect: killed
+# mode: both
 # kill: seccomp
 # why: mprotect(PROT_EXEC) of a heap page
 buf = libc.malloc(8192)

@@ -1,4 +1,5 @@
 # expect: killed
+# mode: both
 # kill: seccomp
 # why: fork(2)
 sc('fork')

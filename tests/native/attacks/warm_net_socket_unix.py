@@ -1,5 +1,0 @@
-# expect: killed
-# mode: runner
-# kill: seccomp
-# why: socket(AF_UNIX): reaching a host daemon's socket
-expect_fail('socket', 1, 1, 0)

@@ -1,6 +1,0 @@
-# expect: killed
-# mode: runner
-# kill: seccomp
-# why: fork(2)
-sc('fork')
-breach('fork returned in %d' % os.getpid())

@@ -1,5 +1,0 @@
-# expect: killed
-# mode: runner
-# kill: seccomp
-# why: kill(getppid(), SIGKILL)
-expect_fail('kill', HOST, 9)

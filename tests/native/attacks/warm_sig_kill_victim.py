@@ -1,5 +1,0 @@
-# expect: killed
-# mode: runner
-# kill: seccomp
-# why: kill(victim, SIGKILL): another process of the uid
-expect_fail('kill', VICTIM, 9)
