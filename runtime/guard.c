@@ -100,6 +100,7 @@ static int g_armed;                 /* the program runs: stores are checked */
 static PyTypeObject *g_carve[8];    /* library types whose instances the program may change */
 static size_t g_ncarve;
 static PyTypeObject *g_sealed[4];   /* types whose instances are always read-only */
+static PyTypeObject *g_field_type;  /* dataclasses.Field (also in g_sealed) */
 static size_t g_nsealed;
 
 /* ---- code objects ---------------------------------------------------------------------- */
@@ -336,6 +337,16 @@ static int check_class_store(PyObject *cls, PyObject *name, PyObject *value)
             int ok;
             if (!source_name_ok(key))
                 return refuse_name("dataclass field name", key);
+            /* Exactly a Field: dataclasses reads f.name again after this check (for the
+               text of the generated __init__), and a subclass could answer that read with
+               a property of its own (a class-level `name = property(...)` hides the slot,
+               and dataclasses' own stores go to the program's setter). */
+            if (!g_field_type || !Py_IS_TYPE(f, g_field_type)) {
+                PyErr_Format(PyExc_TypeError,
+                             "pyverify: dataclass field %R is a %.100s, not a dataclasses.Field",
+                             key, Py_TYPE(f)->tp_name);
+                return -1;
+            }
             fname = PyObject_GetAttrString(f, "name");
             if (!fname)
                 return -1;
@@ -910,7 +921,11 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
     for (size_t i = 0; i < pvn_nwritable_classes; i++)
         add_type(g_carve, &g_ncarve, 8, pvn_writable_classes[i].module,
                  pvn_writable_classes[i].name);
-    add_type(g_sealed, &g_nsealed, 4, "dataclasses", "Field");
+    {
+        size_t before = g_nsealed;
+        add_type(g_sealed, &g_nsealed, 4, "dataclasses", "Field");
+        g_field_type = g_nsealed > before ? g_sealed[before] : NULL; /* NULL: no dataclass */
+    }
     add_type(g_sealed, &g_nsealed, 4, "functools", "cached_property");
     add_type(g_sealed, &g_nsealed, 4, "functools", "partialmethod");
     {

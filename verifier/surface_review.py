@@ -47,9 +47,11 @@ REVIEWED = {
     "dataclasses.fields": ("mutable-sink", "runtime:readonly+static:stores",
                            "returns Field objects whose name reaches exec and getattr in "
                            "dataclass/replace/asdict: stores into them are refused"),
-    "dataclasses.Field": ("mutable-sink", "runtime:readonly+names",
-                          "its name slot reaches exec/getattr; Field instances are library "
-                          "objects (read-only) and names are re-validated at @dataclass"),
+    "dataclasses.Field": ("mutable-sink", "removed",
+                          "its name slot reaches exec/getattr: a program subclass hid it behind "
+                          "a class-level property that dataclasses read after every check "
+                          "(red team, issue 14); deny_members, and the runtime layer accepts "
+                          "only exact Fields in __dataclass_fields__"),
     "dataclasses.is_dataclass": ("pure", "allowed",
                                  "hasattr with the constant '__dataclass_fields__'"),
     "dataclasses.make_dataclass": ("data-code+data-name", "removed",

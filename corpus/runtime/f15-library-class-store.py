@@ -1,9 +1,7 @@
 # technique: storing into a class of an allowed module changes what the library (and every later lookup) sees
 # family: 15
 # expect-status: error
-import dataclasses
 import json
-
 
 
 def put(obj, value):
@@ -13,5 +11,4 @@ def put(obj, value):
 
 
 put(json.JSONEncoder, "PWNED")
-put(dataclasses.Field, "__class__")
 print(json.dumps([1, 2]))

@@ -46,6 +46,7 @@ typedef struct run_case {
     const char *input_json;
     pv_run_status status;
     const char *exc_type;  /* NULL: no exception expected */
+    const char *exc_msg;   /* substring of the exception's message, NULL: not checked */
     unsigned exc_line;     /* 0: not checked */
     const char *kill;      /* prefix of the kill reason, NULL: not checked */
     const char *out;       /* substring of stdout, NULL: not checked */
@@ -263,11 +264,38 @@ static const run_case cases[] = {
     /* a program subclass of Field is sealed too */
     {"f15_field_subclass",
      "import dataclasses\n"
-     "class F(dataclasses.Field):\n"
+     "@dataclasses.dataclass\n"
+     "class Z:\n"
+     "    z: int = 0\n"
+     "Field = dataclasses.fields(Z)[0].__class__\n"
+     "class F(Field):\n"
      "    pass\n"
      "f = F(0, dataclasses.MISSING, True, True, None, True, None, False)\n"
      "f.name = 'x'\n",
-     .status = PV_RUN_ERROR, .exc_type = "AttributeError", .exc_line = 5},
+     U, .status = PV_RUN_ERROR, .exc_type = "AttributeError", .exc_line = 9},
+    /* a Field subclass whose `name` is a class-level property answers dataclasses' later
+       reads with text of the program's choice: only exact Fields are fields (red team) */
+    {"f15_field_subclass_property",
+     "import dataclasses\n"
+     "@dataclasses.dataclass\n"
+     "class Z:\n"
+     "    z: int = 0\n"
+     "Field = dataclasses.fields(Z)[0].__class__\n"
+     "n = [0]\n"
+     "def getn(self):\n"
+     "    n[0] += 1\n"
+     "    return 'a=0, *, zz=print(\"ESCAPED\"), zy=0' if n[0] == 5 else 'a'\n"
+     "def setn(self, v):\n"
+     "    pass\n"
+     "class F(Field):\n"
+     "    name = property(getn, setn)\n"
+     "f = F(0, dataclasses.MISSING, True, True, None, True, None, False)\n"
+     "@dataclasses.dataclass\n"
+     "class A:\n"
+     "    a: int = f\n"
+     "print('made', A)\n",
+     U, .status = PV_RUN_ERROR, .exc_type = "TypeError", .exc_line = 15,
+     .exc_msg = "not a dataclasses.Field"},
     /* classes of allowed modules are read-only */
     {"f15_library_class_store",
      "import json\njson.JSONEncoder.item_separator = 'PWNED'\nprint(json.dumps([1, 2]))\n",
@@ -501,6 +529,10 @@ static void run_case_with(const run_case *c, bool warm)
     }
     if (c->exc_line)
         assert_int_equal(pv_run_result_exception_line(r), c->exc_line);
+    if (c->exc_msg) {
+        assert_non_null(pv_run_result_exception_message(r));
+        assert_non_null(strstr(pv_run_result_exception_message(r), c->exc_msg));
+    }
     if (c->kill) {
         assert_non_null(pv_run_result_kill_reason(r));
         assert_true(strncmp(pv_run_result_kill_reason(r), c->kill, strlen(c->kill)) == 0);

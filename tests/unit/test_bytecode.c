@@ -318,15 +318,15 @@ static const attack attacks[] = {
      "class A:\n"
      "    a: int = 0\n"
      "fields(A)[0].name = 'x'\n"},
-    {"library_store_field_class", "PV520",
-     "import dataclasses\n"
-     "g = dataclasses.Field(0, dataclasses.MISSING, True, True, None, True, None, False)\n"
-     "g.name = 'z'\n"},
+    {"library_store_class_instance", "PV520",
+     "import json\n"
+     "g = json.JSONEncoder()\n"
+     "g.item_separator = ';'\n"},
     {"library_store_class_alias", "PV520",
-     "import dataclasses\n"
-     "F = dataclasses.Field\n"
-     "g = F(0, dataclasses.MISSING, True, True, None, True, None, False)\n"
-     "g.name = 'z'\n"},
+     "import json\n"
+     "E = json.JSONEncoder\n"
+     "g = E()\n"
+     "g.item_separator = ';'\n"},
     {"library_store_deque_instance", "PV520",
      "import collections\n"
      "q = collections.deque()\n"

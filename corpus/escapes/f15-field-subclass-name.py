@@ -1,6 +1,9 @@
 # technique: a program subclass of dataclasses.Field is not the library's object, yet dataclasses trusts its name
+# source: issue 14; the runtime layer refuses it alone too (tests/runtime/test_run.c f15_field_subclass)
 # family: 15
-# expect-status: error
+# expect: rejected
+# rules: PV303
+# bytecode: PV508
 import dataclasses
 
 
