@@ -172,6 +172,41 @@ static bool ident_byte(unsigned char c)
            c == '_' || c >= 0x80;
 }
 
+/* The string token that starts with the quote at s[i] (a triple quote when `triple`), as the
+ * tokenizer splits it: a backslash skips the next character in every string, raw ones
+ * included (\r\n is one newline); a single-quoted string ends at a line break, unterminated
+ * (CPython stops with an error there). Calls `field(ctx, k)` for each '{' at offset k from
+ * the opening quote when `field` is not NULL. Returns the index just after the token. */
+static size_t string_token_end(const char *s, size_t len, size_t i, bool triple,
+                               void (*field)(void *ctx, size_t off), void *ctx)
+{
+    size_t start = i;
+    char c = s[i];
+    i += triple ? 3 : 1;
+    while (i < len) {
+        char d = s[i];
+        if (d == '\\') {
+            i += (i + 2 < len && s[i + 1] == '\r' && s[i + 2] == '\n') ? 3 : 2;
+            continue;
+        }
+        if (!triple && (d == '\n' || d == '\r'))
+            break;
+        if (d == c && (!triple || (i + 2 < len && s[i + 1] == c && s[i + 2] == c)))
+            return i + (triple ? 3 : 1);
+        if (field && d == '{')
+            field(ctx, i - start);
+        i++;
+    }
+    return i;
+}
+
+/* Adds one f-string field's work (its offset plus the fixed cost) to a saturating sum. */
+static void add_field_work(void *ctx, size_t off)
+{
+    uint64_t *tok = ctx, w = (uint64_t)off + PV_FSTRING_FIELD_WORK;
+    *tok = *tok > UINT64_MAX - w ? UINT64_MAX : *tok + w;
+}
+
 static uint64_t fstring_work(const char *s, size_t len, uint64_t limit, size_t *where)
 {
     uint64_t work = 0;
@@ -196,27 +231,8 @@ static uint64_t fstring_work(const char *s, size_t len, uint64_t limit, size_t *
                 f = true;
         size_t start = i;
         bool triple = i + 2 < len && s[i + 1] == c && s[i + 2] == c;
-        i += triple ? 3 : 1;
         uint64_t tok = 0;
-        while (i < len) {
-            char d = s[i];
-            if (d == '\\') {
-                /* Skips one character; \r\n is one newline to the tokenizer. */
-                i += (i + 2 < len && s[i + 1] == '\r' && s[i + 2] == '\n') ? 3 : 2;
-                continue;
-            }
-            if (!triple && (d == '\n' || d == '\r'))
-                break; /* unterminated: CPython stops with an error here */
-            if (d == c && (!triple || (i + 2 < len && s[i + 1] == c && s[i + 2] == c))) {
-                i += triple ? 3 : 1;
-                break;
-            }
-            if (f && d == '{') {
-                uint64_t off = (uint64_t)(i - start) + PV_FSTRING_FIELD_WORK;
-                tok = tok > UINT64_MAX - off ? UINT64_MAX : tok + off;
-            }
-            i++;
-        }
+        i = string_token_end(s, len, i, triple, f ? add_field_work : NULL, &tok);
         work = work > UINT64_MAX - tok ? UINT64_MAX : work + tok;
         if (work > limit) {
             *where = start;
@@ -233,7 +249,7 @@ static uint64_t fstring_work(const char *s, size_t len, uint64_t limit, size_t *
  * whitespace one (an operator such as '**=' counts three), and every line break three:
  * NEWLINE or NL, at most one INDENT, and at most one DEDENT on average (there are never more
  * DEDENTs than INDENTs). A backslash before a line break joins lines and counts nothing.
- * Strings are skipped with fstring_work's rules. Stops counting once over `limit`;
+ * Strings are skipped as fstring_work skips them (string_token_end). Stops counting once over `limit`;
  * *where gets the offset of the token that crossed it. */
 static size_t token_bound(const char *s, size_t len, size_t limit, size_t *where)
 {
@@ -260,21 +276,7 @@ static size_t token_bound(const char *s, size_t len, size_t limit, size_t *where
             n += 3;
         } else if (c == '\'' || c == '"') {
             bool triple = i + 2 < len && s[i + 1] == c && s[i + 2] == c;
-            i += triple ? 3 : 1;
-            while (i < len) {
-                char d = s[i];
-                if (d == '\\') {
-                    i += (i + 2 < len && s[i + 1] == '\r' && s[i + 2] == '\n') ? 3 : 2;
-                    continue;
-                }
-                if (!triple && (d == '\n' || d == '\r'))
-                    break;
-                if (d == c && (!triple || (i + 2 < len && s[i + 1] == c && s[i + 2] == c))) {
-                    i += triple ? 3 : 1;
-                    break;
-                }
-                i++;
-            }
+            i = string_token_end(s, len, i, triple, NULL, NULL);
             n++;
         } else if (ident_byte((unsigned char)c)) {
             while (i < len && ident_byte((unsigned char)s[i]))
