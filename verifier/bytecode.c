@@ -2479,13 +2479,12 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
     return 0;
 }
 
-/* True when the name loaded at k holds an imported module (see pvb_check_module_use);
- * *mods: the set of its module names (borrowed). */
-static int pvb_loads_module(const pvb_ctx *c, const pvb_unit *u, int k, PyObject **mods)
+/* The module-binding tables a load of opcode `op` reads, in order (at most two): LOAD_NAME
+ * in a class body reads the class namespace, then the module's; LOAD_CLASSDEREF the class
+ * namespace, then the cell. Unset entries stay NULL. */
+static void pvb_load_scopes(const pvb_ctx *c, const pvb_unit *u, int op, PyObject *scopes[2])
 {
-    int op = u->insns[k].op;
-    PyObject *nm = pvb_name(u, &u->insns[k]);
-    PyObject *scopes[2] = { NULL, NULL };
+    scopes[0] = scopes[1] = NULL;
     if (op == OP_LOAD_GLOBAL || (op == OP_LOAD_NAME && u->is_module))
         scopes[0] = c->modvars;
     else if (op == OP_LOAD_NAME)
@@ -2496,6 +2495,16 @@ static int pvb_loads_module(const pvb_ctx *c, const pvb_unit *u, int k, PyObject
         scopes[0] = c->modcells;
     else if (op == OP_LOAD_CLASSDEREF)
         scopes[0] = u->modlocals, scopes[1] = c->modcells;
+}
+
+/* True when the name loaded at k holds an imported module (see pvb_check_module_use);
+ * *mods: the set of its module names (borrowed). */
+static int pvb_loads_module(const pvb_ctx *c, const pvb_unit *u, int k, PyObject **mods)
+{
+    int op = u->insns[k].op;
+    PyObject *nm = pvb_name(u, &u->insns[k]);
+    PyObject *scopes[2];
+    pvb_load_scopes(c, u, op, scopes);
     for (int s = 0; s < 2 && nm != NULL; s++) {
         PyObject *m = scopes[s] ? PyDict_GetItemWithError(scopes[s], nm) : NULL;
         if (m != NULL) {
@@ -2768,19 +2777,8 @@ static int pvb_check_module_use(pvb_ctx *c, pvb_unit *u, int k, PyObject *nm)
 {
     PyObject *cur = NULL, *next = NULL;
     int rc = 0, op = u->insns[k].op;
-    /* Which scopes the load reads: LOAD_NAME in a class body reads the class namespace,
-     * then the module's; LOAD_CLASSDEREF the class namespace, then the cell. */
-    PyObject *scopes[2] = { NULL, NULL };
-    if (op == OP_LOAD_GLOBAL || (op == OP_LOAD_NAME && u->is_module))
-        scopes[0] = c->modvars;
-    else if (op == OP_LOAD_NAME)
-        scopes[0] = u->modlocals, scopes[1] = c->modvars;
-    else if (op == OP_LOAD_FAST)
-        scopes[0] = u->modlocals;
-    else if (op == OP_LOAD_DEREF)
-        scopes[0] = c->modcells;
-    else if (op == OP_LOAD_CLASSDEREF)
-        scopes[0] = u->modlocals, scopes[1] = c->modcells;
+    PyObject *scopes[2];
+    pvb_load_scopes(c, u, op, scopes);
     if ((cur = PyList_New(0)) == NULL)
         goto pyfail;
     for (int s = 0; s < 2; s++) {
