@@ -84,13 +84,18 @@ http POST /v1/run --data-binary '{"source":"print(1)"}'
 check "runs go on after a worker was killed" -- test "$(jq_ "d['status']")" = ok
 
 # SIGTERM: the run in flight finishes, then the service exits 0 and leaves no process
-http POST /v1/run --data-binary '{"source":"while True:\n    pass\n","limits":{"cpu_s":1.0,"timeout_s":3}}' &
+# (http runs in a subshell here, so its code goes through a file; on a loaded machine the
+# 3 s wall limit can come before 0.5 s of CPU: either verdict means the run ran to its end)
+( http POST /v1/run --data-binary '{"source":"while True:\n    pass\n","limits":{"cpu_s":0.5,"timeout_s":3}}'; echo "$CODE" > "$T/sigterm.code" ) &
 CURL=$!
 sleep 0.3
 TREE=$(descendants "$MAIN")
 stop_server "$MAIN"
 wait "$CURL"
-check "SIGTERM: the run in flight completed (status cpu)" -- test "$CODE" = 200 -a "$(jq_ "d['status']")" = cpu
+CODE=$(cat "$T/sigterm.code")
+st=$(jq_ "d['status']" 2>/dev/null || echo "no JSON")
+echo "SIGTERM: the run in flight answered $CODE, status $st"
+check "SIGTERM: the run in flight completed (status cpu or timeout)" -- test "$CODE" = 200 -a \( "$st" = cpu -o "$st" = timeout \)
 check "SIGTERM: exit 0" -- test "$STOP_STATUS" = 0
 left=0
 for p in $TREE; do kill -0 "$p" 2>/dev/null && left=$((left + 1)); done
