@@ -1,7 +1,7 @@
 # runtime/sources.cmake: the runtime's sources, included by the top-level CMakeLists.txt.
 #
 # PV_RUNTIME_SOURCES      library files (compiled into pyverify_obj)
-# PV_CLI_RUNTIME_SOURCES  files only the command-line tool needs (`pyverify run`)
+# PV_CLI_RUNTIME_SOURCES  files only the command-line tool needs (the run's JSON document)
 # PV_CLI_RUNTIME_LIBS     libraries pyverify_cli must link for them (jansson)
 #
 # Works whether or not libseccomp was found: the top level defines PV_HAVE_SECCOMP on
@@ -16,7 +16,6 @@ set(PV_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/runner.c)
 
 set(PV_CLI_RUNTIME_SOURCES
-  ${CMAKE_CURRENT_LIST_DIR}/cli_run.c
   ${CMAKE_CURRENT_LIST_DIR}/run_json.c)
 
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)

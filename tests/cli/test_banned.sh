@@ -4,7 +4,7 @@
 set -u
 root=${1:?usage: test_banned.sh SOURCE_DIR}
 hits=$(grep -rnE '(^|[^A-Za-z0-9_])(sprintf|vsprintf|strcpy|strcat|atoi|atol)[[:space:]]*\(' \
-       --include='*.c' --include='*.h' "$root"/verifier "$root"/runtime "$root"/service \
+       --include='*.c' --include='*.h' "$root"/cli "$root"/verifier "$root"/runtime "$root"/service \
        "$root"/include "$root"/tests "$root"/fuzz "$root"/bench "$root"/examples 2>/dev/null)
 if [ -n "$hits" ]; then
   echo "banned functions (STYLE.md):"

@@ -43,7 +43,7 @@ for sub in run:RUN corpus:CORPUS; do
     else fail "$cmd options differ (< --help, > man):"; diff "$cmd.opts" "man.$cmd" >&2; fi
 done
 # ... and the code's getopt tables hold exactly the options --help lists (nothing hidden).
-for f in verifier/cli/check.c:help.opts runtime/cli_run.c:run.opts verifier/cli/corpus.c:corpus.opts; do
+for f in cli/check.c:help.opts cli/run.c:run.opts cli/corpus.c:corpus.opts; do
     src=${f%%:*} opts=${f#*:}
     grep -oE '\{ ?"[a-z][a-z-]*", (no|required)_argument' "$SRC/$src" | sed -E 's/\{ ?"([^"]*)".*/--\1/' \
         | sort -u >getopt.opts
