@@ -42,6 +42,10 @@ PV_INTERNAL bool pvi_we_started(void);
 /* tokenize.detect_encoding, imported on first use (only inputs that may carry a coding
  * cookie need it). Borrowed; NULL with an exception set when the import fails. */
 PV_INTERNAL PyObject *pvi_detect_encoding(void);
+/* The last steps of pv_shutdown() (shutdown.c): release the cache below (GIL held), then
+ * mark the library not ready and finalise the interpreter if pv_init() started it. */
+PV_INTERNAL void pvi_release_static(void);
+PV_INTERNAL void pvi_finalize(void);
 /* Cached objects used everywhere (borrowed, alive while the library is initialised). */
 typedef struct pvi_cache {
     PyObject *builtins_module;  /* the real builtins module */

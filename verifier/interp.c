@@ -117,16 +117,16 @@ PV_EXTERN int pv_init(void)
     return 0;
 }
 
-PV_EXTERN void pv_shutdown(void)
+/* pv_shutdown() (shutdown.c) calls these last, after every module has released what it
+ * cached: the interpreter's cache (GIL held), then, without the GIL, the interpreter if
+ * pv_init() started it. */
+void pvi_release_static(void)
 {
-    if (!g_ready)
-        return;
-    PyGILState_STATE gs = PyGILState_Ensure();
-    pvp_release_static();
-    pva_release_static();
-    pvc_release_static();
     clear_cache();
-    PyGILState_Release(gs);
+}
+
+void pvi_finalize(void)
+{
     g_ready = false;
     if (g_we_started) {
         g_we_started = false;
