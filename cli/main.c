@@ -1,6 +1,7 @@
 /* main.c: the pyverify command: dispatches to the checker or a subcommand. */
 #include <string.h>
 #include "cli.h"
+#include "service.h"
 
 int main(int argc, char **argv)
 {

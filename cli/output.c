@@ -1,29 +1,9 @@
-/* output.c: how the command-line tool prints diagnostics, as text and as JSON. */
+/* output.c: how the command-line tool reads its inputs and prints diagnostics as text (their
+ * JSON is runtime/run_json.c's, shared with the service). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-
-const char *pv_cli_verdict_name(pv_verdict v)
-{
-    switch (v) {
-    case PV_ACCEPTED: return "accepted";
-    case PV_REJECTED: return "rejected";
-    case PV_INVALID: return "invalid";
-    }
-    return "invalid";
-}
-
-const char *pv_cli_layer_name(pv_layer_id l)
-{
-    switch (l) {
-    case PV_DIAG_INPUT: return "input";
-    case PV_DIAG_AST: return "ast";
-    case PV_DIAG_BYTECODE: return "bytecode";
-    case PV_DIAG_RUNTIME: return "runtime";
-    }
-    return "unknown";
-}
 
 int pv_cli_read(const char *path, size_t max, char **buf, size_t *len, char *err, size_t errlen)
 {
@@ -116,16 +96,4 @@ void pv_cli_print_diag_ex(FILE *out, const pv_program *prog, const pv_diag *d, u
 void pv_cli_print_diag(FILE *out, const pv_program *prog, const pv_diag *d)
 {
     pv_cli_print_diag_ex(out, prog, d, 0);
-}
-
-json_t *pv_cli_diag_json(const pv_diag *d)
-{
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s?}",
-                     "code", d->code, "title", d->title,
-                     "severity", d->severity == PV_SEV_ERROR ? "error" :
-                                 d->severity == PV_SEV_WARNING ? "warning" : "note",
-                     "layer", pv_cli_layer_name(d->layer), "message", d->message,
-                     "file", d->file, "line", (json_int_t)d->line, "col", (json_int_t)d->col,
-                     "end_line", (json_int_t)d->end_line, "end_col", (json_int_t)d->end_col,
-                     "hint", d->hint);
 }

@@ -1,6 +1,7 @@
 /*
- * run_json.c: the result object of `pyverify run --json`, built in one place so that the
- * command line and the service (`POST /v1/run`) answer with the same document.
+ * run_json.c: the result object of `pyverify run --json` and the JSON of a diagnostic, built
+ * in one place so that the command line and the service (`POST /v1/run`, `/v1/verify`)
+ * answer with the same documents.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,8 +10,8 @@
 
 #include <jansson.h>
 
-#include "cli.h"
 #include "pyverify.h"
+#include "run_json.h"
 
 /* Runtime findings reported as diagnostics (layer "runtime"), from verifier/rules.def. */
 #define CLI_CODE_UNAVAILABLE "PV600"
@@ -144,4 +145,37 @@ done:
     json_decref(jdiags);
     json_decref(jlayers);
     return doc;
+}
+
+const char *pv_cli_verdict_name(pv_verdict v)
+{
+    switch (v) {
+    case PV_ACCEPTED: return "accepted";
+    case PV_REJECTED: return "rejected";
+    case PV_INVALID: return "invalid";
+    }
+    return "invalid";
+}
+
+const char *pv_cli_layer_name(pv_layer_id l)
+{
+    switch (l) {
+    case PV_DIAG_INPUT: return "input";
+    case PV_DIAG_AST: return "ast";
+    case PV_DIAG_BYTECODE: return "bytecode";
+    case PV_DIAG_RUNTIME: return "runtime";
+    }
+    return "unknown";
+}
+
+json_t *pv_cli_diag_json(const pv_diag *d)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s?}",
+                     "code", d->code, "title", d->title,
+                     "severity", d->severity == PV_SEV_ERROR ? "error" :
+                                 d->severity == PV_SEV_WARNING ? "warning" : "note",
+                     "layer", pv_cli_layer_name(d->layer), "message", d->message,
+                     "file", d->file, "line", (json_int_t)d->line, "col", (json_int_t)d->col,
+                     "end_line", (json_int_t)d->end_line, "end_col", (json_int_t)d->end_col,
+                     "hint", d->hint);
 }

@@ -34,7 +34,6 @@
 
 #include <microhttpd.h>
 
-#include "cli.h"
 #include "pyverify.h"
 #include "service.h"
 

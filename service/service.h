@@ -73,6 +73,9 @@ typedef struct pvs_ctl {
     char msg[480];   /* PVS_CTL_FATAL: why the zygote could not start */
 } pvs_ctl;
 
+/* serve.c: `pyverify serve ARGS` (argv[0] is "serve"); the process's exit status. */
+int pv_cli_serve(int argc, char **argv);
+
 /* zygote.c: the zygote's main loop, in the child the front end forks first. Never returns. */
 void pvs_zygote_main(const pvs_config *cfg, int ctl_fd) __attribute__((noreturn));
 

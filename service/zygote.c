@@ -38,8 +38,8 @@
 
 #include <jansson.h>
 
-#include "cli.h"
 #include "pyverify.h"
+#include "run_json.h"
 #include "runtime.h"
 #include "service.h"
 
