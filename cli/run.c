@@ -1,5 +1,5 @@
 /*
- * cli_run.c: `pyverify run`: verify (both static layers) through the public API, then run
+ * run.c: `pyverify run`: verify (both static layers) through the public API, then run
  * the verified program in the sandbox and report.
  *
  *   pyverify run [--rules FILE] [--timeout SEC] [--cpu SEC] [--memory MB] [--output KB]

@@ -72,7 +72,7 @@ typedef struct pv_regex_list {
 struct pv_policy {
     char *origin;                    /* owned: "<default>" or a path */
     pv_limits limits;
-    unsigned char node_allowed[256]; /* indexed by pva node kind id (see ast_check.c) */
+    unsigned char node_allowed[256]; /* indexed by pva node kind id (see ast_nodes.h) */
     PyObject *builtins_allowed;      /* owned frozenset[str] */
     PyObject *builtins_all;          /* owned frozenset[str]: every name of the real builtins module */
     PyObject *special_methods;       /* owned frozenset[str]: definable in class bodies */
@@ -260,7 +260,7 @@ enum { PVC_ABSENT = 1, PVC_MISS = 2, PVC_HIT = 3 };
 PV_INTERNAL int pvc_default_tables(PyObject **out);
 /* PVC_* of the last pvc_default_tables() (0 before it ran); *why says why it missed. */
 PV_INTERNAL int pvc_state(const char **why);
-/* The opcode module for the bytecode layer's table check (bytecode.c): after a cache hit,
+/* The opcode module for the bytecode layer's table check (bytecode_tables.c): after a cache hit,
  * a module holding the build's copy of the attributes that check reads (PVC_OPCODE_ATTRS);
  * otherwise the imported opcode module. New reference, NULL with an exception set. */
 PV_INTERNAL PyObject *pvc_opcode_module(void);

@@ -1,7 +1,7 @@
 /*
- * test_bytecode.c: unit tests of layer 2, the bytecode verifier (verifier/bytecode.c).
+ * test_bytecode.c: unit tests of layer 2, the bytecode verifier (verifier/bytecode*.c).
  *
- * - The opcode table bytecode.c was written against matches the running interpreter's
+ * - The opcode table layer 2 was written against matches the running interpreter's
  *   `opcode` module, and the default [bytecode] opcodes list is exactly what it should be.
  * - Independence: programs the AST layer rejects (names, attributes, builtins, imports,
  *   format strings, match-class keywords, class keywords, modules as values, async and
@@ -103,7 +103,7 @@ static size_t count_layer(const pv_program *prog, pv_layer_id layer)
 /* ---- the opcode table ------------------------------------------------------------------- */
 
 /* CPython 3.11's opcode module: named opcodes and inline cache entries in total. If these
- * change, bytecode.c's table (and this file) must be reviewed for the new interpreter. */
+ * change, bytecode_opcodes.h (and this file) must be reviewed for the new interpreter. */
 #define PY311_NAMED_OPCODES 110
 #define PY311_CACHE_ENTRIES 37
 
@@ -127,7 +127,7 @@ static void test_opcode_table_matches_interpreter(void **state)
         if (s[0] == '<')
             continue;
         named++;
-        /* bytecode.c's table has every named opcode under its number (this also runs the
+        /* bytecode_opcodes.h has every named opcode under its number (this also runs the
          * layer's own comparison of caches and operand kinds with the module). */
         int n = pvb_opcode_number(s);
         if (n != i)

@@ -1,6 +1,6 @@
 /*
  * test_pyc.c: unit tests of compiled-code verification (verifier/marshal.c, verifier/pyc.c
- * and the structural checks of verifier/bytecode.c they rely on).
+ * and the structural checks of verifier/bytecode_struct.c they rely on).
  *
  * - pv_verify_pyc(): arguments, header handling (auto, required, none), magic numbers.
  * - Benign programs compiled by CPython verify (structure and policy) and run.
