@@ -922,9 +922,9 @@ static PyObject *encode_value(const pvx_py_plan *plan, PyObject *value)
     return s;
 }
 
-void pvx_py_child_run(const pvx_py_plan *plan)
+void pvx_py_child_enter(const pvx_py_plan *plan)
 {
-    PyObject *sysmods, *os = NULL, *env = NULL, *r, *gdict, *result;
+    PyObject *sysmods, *os = NULL, *env = NULL, *r;
     bool python_layer = !(plan->flags & PV_RUN_NO_PYTHON_LAYER);
 
     /* The program's globals say __name__ == "__main__". What the standard library finds
@@ -975,11 +975,27 @@ void pvx_py_child_run(const pvx_py_plan *plan)
         pvx_send_fail(PVX_FD_CONTROL, "python", "disabled by the caller");
     }
     pvx_send(PVX_FD_CONTROL, PVX_REC_READY, "", 0);
-
-    gdict = PyModule_GetDict(plan->main_module);
     hook_armed = python_layer;
     if (python_layer)
         pvx_guard_arm();
+}
+
+PyObject *pvx_py_encode_value(const pvx_py_plan *plan, PyObject *value)
+{
+    return encode_value(plan, value);
+}
+
+unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename)
+{
+    return exception_line(tb, filename);
+}
+
+void pvx_py_child_run(const pvx_py_plan *plan)
+{
+    PyObject *gdict, *result;
+
+    pvx_py_child_enter(plan);
+    gdict = PyModule_GetDict(plan->main_module);
     result = PyEval_EvalCode(plan->code, gdict, gdict);
     if (!result)
         report_exception(plan);

@@ -81,6 +81,7 @@ const char *pv_run_status_name(pv_run_status s)
     case PV_RUN_OUTPUT: return "output";
     case PV_RUN_CRASHED: return "crashed";
     case PV_RUN_KILLED: return "killed";
+    case PV_RUN_NOT_RUN: return "not_run";
     }
     return "unknown";
 }
@@ -828,6 +829,8 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     pid = fork();
     if (pid == 0) {
         PyOS_AfterFork_Child();
+        if (warm && py->batch)
+            pvx_batch_child(&plan, py);
         if (warm)
             pvx_warm_child(&plan, py);
         pvx_child_os_steps(&plan);
