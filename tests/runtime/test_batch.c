@@ -278,7 +278,8 @@ static void test_forged_records(void **state)
                               "b'junk') and 40", NULL, true},
                              /* a value that is not printable ASCII JSON */
                              {"__import__('os').write(3, b'B' + (7).to_bytes(4, 'little') + "
-                              "(6).to_bytes(4, 'little') + b'V\\n{') and 0", NULL, true},
+                              "(6).to_bytes(4, 'little') + b'V\\n{') and __import__('os')._exit(0)",
+                              NULL, true},
                              {"50", NULL, true},
                              /* a header whose length would swallow the records after it */
                              {"__import__('os').write(3, b'Zjunk') and 60", NULL, true},
