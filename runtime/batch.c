@@ -350,8 +350,8 @@ typedef struct pvb_run {
     bool stop;      /* the batch's limits ran out */
 } pvb_run;
 
-/* Parse complete records in buf[*parsed..len). Returns 0, or -1 on a protocol violation
- * (why set; *blame the order position to blame). */
+/* Parse complete records in buf[*parsed..len). Returns 0, 1 right after READY, or -1 on a
+ * protocol violation (why set; *blame the order position to blame). */
 static int parse_records(pvb_run *st, const char *buf, size_t len, size_t *parsed, bool *ready,
                          pv_batch_result *res, bool first_child, char **audit,
                          unsigned long *item_base, clockid_t clk, bool have_clk,
@@ -376,6 +376,7 @@ static int parse_records(pvb_run *st, const char *buf, size_t len, size_t *parse
         if (!*ready) {
             if (p[0] == PVX_REC_READY) {
                 *ready = true;
+                return 1; /* the caller finds the program's CPU clock, then parses on */
             } else if (first_child && p[0] == PVX_REC_LAYER) {
                 char **v = realloc(res->layers, (res->nlayers + 1) * sizeof *v);
                 if (v) {
@@ -634,17 +635,20 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
                 }
                 memcpy(buf + len, chunk, (size_t)n);
                 len += (size_t)n;
-                if (parse_records(st, buf, len, &parsed, &ready, st->res, first_child, &audit,
-                                  &item_base, clk, have_clk, &why, &blame) < 0) {
-                    outcome = KILL_PROTOCOL;
-                    break;
-                }
-                if (!was_ready && ready) {
+                int prc = parse_records(st, buf, len, &parsed, &ready, st->res, first_child,
+                                        &audit, &item_base, clk, have_clk, &why, &blame);
+                if (prc == 1 && !was_ready) {
                     /* the program's CPU clock (below the pid namespace when there is one) */
                     pid_t prog = pvx_program_pid(sp.pid);
                     have_clk = clock_getcpuclockid(prog, &clk) == 0;
                     ready_cpu = item_base = cpu_us_of(clk, have_clk);
                     (void)ready_cpu;
+                    prc = parse_records(st, buf, len, &parsed, &ready, st->res, first_child,
+                                        &audit, &item_base, clk, have_clk, &why, &blame);
+                }
+                if (prc < 0) {
+                    outcome = KILL_PROTOCOL;
+                    break;
                 }
                 if (parsed == len) {
                     len = parsed = 0;
@@ -674,8 +678,12 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
                     memcpy(buf + len, chunk, (size_t)n);
                     len += (size_t)n;
                 }
-                if (parse_records(st, buf, len, &parsed, &ready, st->res, first_child, &audit,
-                                  &item_base, clk, have_clk, &why, &blame) < 0) {
+                int prc;
+                while ((prc = parse_records(st, buf, len, &parsed, &ready, st->res, first_child,
+                                            &audit, &item_base, clk, have_clk, &why,
+                                            &blame)) == 1)
+                    ;
+                if (prc < 0) {
                     outcome = KILL_PROTOCOL;
                     break;
                 }
