@@ -596,6 +596,26 @@ static int warm_up(const pv_policy *pol, char *why, size_t n)
     return rc;
 }
 
+/* After the warm-up: collect, then move every object the zygote holds into the
+ * collector's permanent generation (gc.freeze), so that a collection in a worker or its
+ * sandboxed child never walks them: walking writes each object's GC header, which copies
+ * every inherited heap page (copy-on-write) in every child. docs/benchmarks.md measures it. */
+static int freeze_heap(void)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *gc = PyImport_ImportModule("gc");
+    PyObject *r1 = gc ? PyObject_CallMethod(gc, "collect", NULL) : NULL;
+    PyObject *r2 = r1 ? PyObject_CallMethod(gc, "freeze", NULL) : NULL;
+    int rc = r2 ? 0 : -1;
+    if (!r2)
+        PyErr_Clear();
+    Py_XDECREF(r2);
+    Py_XDECREF(r1);
+    Py_XDECREF(gc);
+    PyGILState_Release(g);
+    return rc;
+}
+
 void pvs_zygote_main(const pvs_config *cfg, int ctl)
 {
     sigset_t set;
@@ -635,6 +655,8 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
         zygote_fatal(ctl, "cannot find the initial stack strings in /proc/self/stat");
     if (warm_up(pol, why, sizeof why) < 0)
         zygote_fatal(ctl, why);
+    if (freeze_heap() < 0)
+        zygote_fatal(ctl, "gc.freeze failed");
     {
         pvs_ctl m;
         memset(&m, 0, sizeof m);
