@@ -96,17 +96,19 @@ static int cmp_str(const void *a, const void *b)
 static char *fmt_invalid(unsigned line, const char *what, const char *detail)
 {
     char buf[512];
-    snprintf(buf, sizeof buf, "line %u: %s%s%s", line, what, detail ? ": " : "",
-             detail ? detail : "");
+    if (line)
+        snprintf(buf, sizeof buf, "line %u: %s%s%s", line, what, detail ? ": " : "",
+                 detail ? detail : "");
+    else
+        snprintf(buf, sizeof buf, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
     return strdup(buf);
 }
 
-/* Parse and verify one line into *it. Returns 0, or -1 when out of memory or pv_verify
- * failed for a reason other than the program (message printed). */
-static int load_line(bitem *it, const char *p, size_t n, const pv_policy *policy, cache *c)
+/* Check and verify one item (`root`: its JSON value, borrowed) into *it. Returns 0, or -1
+ * when out of memory (message printed). */
+static int load_obj(bitem *it, json_t *root, const pv_policy *policy, cache *c)
 {
-    json_error_t err;
-    json_t *root = json_loadb(p, n, JSON_REJECT_DUPLICATES, &err), *src, *input;
+    json_t *src, *input;
     const char *k;
     json_t *v;
     const char **keys = NULL;
@@ -114,11 +116,6 @@ static int load_line(bitem *it, const char *p, size_t n, const pv_policy *policy
     char *key = NULL;
     int rc = -1;
 
-    if (!root) {
-        it->invalid = fmt_invalid(it->line, "not JSON", err.text);
-        rc = it->invalid ? 0 : -1;
-        goto done;
-    }
     src = json_object_get(root, "source");
     input = json_object_get(root, "input");
     if (!json_is_object(root) || !json_is_string(src) ||
@@ -167,7 +164,10 @@ static int load_line(bitem *it, const char *p, size_t n, const pv_policy *policy
             vo.mode = PV_MODE_EXPR;
             vo.globals = keys;
             vo.nglobals = nkeys;
-            snprintf(name, sizeof name, "<line %u>", it->line);
+            if (it->line)
+                snprintf(name, sizeof name, "<line %u>", it->line);
+            else
+                snprintf(name, sizeof name, "<item>");
             if (pv_verify(&e->prog, policy, json_string_value(src), slen, name, &vo) < 0) {
                 if (pv_last_error() && strstr(pv_last_error(), "out of memory"))
                     goto done;
@@ -188,19 +188,20 @@ static int load_line(bitem *it, const char *p, size_t n, const pv_policy *policy
 done:
     free(key);
     free(keys);
-    json_decref(root);
     if (rc < 0)
-        fprintf(stderr, "pyverify run: --batch: out of memory\n");
+        fprintf(stderr, "pyverify: batch: out of memory\n");
     return rc;
 }
 
 static json_t *item_doc(size_t index, const bitem *it, const pv_batch_result *r)
 {
-    json_t *o = json_pack("{s:I, s:I}", "index", (json_int_t)index, "line", (json_int_t)it->line);
+    json_t *o = json_pack("{s:I}", "index", (json_int_t)index);
     pv_run_status st;
     const char *reason;
     if (!o)
         return NULL;
+    if (it->line)
+        json_object_set_new(o, "line", json_integer((json_int_t)it->line));
     if (it->invalid) {
         json_object_set_new(o, "status", json_string("invalid"));
         json_object_set_new(o, "reason", pv_cli_json_bytes(it->invalid, strlen(it->invalid)));
@@ -238,55 +239,46 @@ static json_t *item_doc(size_t index, const bitem *it, const pv_batch_result *r)
     return o;
 }
 
-int pv_cli_run_batch(const pv_policy *policy, const char *data, size_t len,
-                     const pv_run_opts *ro, double item_cpu_s)
+/* The core of both front ends: items[i] (borrowed) are the items' JSON values, or NULL
+ * with invalid[i] saying why the line is not one; lines[i] their line numbers (NULL: none).
+ * Returns a JSON array of result objects, or NULL with *status 2 (over the limits, message
+ * in err) or 3 (the batch could not run). *status is 0 when every item ran to a value,
+ * else 1. */
+json_t *pv_cli_batch(const pv_policy *policy, json_t *const *objs, const char *const *invalid,
+                     const unsigned *lines, size_t n, const pv_run_opts *ro, double item_cpu_s,
+                     int *status, char *err, size_t errlen)
 {
     pv_batch_opts bo = PV_BATCH_OPTS_INIT;
     bitem *items = NULL;
     pv_batch_item *run = NULL;
     pv_batch_result *res = NULL;
+    json_t *out = NULL, *arr = NULL;
     cache c = {NULL, 0, 0};
-    size_t n = 0, nrun = 0, cap = 0;
-    unsigned line = 0;
-    int status = 2, rc;
+    size_t nrun = 0;
+    int rc;
     bool all_ok = true;
 
+    *status = 2;
+    snprintf(err, errlen, "out of memory");
     if (item_cpu_s > 0)
         bo.item_cpu_s = item_cpu_s;
-    for (size_t off = 0; off < len;) {
-        const char *p = data + off, *nl = memchr(p, '\n', len - off);
-        size_t l = nl ? (size_t)(nl - p) : len - off;
-        bool blank = true;
-        off += l + (nl ? 1 : 0);
-        line++;
-        for (size_t i = 0; i < l && blank; i++)
-            blank = p[i] == ' ' || p[i] == '\t' || p[i] == '\r';
-        if (blank)
-            continue;
-        if (n >= bo.max_items) {
-            fprintf(stderr, "pyverify run: --batch: more than %zu items\n", bo.max_items);
-            goto done;
-        }
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 256;
-            bitem *v = realloc(items, nc * sizeof *v);
-            if (!v)
-                goto nomem;
-            items = v;
-            cap = nc;
-        }
-        memset(&items[n], 0, sizeof items[n]);
-        items[n].line = line;
-        if (load_line(&items[n], p, l, policy, &c) < 0) {
-            n++;
-            goto done;
-        }
-        n++;
+    if (n > bo.max_items) {
+        snprintf(err, errlen, "more than %zu items", bo.max_items);
+        return NULL;
     }
+    items = calloc(n ? n : 1, sizeof *items);
     run = calloc(n ? n : 1, sizeof *run);
-    if (!run)
-        goto nomem;
+    if (!items || !run)
+        goto done;
     for (size_t i = 0; i < n; i++) {
+        items[i].line = lines ? lines[i] : 0;
+        if (!objs[i]) {
+            items[i].invalid = strdup(invalid && invalid[i] ? invalid[i] : "not an item");
+            if (!items[i].invalid)
+                goto done;
+        } else if (load_obj(&items[i], objs[i], policy, &c) < 0) {
+            goto done;
+        }
         if (items[i].invalid)
             continue;
         items[i].slot = nrun;
@@ -297,42 +289,119 @@ int pv_cli_run_batch(const pv_policy *policy, const char *data, size_t len,
     }
     rc = pv_run_batch(&res, run, nrun, ro, &bo);
     if (rc < 0) {
-        fprintf(stderr, "pyverify run: --batch: %s\n", pv_last_error());
-        status = rc == PV_ERR_INVALID ? 2 : 3;
+        snprintf(err, errlen, "%s", pv_last_error());
+        *status = rc == PV_ERR_INVALID ? 2 : 3;
         goto done;
     }
+    arr = json_array();
+    if (!arr)
+        goto done;
     for (size_t i = 0; i < n; i++) {
         json_t *doc = item_doc(i, &items[i], res);
-        if (!doc)
-            goto nomem;
+        if (!doc || json_array_append_new(arr, doc) < 0)
+            goto done;
         if (items[i].invalid || pv_batch_item_status(res, items[i].slot) != PV_RUN_OK)
             all_ok = false;
-        if (json_dumpf(doc, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0) {
-            json_decref(doc);
-            fprintf(stderr, "pyverify run: cannot write JSON output\n");
-            status = 3;
-            goto done;
-        }
-        fputc('\n', stdout);
-        json_decref(doc);
     }
-    fprintf(stderr, "pyverify run: batch: %zu items, %u child%s, wall_ms=%lu cpu_ms=%lu\n", n,
-            pv_batch_result_children(res), pv_batch_result_children(res) == 1 ? "" : "ren",
-            pv_batch_result_wall_ms(res), pv_batch_result_cpu_ms(res));
-    status = all_ok ? 0 : 1;
-    goto done;
-nomem:
-    fprintf(stderr, "pyverify run: --batch: out of memory\n");
-    status = 2;
+    snprintf(err, errlen, "%zu items, %u child%s, wall_ms=%lu cpu_ms=%lu", n,
+             pv_batch_result_children(res), pv_batch_result_children(res) == 1 ? "" : "ren",
+             pv_batch_result_wall_ms(res), pv_batch_result_cpu_ms(res));
+    *status = all_ok ? 0 : 1;
+    out = arr;
+    arr = NULL;
 done:
-    fflush(stdout);
+    json_decref(arr);
     pv_batch_result_free(res);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; items && i < n; i++) { /* calloc'ed: unset fields are NULL */
         free(items[i].invalid);
         free(items[i].input);
     }
     free(items);
     free(run);
     cache_free(&c);
+    return out;
+}
+
+int pv_cli_run_batch(const pv_policy *policy, const char *data, size_t len,
+                     const pv_run_opts *ro, double item_cpu_s)
+{
+    json_t **objs = NULL, *arr = NULL;
+    char **why = NULL;
+    unsigned *lines = NULL, line = 0;
+    size_t n = 0, cap = 0;
+    int status = 2;
+    char err[512];
+
+    for (size_t off = 0; off < len;) {
+        const char *p = data + off, *nl = memchr(p, '\n', len - off);
+        size_t l = nl ? (size_t)(nl - p) : len - off;
+        bool blank = true;
+        json_error_t jerr;
+        off += l + (nl ? 1 : 0);
+        line++;
+        for (size_t i = 0; i < l && blank; i++)
+            blank = p[i] == ' ' || p[i] == '\t' || p[i] == '\r';
+        if (blank)
+            continue;
+        if (n >= PV_BATCH_DEFAULT_MAX_ITEMS) {
+            fprintf(stderr, "pyverify run: --batch: more than %u items\n",
+                    PV_BATCH_DEFAULT_MAX_ITEMS);
+            goto done;
+        }
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 256;
+            json_t **o = realloc(objs, nc * sizeof *o);
+            char **w = o ? realloc(why, nc * sizeof *w) : NULL;
+            unsigned *ln = w ? realloc(lines, nc * sizeof *ln) : NULL;
+            if (o)
+                objs = o;
+            if (w)
+                why = w;
+            if (!ln)
+                goto nomem;
+            lines = ln;
+            cap = nc;
+        }
+        lines[n] = line;
+        why[n] = NULL;
+        objs[n] = json_loadb(p, l, JSON_REJECT_DUPLICATES, &jerr);
+        if (!objs[n]) {
+            why[n] = fmt_invalid(line, "not JSON", jerr.text);
+            if (!why[n]) {
+                n++;
+                goto nomem;
+            }
+        }
+        n++;
+    }
+    arr = pv_cli_batch(policy, objs, (const char *const *)why, lines, n, ro, item_cpu_s, &status,
+                       err, sizeof err);
+    if (!arr) {
+        fprintf(stderr, "pyverify run: --batch: %s\n", err);
+        goto done;
+    }
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        if (json_dumpf(json_array_get(arr, i), stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0) {
+            fprintf(stderr, "pyverify run: cannot write JSON output\n");
+            status = 3;
+            goto done;
+        }
+        fputc('\n', stdout);
+    }
+    fprintf(stderr, "pyverify run: batch: %s\n", err);
+    goto done;
+nomem:
+    fprintf(stderr, "pyverify run: --batch: out of memory\n");
+    status = 2;
+done:
+    fflush(stdout);
+    json_decref(arr);
+    for (size_t i = 0; i < n; i++) {
+        json_decref(objs[i]);
+        free(why[i]);
+    }
+    free(objs);
+    free(why);
+    free(lines);
     return status;
 }

@@ -440,17 +440,20 @@ static const char *const lazy_codecs[] = {
     "utf-32-be", "latin-1", "ascii", "cp1252", "cp437", "iso8859-15", "mac-roman",
     "raw-unicode-escape", "unicode-escape"};
 
-static void preload_lazy(void)
+static void preload_lazy(bool with_modules)
 {
-    static bool done;
+    static bool done, done_modules;
+    if (with_modules && !done_modules) {
+        done_modules = true;
+        for (size_t i = 0; i < sizeof lazy_modules / sizeof lazy_modules[0]; i++) {
+            PyObject *m = PyImport_ImportModule(lazy_modules[i]);
+            Py_XDECREF(m);
+            PyErr_Clear(); /* absent on this build: the program gets an error there, as usual */
+        }
+    }
     if (done)
         return;
     done = true;
-    for (size_t i = 0; i < sizeof lazy_modules / sizeof lazy_modules[0]; i++) {
-        PyObject *m = PyImport_ImportModule(lazy_modules[i]);
-        Py_XDECREF(m);
-        PyErr_Clear(); /* absent on this build: the program gets an error there, as usual */
-    }
     for (size_t i = 0; i < sizeof lazy_codecs / sizeof lazy_codecs[0]; i++) {
         PyObject *c = PyCodec_Encoder(lazy_codecs[i]);
         Py_XDECREF(c);
@@ -502,12 +505,15 @@ int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr, PyObject *built
             goto fail;
         Py_DECREF(codec);
     }
-    preload_lazy();
-    json = PyImport_ImportModule("json");
+    /* what allowed modules import lazily: a program that imports none needs none of it */
+    preload_lazy(!modules || PyObject_Size(modules) != 0);
+    /* json.dumps encodes an expression's value; a plan without code (a runner's, a batch's)
+       may run expressions later */
+    json = expr || !code ? PyImport_ImportModule("json") : NULL;
     if (!(flags & PV_RUN_NO_PYTHON_LAYER) && pvx_guard_snapshot() < 0)
         goto fail;
     plan->json_dumps = json ? PyObject_GetAttrString(json, "dumps") : NULL;
-    if (!plan->json_dumps)
+    if (!plan->json_dumps && (expr || !code))
         goto fail;
     rc = 0;
 fail:

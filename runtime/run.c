@@ -983,6 +983,7 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     pvx_py_plan py;
     pvx_spawn sp;
     PyGILState_STATE gil;
+    PyObject *used;
     const pv_policy *policy;
     unsigned long start;
     int rc;
@@ -1010,10 +1011,15 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
         return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
 
     gil = PyGILState_Ensure();
-    rc = pvx_py_prepare(&py, program->code, program->mode == PV_MODE_EXPR,
-                        policy ? policy->builtins_allowed : NULL,
-                        policy ? policy->modules : NULL, policy ? policy->module_members : NULL,
-                        o.input_json, program->globals, o.flags, o.output_kb * 1024u);
+    /* only the allowed modules this program imports (prepare.c) */
+    used = policy && policy->modules ? pvx_used_modules(program->code, policy->modules) : NULL;
+    rc = policy && policy->modules && !used
+             ? PV_ERR_PYTHON
+             : pvx_py_prepare(&py, program->code, program->mode == PV_MODE_EXPR,
+                              policy ? policy->builtins_allowed : NULL, used,
+                              policy ? policy->module_members : NULL, o.input_json,
+                              program->globals, o.flags, o.output_kb * 1024u);
+    Py_XDECREF(used);
     py.policy = policy;
     if (rc < 0) {
         rc = pv_fail_python(rc, "pv_run");

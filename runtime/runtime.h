@@ -139,6 +139,12 @@ PVX_INTERNAL void pvx_py_child_enter(const pvx_py_plan *plan);
 PVX_INTERNAL PyObject *pvx_py_encode_value(const pvx_py_plan *plan, PyObject *value);
 PVX_INTERNAL unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename);
 
+/* ---- prepare.c ------------------------------------------------------------------------ */
+
+/* The allowed modules to prepare for the verified `code`: a new set holding all of
+ * `modules` when the code has an import instruction, else empty; NULL with an exception. */
+PVX_INTERNAL PyObject *pvx_used_modules(PyObject *code, PyObject *modules);
+
 /* ---- guard.c: value checks of the Python layer (child only, except wrap_member) -------- */
 
 /* In the parent (pvx_py_prepare): the code objects that exist now are the library's
