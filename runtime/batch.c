@@ -746,6 +746,10 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
         st->stop = true;
         break;
     case KILL_PROTOCOL:
+        /* only an item this child was given can be blamed; else the running one (so that a
+           fresh child never starts where this one did) */
+        if (blame < start_pos)
+            blame = st->next;
         if (blame < st->next) {
             /* an item already taken: its record is not to be believed */
             decide(st, blame, PV_RUN_KILLED, "protocol: %s", why);

@@ -283,13 +283,17 @@ static void test_forged_records(void **state)
                              {"50", NULL, true},
                              /* a header whose length would swallow the records after it */
                              {"__import__('os').write(3, b'Zjunk') and 60", NULL, true},
-                             {"70", NULL, true}};
-    pv_program *p[10];
+                             {"70", NULL, true},
+                             /* a record for an item of an earlier child: this item is
+                                blamed, and the batch moves on (no child restarts here) */
+                             {FORGE(1, "666"), NULL, true},
+                             {"80", NULL, true}};
+    pv_program *p[12];
     pv_batch_result *r = NULL;
     pv_run_opts o = PV_RUN_OPTS_INIT;
     (void)state;
     o.flags = PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED;
-    assert_int_equal(batch(&r, e, 10, &o, NULL, p), 0);
+    assert_int_equal(batch(&r, e, 12, &o, NULL, p), 0);
     expect(r, 0, PV_RUN_OK, "10");
     expect(r, 1, PV_RUN_KILLED, NULL);
     assert_non_null(strstr(pv_batch_item_reason(r, 1), "protocol"));
@@ -302,8 +306,11 @@ static void test_forged_records(void **state)
     expect(r, 7, PV_RUN_OK, "50");
     expect(r, 8, PV_RUN_KILLED, NULL);
     expect(r, 9, PV_RUN_OK, "70");
+    expect(r, 10, PV_RUN_KILLED, NULL);
+    expect(r, 11, PV_RUN_OK, "80");
+    assert_true(pv_batch_result_children(r) <= 6);
     pv_batch_result_free(r);
-    free_progs(p, 10);
+    free_progs(p, 12);
 }
 
 static void test_many(void **state)
