@@ -11,8 +11,15 @@
  * import other allowed modules when called (Counter.most_common imports heapq), and the
  * child cannot read a module from disk. Narrowing that to the used modules needs the
  * closure of the IMPORT_NAMEs inside their functions (not done).
+ *
+ * The codecs that `str.encode` and friends look up by name (utf-16, latin-1, ...) are
+ * preloaded unless the program imports nothing and names none of encode, decode, str,
+ * bytes, bytearray. A lookup that was not foreseen fails closed in the child (LookupError:
+ * the codec's module cannot be read there).
  */
 #include "runtime.h"
+
+#include <stdbool.h>
 
 #include <opcode.h>
 #include <string.h>
@@ -54,4 +61,30 @@ PyObject *pvx_used_modules(PyObject *code, PyObject *modules)
         out = PySet_New(PySet_GET_SIZE(names) > 0 ? modules : NULL);
     Py_XDECREF(names);
     return out;
+}
+
+/* Names through which a program reaches a codec by name: str.encode, bytes.decode,
+ * str(b, enc), bytes(s, enc), bytearray(s, enc). */
+static const char *const codec_names[] = {"encode", "decode", "str", "bytes", "bytearray"};
+
+static bool names_codecs(PyObject *code, int depth)
+{
+    PyCodeObject *co = (PyCodeObject *)code;
+    if (depth > 200)
+        return true;
+    for (Py_ssize_t i = 0; co->co_names && i < PyTuple_GET_SIZE(co->co_names); i++)
+        for (size_t k = 0; k < sizeof codec_names / sizeof codec_names[0]; k++)
+            if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(co->co_names, i),
+                                                 codec_names[k]) == 0)
+                return true;
+    for (Py_ssize_t i = 0; co->co_consts && i < PyTuple_GET_SIZE(co->co_consts); i++)
+        if (PyCode_Check(PyTuple_GET_ITEM(co->co_consts, i)) &&
+            names_codecs(PyTuple_GET_ITEM(co->co_consts, i), depth + 1))
+            return true;
+    return false;
+}
+
+bool pvx_code_may_encode(PyObject *code)
+{
+    return !code || !PyCode_Check(code) || names_codecs(code, 0);
 }

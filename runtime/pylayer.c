@@ -440,7 +440,7 @@ static const char *const lazy_codecs[] = {
     "utf-32-be", "latin-1", "ascii", "cp1252", "cp437", "iso8859-15", "mac-roman",
     "raw-unicode-escape", "unicode-escape"};
 
-static void preload_lazy(bool with_modules)
+static void preload_lazy(bool with_modules, bool with_codecs)
 {
     static bool done, done_modules;
     if (with_modules && !done_modules) {
@@ -451,7 +451,7 @@ static void preload_lazy(bool with_modules)
             PyErr_Clear(); /* absent on this build: the program gets an error there, as usual */
         }
     }
-    if (done)
+    if (done || !with_codecs)
         return;
     done = true;
     for (size_t i = 0; i < sizeof lazy_codecs / sizeof lazy_codecs[0]; i++) {
@@ -506,7 +506,10 @@ int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr, PyObject *built
         Py_DECREF(codec);
     }
     /* what allowed modules import lazily: a program that imports none needs none of it */
-    preload_lazy(!modules || PyObject_Size(modules) != 0);
+    {
+        bool any_module = !modules || PyObject_Size(modules) != 0;
+        preload_lazy(any_module, any_module || pvx_code_may_encode(code));
+    }
     /* json.dumps encodes an expression's value; a plan without code (a runner's, a batch's)
        may run expressions later */
     json = expr || !code ? PyImport_ImportModule("json") : NULL;

@@ -144,6 +144,8 @@ PVX_INTERNAL unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename);
 /* The allowed modules to prepare for the verified `code`: a new set holding all of
  * `modules` when the code has an import instruction, else empty; NULL with an exception. */
 PVX_INTERNAL PyObject *pvx_used_modules(PyObject *code, PyObject *modules);
+/* Whether the code may look a codec up by name (true when unsure, or for NULL). */
+PVX_INTERNAL bool pvx_code_may_encode(PyObject *code);
 
 /* ---- guard.c: value checks of the Python layer (child only, except wrap_member) -------- */
 
