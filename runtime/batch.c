@@ -540,7 +540,8 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
     if (h.cpu_s < 0.01)
         h.cpu_s = 0.01;
     {
-        struct timeval tv = {1, 0};
+        /* the child reads its items right after phase 0; a loaded machine may be slow */
+        struct timeval tv = {10, 0};
         (void)setsockopt(sp.req, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     }
     h.body_len = req_len + tail_len;
