@@ -219,6 +219,16 @@ void pvx_batch_child(pvx_child_plan *plan, pvx_py_plan *py)
     py->max_value = (size_t)h.max_value;
     plan->cpu_s = h.cpu_s;
     plan->memory_mb = (size_t)h.memory_mb;
+    /* what the child inherited is never garbage: a collection during an item would walk it
+       all (milliseconds) and charge that to the item */
+    {
+        PyObject *gc = PyImport_ImportModule("gc");
+        PyObject *r = gc ? PyObject_CallMethod(gc, "freeze", NULL) : NULL;
+        if (!r)
+            batch_fatal("gc.freeze");
+        Py_DECREF(r);
+        Py_DECREF(gc);
+    }
     pvx_child_os_phase(plan, 1);
     pvx_py_child_enter(py);
 
@@ -406,8 +416,13 @@ static int parse_records(pvb_run *st, const char *buf, size_t len, size_t *parse
                 *audit = clean(pl, strnlen(pl, n), 1024);
             continue;
         }
-        if (p[0] != PVX_REC_ITEM)
-            continue; /* data a program without the Python layer wrote on fd 3 */
+        if (p[0] != PVX_REC_ITEM) {
+            /* the runtime writes nothing else after READY: a program's own writing (the
+               Python layer off, or native code), which must not keep the parent reading */
+            *why = "a record of an unknown type";
+            *blame = st->next;
+            return -1;
+        }
         {
             uint32_t idx;
             pvb_item *it;
@@ -520,7 +535,7 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
     pvb_header h = *h0;
     char *buf = NULL;
     size_t len = 0, cap = 0, parsed = 0, blame = 0;
-    bool ready = false, have_clk = false, exited = false;
+    bool ready = false, have_clk = false, exited = false, had_data = false;
     char *audit = NULL;
     const char *why = NULL;
     unsigned long item_base = 0, ready_cpu = 0, setup_deadline;
@@ -566,7 +581,9 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
             outcome = KILL_WALL;
             break;
         }
-        if (ready && st->next < st->norder) {
+        /* the CPU is judged only with the control pipe drained: records still unread are
+           items that finished, and their CPU is not the running item's */
+        if (ready && !had_data && st->next < st->norder) {
             unsigned long c = cpu_us_of(clk, have_clk);
             unsigned long used = c > item_base ? c - item_base : 0;
             if (used > st->item_cpu_us) {
@@ -578,6 +595,7 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
                 break;
             }
         }
+        had_data = false;
         if (sp.ctl >= 0) {
             pfd[nfd] = (struct pollfd){sp.ctl, POLLIN, 0};
             ictl = nfd++;
@@ -617,6 +635,7 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
             ssize_t n = read(sp.ctl, chunk, sizeof chunk);
             bool was_ready = ready;
             if (n > 0) {
+                had_data = true;
                 /* bound what one record may hold: a value, an exception, slack */
                 size_t limit = st->o->output_kb * 1024u + PVX_MAX_MESSAGE + 64u * 1024u;
                 if (len + (size_t)n > cap) {
