@@ -861,6 +861,8 @@ int pv_run_batch(pv_batch_result **out, const pv_batch_item *items, size_t n,
     size_t codes_len = 0, codes_cap = 0, body_len = 0, body_cap = 0, total = 0;
     size_t *offsets = NULL; /* body offset of the item at each order position */
     uint32_t ncodes = 0;
+    bool any_import = false;
+    PyObject *no_modules = NULL;
     pvb_run st;
     pvb_header h;
     unsigned long start;
@@ -999,6 +1001,16 @@ int pv_run_batch(pv_batch_result **out, const pv_batch_item *items, size_t n,
             }
             Py_DECREF(bytes);
             ncodes++;
+            if (!any_import && policy && policy->modules) {
+                PyObject *used = pvx_used_modules(p->code, policy->modules);
+                if (!used) {
+                    Py_DECREF(key);
+                    rc = pv_fail_python(PV_ERR_PYTHON, "pv_run_batch");
+                    goto done;
+                }
+                any_import = PySet_GET_SIZE(used) > 0;
+                Py_DECREF(used);
+            }
         }
         hdr[0] = (uint32_t)i;
         hdr[1] = (uint32_t)PyLong_AsUnsignedLong(id);
@@ -1015,9 +1027,16 @@ int pv_run_batch(pv_batch_result **out, const pv_batch_item *items, size_t n,
     }
     if (st.norder == 0)
         goto done;
+    /* as pv_run (prepare.c): no module at all when no item imports one */
+    no_modules = any_import || !policy || !policy->modules ? NULL : PySet_New(NULL);
+    if (!any_import && policy && policy->modules && !no_modules) {
+        rc = pv_fail_python(PV_ERR_PYTHON, "pv_run_batch");
+        goto done;
+    }
     rc = pvx_py_prepare(&base, NULL, true, policy ? policy->builtins_allowed : NULL,
-                        policy ? policy->modules : NULL, policy ? policy->module_members : NULL,
-                        NULL, NULL, o.flags, o.output_kb * 1024u);
+                        no_modules ? no_modules : policy ? policy->modules : NULL,
+                        policy ? policy->module_members : NULL, NULL, NULL, o.flags,
+                        o.output_kb * 1024u);
     if (rc < 0) {
         rc = pv_fail_python(rc, "pv_run_batch");
         goto done;
@@ -1058,6 +1077,7 @@ done:
         pvx_py_plan_clear(&base);
     Py_XDECREF(code_ids);
     Py_XDECREF(scratch);
+    Py_XDECREF(no_modules);
     PyGILState_Release(gil);
     free(codes);
     free(body);
