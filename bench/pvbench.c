@@ -7,6 +7,9 @@
  *   pvbench digest LIST                 verdicts and a hash of every diagnostic (both layers)
  *   pvbench run N                       pv_run warm loop, fork-and-wait floor, python3 spawn
  *   pvbench expr FILE N                 expression workload: pv_verify alone, pv_run, both
+ *   pvbench batch FILE N COUNT          COUNT workload expressions in one pv_run_batch (issue
+ *                                       19): per expression, verified once per formula
+ *                                       (batch_run) and verified every time (batch_verify_run)
  *   pvbench spawn N [--rlimits] -- ARGV whole-process wall time of a command (fork/exec/wait)
  *
  * Every result is a line "key value..." on stdout; times are seconds. The driver computes
@@ -533,6 +536,82 @@ static int cmd_expr(const char *path, int n)
     return 0;
 }
 
+static int cmd_batch(const char *path, int n, size_t count)
+{
+    load_exprs(path);
+    if (pv_init() < 0)
+        die("pv_init");
+    pv_policy *pol;
+    if (pv_policy_default(&pol) < 0)
+        die("policy");
+    pv_verify_opts o = PV_VERIFY_OPTS_INIT;
+    o.mode = PV_MODE_EXPR;
+    o.globals = g_inputs;
+    o.nglobals = sizeof g_inputs / sizeof *g_inputs;
+    pv_program *progs[MAXEXPR];
+    pv_batch_item *items = calloc(count, sizeof *items);
+    pv_program **own = calloc(count, sizeof *own);
+    if (!items || !own)
+        die("memory");
+    for (int i = 0; i < n; i++) {
+        /* the formulas verified once each (what `pyverify run --batch` does for repeats) */
+        double t0 = now();
+        for (size_t k = 0; k < NEXPR; k++)
+            if (pv_verify(&progs[k], pol, g_exprs[k], strlen(g_exprs[k]), "expr", &o) < 0)
+                die("verify");
+        for (size_t j = 0; j < count; j++) {
+            items[j].program = progs[j % NEXPR];
+            items[j].input_json = g_input_json;
+        }
+        pv_batch_result *r;
+        struct rusage ru0, ru1;
+        getrusage(RUSAGE_SELF, &ru0);
+        double tb = now();
+        if (pv_run_batch(&r, items, count, NULL, NULL) < 0)
+            die("batch");
+        double t = now() - t0;
+        tb = now() - tb;
+        getrusage(RUSAGE_SELF, &ru1);
+        /* where the time goes: the parent's CPU, the children's (items only), the wall */
+        printf("batch_parent_cpu %.9f\n",
+               ((double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec -
+                         ru0.ru_stime.tv_sec) +
+                (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec -
+                         ru0.ru_stime.tv_usec) / 1e6) / (double)count);
+        printf("batch_child_cpu %.9f\n", (double)pv_batch_result_cpu_ms(r) / 1e3 / (double)count);
+        printf("batch_wall_run_only %.9f\n", tb / (double)count);
+        for (size_t j = 0; j < count; j++)
+            if (pv_batch_item_status(r, j) != PV_RUN_OK) {
+                fprintf(stderr, "pvbench: batch item %zu: %s\n", j,
+                        pv_run_status_name(pv_batch_item_status(r, j)));
+                return 2;
+            }
+        printf("batch_run %.9f\n", t / (double)count);
+        pv_batch_result_free(r);
+        for (size_t k = 0; k < NEXPR; k++)
+            pv_program_free(progs[k]);
+        /* every item verified on its own */
+        t0 = now();
+        for (size_t j = 0; j < count; j++) {
+            const char *e = g_exprs[j % NEXPR];
+            if (pv_verify(&own[j], pol, e, strlen(e), "expr", &o) < 0)
+                die("verify");
+            items[j].program = own[j];
+        }
+        if (pv_run_batch(&r, items, count, NULL, NULL) < 0)
+            die("batch");
+        printf("batch_verify_run %.9f\n", (now() - t0) / (double)count);
+        pv_batch_result_free(r);
+        for (size_t j = 0; j < count; j++)
+            pv_program_free(own[j]);
+    }
+    free(items);
+    free(own);
+    pv_policy_free(pol);
+    pv_shutdown();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -546,6 +625,9 @@ int main(int argc, char **argv)
         return cmd_run((int)strtol(argv[2], NULL, 10));
     if (argc >= 4 && strcmp(argv[1], "expr") == 0)
         return cmd_expr(argv[2], (int)strtol(argv[3], NULL, 10));
+    if (argc >= 5 && strcmp(argv[1], "batch") == 0)
+        return cmd_batch(argv[2], (int)strtol(argv[3], NULL, 10),
+                         (size_t)strtoul(argv[4], NULL, 10));
     if (argc >= 5 && strcmp(argv[1], "spawn") == 0) {
         int i = 3, rl = 0;
         if (strcmp(argv[i], "--rlimits") == 0) {
@@ -557,6 +639,7 @@ int main(int argc, char **argv)
         return cmd_spawn((int)strtol(argv[2], NULL, 10), rl, argv + i);
     }
     fprintf(stderr, "usage: pvbench throughput LIST REPEATS | verify LIST LAYERS | digest LIST [DUMP] | run N | expr FILE N |\n"
+                    "               batch FILE N COUNT |\n"
                     "               spawn N [--rlimits] -- ARGV...\n");
     return 2;
 }

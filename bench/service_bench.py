@@ -29,6 +29,9 @@ def _start(pyverify, tmp):
     raise RuntimeError("pyverify serve did not start: " + open(log.name).read())
 
 
+LAST = {}  # raw figures of the last call, for the issue-19 targets: "latency", "rate32"
+
+
 def rows(build, pyverify, n, log, med, p99, ms, pyverify_run_s, spawn_s):
     loadtest = os.path.join(build, "tests", "service", "pv_loadtest")
     if not os.access(loadtest, os.X_OK):
@@ -42,6 +45,7 @@ def rows(build, pyverify, n, log, med, p99, ms, pyverify_run_s, spawn_s):
                 [loadtest, "latency", url, str(n)], check=True, capture_output=True,
                 text=True).stdout.splitlines()]
             m = med(lat)
+            LAST["latency"] = m
             out.append(("Service", "trivial run through `pyverify serve` (HTTP, one client)",
                         ms(m), f"p99 {ms(p99(lat))}, n={len(lat)}",
                         f"{pyverify_run_s / m:.1f}x faster than `pyverify run`",
@@ -52,6 +56,7 @@ def rows(build, pyverify, n, log, med, p99, ms, pyverify_run_s, spawn_s):
                 rate = float(subprocess.run([loadtest, "rate", url, str(runs), str(clients)],
                                             check=True, capture_output=True,
                                             text=True).stdout.split()[1])
+                LAST[f"rate{clients}"] = rate
                 out.append(("Service", f"trivial runs per second, {clients} clients",
                             f"{rate:.0f}/s", f"{runs} runs", "",
                             f"{os.cpu_count()} cores, {2 * (os.cpu_count() or 1)} workers"))

@@ -244,11 +244,12 @@ typedef enum pv_run_status {
     PV_RUN_MEMORY,       /* memory limit (MemoryError or allocation failure) */
     PV_RUN_OUTPUT,       /* an output cap was exceeded; the child was killed */
     PV_RUN_CRASHED,      /* killed by a signal it raised itself (SIGSEGV, SIGABRT, ...) */
-    PV_RUN_KILLED        /* a sandbox layer killed it (seccomp SIGSYS, audit hook) */
+    PV_RUN_KILLED,       /* a sandbox layer killed it (seccomp SIGSYS, audit hook) */
+    PV_RUN_NOT_RUN       /* a batch item that was not run: the batch's limits ran out first */
 } pv_run_status;
 
-/* "ok", "rejected", "error", "timeout", "cpu", "memory", "output", "crashed", "killed";
- * "unknown" for other values. Static. */
+/* "ok", "rejected", "error", "timeout", "cpu", "memory", "output", "crashed", "killed",
+ * "not_run"; "unknown" for other values. Static. */
 PV_EXTERN const char *pv_run_status_name(pv_run_status status);
 
 typedef struct pv_run_result pv_run_result;
@@ -320,6 +321,78 @@ PV_EXTERN int pv_runner_run(pv_runner *runner, pv_run_result **out, const pv_pro
                             const pv_run_opts *opts);
 /* Kills the waiting child and frees the runner. NULL is a no-op. */
 PV_EXTERN void pv_runner_free(pv_runner *runner);
+
+/* ---- Batches (formulas) ---- */
+
+/* Many expressions evaluated in ONE sandboxed child, for one caller, every layer on: each
+ * gets fresh globals (its own inputs over a fresh copy of the policy's builtins) and its
+ * own result or error. pv_run_opts are the batch's limits: timeout_s the whole batch's wall
+ * clock, cpu_s its CPU (every child it used, set-up excluded), memory_mb each child's,
+ * output_kb caps each value; stdin and input_json must be unset; flags as for pv_run.
+ * pv_batch_opts adds the per-expression CPU limit and the size limits.
+ *
+ * An item whose program was not accepted is reported PV_RUN_REJECTED (its diagnostics are
+ * the program's) and not run; an item whose input is not a JSON object of the program's
+ * declared globals likewise (reason "input: ..."). Programs must be in expression mode and
+ * share one policy; one program may serve many items.
+ *
+ * The parent decides: an item over item_cpu_s is PV_RUN_CPU (the child is killed and the
+ * rest of the batch goes on in a fresh child); past the batch's wall clock or CPU, the
+ * running item is PV_RUN_TIMEOUT / PV_RUN_CPU and the remaining ones PV_RUN_NOT_RUN. The
+ * child reports each item's value or exception as data, in order, exactly once: a record out
+ * of order, repeated or malformed ends that child (the item it blames is PV_RUN_KILLED,
+ * reason "protocol: ...") and the rest go on in a fresh child. A child that dies during an
+ * item (audit hook, seccomp, crash) gives that item the status pv_run would. Values,
+ * exceptions and "memory" are child-reported, as in pv_run: a program running native code
+ * could forge those of the items after it in the same child, never a parent-decided
+ * status and never another batch's. Printed output is discarded.
+ * Errors: PV_ERR_INVALID (bad options, n or the bytes over the limits, a program not in
+ * expression mode, programs of different policies), PV_ERR_STATE, PV_ERR_RUNTIME,
+ * PV_ERR_PYTHON, PV_ERR_NOMEM. */
+typedef struct pv_batch_item {
+    const pv_program *program; /* verified in PV_MODE_EXPR; borrowed for the call */
+    const char *input_json;    /* a JSON object of globals, or NULL */
+} pv_batch_item;
+
+typedef struct pv_batch_opts {
+    unsigned version;  /* PV_BATCH_OPTS_VERSION */
+    double item_cpu_s; /* CPU of one expression, seconds (default 0.1) */
+    size_t max_items;  /* items per call (default 100,000) */
+    size_t max_bytes;  /* marshalled code plus input JSON of all items (default 64 MiB) */
+} pv_batch_opts;
+#define PV_BATCH_OPTS_VERSION 1
+#define PV_BATCH_DEFAULT_ITEM_CPU_S 0.1
+#define PV_BATCH_DEFAULT_MAX_ITEMS 100000u
+#define PV_BATCH_DEFAULT_MAX_BYTES (64u * 1024u * 1024u)
+#define PV_BATCH_OPTS_INIT                                                                 \
+    { PV_BATCH_OPTS_VERSION, PV_BATCH_DEFAULT_ITEM_CPU_S, PV_BATCH_DEFAULT_MAX_ITEMS,      \
+      PV_BATCH_DEFAULT_MAX_BYTES }
+
+typedef struct pv_batch_result pv_batch_result;
+PV_EXTERN int pv_run_batch(pv_batch_result **out, const pv_batch_item *items, size_t n,
+                           const pv_run_opts *opts, const pv_batch_opts *batch_opts);
+PV_EXTERN size_t pv_batch_result_count(const pv_batch_result *r);
+/* Item i (0-based; out of range: PV_RUN_NOT_RUN / NULL / 0). Borrowed strings. */
+PV_EXTERN pv_run_status pv_batch_item_status(const pv_batch_result *r, size_t i);
+PV_EXTERN const char *pv_batch_item_value(const pv_batch_result *r, size_t i);
+PV_EXTERN const char *pv_batch_item_exception_type(const pv_batch_result *r, size_t i);
+PV_EXTERN const char *pv_batch_item_exception_message(const pv_batch_result *r, size_t i);
+PV_EXTERN unsigned pv_batch_item_exception_line(const pv_batch_result *r, size_t i);
+/* Why the parent gave this status (limits, protocol, audit event, input), or NULL. */
+PV_EXTERN const char *pv_batch_item_reason(const pv_batch_result *r, size_t i);
+/* CPU the parent measured for the item, microseconds (0 when not run). */
+PV_EXTERN unsigned long pv_batch_item_cpu_us(const pv_batch_result *r, size_t i);
+/* The layers of the batch's (first) child, and the steps that were not active. */
+PV_EXTERN size_t pv_batch_result_layer_count(const pv_batch_result *r);
+PV_EXTERN const char *pv_batch_result_layer(const pv_batch_result *r, size_t i);
+PV_EXTERN size_t pv_batch_result_skipped_count(const pv_batch_result *r);
+PV_EXTERN const char *pv_batch_result_skipped_step(const pv_batch_result *r, size_t i);
+PV_EXTERN const char *pv_batch_result_skipped_reason(const pv_batch_result *r, size_t i);
+/* Sandboxed children the batch used (1 unless items were killed), wall clock, CPU. */
+PV_EXTERN unsigned pv_batch_result_children(const pv_batch_result *r);
+PV_EXTERN unsigned long pv_batch_result_wall_ms(const pv_batch_result *r);
+PV_EXTERN unsigned long pv_batch_result_cpu_ms(const pv_batch_result *r);
+PV_EXTERN void pv_batch_result_free(pv_batch_result *r);
 
 /* ---- Compiled code (.pyc) ---- */
 

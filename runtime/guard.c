@@ -881,7 +881,11 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
     g_keep = PyList_New(0);
     if (!g_keep)
         return -1;
-    if (program_code && add_code_tree(&g_program, program_code, 0) < 0)
+    if (program_code && PyTuple_Check(program_code)) { /* a batch: every item's code */
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(program_code); i++)
+            if (add_code_tree(&g_program, PyTuple_GET_ITEM(program_code, i), 0) < 0)
+                goto done;
+    } else if (program_code && add_code_tree(&g_program, program_code, 0) < 0)
         goto done;
     ptrset_seal(&g_program);
     /* builtins of code that library functions generate: the policy's, plus type (dataclass

@@ -440,17 +440,20 @@ static const char *const lazy_codecs[] = {
     "utf-32-be", "latin-1", "ascii", "cp1252", "cp437", "iso8859-15", "mac-roman",
     "raw-unicode-escape", "unicode-escape"};
 
-static void preload_lazy(void)
+static void preload_lazy(bool with_modules, bool with_codecs)
 {
-    static bool done;
-    if (done)
+    static bool done, done_modules;
+    if (with_modules && !done_modules) {
+        done_modules = true;
+        for (size_t i = 0; i < sizeof lazy_modules / sizeof lazy_modules[0]; i++) {
+            PyObject *m = PyImport_ImportModule(lazy_modules[i]);
+            Py_XDECREF(m);
+            PyErr_Clear(); /* absent on this build: the program gets an error there, as usual */
+        }
+    }
+    if (done || !with_codecs)
         return;
     done = true;
-    for (size_t i = 0; i < sizeof lazy_modules / sizeof lazy_modules[0]; i++) {
-        PyObject *m = PyImport_ImportModule(lazy_modules[i]);
-        Py_XDECREF(m);
-        PyErr_Clear(); /* absent on this build: the program gets an error there, as usual */
-    }
     for (size_t i = 0; i < sizeof lazy_codecs / sizeof lazy_codecs[0]; i++) {
         PyObject *c = PyCodec_Encoder(lazy_codecs[i]);
         Py_XDECREF(c);
@@ -502,12 +505,18 @@ int pvx_py_prepare(pvx_py_plan *plan, PyObject *code, bool expr, PyObject *built
             goto fail;
         Py_DECREF(codec);
     }
-    preload_lazy();
-    json = PyImport_ImportModule("json");
+    /* what allowed modules import lazily: a program that imports none needs none of it */
+    {
+        bool any_module = !modules || PyObject_Size(modules) != 0;
+        preload_lazy(any_module, any_module || pvx_code_may_encode(code));
+    }
+    /* json.dumps encodes an expression's value; a plan without code (a runner's, a batch's)
+       may run expressions later */
+    json = expr || !code ? PyImport_ImportModule("json") : NULL;
     if (!(flags & PV_RUN_NO_PYTHON_LAYER) && pvx_guard_snapshot() < 0)
         goto fail;
     plan->json_dumps = json ? PyObject_GetAttrString(json, "dumps") : NULL;
-    if (!plan->json_dumps)
+    if (!plan->json_dumps && (expr || !code))
         goto fail;
     rc = 0;
 fail:
@@ -922,9 +931,9 @@ static PyObject *encode_value(const pvx_py_plan *plan, PyObject *value)
     return s;
 }
 
-void pvx_py_child_run(const pvx_py_plan *plan)
+void pvx_py_child_enter(const pvx_py_plan *plan)
 {
-    PyObject *sysmods, *os = NULL, *env = NULL, *r, *gdict, *result;
+    PyObject *sysmods, *os = NULL, *env = NULL, *r;
     bool python_layer = !(plan->flags & PV_RUN_NO_PYTHON_LAYER);
 
     /* The program's globals say __name__ == "__main__". What the standard library finds
@@ -975,11 +984,27 @@ void pvx_py_child_run(const pvx_py_plan *plan)
         pvx_send_fail(PVX_FD_CONTROL, "python", "disabled by the caller");
     }
     pvx_send(PVX_FD_CONTROL, PVX_REC_READY, "", 0);
-
-    gdict = PyModule_GetDict(plan->main_module);
     hook_armed = python_layer;
     if (python_layer)
         pvx_guard_arm();
+}
+
+PyObject *pvx_py_encode_value(const pvx_py_plan *plan, PyObject *value)
+{
+    return encode_value(plan, value);
+}
+
+unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename)
+{
+    return exception_line(tb, filename);
+}
+
+void pvx_py_child_run(const pvx_py_plan *plan)
+{
+    PyObject *gdict, *result;
+
+    pvx_py_child_enter(plan);
+    gdict = PyModule_GetDict(plan->main_module);
     result = PyEval_EvalCode(plan->code, gdict, gdict);
     if (!result)
         report_exception(plan);

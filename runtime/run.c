@@ -81,6 +81,7 @@ const char *pv_run_status_name(pv_run_status s)
     case PV_RUN_OUTPUT: return "output";
     case PV_RUN_CRASHED: return "crashed";
     case PV_RUN_KILLED: return "killed";
+    case PV_RUN_NOT_RUN: return "not_run";
     }
     return "unknown";
 }
@@ -828,6 +829,8 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     pid = fork();
     if (pid == 0) {
         PyOS_AfterFork_Child();
+        if (warm && py->batch)
+            pvx_batch_child(&plan, py);
         if (warm)
             pvx_warm_child(&plan, py);
         pvx_child_os_steps(&plan);
@@ -980,6 +983,7 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     pvx_py_plan py;
     pvx_spawn sp;
     PyGILState_STATE gil;
+    PyObject *used;
     const pv_policy *policy;
     unsigned long start;
     int rc;
@@ -1007,10 +1011,15 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
         return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
 
     gil = PyGILState_Ensure();
-    rc = pvx_py_prepare(&py, program->code, program->mode == PV_MODE_EXPR,
-                        policy ? policy->builtins_allowed : NULL,
-                        policy ? policy->modules : NULL, policy ? policy->module_members : NULL,
-                        o.input_json, program->globals, o.flags, o.output_kb * 1024u);
+    /* only the allowed modules this program imports (prepare.c) */
+    used = policy && policy->modules ? pvx_used_modules(program->code, policy->modules) : NULL;
+    rc = policy && policy->modules && !used
+             ? PV_ERR_PYTHON
+             : pvx_py_prepare(&py, program->code, program->mode == PV_MODE_EXPR,
+                              policy ? policy->builtins_allowed : NULL, used,
+                              policy ? policy->module_members : NULL, o.input_json,
+                              program->globals, o.flags, o.output_kb * 1024u);
+    Py_XDECREF(used);
     py.policy = policy;
     if (rc < 0) {
         rc = pv_fail_python(rc, "pv_run");

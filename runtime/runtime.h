@@ -112,6 +112,7 @@ typedef struct pvx_py_plan {
     size_t max_value;      /* cap on the JSON value's size in bytes */
     unsigned flags;
     const pv_policy *policy; /* borrowed: names are checked against it in the child */
+    bool batch;            /* a warm child that runs a batch (batch.c), not one program */
 } pvx_py_plan;
 
 /* Build the plan in the parent: restricted builtins and module proxies (unless
@@ -130,6 +131,21 @@ PVX_INTERNAL int pvx_py_bind(PyObject *dict, const char *input_json, PyObject *d
 /* In the child, after the OS steps: fresh standard streams, empty os.environ, the audit
  * hook, then run the code object and report over fd 3. Never returns. */
 PVX_INTERNAL _Noreturn void pvx_py_child_run(const pvx_py_plan *plan);
+/* The first part of pvx_py_child_run: everything up to READY and arming (plan->code may be
+ * a tuple of code objects: every one is the program's for the guard). Exits on failure. */
+PVX_INTERNAL void pvx_py_child_enter(const pvx_py_plan *plan);
+/* The JSON text of an expression's value as pvx_py_child_run reports it (new str), and the
+ * program line of an exception's traceback whose code has `filename`. */
+PVX_INTERNAL PyObject *pvx_py_encode_value(const pvx_py_plan *plan, PyObject *value);
+PVX_INTERNAL unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename);
+
+/* ---- prepare.c ------------------------------------------------------------------------ */
+
+/* The allowed modules to prepare for the verified `code`: a new set holding all of
+ * `modules` when the code has an import instruction, else empty; NULL with an exception. */
+PVX_INTERNAL PyObject *pvx_used_modules(PyObject *code, PyObject *modules);
+/* Whether the code may look a codec up by name (true when unsure, or for NULL). */
+PVX_INTERNAL bool pvx_code_may_encode(PyObject *code);
 
 /* ---- guard.c: value checks of the Python layer (child only, except wrap_member) -------- */
 
@@ -188,5 +204,12 @@ PVX_INTERNAL void pvx_runner_single_use(pv_runner *rn);
 
 /* The warm child's life after fork: phase 0, wait for the request, phase 1, run. */
 PVX_INTERNAL _Noreturn void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py);
+
+/* ---- batch.c -------------------------------------------------------------------------- */
+
+/* A batch child's life after fork: phase 0, read the items, phase 1, run them in order. */
+PVX_INTERNAL _Noreturn void pvx_batch_child(pvx_child_plan *plan, pvx_py_plan *py);
+/* Batch result record on the control pipe: u32 index, one kind byte, then the payload. */
+#define PVX_REC_ITEM 'B'
 
 #endif /* PV_RUNTIME_H */

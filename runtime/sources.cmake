@@ -13,10 +13,13 @@ set(PV_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/seccomp_filter.c
   ${CMAKE_CURRENT_LIST_DIR}/pylayer.c
   ${CMAKE_CURRENT_LIST_DIR}/guard.c
-  ${CMAKE_CURRENT_LIST_DIR}/runner.c)
+  ${CMAKE_CURRENT_LIST_DIR}/runner.c
+  ${CMAKE_CURRENT_LIST_DIR}/batch.c
+  ${CMAKE_CURRENT_LIST_DIR}/prepare.c)
 
 set(PV_CLI_RUNTIME_SOURCES
-  ${CMAKE_CURRENT_LIST_DIR}/run_json.c)
+  ${CMAKE_CURRENT_LIST_DIR}/run_json.c
+  ${CMAKE_CURRENT_LIST_DIR}/batch_json.c)
 
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
 set(PV_CLI_RUNTIME_LIBS PkgConfig::JANSSON)

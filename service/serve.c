@@ -40,8 +40,8 @@
 #define DEFAULT_LISTEN "127.0.0.1:8421"
 #define MAX_TOKEN 4096u
 
-enum { EP_VERIFY, EP_RUN, EP_HEALTHZ, EP_METRICS, EP_OTHER };
-static const char *const ep_names[] = {"verify", "run", "healthz", "metrics", "other"};
+enum { EP_VERIFY, EP_RUN, EP_BATCH, EP_HEALTHZ, EP_METRICS, EP_OTHER };
+static const char *const ep_names[] = {"verify", "run", "batch", "healthz", "metrics", "other"};
 
 static volatile sig_atomic_t g_draining; /* set once SIGTERM arrived */
 static pvs_config G;              /* read-only once the daemon runs */
@@ -55,7 +55,7 @@ static void usage(FILE *f)
           "                      [--max-output KB] [--worker-requests N]\n"
           "                      [--max-connections N] [--ready-file FILE]\n"
           "Verifies and runs programs on request (HTTP/1.1, JSON):\n"
-          "  POST /v1/verify, POST /v1/run, GET /healthz, GET /metrics\n"
+          "  POST /v1/verify, POST /v1/run, POST /v1/batch, GET /healthz, GET /metrics\n"
           "defaults: --listen " DEFAULT_LISTEN " --workers 2 x cores --queue 64\n"
           "          --max-body 1048576 --max-timeout 10 --max-cpu 5 --max-memory 1024\n"
           "          --max-output 1024 --worker-requests 1000 --max-connections 256\n"
@@ -187,7 +187,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *r, int code, c
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (code == 405)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-                                r->ep == EP_VERIFY || r->ep == EP_RUN ? "POST" : "GET");
+                                r->ep <= EP_BATCH ? "POST" : "GET");
     ok = MHD_queue_response(c, (unsigned)code, resp);
     MHD_destroy_response(resp);
     r->answered = true;
@@ -246,13 +246,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->t0 = now_s();
         r->ep = strcmp(url, "/v1/verify") == 0 ? EP_VERIFY
               : strcmp(url, "/v1/run") == 0    ? EP_RUN
+              : strcmp(url, "/v1/batch") == 0  ? EP_BATCH
               : strcmp(url, "/healthz") == 0   ? EP_HEALTHZ
               : strcmp(url, "/metrics") == 0   ? EP_METRICS
                                                : EP_OTHER;
         if (r->ep == EP_OTHER)
             return error(c, r, 404, "no such endpoint (POST /v1/verify, POST /v1/run, "
+                                    "POST /v1/batch, "
                                     "GET /healthz, GET /metrics)");
-        if ((r->ep <= EP_RUN && !post) || (r->ep > EP_RUN && !get))
+        if ((r->ep <= EP_BATCH && !post) || (r->ep > EP_BATCH && !get))
             return error(c, r, 405, "method not allowed");
         if (r->ep == EP_HEALTHZ)
             return healthz(c, r); /* for load balancers: no token needed, nothing revealed */
@@ -306,7 +308,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         enum MHD_Result ok;
 
         r->t0 = now_s(); /* latency from the whole body received */
-        job = pvs_submit(r->ep == EP_VERIFY ? PVS_REQ_VERIFY : PVS_REQ_RUN,
+        job = pvs_submit(r->ep == EP_VERIFY ? PVS_REQ_VERIFY
+                         : r->ep == EP_BATCH ? PVS_REQ_BATCH : PVS_REQ_RUN,
                          r->body ? r->body : "", r->len, &why);
         if (!job) {
             if (strcmp(why, "queue") == 0)

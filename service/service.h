@@ -48,7 +48,7 @@ typedef struct pvs_config {
 /* ---- front end <-> worker frames ------------------------------------------------------ */
 
 #define PVS_MAGIC 0x31535650u /* "PVS1" */
-enum { PVS_REQ_VERIFY = 1, PVS_REQ_RUN = 2, PVS_REPLY = 3 };
+enum { PVS_REQ_VERIFY = 1, PVS_REQ_RUN = 2, PVS_REPLY = 3, PVS_REQ_BATCH = 4 };
 
 typedef struct pvs_frame {
     uint32_t magic;

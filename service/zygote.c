@@ -42,6 +42,7 @@
 #include "run_json.h"
 #include "runtime.h"
 #include "service.h"
+#include "service_batch.h"
 
 /* Fields a request body may have; anything else is a 400 (fail closed on what we do not
  * understand, e.g. a misspelt "limits"). */
@@ -408,6 +409,15 @@ static void handle(const pvs_config *cfg, const pv_policy *pol, uint32_t kind, c
         fail_reply(r, 400, "the body must be a JSON object");
     else if (kind == PVS_REQ_VERIFY)
         do_verify(pol, req, r);
+    else if (kind == PVS_REQ_BATCH) {
+        /* batch.c: the worker forks the batch's child, so only as its first request */
+        bool clean = g_served == 0;
+        if (clean) {
+            pv_runner_free(g_runner);
+            g_runner = NULL;
+        }
+        r->doc = pvs_do_batch(cfg, pol, req, clean, &r->http, &r->run_status);
+    }
     else
         do_run(cfg, pol, req, r);
     json_decref(req);
@@ -441,7 +451,7 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
 
         if (pvs_read_all(fd, &f, sizeof f) < 0)
             break; /* the front end closed the socket: shutting down */
-        if (f.magic != PVS_MAGIC || (f.kind != PVS_REQ_VERIFY && f.kind != PVS_REQ_RUN) ||
+        if (f.magic != PVS_MAGIC || (f.kind != PVS_REQ_VERIFY && f.kind != PVS_REQ_RUN && f.kind != PVS_REQ_BATCH) ||
             f.len > cfg->max_body || pvs_read_all(fd, body, f.len) < 0)
             _exit(1); /* a protocol error: the front end replaces this worker */
         body[f.len] = '\0';
@@ -466,7 +476,8 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         /* the request budget is spent, or a program ran (a worker runs one program: it holds
            the request, so it never forks another child): say so, so that no job is sent to
            a worker that is about to exit */
-        last = (cfg->worker_requests && served >= cfg->worker_requests) || kind == PVS_REQ_RUN;
+        last = (cfg->worker_requests && served >= cfg->worker_requests) || kind == PVS_REQ_RUN ||
+               kind == PVS_REQ_BATCH;
         f.flags = last ? PVS_LAST : 0u;
         if (pvs_write_all(fd, &f, sizeof f) < 0 || pvs_write_all(fd, text, tlen) < 0)
             _exit(1);
@@ -596,6 +607,26 @@ static int warm_up(const pv_policy *pol, char *why, size_t n)
     return rc;
 }
 
+/* After the warm-up: collect, then move every object the zygote holds into the
+ * collector's permanent generation (gc.freeze), so that a collection in a worker or its
+ * sandboxed child never walks them: walking writes each object's GC header, which copies
+ * every inherited heap page (copy-on-write) in every child. docs/benchmarks.md measures it. */
+static int freeze_heap(void)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *gc = PyImport_ImportModule("gc");
+    PyObject *r1 = gc ? PyObject_CallMethod(gc, "collect", NULL) : NULL;
+    PyObject *r2 = r1 ? PyObject_CallMethod(gc, "freeze", NULL) : NULL;
+    int rc = r2 ? 0 : -1;
+    if (!r2)
+        PyErr_Clear();
+    Py_XDECREF(r2);
+    Py_XDECREF(r1);
+    Py_XDECREF(gc);
+    PyGILState_Release(g);
+    return rc;
+}
+
 void pvs_zygote_main(const pvs_config *cfg, int ctl)
 {
     sigset_t set;
@@ -635,6 +666,8 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
         zygote_fatal(ctl, "cannot find the initial stack strings in /proc/self/stat");
     if (warm_up(pol, why, sizeof why) < 0)
         zygote_fatal(ctl, why);
+    if (freeze_heap() < 0)
+        zygote_fatal(ctl, "gc.freeze failed");
     {
         pvs_ctl m;
         memset(&m, 0, sizeof m);
