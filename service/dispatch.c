@@ -71,7 +71,7 @@ static const double buckets[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
 static const char *const endpoints[] = {"verify", "run", "healthz", "metrics", "other"};
 #define NENDPOINTS (sizeof endpoints / sizeof endpoints[0])
-static const int codes[] = {200, 400, 401, 404, 405, 413, 429, 500, 503};
+static const int codes[] = {200, 400, 401, 404, 405, 413, 415, 429, 500, 503};
 #define NCODES (sizeof codes / sizeof codes[0])
 #define NSTATUS 9 /* pv_run_status values */
 

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -135,14 +136,56 @@ static bool authorized(struct MHD_Connection *c)
     if (!G.token)
         return true;
     h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncmp(h, "Bearer ", 7) != 0)
+    /* the scheme is case-insensitive (RFC 9110, 11.1), then one or more spaces */
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
         return false;
     h += 7;
+    while (*h == ' ')
+        h++;
     tl = strlen(G.token);
     hl = strlen(h);
     for (size_t i = 0; i < tl; i++)
         diff |= (unsigned char)(G.token[i] ^ (i < hl ? h[i] : 0));
     return diff == 0 && hl == tl;
+}
+
+/* A body must be declared JSON: "application/json", any case, parameters allowed (a
+ * charset other than UTF-8 is not). A missing Content-Type is refused too: a browser
+ * page may send a cross-site POST without a preflight only as text/plain, a form or with
+ * no type at all, so requiring JSON keeps such pages from running code on a loopback
+ * service. */
+static bool json_content_type(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *p;
+    if (!h)
+        return false;
+    while (*h == ' ' || *h == '\t')
+        h++;
+    if (strncasecmp(h, "application/json", 16) != 0)
+        return false;
+    p = h + 16;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '\0')
+        return true;
+    if (*p != ';')
+        return false;
+    for (const char *cs = p; (cs = strchr(cs, ';')) != NULL;) {
+        cs++;
+        while (*cs == ' ' || *cs == '\t')
+            cs++;
+        if (strncasecmp(cs, "charset=", 8) == 0) {
+            cs += 8;
+            if (*cs == '"')
+                cs++;
+            if (strncasecmp(cs, "utf-8", 5) != 0 ||
+                (cs[5] && cs[5] != '"' && cs[5] != ';' && cs[5] != ' '))
+                return false;
+        }
+    }
+    return true;
 }
 
 /* ---- HTTP ------------------------------------------------------------------------------- */
@@ -263,6 +306,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return metrics(c, r);
         if (g_draining)
             return error(c, r, 503, "the service is shutting down");
+        if (!json_content_type(c))
+            return error(c, r, 415, "the body must be JSON: send Content-Type: "
+                                    "application/json");
         cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > G.max_body)
             return error(c, r, 413, "the request body is larger than --max-body");
