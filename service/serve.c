@@ -55,12 +55,16 @@ static void usage(FILE *f)
           "                      [--queue N] [--token-file FILE] [--max-body BYTES]\n"
           "                      [--max-timeout SEC] [--max-cpu SEC] [--max-memory MB]\n"
           "                      [--max-output KB] [--worker-requests N]\n"
-          "                      [--max-connections N] [--ready-file FILE]\n"
+          "                      [--max-connections N] [--max-per-address N]\n"
+          "                      [--reserve-connections N] [--head-timeout SEC]\n"
+          "                      [--body-timeout SEC] [--ready-file FILE]\n"
           "Verifies and runs programs on request (HTTP/1.1, JSON):\n"
           "  POST /v1/verify, POST /v1/run, GET /healthz, GET /metrics\n"
           "defaults: --listen " DEFAULT_LISTEN " --workers 2 x cores --queue 64\n"
           "          --max-body 1048576 --max-timeout 10 --max-cpu 5 --max-memory 1024\n"
           "          --max-output 1024 --worker-requests 1000 --max-connections 256\n"
+          "          --max-per-address 64 --reserve-connections max-connections/4\n"
+          "          --head-timeout 10 --body-timeout 30\n"
           "A non-loopback address needs --token-file. SIGTERM finishes the runs in flight.\n"
           "exit: 0 stopped by a signal, 1 the service failed, 2 usage or start-up error\n",
           f);
@@ -263,10 +267,17 @@ static enum MHD_Result healthz(struct MHD_Connection *c, req_ctx *r)
 
 static enum MHD_Result metrics(struct MHD_Connection *c, req_ctx *r)
 {
-    size_t len = 0;
-    char *t = pvs_metrics_text(&len);
-    if (!t)
+    size_t len = 0, l2 = 0;
+    char *t = pvs_metrics_text(&len), *t2 = pvs_conn_metrics_text(&l2), *all;
+    if (!t || !t2 || !(all = realloc(t, len + l2 + 1))) {
+        free(t);
+        free(t2);
         return error(c, r, 500, "out of memory");
+    }
+    memcpy(all + len, t2, l2 + 1);
+    free(t2);
+    t = all;
+    len += l2;
     return respond(c, r, 200, t, len, true, "text/plain; version=0.0.4", 0);
 }
 
@@ -288,6 +299,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO;
         *con_cls = r;
         r->t0 = now_s();
+        pvs_conn_stage(c, PVS_CONN_BODY); /* the head is in */
         r->ep = strcmp(url, "/v1/verify") == 0 ? EP_VERIFY
               : strcmp(url, "/v1/run") == 0    ? EP_RUN
               : strcmp(url, "/healthz") == 0   ? EP_HEALTHZ
@@ -342,6 +354,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->len += n;
         return MHD_YES;
     }
+    pvs_conn_stage(c, PVS_CONN_BUSY); /* the whole request is in */
     if (r->too_large)
         return error(c, r, 413, "the request body is larger than --max-body");
     {
@@ -385,8 +398,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     req_ctx *r = *con_cls;
     (void)cls;
-    (void)c;
     (void)toe;
+    pvs_conn_stage(c, PVS_CONN_HEAD); /* keep-alive: the next head has a deadline too */
     if (r) {
         free(r->body);
         free(r);
@@ -567,7 +580,8 @@ static int await_zygote(int ctl)
 int pv_cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_RULES, O_WORKERS, O_QUEUE, O_TOKEN, O_MAXBODY, O_MAXTIMEOUT,
-           O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP };
+           O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP, O_PERADDR,
+           O_RESERVE, O_HEADTO, O_BODYTO };
     static const struct option longopts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"rules", required_argument, 0, O_RULES},
@@ -582,6 +596,10 @@ int pv_cli_serve(int argc, char **argv)
         {"worker-requests", required_argument, 0, O_WREQ},
         {"max-connections", required_argument, 0, O_MAXCONN},
         {"ready-file", required_argument, 0, O_READY},
+        {"max-per-address", required_argument, 0, O_PERADDR},
+        {"reserve-connections", required_argument, 0, O_RESERVE},
+        {"head-timeout", required_argument, 0, O_HEADTO},
+        {"body-timeout", required_argument, 0, O_BODYTO},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
     const char *token_file = NULL;
@@ -606,6 +624,10 @@ int pv_cli_serve(int argc, char **argv)
     G.max_output_kb = 1024;
     G.grace_s = 5;
     G.max_connections = 256;
+    G.max_per_address = 64;
+    G.reserve_connections = ~0u; /* max-connections / 4 */
+    G.head_timeout_s = 10;
+    G.body_timeout_s = 30;
 
     opterr = 0;
     optind = 1;
@@ -658,6 +680,24 @@ int pv_cli_serve(int argc, char **argv)
                 return 2;
             G.max_connections = (unsigned)v;
             break;
+        case O_PERADDR:
+            if (num("--max-per-address", optarg, 0, 100000, &v) < 0)
+                return 2;
+            G.max_per_address = (unsigned)v;
+            break;
+        case O_RESERVE:
+            if (num("--reserve-connections", optarg, 0, 100000, &v) < 0)
+                return 2;
+            G.reserve_connections = (unsigned)v;
+            break;
+        case O_HEADTO:
+            if (num("--head-timeout", optarg, 0.1, 3600, &G.head_timeout_s) < 0)
+                return 2;
+            break;
+        case O_BODYTO:
+            if (num("--body-timeout", optarg, 0.1, 3600, &G.body_timeout_s) < 0)
+                return 2;
+            break;
         case O_HELP:
         case 'h':
             usage(stdout);
@@ -674,6 +714,13 @@ int pv_cli_serve(int argc, char **argv)
         return 2;
     }
     token_given = token_file != NULL;
+    if (G.reserve_connections == ~0u)
+        G.reserve_connections = G.max_connections / 4;
+    if (G.reserve_connections >= G.max_connections) {
+        fprintf(stderr, "pyverify serve: --reserve-connections must be below "
+                        "--max-connections\n");
+        return 2;
+    }
     lfd = strncmp(G.listen, "unix:", 5) == 0 ? listen_unix(G.listen + 5) : listen_tcp(G.listen);
     if (lfd < 0)
         goto out;
@@ -713,12 +760,21 @@ int pv_cli_serve(int argc, char **argv)
         goto out;
     }
     ctl[0] = -1; /* the dispatcher owns it */
+    if (pvs_conn_start(G.head_timeout_s, G.body_timeout_s, G.max_connections,
+                       G.reserve_connections) < 0) {
+        fprintf(stderr, "pyverify serve: cannot start the connection guard\n");
+        goto out;
+    }
     d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                              MHD_USE_ITC | MHD_USE_POLL | MHD_USE_ERROR_LOG,
-                         0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, lfd,
+                         0, NULL, NULL, on_request, NULL, /* the logger comes first */
+                         MHD_OPTION_EXTERNAL_LOGGER, pvs_conn_logger, NULL,
+                         MHD_OPTION_LISTEN_SOCKET, lfd,
                          MHD_OPTION_CONNECTION_LIMIT, G.max_connections,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, G.max_per_address,
                          MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_NOTIFY_COMPLETED,
-                         on_completed, NULL, MHD_OPTION_END);
+                         on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, pvs_conn_notify,
+                         NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "pyverify serve: cannot start the HTTP server\n");
         status = 1;
@@ -755,6 +811,7 @@ int pv_cli_serve(int argc, char **argv)
     }
     MHD_stop_daemon(d);
     d = NULL;
+    pvs_conn_stop();
     pvs_dispatch_stop();
     status = pvs_zygote_lost() ? 1 : 0;
     if (status)
@@ -762,6 +819,7 @@ int pv_cli_serve(int argc, char **argv)
 out:
     if (d)
         MHD_stop_daemon(d);
+    pvs_conn_stop();
     if (lfd >= 0)
         close(lfd);
     if (ctl[0] >= 0)

@@ -43,6 +43,9 @@ typedef struct pvs_config {
     size_t max_memory_mb, max_output_kb;
     double grace_s;          /* beyond a job's own limits, before its worker is killed */
     unsigned max_connections;
+    unsigned max_per_address;   /* connections from one address (0: no limit) */
+    unsigned reserve_connections; /* slots that connections still sending a request never take */
+    double head_timeout_s, body_timeout_s; /* deadlines for a request's head and its body */
 } pvs_config;
 
 /* ---- front end <-> worker frames ------------------------------------------------------ */
@@ -106,5 +109,22 @@ unsigned pvs_workers_alive(void);
 /* Metrics (Prometheus text exposition). */
 void pvs_metric_http(const char *endpoint, int code, double seconds);
 char *pvs_metrics_text(size_t *len); /* malloc'ed */
+
+/* ---- conn.c: the connection guard (deadlines, reserve, library messages) ------------- */
+
+struct MHD_Connection;
+typedef struct pvs_conn pvs_conn;
+enum { PVS_CONN_HEAD, PVS_CONN_BODY, PVS_CONN_BUSY };
+int pvs_conn_start(double head_s, double body_s, unsigned max_connections, unsigned reserve);
+void pvs_conn_stop(void);
+#ifdef MHD_VERSION /* files that include microhttpd.h first */
+void pvs_conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                     enum MHD_ConnectionNotificationCode code); /* NOTIFY_CONNECTION */
+void pvs_conn_logger(void *cls, const char *fmt, va_list ap);   /* EXTERNAL_LOGGER */
+#endif
+/* The connection's stage: HEAD (waiting for a request), BODY (head read), BUSY (whole
+ * request read: answering). */
+void pvs_conn_stage(struct MHD_Connection *c, int stage);
+char *pvs_conn_metrics_text(size_t *len); /* malloc'ed */
 
 #endif
