@@ -52,7 +52,8 @@ static char G_address[600];       /* what we listen on, for messages and the rea
 static void usage(FILE *f)
 {
     fputs("usage: pyverify serve [--listen HOST:PORT|unix:PATH] [--rules FILE] [--workers N]\n"
-          "                      [--queue N] [--token-file FILE] [--max-body BYTES]\n"
+          "                      [--queue N] [--token-file FILE] [--clients FILE]\n"
+          "                      [--reserve-workers N] [--max-body BYTES]\n"
           "                      [--max-timeout SEC] [--max-cpu SEC] [--max-memory MB]\n"
           "                      [--max-output KB] [--worker-requests N]\n"
           "                      [--max-connections N] [--max-per-address N]\n"
@@ -64,8 +65,10 @@ static void usage(FILE *f)
           "          --max-body 1048576 --max-timeout 10 --max-cpu 5 --max-memory 1024\n"
           "          --max-output 1024 --worker-requests 1000 --max-connections 256\n"
           "          --max-per-address 64 --reserve-connections max-connections/4\n"
-          "          --head-timeout 10 --body-timeout 30\n"
-          "A non-loopback address needs --token-file. SIGTERM finishes the runs in flight.\n"
+          "          --head-timeout 10 --body-timeout 30 --reserve-workers 1 with\n"
+          "          --clients, else 0\n"
+          "A non-loopback address needs --token-file or --clients (TOML: each client's token\n"
+          "and quotas; see docs/service.md). SIGTERM finishes the runs in flight.\n"
           "exit: 0 stopped by a signal, 1 the service failed, 2 usage or start-up error\n",
           f);
 }
@@ -86,71 +89,31 @@ static int num(const char *opt, const char *s, double lo, double hi, double *out
 
 /* ---- authentication --------------------------------------------------------------------- */
 
-/* --token-file was given: the token itself is read after the zygote is forked, by the front
- * end only, so that no zygote, worker or sandboxed child ever has it in its memory. */
+/* --token-file or --clients was given: tokens are read after the zygote is forked, by the
+ * front end only, so that no zygote, worker or sandboxed child ever has one in its memory
+ * (clients.c). */
 static bool token_given;
+static bool loopback(const struct sockaddr *sa);
 
-static int read_token(const char *path)
+/* The client of a request (clients.c): by its bearer token, or the anonymous client for a
+ * request without one from a loopback address or the unix socket. NULL: 401. */
+static pvs_client *client_of(struct MHD_Connection *c)
 {
-    struct stat st;
-    char buf[MAX_TOKEN + 2];
-    size_t n = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        fprintf(stderr, "pyverify serve: --token-file %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    bool local = ci && ci->client_addr &&
+                 (ci->client_addr->sa_family == AF_UNIX || loopback(ci->client_addr));
+    if (h) {
+        /* the scheme is case-insensitive (RFC 9110, 11.1), then one or more spaces */
+        if (strncasecmp(h, "Bearer ", 7) != 0)
+            return pvs_clients_match("", local); /* a token that matches no client */
+        h += 7;
+        while (*h == ' ')
+            h++;
     }
-    if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IRWXG | S_IRWXO))) {
-        fprintf(stderr, "pyverify serve: --token-file %s: must be a regular file readable by "
-                        "its owner only (chmod 600)\n", path);
-        close(fd);
-        return -1;
-    }
-    for (;;) {
-        ssize_t r = read(fd, buf + n, sizeof buf - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-        if (n == sizeof buf - 1)
-            break;
-    }
-    close(fd);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-        n--;
-    buf[n] = '\0';
-    if (n < 16 || n > MAX_TOKEN || strlen(buf) != n || strpbrk(buf, " \t\r\n")) {
-        fprintf(stderr, "pyverify serve: --token-file %s: the token must be 16 to %u "
-                        "characters without spaces or NUL\n", path, MAX_TOKEN);
-        return -1;
-    }
-    G.token = strdup(buf);
-    return G.token ? 0 : -1;
-}
-
-/* Constant-time comparison of "Bearer TOKEN" with the configured token. */
-static bool authorized(struct MHD_Connection *c)
-{
-    const char *h;
-    size_t tl, hl;
-    unsigned char diff = 0;
-    if (!G.token)
-        return true;
-    h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    /* the scheme is case-insensitive (RFC 9110, 11.1), then one or more spaces */
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-        return false;
-    h += 7;
-    while (*h == ' ')
-        h++;
-    tl = strlen(G.token);
-    hl = strlen(h);
-    for (size_t i = 0; i < tl; i++)
-        diff |= (unsigned char)(G.token[i] ^ (i < hl ? h[i] : 0));
-    return diff == 0 && hl == tl;
+    return pvs_clients_match(h, local);
 }
 
 /* A body must be declared JSON: "application/json", any case, parameters allowed (a
@@ -196,6 +159,7 @@ static bool json_content_type(struct MHD_Connection *c)
 
 typedef struct req_ctx {
     int ep;
+    pvs_client *cl;     /* who asked; NULL until authenticated */
     char *body;
     size_t len, cap;
     bool too_large, answered;
@@ -312,7 +276,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return error(c, r, 405, "method not allowed");
         if (r->ep == EP_HEALTHZ)
             return healthz(c, r); /* for load balancers: no token needed, nothing revealed */
-        if (!authorized(c))
+        if (!(r->cl = client_of(c)))
             return error(c, r, 401, "a valid bearer token is required");
         if (r->ep == EP_METRICS)
             return metrics(c, r);
@@ -367,10 +331,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
         r->t0 = now_s(); /* latency from the whole body received */
         job = pvs_submit(r->ep == EP_VERIFY ? PVS_REQ_VERIFY : PVS_REQ_RUN,
-                         r->body ? r->body : "", r->len, &why);
+                         r->body ? r->body : "", r->len, r->cl, &why);
         if (!job) {
             if (strcmp(why, "queue") == 0)
-                return error(c, r, 429, "every worker is busy and the queue is full");
+                return error(c, r, 429, "every worker this client may use is busy and its "
+                                        "share of the queue is full");
+            if (strcmp(why, "rate") == 0)
+                return error(c, r, 429, "this client's rate of requests is exceeded");
             if (strcmp(why, "memory") == 0)
                 return error(c, r, 500, "out of memory");
             return error(c, r, 503, strcmp(why, "draining") == 0
@@ -506,7 +473,8 @@ static int listen_tcp(const char *spec)
     }
     if (!loopback(ai->ai_addr) && !token_given) {
         fprintf(stderr, "pyverify serve: --listen %s is not a loopback address: give "
-                        "--token-file so that only holders of the token can run code\n", spec);
+                        "--token-file or --clients so that only holders of a token can run "
+                        "code\n", spec);
         freeaddrinfo(ai);
         return -1;
     }
@@ -581,7 +549,7 @@ int pv_cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_RULES, O_WORKERS, O_QUEUE, O_TOKEN, O_MAXBODY, O_MAXTIMEOUT,
            O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP, O_PERADDR,
-           O_RESERVE, O_HEADTO, O_BODYTO };
+           O_RESERVE, O_HEADTO, O_BODYTO, O_CLIENTS, O_RESWORKERS };
     static const struct option longopts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"rules", required_argument, 0, O_RULES},
@@ -600,9 +568,11 @@ int pv_cli_serve(int argc, char **argv)
         {"reserve-connections", required_argument, 0, O_RESERVE},
         {"head-timeout", required_argument, 0, O_HEADTO},
         {"body-timeout", required_argument, 0, O_BODYTO},
+        {"clients", required_argument, 0, O_CLIENTS},
+        {"reserve-workers", required_argument, 0, O_RESWORKERS},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
-    const char *token_file = NULL;
+    const char *token_file = NULL, *clients_file = NULL;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int c, lfd = -1, ctl[2] = {-1, -1}, status = 2;
     double v;
@@ -626,6 +596,7 @@ int pv_cli_serve(int argc, char **argv)
     G.max_connections = 256;
     G.max_per_address = 64;
     G.reserve_connections = ~0u; /* max-connections / 4 */
+    G.reserve_workers = ~0u;     /* 1 with --clients, else 0 */
     G.head_timeout_s = 10;
     G.body_timeout_s = 30;
 
@@ -636,6 +607,7 @@ int pv_cli_serve(int argc, char **argv)
         case O_LISTEN: G.listen = optarg; break;
         case O_RULES: G.rules = optarg; break;
         case O_TOKEN: token_file = optarg; break;
+        case O_CLIENTS: clients_file = optarg; break;
         case O_READY: G.ready_file = optarg; break;
         case O_WORKERS:
             if (num("--workers", optarg, 1, PVS_MAX_WORKERS, &v) < 0)
@@ -690,6 +662,11 @@ int pv_cli_serve(int argc, char **argv)
                 return 2;
             G.reserve_connections = (unsigned)v;
             break;
+        case O_RESWORKERS:
+            if (num("--reserve-workers", optarg, 0, PVS_MAX_WORKERS - 1, &v) < 0)
+                return 2;
+            G.reserve_workers = (unsigned)v;
+            break;
         case O_HEADTO:
             if (num("--head-timeout", optarg, 0.1, 3600, &G.head_timeout_s) < 0)
                 return 2;
@@ -713,9 +690,15 @@ int pv_cli_serve(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    token_given = token_file != NULL;
+    token_given = token_file != NULL || clients_file != NULL;
     if (G.reserve_connections == ~0u)
         G.reserve_connections = G.max_connections / 4;
+    if (G.reserve_workers == ~0u) /* one for newcomers where clients share the service */
+        G.reserve_workers = clients_file && G.workers >= 2 ? 1 : 0;
+    if (G.reserve_workers >= G.workers) {
+        fprintf(stderr, "pyverify serve: --reserve-workers must be below --workers\n");
+        return 2;
+    }
     if (G.reserve_connections >= G.max_connections) {
         fprintf(stderr, "pyverify serve: --reserve-connections must be below "
                         "--max-connections\n");
@@ -743,7 +726,16 @@ int pv_cli_serve(int argc, char **argv)
     }
     close(ctl[1]);
     ctl[1] = -1;
-    if (token_file && read_token(token_file) < 0)
+    if (token_file) {
+        char *t = pvs_read_token_file("--token-file", token_file);
+        if (!t || pvs_clients_add_token("token", t, &G) < 0) {
+            free(t);
+            goto out;
+        }
+    }
+    if (clients_file && pvs_clients_load(clients_file, &G) < 0)
+        goto out;
+    if (!token_file && !clients_file && pvs_clients_add_token("anonymous", NULL, &G) < 0)
         goto out;
     if (await_zygote(ctl[0]) < 0)
         goto out;
@@ -841,7 +833,7 @@ out:
     }
     if (g_unix_path)
         unlink(g_unix_path);
-    free(G.token);
+    pvs_clients_free();
     if (status == 0)
         fprintf(stderr, "pyverify serve: stopped\n");
     return status;

@@ -466,7 +466,19 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
             _exit(1); /* a protocol error: the front end replaces this worker */
         body[f.len] = '\0';
         kind = f.kind;
-        handle(cfg, pol, f.kind, body, f.len, &r);
+        {
+            /* the client's maximums (clients.c), never above the server's */
+            pvs_config cc = *cfg;
+            if (f.max_timeout_s > 0 && f.max_timeout_s < cc.max_timeout_s)
+                cc.max_timeout_s = f.max_timeout_s;
+            if (f.max_cpu_s > 0 && f.max_cpu_s < cc.max_cpu_s)
+                cc.max_cpu_s = f.max_cpu_s;
+            if (f.max_memory_mb > 0 && f.max_memory_mb < cc.max_memory_mb)
+                cc.max_memory_mb = f.max_memory_mb;
+            if (f.max_output_kb > 0 && f.max_output_kb < cc.max_output_kb)
+                cc.max_output_kb = f.max_output_kb;
+            handle(&cc, pol, f.kind, body, f.len, &r);
+        }
         if (r.doc)
             text = json_dumps(r.doc, JSON_COMPACT | JSON_ENSURE_ASCII);
         if (!text) {

@@ -25,5 +25,87 @@ check "the log has a few lines, not one per refused connection ($(wc -l <"$T/con
     test "$(wc -l <"$T/conn.log")" -lt 10
 stop_server "$PID"
 
+# --- clients: fair sharing, quotas ------------------------------------------------------
+# 8 hostile clients (distinct tokens, two connections each) post maximum-limit loops back
+# to back; the benign client runs a small program, one request at a time
+{
+    echo '[defaults]'; echo 'concurrent = 2'; echo 'queue = 4'
+    for i in 1 2 3 4 5 6 7 8; do
+        echo "[clients.hostile$i]"; echo "token = \"hostile-token-000000000$i\""
+        echo "hostile-token-000000000$i" >>"$T/hostile.tokens"
+    done
+    echo '[clients.benign]'; echo 'token = "benign-token-0000000000"'
+} >"$T/clients.toml"
+chmod 600 "$T/clients.toml"
+start_server fair --workers 4 --max-timeout 1 --max-cpu 0.5 --clients "$T/clients.toml" || exit 1
+check "8 hostile clients saturate the workers: the benign client gets every answer, p50 under 100 ms beyond its run" -- \
+    "${H[@]}" flood "$ADDR" --tokens "$T/hostile.tokens" --benign-token benign-token-0000000000 \
+    --seconds 5 --per-client 2 --max-p50-extra-ms 100
+stop_server "$PID"
+
+cat >"$T/quota.toml" <<'TOML'
+[clients.one]
+token = "one-token-00000000000000"
+concurrent = 1
+queue = 0
+[clients.rate]
+token = "rate-token-0000000000000"
+rate = 1
+burst = 2
+[clients.small]
+token_file = "SMALL_TOKEN"
+max_cpu = 0.2
+max_memory = 64
+[anonymous]
+concurrent = 1
+TOML
+printf 'small-token-00000000000\n' >"$T/small.token"
+chmod 600 "$T/small.token" "$T/quota.toml"
+sed -i "s|SMALL_TOKEN|$T/small.token|" "$T/quota.toml"
+start_server quota --workers 3 --clients "$T/quota.toml" || exit 1
+auth() { echo "Authorization: Bearer $1"; }
+loop='{"source":"while True:\n    pass\n","limits":{"cpu_s":1,"timeout_s":3}}'
+http POST /v1/run -H "$(auth one-token-00000000000000)" --data-binary "$loop" &
+CURL=$!
+sleep 0.4
+http POST /v1/run -H "$(auth one-token-00000000000000)" --data-binary '{"source":"print(1)"}'
+check "quota: concurrent 1 and queue 0: a second request while one runs is 429" -- test "$CODE" = 429
+http POST /v1/run -H "$(auth rate-token-0000000000000)" --data-binary '{"source":"print(1)"}'
+check "quota: another client is not affected (200)" -- test "$CODE" = 200
+wait "$CURL"
+codes=""
+for i in 1 2 3 4; do
+    http POST /v1/verify -H "$(auth rate-token-0000000000000)" --data-binary '{"source":"x = 1"}'
+    codes="$codes$CODE "
+done
+check "quota: rate 1 burst 2 (after one run): quick requests get 200 then 429 ($codes)" -- \
+    test "$(echo "$codes" | tr ' ' '\n' | grep -c 429)" -ge 2 -a "${codes%% *}" = 200
+http POST /v1/run -H "$(auth small-token-00000000000)" --data-binary '{"source":"print(1)","limits":{"cpu_s":5,"memory_mb":1000}}'
+check "quota: a client's maximums cap its limits (token_file)" -- \
+    test "$(jq_ "d['status'], d['limits']['cpu_s'], d['limits']['memory_mb']")" = "ok 0.2 64"
+http POST /v1/run --data-binary '{"source":"print(1)"}'
+check "the anonymous client: a loopback request without a token runs" -- test "$CODE" = 200
+http POST /v1/run -H "$(auth wrong-token-00000000000)" --data-binary '{"source":"print(1)"}'
+check "a token of no client: 401" -- test "$CODE" = 401
+http GET /metrics -H "$(auth one-token-00000000000000)"
+check "metrics: requests by client and outcome" -- \
+    grep -q '^pyverify_client_requests_total{client="one",outcome="queue"} 1$' "$T/body" &&
+    grep -q '^pyverify_client_requests_total{client="rate",outcome="rate"} [1-9]' "$T/body"
+stop_server "$PID"
+
+sed -i '/^\[anonymous\]/,$d' "$T/quota.toml"
+start_server noanon --workers 1 --clients "$T/quota.toml" || exit 1
+http POST /v1/run --data-binary '{"source":"print(1)"}'
+check "no [anonymous] table: a request without a token is 401" -- test "$CODE" = 401
+stop_server "$PID"
+printf '[clients.a]\ntoken = "aaaaaaaaaaaaaaaaaaaa"\nconcurent = 1\n' >"$T/bad.toml"
+chmod 600 "$T/bad.toml"
+"$PV" serve --listen 127.0.0.1:0 --clients "$T/bad.toml" 2>"$T/err"
+check "a clients file with an unknown key: exit 2 naming it" -- test $? = 2 && grep -q 'clients.a.concurent' "$T/err"
+sed -i 's/concurent/concurrent/' "$T/bad.toml"
+chmod 644 "$T/bad.toml"
+"$PV" serve --listen 127.0.0.1:0 --clients "$T/bad.toml" 2>"$T/err"
+check "a clients file with a token that others can read: exit 2" -- test $? = 2 && grep -q 'chmod 600' "$T/err"
+
 echo "test_hostile: $FAILS failure(s)"
 [ "$FAILS" -eq 0 ]
