@@ -338,6 +338,7 @@ void pvs_wait(pvs_job *j)
 }
 
 int pvs_job_http(const pvs_job *j) { return j->http; }
+int pvs_job_run_status(const pvs_job *j) { return j->run_status; }
 uint64_t pvs_job_id(const pvs_job *j) { return j->id; }
 
 const char *pvs_job_reply(const pvs_job *j, size_t *len)

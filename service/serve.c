@@ -44,6 +44,7 @@
 
 enum { EP_VERIFY, EP_RUN, EP_HEALTHZ, EP_METRICS, EP_OTHER };
 static const char *const ep_names[] = {"verify", "run", "healthz", "metrics", "other"};
+static const char *const ep_paths[] = {"/v1/verify", "/v1/run", "/healthz", "/metrics", "other"};
 
 static volatile sig_atomic_t g_draining; /* set once SIGTERM arrived */
 static pvs_config G;              /* read-only once the daemon runs */
@@ -58,7 +59,8 @@ static void usage(FILE *f)
           "                      [--max-output KB] [--worker-requests N]\n"
           "                      [--max-connections N] [--max-per-address N]\n"
           "                      [--reserve-connections N] [--head-timeout SEC]\n"
-          "                      [--body-timeout SEC] [--ready-file FILE]\n"
+          "                      [--body-timeout SEC] [--access-log FILE]\n"
+          "                      [--ready-file FILE]\n"
           "Verifies and runs programs on request (HTTP/1.1, JSON):\n"
           "  POST /v1/verify, POST /v1/run, GET /healthz, GET /metrics\n"
           "defaults: --listen " DEFAULT_LISTEN " --workers 2 x cores --queue 64\n"
@@ -66,7 +68,7 @@ static void usage(FILE *f)
           "          --max-output 1024 --worker-requests 1000 --max-connections 256\n"
           "          --max-per-address 64 --reserve-connections max-connections/4\n"
           "          --head-timeout 10 --body-timeout 30 --reserve-workers 1 with\n"
-          "          --clients, else 0\n"
+          "          --clients, else 0; the access log (JSON lines) goes to stderr\n"
           "A non-loopback address needs --token-file or --clients (TOML: each client's token\n"
           "and quotas; see docs/service.md). SIGTERM finishes the runs in flight.\n"
           "exit: 0 stopped by a signal, 1 the service failed, 2 usage or start-up error\n",
@@ -160,6 +162,9 @@ static bool json_content_type(struct MHD_Connection *c)
 typedef struct req_ctx {
     int ep;
     pvs_client *cl;     /* who asked; NULL until authenticated */
+    const char *method; /* for the access log: GET, HEAD, POST or other */
+    int run_status;     /* of a run, -1 otherwise */
+    double t_head;      /* when the head was in */
     char *body;
     size_t len, cap;
     bool too_large, answered;
@@ -204,6 +209,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *r, int code, c
     MHD_destroy_response(resp);
     r->answered = true;
     pvs_metric_http(ep_names[r->ep], code, now_s() - r->t0);
+    pvs_access_log(r->method, ep_paths[r->ep], r->cl ? r->cl->name : NULL, code, r->run_status,
+                   (now_s() - r->t_head) * 1000, id);
     return ok;
 }
 
@@ -262,7 +269,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!r)
             return MHD_NO;
         *con_cls = r;
-        r->t0 = now_s();
+        r->t0 = r->t_head = now_s();
+        r->run_status = -1;
+        r->method = post ? "POST" : strcmp(method, MHD_HTTP_METHOD_GET) == 0 ? "GET"
+                  : get  ? "HEAD" : "other";
         pvs_conn_stage(c, PVS_CONN_BODY); /* the head is in */
         r->ep = strcmp(url, "/v1/verify") == 0 ? EP_VERIFY
               : strcmp(url, "/v1/run") == 0    ? EP_RUN
@@ -352,6 +362,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO;
         }
         memcpy(copy, reply, len);
+        r->run_status = pvs_job_run_status(job);
         copy[len] = '\n';
         ok = respond(c, r, pvs_job_http(job), copy, len + 1, true, "application/json",
                      pvs_job_id(job));
@@ -549,7 +560,7 @@ int pv_cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_RULES, O_WORKERS, O_QUEUE, O_TOKEN, O_MAXBODY, O_MAXTIMEOUT,
            O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP, O_PERADDR,
-           O_RESERVE, O_HEADTO, O_BODYTO, O_CLIENTS, O_RESWORKERS };
+           O_RESERVE, O_HEADTO, O_BODYTO, O_CLIENTS, O_RESWORKERS, O_ACCESSLOG };
     static const struct option longopts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"rules", required_argument, 0, O_RULES},
@@ -570,9 +581,10 @@ int pv_cli_serve(int argc, char **argv)
         {"body-timeout", required_argument, 0, O_BODYTO},
         {"clients", required_argument, 0, O_CLIENTS},
         {"reserve-workers", required_argument, 0, O_RESWORKERS},
+        {"access-log", required_argument, 0, O_ACCESSLOG},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
-    const char *token_file = NULL, *clients_file = NULL;
+    const char *token_file = NULL, *clients_file = NULL, *access_log = NULL;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int c, lfd = -1, ctl[2] = {-1, -1}, status = 2;
     double v;
@@ -608,6 +620,7 @@ int pv_cli_serve(int argc, char **argv)
         case O_RULES: G.rules = optarg; break;
         case O_TOKEN: token_file = optarg; break;
         case O_CLIENTS: clients_file = optarg; break;
+        case O_ACCESSLOG: access_log = optarg; break;
         case O_READY: G.ready_file = optarg; break;
         case O_WORKERS:
             if (num("--workers", optarg, 1, PVS_MAX_WORKERS, &v) < 0)
@@ -737,7 +750,7 @@ int pv_cli_serve(int argc, char **argv)
         goto out;
     if (!token_file && !clients_file && pvs_clients_add_token("anonymous", NULL, &G) < 0)
         goto out;
-    if (await_zygote(ctl[0]) < 0)
+    if (await_zygote(ctl[0]) < 0 || pvs_access_open(access_log) < 0)
         goto out;
 
     /* every thread inherits this mask; the main thread takes the signals with sigwait */

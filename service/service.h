@@ -129,6 +129,7 @@ pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, pvs_client *cl,
 /* Wait for the reply; then the accessors are valid until pvs_job_free(). */
 void pvs_wait(pvs_job *job);
 int pvs_job_http(const pvs_job *job);
+int pvs_job_run_status(const pvs_job *job); /* pv_run_status, -1: not a run */
 const char *pvs_job_reply(const pvs_job *job, size_t *len);
 uint64_t pvs_job_id(const pvs_job *job);
 void pvs_job_free(pvs_job *job);
@@ -144,6 +145,12 @@ unsigned pvs_workers_alive(void);
 /* Metrics (Prometheus text exposition). */
 void pvs_metric_http(const char *endpoint, int code, double seconds);
 char *pvs_metrics_text(size_t *len); /* malloc'ed */
+
+/* ---- accesslog.c: one JSON line per answer --------------------------------------------- */
+
+int pvs_access_open(const char *path); /* NULL: stderr. 0 or -1 (message printed) */
+void pvs_access_log(const char *method, const char *path, const char *client, int status,
+                    int run_status, double ms, unsigned long long id);
 
 /* ---- conn.c: the connection guard (deadlines, reserve, library messages) ------------- */
 

@@ -6,7 +6,7 @@ H=(/usr/bin/python3 "$SRC/tests/service/hostile.py")
 
 # --- connections: slowloris, deadlines, the reserve ------------------------------------
 start_server conn --workers 2 --max-connections 128 --max-per-address 32 \
-    --head-timeout 2 --body-timeout 2 || exit 1
+    --head-timeout 2 --body-timeout 2 --access-log "$T/conn.access" || exit 1
 check "slowloris, 256 connections from one address: a benign client gets every answer" -- \
     "${H[@]}" slowloris "$ADDR" --conns 256 --sources 127.0.0.2 --seconds 4
 check "slowloris, 256 connections from 8 addresses (past the reserve): every answer" -- \
@@ -62,7 +62,7 @@ TOML
 printf 'small-token-00000000000\n' >"$T/small.token"
 chmod 600 "$T/small.token" "$T/quota.toml"
 sed -i "s|SMALL_TOKEN|$T/small.token|" "$T/quota.toml"
-start_server quota --workers 3 --clients "$T/quota.toml" || exit 1
+start_server quota --workers 3 --clients "$T/quota.toml" --access-log "$T/access.log" || exit 1
 auth() { echo "Authorization: Bearer $1"; }
 loop='{"source":"while True:\n    pass\n","limits":{"cpu_s":1,"timeout_s":3}}'
 http POST /v1/run -H "$(auth one-token-00000000000000)" --data-binary "$loop" &
@@ -91,7 +91,26 @@ http GET /metrics -H "$(auth one-token-00000000000000)"
 check "metrics: requests by client and outcome" -- \
     grep -q '^pyverify_client_requests_total{client="one",outcome="queue"} 1$' "$T/body" &&
     grep -q '^pyverify_client_requests_total{client="rate",outcome="rate"} [1-9]' "$T/body"
+http GET '/nope%22,%22client%22:%22one' -H "$(auth one-token-00000000000000)"
 stop_server "$PID"
+check "access log: one JSON line per answer, with time, client, path, status, run status, ms" -- \
+    /usr/bin/python3 - "$T/access.log" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+keys = ["time", "client", "method", "path", "status", "run_status", "ms", "id"]
+ok = len(lines) >= 12 and all(list(d) == keys for d in lines)
+has = lambda **kw: any(all(d[k] == v for k, v in kw.items()) for d in lines)
+ok = ok and has(client="one", path="/v1/run", status=429, run_status=None)
+ok = ok and has(client="small", path="/v1/run", status=200, run_status="ok")
+ok = ok and has(client="one", path="/v1/run", status=200, run_status="cpu")
+ok = ok and has(client=None, status=401) and has(client="anonymous", status=200)
+ok = ok and has(client="rate", path="/v1/verify", status=429)
+# nothing a client sends is copied: an unknown path is "other"
+ok = ok and has(path="other", status=404) and not any("nope" in json.dumps(d) for d in lines)
+sys.exit(0 if ok else 1)
+PY
+check "access log: the whole slowloris phase wrote only answered requests" -- \
+    test "$(grep -c '"path":"/healthz"' "$T/conn.access")" -gt 10
 
 sed -i '/^\[anonymous\]/,$d' "$T/quota.toml"
 start_server noanon --workers 1 --clients "$T/quota.toml" || exit 1
