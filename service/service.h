@@ -162,7 +162,8 @@ void pvs_conn_stop(void);
 #ifdef MHD_VERSION /* files that include microhttpd.h first */
 void pvs_conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
                      enum MHD_ConnectionNotificationCode code); /* NOTIFY_CONNECTION */
-void pvs_conn_logger(void *cls, const char *fmt, va_list ap);   /* EXTERNAL_LOGGER */
+void pvs_conn_logger(void *cls, const char *fmt, va_list ap)    /* EXTERNAL_LOGGER */
+    __attribute__((format(printf, 2, 0)));
 #endif
 /* The connection's stage: HEAD (waiting for a request), BODY (head read), BUSY (whole
  * request read: answering). */
