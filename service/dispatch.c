@@ -9,6 +9,7 @@
  * already waiting is refused (HTTP 429).
  */
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -27,10 +28,12 @@
 struct pvs_job {
     uint64_t id;
     uint32_t kind;
+    pvs_client *client;
     char *body;
     size_t len;
     double deadline_s;  /* how long a worker may take before it is killed */
     double queued_at;   /* when it was submitted */
+    double started;     /* when a worker got it (0: never) */
     int http;
     int run_status, verdict;
     char *reply;        /* owned, NUL-terminated */
@@ -56,8 +59,9 @@ static struct {
     int ctl, efd;
     pthread_t thread;
     bool started, draining, stop, zygote_lost;
-    pvs_job *head, *tail;  /* waiting jobs */
-    unsigned queued, in_flight;
+    unsigned queued, in_flight; /* waiting jobs are in their clients' queues */
+    unsigned rr;           /* the client whose turn it is */
+    double progress_at;    /* a job was last handed to a worker or answered */
     uint64_t next_id;
     worker w[PVS_MAX_WORKERS];
     unsigned alive;
@@ -71,7 +75,7 @@ static const double buckets[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
 static const char *const endpoints[] = {"verify", "run", "healthz", "metrics", "other"};
 #define NENDPOINTS (sizeof endpoints / sizeof endpoints[0])
-static const int codes[] = {200, 400, 401, 404, 405, 413, 429, 500, 503};
+static const int codes[] = {200, 400, 401, 404, 405, 413, 415, 429, 500, 503};
 #define NCODES (sizeof codes / sizeof codes[0])
 #define NSTATUS 9 /* pv_run_status values */
 
@@ -223,6 +227,26 @@ char *pvs_metrics_text(size_t *len)
               queued, in_flight, alive, alive + in_flight, M.workers_started, M.workers_lost,
               M.workers_killed);
     pthread_mutex_unlock(&M.mu);
+    sb_printf(&b, "# HELP pyverify_client_requests_total Requests to /v1/* by client: "
+                  "admitted, or refused (429) by its rate or its share of the queue.\n"
+                  "# TYPE pyverify_client_requests_total counter\n"
+                  "# HELP pyverify_client_queue_depth Requests of a client waiting for a "
+                  "worker.\n# TYPE pyverify_client_queue_depth gauge\n"
+                  "# HELP pyverify_client_in_flight Requests of a client a worker is handling.\n"
+                  "# TYPE pyverify_client_in_flight gauge\n");
+    pthread_mutex_lock(&D.mu);
+    for (unsigned i = 0; i < pvs_clients_count(); i++) {
+        const pvs_client *c = pvs_client_at(i);
+        sb_printf(&b,
+                  "pyverify_client_requests_total{client=\"%s\",outcome=\"admitted\"} %llu\n"
+                  "pyverify_client_requests_total{client=\"%s\",outcome=\"rate\"} %llu\n"
+                  "pyverify_client_requests_total{client=\"%s\",outcome=\"queue\"} %llu\n"
+                  "pyverify_client_queue_depth{client=\"%s\"} %u\n"
+                  "pyverify_client_in_flight{client=\"%s\"} %u\n",
+                  c->name, c->admitted, c->name, c->refused_rate, c->name, c->refused_queue,
+                  c->name, c->queued, c->name, c->in_flight);
+    }
+    pthread_mutex_unlock(&D.mu);
     if (b.oom) {
         free(b.p);
         return NULL;
@@ -240,8 +264,11 @@ static void wake(void)
     (void)n;
 }
 
-pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, const char **why)
+pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, pvs_client *cl,
+                    const char **why)
 {
+    double now = now_s();
+    unsigned cap;
     pvs_job *j = calloc(1, sizeof *j);
     if (!j || !(j->body = malloc(len ? len : 1))) {
         free(j);
@@ -252,31 +279,50 @@ pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, const char **wh
     j->len = len;
     j->kind = kind;
     j->run_status = j->verdict = -1;
-    j->deadline_s = D.cfg->max_timeout_s + D.cfg->grace_s;
+    j->client = cl;
+    j->deadline_s = cl->max_timeout_s + D.cfg->grace_s;
+    cap = cl->concurrent < D.cfg->workers ? cl->concurrent : D.cfg->workers;
     pthread_mutex_lock(&D.mu);
+    if (cl->rate > 0) {
+        cl->bucket += (now - cl->refilled_at) * cl->rate;
+        if (cl->bucket > cl->burst)
+            cl->bucket = cl->burst;
+        cl->refilled_at = now;
+    }
     if (D.draining || D.stop)
         *why = "draining";
     else if (D.zygote_lost)
         *why = "workers";
-    /* capacity counts the configured workers: one retiring or being replaced is back in
-       a moment, and its job waits in the queue meanwhile */
-    else if (D.in_flight + D.queued >= D.cfg->workers + D.cfg->queue)
+    /* a client's capacity: the runs it may have in flight (at most the configured
+       workers: one retiring or being replaced is back in a moment, and its job waits
+       meanwhile) plus its share of the queue */
+    else if (cl->in_flight + cl->queued >= cap + cl->queue)
         *why = "queue";
+    else if (cl->rate > 0 && cl->bucket < 1)
+        *why = "rate";
     else
         *why = NULL;
+    if (*why && strcmp(*why, "queue") == 0)
+        cl->refused_queue++;
+    else if (*why && strcmp(*why, "rate") == 0)
+        cl->refused_rate++;
     if (*why) {
         pthread_mutex_unlock(&D.mu);
         free(j->body);
         free(j);
         return NULL;
     }
+    if (cl->rate > 0)
+        cl->bucket -= 1;
+    cl->admitted++;
     j->id = ++D.next_id;
-    j->queued_at = now_s();
-    if (D.tail)
-        D.tail->next = j;
+    j->queued_at = now;
+    if (cl->tail)
+        cl->tail->next = j;
     else
-        D.head = j;
-    D.tail = j;
+        cl->head = j;
+    cl->tail = j;
+    cl->queued++;
     D.queued++;
     pthread_mutex_unlock(&D.mu);
     wake();
@@ -292,6 +338,7 @@ void pvs_wait(pvs_job *j)
 }
 
 int pvs_job_http(const pvs_job *j) { return j->http; }
+int pvs_job_run_status(const pvs_job *j) { return j->run_status; }
 uint64_t pvs_job_id(const pvs_job *j) { return j->id; }
 
 const char *pvs_job_reply(const pvs_job *j, size_t *len)
@@ -309,6 +356,15 @@ void pvs_job_free(pvs_job *j)
     free(j);
 }
 
+/* A client's recent use of the workers: worker-seconds of its answered jobs, decayed
+ * with this time constant, plus the time its jobs in flight have run so far. */
+#define USAGE_TAU_S 10.0
+
+static double decayed(const pvs_client *c, double now)
+{
+    return c->usage * exp(-(now - c->usage_at) / USAGE_TAU_S);
+}
+
 /* With D.mu held: finish a job with a reply (taken) or an error message. */
 static void finish(pvs_job *j, int http, char *reply, size_t len, const char *error)
 {
@@ -323,6 +379,13 @@ static void finish(pvs_job *j, int http, char *reply, size_t len, const char *er
     j->reply_len = len;
     j->done = true;
     D.in_flight--;
+    j->client->in_flight--;
+    D.progress_at = now_s();
+    if (j->started > 0) {
+        pvs_client *c = j->client;
+        c->usage = decayed(c, D.progress_at) + (D.progress_at - j->started);
+        c->usage_at = D.progress_at;
+    }
     pthread_cond_broadcast(&D.done_cv);
 }
 
@@ -485,35 +548,93 @@ static void read_reply(worker *w)
     }
 }
 
+/* With D.mu held: take the head of a client's queue; it counts as in flight. */
+static pvs_job *dequeue(pvs_client *c)
+{
+    pvs_job *j = c->head;
+    c->head = j->next;
+    if (!c->head)
+        c->tail = NULL;
+    j->next = NULL;
+    c->queued--;
+    D.queued--;
+    c->in_flight++;
+    D.in_flight++;
+    return j;
+}
+
+/* With D.mu held: the next client to get a free worker, of those with work waiting and a
+ * run to spare under their `concurrent`: the one that used the workers least lately for
+ * its weight, ties in round-robin order (fair queuing: a client that keeps every worker it
+ * can get busy goes after one that asks now and then). When only --reserve-workers
+ * workers are idle, they go only to a client that has nothing in flight and nothing else
+ * waiting: a client that piles up work cannot take them, so a newcomer finds a worker at
+ * once however the others load the service. */
+static pvs_client *pick(unsigned idle)
+{
+    unsigned n = pvs_clients_count(), bi = 0;
+    double now = now_s(), best_score = 0;
+    pvs_client *best = NULL;
+    for (unsigned i = 0; i < n; i++)
+        pvs_client_at(i)->score = decayed(pvs_client_at(i), now);
+    for (unsigned i = 0; i < D.cfg->workers; i++)
+        if (D.w[i].fd >= 0 && D.w[i].job)
+            D.w[i].job->client->score += now - D.w[i].started;
+    for (unsigned k = 0; k < n; k++) {
+        unsigned i = (D.rr + k) % n;
+        pvs_client *c = pvs_client_at(i);
+        double score = c->score / c->weight;
+        if (!c->head || c->in_flight >= c->concurrent)
+            continue;
+        if (idle <= D.cfg->reserve_workers && (c->in_flight > 0 || c->queued > 1))
+            continue;
+        if (!best || score < best_score) {
+            best = c;
+            best_score = score;
+            bi = i;
+        }
+    }
+    if (best)
+        D.rr = (bi + 1) % n;
+    return best;
+}
+
 /* With D.mu held: hand waiting jobs to idle workers. The write blocks only while an idle
  * worker reads the body. */
 static void assign(void)
 {
-    for (unsigned i = 0; i < D.cfg->workers && D.head; i++) {
+    unsigned idle = 0;
+    for (unsigned i = 0; i < D.cfg->workers; i++)
+        idle += D.w[i].fd >= 0 && !D.w[i].job;
+    for (unsigned i = 0; i < D.cfg->workers && D.queued; i++) {
         worker *w = &D.w[i];
+        pvs_client *c;
         pvs_job *j;
         pvs_frame f;
         if (w->fd < 0 || w->job)
             continue;
-        j = D.head;
+        if (!(c = pick(idle)))
+            break;
+        j = c->head;
         memset(&f, 0, sizeof f);
         f.magic = PVS_MAGIC;
         f.kind = j->kind;
         f.id = j->id;
         f.len = (uint32_t)j->len;
+        f.max_timeout_s = c->max_timeout_s;
+        f.max_cpu_s = c->max_cpu_s;
+        f.max_memory_mb = (uint32_t)c->max_memory_mb;
+        f.max_output_kb = (uint32_t)c->max_output_kb;
         if (pvs_write_all(w->fd, &f, sizeof f) < 0 || pvs_write_all(w->fd, j->body, j->len) < 0) {
-            worker_gone(w); /* the job stays at the head of the queue */
+            worker_gone(w); /* the job stays at the head of its client's queue */
             continue;
         }
-        D.head = j->next;
-        if (!D.head)
-            D.tail = NULL;
-        j->next = NULL;
-        D.queued--;
-        D.in_flight++;
+        dequeue(c);
+        idle--;
         w->job = j;
-        w->started = now_s();
+        w->started = j->started = now_s();
         w->got = 0;
+        D.progress_at = w->started;
     }
 }
 
@@ -532,30 +653,26 @@ static void *dispatcher(void *arg)
                 if (D.w[i].fd >= 0)
                     worker_gone(&D.w[i]);
             /* jobs still queued (none, after a drain) are failed, never lost silently */
-            while (D.head) {
-                pvs_job *j = D.head;
-                D.head = j->next;
-                D.queued--;
-                D.in_flight++;
-                finish(j, 503, NULL, 0, "the service is shutting down");
-            }
-            D.tail = NULL;
+            for (unsigned i = 0; i < pvs_clients_count(); i++)
+                while (pvs_client_at(i)->head)
+                    finish(dequeue(pvs_client_at(i)), 503, NULL, 0,
+                           "the service is shutting down");
             pthread_mutex_unlock(&D.mu);
             return NULL;
         }
         assign();
         now = now_s();
-        /* a job no worker could take within the longest run plus the grace period (the
-           workers keep dying, or the zygote is gone): answered, never left waiting */
-        while (D.head && (D.zygote_lost ||
-                          now - D.head->queued_at > D.cfg->max_timeout_s + 2 * D.cfg->grace_s)) {
-            pvs_job *j = D.head;
-            D.head = j->next;
-            if (!D.head)
-                D.tail = NULL;
-            D.queued--;
-            D.in_flight++;
-            finish(j, 503, NULL, 0, "no worker became available");
+        /* jobs waiting while no job was handed to a worker or answered for the longest
+           run plus the grace period (the workers keep dying, or the zygote is gone):
+           answered, never left waiting */
+        for (unsigned i = 0; i < pvs_clients_count(); i++) {
+            pvs_client *c = pvs_client_at(i);
+            while (c->head &&
+                   (D.zygote_lost ||
+                    now - (c->head->queued_at > D.progress_at ? c->head->queued_at
+                                                              : D.progress_at) >
+                        D.cfg->max_timeout_s + 2 * D.cfg->grace_s))
+                finish(dequeue(c), 503, NULL, 0, "no worker became available");
         }
         p[n] = (struct pollfd){D.efd, POLLIN, 0};
         idx[n++] = -1;

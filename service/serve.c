@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -42,6 +43,8 @@
 
 enum { EP_VERIFY, EP_RUN, EP_BATCH, EP_HEALTHZ, EP_METRICS, EP_OTHER };
 static const char *const ep_names[] = {"verify", "run", "batch", "healthz", "metrics", "other"};
+static const char *const ep_paths[] = {"/v1/verify", "/v1/run", "/v1/batch", "/healthz", "/metrics",
+                                       "other"};
 
 static volatile sig_atomic_t g_draining; /* set once SIGTERM arrived */
 static pvs_config G;              /* read-only once the daemon runs */
@@ -50,16 +53,24 @@ static char G_address[600];       /* what we listen on, for messages and the rea
 static void usage(FILE *f)
 {
     fputs("usage: pyverify serve [--listen HOST:PORT|unix:PATH] [--rules FILE] [--workers N]\n"
-          "                      [--queue N] [--token-file FILE] [--max-body BYTES]\n"
+          "                      [--queue N] [--token-file FILE] [--clients FILE]\n"
+          "                      [--reserve-workers N] [--max-body BYTES]\n"
           "                      [--max-timeout SEC] [--max-cpu SEC] [--max-memory MB]\n"
           "                      [--max-output KB] [--worker-requests N]\n"
-          "                      [--max-connections N] [--ready-file FILE]\n"
+          "                      [--max-connections N] [--max-per-address N]\n"
+          "                      [--reserve-connections N] [--head-timeout SEC]\n"
+          "                      [--body-timeout SEC] [--access-log FILE]\n"
+          "                      [--ready-file FILE]\n"
           "Verifies and runs programs on request (HTTP/1.1, JSON):\n"
           "  POST /v1/verify, POST /v1/run, POST /v1/batch, GET /healthz, GET /metrics\n"
           "defaults: --listen " DEFAULT_LISTEN " --workers 2 x cores --queue 64\n"
           "          --max-body 1048576 --max-timeout 10 --max-cpu 5 --max-memory 1024\n"
           "          --max-output 1024 --worker-requests 1000 --max-connections 256\n"
-          "A non-loopback address needs --token-file. SIGTERM finishes the runs in flight.\n"
+          "          --max-per-address 64 --reserve-connections max-connections/4\n"
+          "          --head-timeout 10 --body-timeout 30 --reserve-workers 1 with\n"
+          "          --clients, else 0; the access log (JSON lines) goes to stderr\n"
+          "A non-loopback address needs --token-file or --clients (TOML: each client's token\n"
+          "and quotas; see docs/service.md). SIGTERM finishes the runs in flight.\n"
           "exit: 0 stopped by a signal, 1 the service failed, 2 usage or start-up error\n",
           f);
 }
@@ -80,74 +91,80 @@ static int num(const char *opt, const char *s, double lo, double hi, double *out
 
 /* ---- authentication --------------------------------------------------------------------- */
 
-/* --token-file was given: the token itself is read after the zygote is forked, by the front
- * end only, so that no zygote, worker or sandboxed child ever has it in its memory. */
+/* --token-file or --clients was given: tokens are read after the zygote is forked, by the
+ * front end only, so that no zygote, worker or sandboxed child ever has one in its memory
+ * (clients.c). */
 static bool token_given;
+static bool loopback(const struct sockaddr *sa);
 
-static int read_token(const char *path)
+/* The client of a request (clients.c): by its bearer token, or the anonymous client for a
+ * request without one from a loopback address or the unix socket. NULL: 401. */
+static pvs_client *client_of(struct MHD_Connection *c)
 {
-    struct stat st;
-    char buf[MAX_TOKEN + 2];
-    size_t n = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        fprintf(stderr, "pyverify serve: --token-file %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    bool local = ci && ci->client_addr &&
+                 (ci->client_addr->sa_family == AF_UNIX || loopback(ci->client_addr));
+    if (h) {
+        /* the scheme is case-insensitive (RFC 9110, 11.1), then one or more spaces */
+        if (strncasecmp(h, "Bearer ", 7) != 0)
+            return pvs_clients_match("", local); /* a token that matches no client */
+        h += 7;
+        while (*h == ' ')
+            h++;
     }
-    if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IRWXG | S_IRWXO))) {
-        fprintf(stderr, "pyverify serve: --token-file %s: must be a regular file readable by "
-                        "its owner only (chmod 600)\n", path);
-        close(fd);
-        return -1;
-    }
-    for (;;) {
-        ssize_t r = read(fd, buf + n, sizeof buf - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-        if (n == sizeof buf - 1)
-            break;
-    }
-    close(fd);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-        n--;
-    buf[n] = '\0';
-    if (n < 16 || n > MAX_TOKEN || strlen(buf) != n || strpbrk(buf, " \t\r\n")) {
-        fprintf(stderr, "pyverify serve: --token-file %s: the token must be 16 to %u "
-                        "characters without spaces or NUL\n", path, MAX_TOKEN);
-        return -1;
-    }
-    G.token = strdup(buf);
-    return G.token ? 0 : -1;
+    return pvs_clients_match(h, local);
 }
 
-/* Constant-time comparison of "Bearer TOKEN" with the configured token. */
-static bool authorized(struct MHD_Connection *c)
+/* A body must be declared JSON: "application/json", any case, parameters allowed (a
+ * charset other than UTF-8 is not). A missing Content-Type is refused too: a browser
+ * page may send a cross-site POST without a preflight only as text/plain, a form or with
+ * no type at all, so requiring JSON keeps such pages from running code on a loopback
+ * service. */
+static bool json_content_type(struct MHD_Connection *c)
 {
-    const char *h;
-    size_t tl, hl;
-    unsigned char diff = 0;
-    if (!G.token)
-        return true;
-    h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncmp(h, "Bearer ", 7) != 0)
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *p;
+    if (!h)
         return false;
-    h += 7;
-    tl = strlen(G.token);
-    hl = strlen(h);
-    for (size_t i = 0; i < tl; i++)
-        diff |= (unsigned char)(G.token[i] ^ (i < hl ? h[i] : 0));
-    return diff == 0 && hl == tl;
+    while (*h == ' ' || *h == '\t')
+        h++;
+    if (strncasecmp(h, "application/json", 16) != 0)
+        return false;
+    p = h + 16;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '\0')
+        return true;
+    if (*p != ';')
+        return false;
+    for (const char *cs = p; (cs = strchr(cs, ';')) != NULL;) {
+        cs++;
+        while (*cs == ' ' || *cs == '\t')
+            cs++;
+        if (strncasecmp(cs, "charset=", 8) == 0) {
+            cs += 8;
+            if (*cs == '"')
+                cs++;
+            if (strncasecmp(cs, "utf-8", 5) != 0 ||
+                (cs[5] && cs[5] != '"' && cs[5] != ';' && cs[5] != ' '))
+                return false;
+        }
+    }
+    return true;
 }
 
 /* ---- HTTP ------------------------------------------------------------------------------- */
 
 typedef struct req_ctx {
     int ep;
+    pvs_client *cl;     /* who asked; NULL until authenticated */
+    const char *method; /* for the access log: GET, HEAD, POST or other */
+    int run_status;     /* of a run, -1 otherwise */
+    double t_head;      /* when the head was in */
     char *body;
     size_t len, cap;
     bool too_large, answered;
@@ -192,6 +209,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *r, int code, c
     MHD_destroy_response(resp);
     r->answered = true;
     pvs_metric_http(ep_names[r->ep], code, now_s() - r->t0);
+    pvs_access_log(r->method, ep_paths[r->ep], r->cl ? r->cl->name : NULL, code, r->run_status,
+                   (now_s() - r->t_head) * 1000, id);
     return ok;
 }
 
@@ -219,10 +238,17 @@ static enum MHD_Result healthz(struct MHD_Connection *c, req_ctx *r)
 
 static enum MHD_Result metrics(struct MHD_Connection *c, req_ctx *r)
 {
-    size_t len = 0;
-    char *t = pvs_metrics_text(&len);
-    if (!t)
+    size_t len = 0, l2 = 0;
+    char *t = pvs_metrics_text(&len), *t2 = pvs_conn_metrics_text(&l2), *all;
+    if (!t || !t2 || !(all = realloc(t, len + l2 + 1))) {
+        free(t);
+        free(t2);
         return error(c, r, 500, "out of memory");
+    }
+    memcpy(all + len, t2, l2 + 1);
+    free(t2);
+    t = all;
+    len += l2;
     return respond(c, r, 200, t, len, true, "text/plain; version=0.0.4", 0);
 }
 
@@ -243,7 +269,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!r)
             return MHD_NO;
         *con_cls = r;
-        r->t0 = now_s();
+        r->t0 = r->t_head = now_s();
+        r->run_status = -1;
+        r->method = post ? "POST" : strcmp(method, MHD_HTTP_METHOD_GET) == 0 ? "GET"
+                  : get  ? "HEAD" : "other";
+        pvs_conn_stage(c, PVS_CONN_BODY); /* the head is in */
         r->ep = strcmp(url, "/v1/verify") == 0 ? EP_VERIFY
               : strcmp(url, "/v1/run") == 0    ? EP_RUN
               : strcmp(url, "/v1/batch") == 0  ? EP_BATCH
@@ -258,12 +288,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return error(c, r, 405, "method not allowed");
         if (r->ep == EP_HEALTHZ)
             return healthz(c, r); /* for load balancers: no token needed, nothing revealed */
-        if (!authorized(c))
+        if (!(r->cl = client_of(c)))
             return error(c, r, 401, "a valid bearer token is required");
         if (r->ep == EP_METRICS)
             return metrics(c, r);
         if (g_draining)
             return error(c, r, 503, "the service is shutting down");
+        if (!json_content_type(c))
+            return error(c, r, 415, "the body must be JSON: send Content-Type: "
+                                    "application/json");
         cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > G.max_body)
             return error(c, r, 413, "the request body is larger than --max-body");
@@ -297,6 +330,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->len += n;
         return MHD_YES;
     }
+    pvs_conn_stage(c, PVS_CONN_BUSY); /* the whole request is in */
     if (r->too_large)
         return error(c, r, 413, "the request body is larger than --max-body");
     {
@@ -310,10 +344,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->t0 = now_s(); /* latency from the whole body received */
         job = pvs_submit(r->ep == EP_VERIFY ? PVS_REQ_VERIFY
                          : r->ep == EP_BATCH ? PVS_REQ_BATCH : PVS_REQ_RUN,
-                         r->body ? r->body : "", r->len, &why);
+                         r->body ? r->body : "", r->len, r->cl, &why);
         if (!job) {
             if (strcmp(why, "queue") == 0)
-                return error(c, r, 429, "every worker is busy and the queue is full");
+                return error(c, r, 429, "every worker this client may use is busy and its "
+                                        "share of the queue is full");
+            if (strcmp(why, "rate") == 0)
+                return error(c, r, 429, "this client's rate of requests is exceeded");
             if (strcmp(why, "memory") == 0)
                 return error(c, r, 500, "out of memory");
             return error(c, r, 503, strcmp(why, "draining") == 0
@@ -328,6 +365,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO;
         }
         memcpy(copy, reply, len);
+        r->run_status = pvs_job_run_status(job);
         copy[len] = '\n';
         ok = respond(c, r, pvs_job_http(job), copy, len + 1, true, "application/json",
                      pvs_job_id(job));
@@ -341,8 +379,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     req_ctx *r = *con_cls;
     (void)cls;
-    (void)c;
     (void)toe;
+    pvs_conn_stage(c, PVS_CONN_HEAD); /* keep-alive: the next head has a deadline too */
     if (r) {
         free(r->body);
         free(r);
@@ -449,7 +487,8 @@ static int listen_tcp(const char *spec)
     }
     if (!loopback(ai->ai_addr) && !token_given) {
         fprintf(stderr, "pyverify serve: --listen %s is not a loopback address: give "
-                        "--token-file so that only holders of the token can run code\n", spec);
+                        "--token-file or --clients so that only holders of a token can run "
+                        "code\n", spec);
         freeaddrinfo(ai);
         return -1;
     }
@@ -523,7 +562,8 @@ static int await_zygote(int ctl)
 int pv_cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_RULES, O_WORKERS, O_QUEUE, O_TOKEN, O_MAXBODY, O_MAXTIMEOUT,
-           O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP };
+           O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP, O_PERADDR,
+           O_RESERVE, O_HEADTO, O_BODYTO, O_CLIENTS, O_RESWORKERS, O_ACCESSLOG };
     static const struct option longopts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"rules", required_argument, 0, O_RULES},
@@ -538,9 +578,16 @@ int pv_cli_serve(int argc, char **argv)
         {"worker-requests", required_argument, 0, O_WREQ},
         {"max-connections", required_argument, 0, O_MAXCONN},
         {"ready-file", required_argument, 0, O_READY},
+        {"max-per-address", required_argument, 0, O_PERADDR},
+        {"reserve-connections", required_argument, 0, O_RESERVE},
+        {"head-timeout", required_argument, 0, O_HEADTO},
+        {"body-timeout", required_argument, 0, O_BODYTO},
+        {"clients", required_argument, 0, O_CLIENTS},
+        {"reserve-workers", required_argument, 0, O_RESWORKERS},
+        {"access-log", required_argument, 0, O_ACCESSLOG},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
-    const char *token_file = NULL;
+    const char *token_file = NULL, *clients_file = NULL, *access_log = NULL;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int c, lfd = -1, ctl[2] = {-1, -1}, status = 2;
     double v;
@@ -562,6 +609,11 @@ int pv_cli_serve(int argc, char **argv)
     G.max_output_kb = 1024;
     G.grace_s = 5;
     G.max_connections = 256;
+    G.max_per_address = 64;
+    G.reserve_connections = ~0u; /* max-connections / 4 */
+    G.reserve_workers = ~0u;     /* 1 with --clients, else 0 */
+    G.head_timeout_s = 10;
+    G.body_timeout_s = 30;
 
     opterr = 0;
     optind = 1;
@@ -570,6 +622,8 @@ int pv_cli_serve(int argc, char **argv)
         case O_LISTEN: G.listen = optarg; break;
         case O_RULES: G.rules = optarg; break;
         case O_TOKEN: token_file = optarg; break;
+        case O_CLIENTS: clients_file = optarg; break;
+        case O_ACCESSLOG: access_log = optarg; break;
         case O_READY: G.ready_file = optarg; break;
         case O_WORKERS:
             if (num("--workers", optarg, 1, PVS_MAX_WORKERS, &v) < 0)
@@ -614,6 +668,29 @@ int pv_cli_serve(int argc, char **argv)
                 return 2;
             G.max_connections = (unsigned)v;
             break;
+        case O_PERADDR:
+            if (num("--max-per-address", optarg, 0, 100000, &v) < 0)
+                return 2;
+            G.max_per_address = (unsigned)v;
+            break;
+        case O_RESERVE:
+            if (num("--reserve-connections", optarg, 0, 100000, &v) < 0)
+                return 2;
+            G.reserve_connections = (unsigned)v;
+            break;
+        case O_RESWORKERS:
+            if (num("--reserve-workers", optarg, 0, PVS_MAX_WORKERS - 1, &v) < 0)
+                return 2;
+            G.reserve_workers = (unsigned)v;
+            break;
+        case O_HEADTO:
+            if (num("--head-timeout", optarg, 0.1, 3600, &G.head_timeout_s) < 0)
+                return 2;
+            break;
+        case O_BODYTO:
+            if (num("--body-timeout", optarg, 0.1, 3600, &G.body_timeout_s) < 0)
+                return 2;
+            break;
         case O_HELP:
         case 'h':
             usage(stdout);
@@ -629,7 +706,20 @@ int pv_cli_serve(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    token_given = token_file != NULL;
+    token_given = token_file != NULL || clients_file != NULL;
+    if (G.reserve_connections == ~0u)
+        G.reserve_connections = G.max_connections / 4;
+    if (G.reserve_workers == ~0u) /* one for newcomers where clients share the service */
+        G.reserve_workers = clients_file && G.workers >= 2 ? 1 : 0;
+    if (G.reserve_workers >= G.workers) {
+        fprintf(stderr, "pyverify serve: --reserve-workers must be below --workers\n");
+        return 2;
+    }
+    if (G.reserve_connections >= G.max_connections) {
+        fprintf(stderr, "pyverify serve: --reserve-connections must be below "
+                        "--max-connections\n");
+        return 2;
+    }
     lfd = strncmp(G.listen, "unix:", 5) == 0 ? listen_unix(G.listen + 5) : listen_tcp(G.listen);
     if (lfd < 0)
         goto out;
@@ -652,9 +742,18 @@ int pv_cli_serve(int argc, char **argv)
     }
     close(ctl[1]);
     ctl[1] = -1;
-    if (token_file && read_token(token_file) < 0)
+    if (token_file) {
+        char *t = pvs_read_token_file("--token-file", token_file);
+        if (!t || pvs_clients_add_token("token", t, &G) < 0) {
+            free(t);
+            goto out;
+        }
+    }
+    if (clients_file && pvs_clients_load(clients_file, &G) < 0)
         goto out;
-    if (await_zygote(ctl[0]) < 0)
+    if (!token_file && !clients_file && pvs_clients_add_token("anonymous", NULL, &G) < 0)
+        goto out;
+    if (await_zygote(ctl[0]) < 0 || pvs_access_open(access_log) < 0)
         goto out;
 
     /* every thread inherits this mask; the main thread takes the signals with sigwait */
@@ -669,12 +768,21 @@ int pv_cli_serve(int argc, char **argv)
         goto out;
     }
     ctl[0] = -1; /* the dispatcher owns it */
+    if (pvs_conn_start(G.head_timeout_s, G.body_timeout_s, G.max_connections,
+                       G.reserve_connections) < 0) {
+        fprintf(stderr, "pyverify serve: cannot start the connection guard\n");
+        goto out;
+    }
     d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                              MHD_USE_ITC | MHD_USE_POLL | MHD_USE_ERROR_LOG,
-                         0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, lfd,
+                         0, NULL, NULL, on_request, NULL, /* the logger comes first */
+                         MHD_OPTION_EXTERNAL_LOGGER, pvs_conn_logger, NULL,
+                         MHD_OPTION_LISTEN_SOCKET, lfd,
                          MHD_OPTION_CONNECTION_LIMIT, G.max_connections,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, G.max_per_address,
                          MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_NOTIFY_COMPLETED,
-                         on_completed, NULL, MHD_OPTION_END);
+                         on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, pvs_conn_notify,
+                         NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "pyverify serve: cannot start the HTTP server\n");
         status = 1;
@@ -711,6 +819,7 @@ int pv_cli_serve(int argc, char **argv)
     }
     MHD_stop_daemon(d);
     d = NULL;
+    pvs_conn_stop();
     pvs_dispatch_stop();
     status = pvs_zygote_lost() ? 1 : 0;
     if (status)
@@ -718,6 +827,7 @@ int pv_cli_serve(int argc, char **argv)
 out:
     if (d)
         MHD_stop_daemon(d);
+    pvs_conn_stop();
     if (lfd >= 0)
         close(lfd);
     if (ctl[0] >= 0)
@@ -739,7 +849,7 @@ out:
     }
     if (g_unix_path)
         unlink(g_unix_path);
-    free(G.token);
+    pvs_clients_free();
     if (status == 0)
         fprintf(stderr, "pyverify serve: stopped\n");
     return status;

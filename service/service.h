@@ -33,7 +33,6 @@ typedef struct pvs_config {
     const char *listen;      /* "HOST:PORT", "[V6]:PORT" or "unix:PATH" */
     const char *rules;       /* policy file, NULL: the embedded default */
     const char *ready_file;  /* written (atomically) with the address once serving */
-    char *token;             /* owned: bearer token, NULL: no authentication */
     unsigned workers;        /* concurrent runs */
     unsigned queue;          /* requests allowed to wait for a worker; beyond: 429 */
     size_t max_body;         /* bytes per request body; beyond: 413 */
@@ -43,6 +42,10 @@ typedef struct pvs_config {
     size_t max_memory_mb, max_output_kb;
     double grace_s;          /* beyond a job's own limits, before its worker is killed */
     unsigned max_connections;
+    unsigned max_per_address;   /* connections from one address (0: no limit) */
+    unsigned reserve_connections; /* slots that connections still sending a request never take */
+    double head_timeout_s, body_timeout_s; /* deadlines for a request's head and its body */
+    unsigned reserve_workers;  /* idle workers only clients with nothing in flight may take */
 } pvs_config;
 
 /* ---- front end <-> worker frames ------------------------------------------------------ */
@@ -59,6 +62,9 @@ typedef struct pvs_frame {
     int32_t run_status;  /* reply: pv_run_status of a run, -1 otherwise */
     int32_t verdict;     /* reply: pv_verdict, -1 when there was none */
     uint32_t flags;      /* reply: PVS_LAST when the worker exits after this reply */
+    /* request: the client's maximums (clients.c), below the server's */
+    double max_timeout_s, max_cpu_s;
+    uint32_t max_memory_mb, max_output_kb;
 } pvs_frame;
 #define PVS_LAST 1u
 
@@ -87,13 +93,46 @@ int pvs_read_all(int fd, void *p, size_t n); /* -1 with errno 0 at a clean EOF *
 
 typedef struct pvs_job pvs_job;
 
+/* ---- clients.c: clients, tokens and quotas -------------------------------------------- */
+
+#define PVS_MAX_CLIENTS 256u
+
+typedef struct pvs_client {
+    char name[65];
+    char *token;             /* owned; NULL: the anonymous client */
+    unsigned concurrent;     /* its runs in flight at most */
+    unsigned queue;          /* its requests waiting for a worker at most; beyond: 429 */
+    unsigned weight;         /* its share of the workers, relative to the others' */
+    double rate, burst;      /* requests per second (0: no limit), bucket size */
+    double max_timeout_s, max_cpu_s;
+    size_t max_memory_mb, max_output_kb;
+    /* dispatch.c's state, under its lock */
+    double bucket, refilled_at;
+    unsigned in_flight, queued;
+    double usage, usage_at, score; /* recent use of the workers (dispatch.c, pick) */
+    pvs_job *head, *tail;
+    unsigned long long admitted, refused_rate, refused_queue;
+} pvs_client;
+
+/* Start-up, before any thread: 0 or -1 with a message printed. */
+int pvs_clients_load(const char *path, const pvs_config *cfg);          /* --clients */
+int pvs_clients_add_token(const char *name, char *token, const pvs_config *cfg); /* taken */
+char *pvs_read_token_file(const char *what, const char *path);         /* malloc'ed */
+pvs_client *pvs_clients_match(const char *bearer, bool local_peer);    /* NULL: 401 */
+unsigned pvs_clients_count(void);
+pvs_client *pvs_client_at(unsigned i);
+void pvs_clients_free(void);
+
 int pvs_dispatch_start(const pvs_config *cfg, int ctl_fd);
-/* Submit a request; NULL with *why set: "queue" (full: 429), "draining" (503),
- * "workers" (none alive: 503), "memory". The body is copied. */
-pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, const char **why);
+/* Submit a request of a client; NULL with *why set: "queue" (the client's share of the
+ * queue is full: 429), "rate" (its rate: 429), "draining" (503), "workers" (none alive:
+ * 503), "memory". The body is copied. */
+pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, pvs_client *cl,
+                    const char **why);
 /* Wait for the reply; then the accessors are valid until pvs_job_free(). */
 void pvs_wait(pvs_job *job);
 int pvs_job_http(const pvs_job *job);
+int pvs_job_run_status(const pvs_job *job); /* pv_run_status, -1: not a run */
 const char *pvs_job_reply(const pvs_job *job, size_t *len);
 uint64_t pvs_job_id(const pvs_job *job);
 void pvs_job_free(pvs_job *job);
@@ -109,5 +148,29 @@ unsigned pvs_workers_alive(void);
 /* Metrics (Prometheus text exposition). */
 void pvs_metric_http(const char *endpoint, int code, double seconds);
 char *pvs_metrics_text(size_t *len); /* malloc'ed */
+
+/* ---- accesslog.c: one JSON line per answer --------------------------------------------- */
+
+int pvs_access_open(const char *path); /* NULL: stderr. 0 or -1 (message printed) */
+void pvs_access_log(const char *method, const char *path, const char *client, int status,
+                    int run_status, double ms, unsigned long long id);
+
+/* ---- conn.c: the connection guard (deadlines, reserve, library messages) ------------- */
+
+struct MHD_Connection;
+typedef struct pvs_conn pvs_conn;
+enum { PVS_CONN_HEAD, PVS_CONN_BODY, PVS_CONN_BUSY };
+int pvs_conn_start(double head_s, double body_s, unsigned max_connections, unsigned reserve);
+void pvs_conn_stop(void);
+#ifdef MHD_VERSION /* files that include microhttpd.h first */
+void pvs_conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                     enum MHD_ConnectionNotificationCode code); /* NOTIFY_CONNECTION */
+void pvs_conn_logger(void *cls, const char *fmt, va_list ap)    /* EXTERNAL_LOGGER */
+    __attribute__((format(printf, 2, 0)));
+#endif
+/* The connection's stage: HEAD (waiting for a request), BODY (head read), BUSY (whole
+ * request read: answering). */
+void pvs_conn_stage(struct MHD_Connection *c, int stage);
+char *pvs_conn_metrics_text(size_t *len); /* malloc'ed */
 
 #endif

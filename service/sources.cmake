@@ -6,7 +6,10 @@ set(PV_SERVICE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/serve.c
   ${CMAKE_CURRENT_LIST_DIR}/dispatch.c
   ${CMAKE_CURRENT_LIST_DIR}/zygote.c
-  ${CMAKE_CURRENT_LIST_DIR}/batch.c)
+  ${CMAKE_CURRENT_LIST_DIR}/batch.c
+  ${CMAKE_CURRENT_LIST_DIR}/conn.c
+  ${CMAKE_CURRENT_LIST_DIR}/clients.c
+  ${CMAKE_CURRENT_LIST_DIR}/accesslog.c)
 
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 find_package(Threads REQUIRED)

@@ -281,6 +281,24 @@ static int limit_size(json_t *lim, const char *key, size_t def, size_t min, size
     return 0;
 }
 
+/* An "input" key must be an identifier and no dunder (the runtime checks again); the 400
+ * names the request field, not the command line's --input. 0, or -1 with r set. */
+static int input_key_ok(const char *k, reply *r)
+{
+    size_t n = strlen(k);
+    PyObject *s = PyUnicode_DecodeUTF8(k, (Py_ssize_t)n, "strict");
+    int ident = s ? PyUnicode_IsIdentifier(s) : 0;
+    Py_XDECREF(s);
+    if (PyErr_Occurred())
+        PyErr_Clear();
+    if (ident == 1 && !(n >= 4 && k[0] == '_' && k[1] == '_' && k[n - 1] == '_' &&
+                        k[n - 2] == '_'))
+        return 0;
+    fail_reply(r, 400, "\"input.%.64s\": a binding's name must be an identifier and not a "
+               "dunder", k);
+    return -1;
+}
+
 /* The worker's warm runner: a sandboxed child forked ahead of each run (NULL: plain pv_run). */
 static pv_runner *g_runner;
 
@@ -319,6 +337,8 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
         }
         json_object_foreach(v, k, x) {
             (void)x;
+            if (input_key_ok(k, r) < 0)
+                return;
             globals[n++] = k;
         }
         vo.globals = globals;
@@ -456,7 +476,19 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
             _exit(1); /* a protocol error: the front end replaces this worker */
         body[f.len] = '\0';
         kind = f.kind;
-        handle(cfg, pol, f.kind, body, f.len, &r);
+        {
+            /* the client's maximums (clients.c), never above the server's */
+            pvs_config cc = *cfg;
+            if (f.max_timeout_s > 0 && f.max_timeout_s < cc.max_timeout_s)
+                cc.max_timeout_s = f.max_timeout_s;
+            if (f.max_cpu_s > 0 && f.max_cpu_s < cc.max_cpu_s)
+                cc.max_cpu_s = f.max_cpu_s;
+            if (f.max_memory_mb > 0 && f.max_memory_mb < cc.max_memory_mb)
+                cc.max_memory_mb = f.max_memory_mb;
+            if (f.max_output_kb > 0 && f.max_output_kb < cc.max_output_kb)
+                cc.max_output_kb = f.max_output_kb;
+            handle(&cc, pol, f.kind, body, f.len, &r);
+        }
         if (r.doc)
             text = json_dumps(r.doc, JSON_COMPACT | JSON_ENSURE_ASCII);
         if (!text) {

@@ -68,10 +68,12 @@ tree_rss_kb() {
 }
 
 # http METHOD URL [curl args...]: body in $T/body, headers in $T/headers, code in CODE.
+# A POST says Content-Type: application/json, or $CT when set (CT= sends none).
 http() {
     local m=$1 u=$2; shift 2
-    local target=("http://$ADDR$u")
+    local target=("http://$ADDR$u") ct=()
     if [[ $ADDR == unix:* ]]; then target=(--unix-socket "${ADDR#unix:}" "http://localhost$u"); fi
-    CODE=$(curl -s -m 60 -X "$m" -D "$T/headers" -o "$T/body" -w '%{http_code}' "$@" "${target[@]}")
+    [ "$m" = POST ] && ct=(-H "Content-Type: ${CT-application/json}")
+    CODE=$(curl -s -m 60 -X "$m" -D "$T/headers" -o "$T/body" -w '%{http_code}' "${ct[@]}" "$@" "${target[@]}")
 }
 jq_() { /usr/bin/python3.11 -c "import json,sys; d=json.load(open('$T/body')); print($1)"; }

@@ -5,7 +5,7 @@
 #   test_batch.sh PYVERIFY SRCDIR LOADTEST
 . "$(dirname "$0")/lib.sh"
 start_server b --workers 1 --max-body 8000000 || exit 1
-post() { curl -s -o "$T/body" -w '%{http_code}' -X POST --data "$2" "http://$ADDR$1"; }
+post() { curl -s -o "$T/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data "$2" "http://$ADDR$1"; }
 
 code=$(post /v1/batch '{"items":[{"source":"a*2","input":{"a":21}},{"source":"1/0"},
   {"nope":1},{"source":"sum(range(10**10))"},{"source":"open"},{"source":"[x]*2","input":{"x":"y"}}],
@@ -25,7 +25,7 @@ code=$(post /v1/batch '{"items":{"source":"1"}}')
 [ "$code" = 400 ] && pass "items not an array: 400" || fail "items not an array: HTTP $code"
 /usr/bin/python3 -c 'import json
 print(json.dumps({"items": [{"source": "1"}] * 100001}))' >"$T/big.json"
-code=$(curl -s -o "$T/body" -w '%{http_code}' -X POST --data-binary @"$T/big.json" "http://$ADDR/v1/batch")
+code=$(curl -s -o "$T/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary @"$T/big.json" "http://$ADDR/v1/batch")
 [ "$code" = 413 ] && grep -q "more than 100000 items" "$T/body" && pass "over the item limit: 413" || fail "over the item limit: HTTP $code"
 
 # a worker that verified something first holds that request: it refuses a batch

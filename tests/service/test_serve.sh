@@ -60,6 +60,20 @@ http POST /v1/run --data-binary '{"source":"print(1)","limits":{"memory_mb":1}}'
 check "a limit below the floor: 400" -- test "$CODE" = 400
 http POST /v1/run --data-binary '{"source":"print(x)","input":{"__builtins__":1}}'
 check "a dunder input binding: 400" -- test "$CODE" = 400
+check "a dunder input binding: the 400 names the request field, not --input" -- \
+    test "$(jq_ "d['error'].startswith('\"input.__builtins__\"') and '--input' not in d['error']")" = True
+http POST /v1/run --data-binary '{"source":"print(x)","input":{"a b":1}}'
+check "a non-identifier input binding: 400 naming input.a b" -- test "$CODE" = 400 -a "$(jq_ "'input.a b' in d['error']")" = True
+# issue 20: a body must be declared JSON (a browser sends text/plain, a form or no type
+# without a preflight); parameters are allowed, a charset other than UTF-8 is not
+for ct in application/x-www-form-urlencoded text/plain '' application/jsonx 'application/json; charset=latin-1' multipart/form-data; do
+    CT=$ct http POST /v1/run --data-binary '{"source":"print(1)"}'
+    check "Content-Type '$ct': 415" -- test "$CODE" = 415 -a "$(jq_ "'application/json' in d['error']")" = True
+done
+for ct in 'Application/JSON' 'application/json; charset=UTF-8' 'application/json;charset="utf-8"'; do
+    CT=$ct http POST /v1/run --data-binary '{"source":"print(1)"}'
+    check "Content-Type '$ct': accepted" -- test "$CODE" = 200
+done
 head -c 5000 /dev/zero | tr '\0' 'a' > "$T/big"
 http POST /v1/run --data-binary @"$T/big"
 check "a body over --max-body: 413" -- test "$CODE" = 413
@@ -134,6 +148,10 @@ http POST /v1/run --data-binary '{"source":"print(1)"}'
 check "token: no Authorization header is 401" -- test "$CODE" = 401 && grep -qi '^WWW-Authenticate: Bearer' "$T/headers"
 http POST /v1/run -H 'Authorization: Bearer correct-horse-battery-stapl' --data-binary '{"source":"print(1)"}'
 check "token: a wrong token is 401" -- test "$CODE" = 401
+http POST /v1/run -H 'Authorization: bearer  correct-horse-battery-staple' --data-binary '{"source":"print(1)"}'
+check "token: the scheme is case-insensitive (bearer, two spaces)" -- test "$CODE" = 200
+http POST /v1/run -H 'Authorization: Basic correct-horse-battery-staple' --data-binary '{"source":"print(1)"}'
+check "token: another scheme is 401" -- test "$CODE" = 401
 http GET /metrics
 check "token: /metrics needs it too" -- test "$CODE" = 401
 http POST /v1/run -H 'Authorization: Bearer correct-horse-battery-staple' --data-binary '{"source":"print(1)"}'
