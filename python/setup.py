@@ -75,6 +75,11 @@ def pkg_config(*args):
 
 
 class BuildExt(build_ext):
+    def finalize_options(self):
+        super().finalize_options()
+        if not self.parallel:  # some 40 C files: compile them in parallel
+            self.parallel = os.cpu_count() or 1
+
     def build_extensions(self):
         gen = os.path.join(self.build_temp, "pyverify-gen")
         embed(os.path.join(ROOT, "rules/default.toml"), os.path.join(gen, "default_rules.c"),

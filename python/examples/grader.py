@@ -17,8 +17,10 @@ def grade(source):
         result = pyverify.run(source, stdin=stdin, timeout=2.0, cpu=1.0, memory_mb=128)
         if result.status == "ok" and result.stdout == expected:
             passed += 1
+        elif result.status in ("timeout", "cpu"):
+            return f"too slow on input {stdin!r}"
         elif result.status not in ("ok", "error"):
-            return f"{result.status} on input {stdin!r}"  # timeout, cpu, memory, output...
+            return f"{result.status} on input {stdin!r}"  # memory, output, killed...
     return f"{passed}/{len(CASES)} passed"
 
 
