@@ -21,6 +21,8 @@
 #endif
 #include <Python.h>
 
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pyverify.h"
@@ -292,7 +294,77 @@ done:
     return res;
 }
 
-/* ---- Runner (template process only) ------------------------------------------------------- */
+/* ---- Host functions (issue 17): the C callback asks the Python half -------------------------- */
+
+#ifdef PV_HOST_DEFAULT_MAX_CALLS
+#define PVN_HOST 1
+/* The context of one run's host calls: `on_call(name, args_json) -> (ok, text)`, the
+ * template's function that forwards the call to the host process and returns its answer
+ * (JSON text of the result, or an error message). A Python exception there (the channel to
+ * the host failed) is kept and raised once the run is over. */
+typedef struct {
+    PyObject *on_call; /* borrowed for the duration of the run */
+    PyObject *exc_type, *exc_value, *exc_tb; /* owned: the first failure of on_call */
+} host_ctx;
+
+static char *dup_bytes(const char *p, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (c) {
+        memcpy(c, p, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
+static char *dup_cstr(const char *s)
+{
+    return dup_bytes(s, strlen(s));
+}
+
+/* pv_host_fn: runs in the thread that called the run, without the GIL. */
+static int host_trampoline(void *ctx, const char *name, const char *args_json, size_t args_len,
+                           char **result_json, char **error)
+{
+    host_ctx *hc = ctx;
+    int rc = 1;
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *r = NULL;
+    if (hc->exc_type) { /* the channel already failed during this run */
+        *error = dup_cstr("the host is unavailable");
+        goto out;
+    }
+    r = PyObject_CallFunction(hc->on_call, "sy#", name, args_json, (Py_ssize_t)args_len);
+    int ok;
+    PyObject *text;
+    if (!r || !PyArg_ParseTuple(r, "pU", &ok, &text)) {
+        if (!hc->exc_type)
+            PyErr_Fetch(&hc->exc_type, &hc->exc_value, &hc->exc_tb);
+        PyErr_Clear();
+        *error = dup_cstr("the host is unavailable");
+        goto out;
+    }
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &n);
+    if (!s) {
+        PyErr_Clear();
+        *error = dup_cstr("the host's answer is not text");
+        goto out;
+    }
+    if (ok) {
+        *result_json = dup_bytes(s, (size_t)n);
+        rc = *result_json ? 0 : 1;
+    } else {
+        *error = dup_bytes(s, (size_t)n);
+    }
+out:
+    Py_XDECREF(r);
+    PyGILState_Release(g);
+    return rc;
+}
+#endif
+
+/* ---- Running (template process only) ------------------------------------------------------ */
 
 typedef struct {
     PyObject_HEAD
@@ -410,30 +482,41 @@ fail:
     return NULL;
 }
 
-/* Verify the source again with the runner's policy and, when accepted, run exactly the code
- * object that this verification produced. A program this verification does not accept is
- * never run: the answer is its verdict and diagnostics. */
-static PyObject *Runner_run(PyObject *self_, PyObject *args, PyObject *kw)
+
+typedef enum { RUN_RUNNER, RUN_SESSION } run_kind;
+
+/* Verify the source again with the policy and, when accepted, run exactly the code object
+ * that this verification produced (by the runner or the session `handle`). A program this
+ * verification does not accept is never run: the answer is its verdict and diagnostics.
+ * Host function names are globals of the verification and entries of the run's table. */
+static PyObject *run_common(run_kind kind, void *handle, const pv_policy *pol, PyObject *args,
+                            PyObject *kw)
 {
-    RunnerObject *self = (RunnerObject *)self_;
     static char *kwlist[] = {"source", "filename", "expr", "globals", "input_json", "stdin",
-                             "timeout", "cpu", "memory_mb", "output_kb", NULL};
+                             "timeout", "cpu", "memory_mb", "output_kb", "host_names",
+                             "on_call", NULL};
     Py_buffer src = {0};
     const char *filename, *input_json = NULL, *stdin_data = NULL;
     Py_ssize_t input_len = 0, stdin_len = 0;
     int expr;
-    PyObject *globals, *res = NULL, *diags = NULL, *runres = NULL;
+    PyObject *globals, *res = NULL, *diags = NULL, *runres = NULL, *allglobals = NULL;
+    PyObject *host_names = NULL, *on_call = Py_None;
     double timeout, cpu;
     Py_ssize_t memory_mb, output_kb;
     pv_program *prog = NULL;
     pv_run_result *r = NULL;
+#ifdef PVN_HOST
+    pv_host_function *table = NULL;
+    host_ctx hc = {NULL, NULL, NULL, NULL};
+#endif
 
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "y*spOz#z#ddnn:run", kwlist, &src, &filename,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "y*spOz#z#ddnn|O!O:run", kwlist, &src, &filename,
                                      &expr, &globals, &input_json, &input_len, &stdin_data,
-                                     &stdin_len, &timeout, &cpu, &memory_mb, &output_kb))
+                                     &stdin_len, &timeout, &cpu, &memory_mb, &output_kb,
+                                     &PyTuple_Type, &host_names, &on_call))
         return NULL;
-    if (!self->rn) {
-        PyErr_SetString(PyExc_ValueError, "the runner is not initialised");
+    if (!handle) {
+        PyErr_SetString(PyExc_ValueError, "not initialised");
         goto done;
     }
     if (memory_mb <= 0 || output_kb <= 0 || !(timeout > 0) || !(cpu > 0)) {
@@ -444,7 +527,25 @@ static PyObject *Runner_run(PyObject *self_, PyObject *args, PyObject *kw)
         PyErr_SetString(PyExc_ValueError, "input_json contains a NUL byte");
         goto done;
     }
-    if (do_verify(&prog, ((PolicyObject *)self->policy)->pol, &src, filename, expr, globals) < 0)
+    if (!PyTuple_Check(globals)) {
+        PyErr_SetString(PyExc_TypeError, "globals must be a tuple of str");
+        goto done;
+    }
+    (void)kind;
+    Py_ssize_t nhost = host_names ? PyTuple_GET_SIZE(host_names) : 0;
+#ifndef PVN_HOST
+    if (nhost) {
+        PyErr_SetString(PyExc_ValueError, "this build of libpyverify has no host functions");
+        goto done;
+    }
+#endif
+    if (nhost && !PyCallable_Check(on_call)) {
+        PyErr_SetString(PyExc_TypeError, "on_call must be callable when host_names are given");
+        goto done;
+    }
+    /* the names the program may use: inputs, earlier definitions, and host functions */
+    allglobals = nhost ? PySequence_Concat(globals, host_names) : Py_NewRef(globals);
+    if (!allglobals || do_verify(&prog, pol, &src, filename, expr, allglobals) < 0)
         goto done;
     diags = diag_list(prog);
     if (!diags)
@@ -462,7 +563,44 @@ static PyObject *Runner_run(PyObject *self_, PyObject *args, PyObject *kw)
     ro.stdin_data = stdin_data;
     ro.stdin_len = (size_t)stdin_len;
     ro.input_json = input_json;
-    int rc = pv_runner_run(self->rn, &r, prog, &ro);
+#ifdef PVN_HOST
+    if (nhost) {
+        table = PyMem_Calloc((size_t)nhost, sizeof *table);
+        if (!table) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        hc.on_call = on_call;
+        for (Py_ssize_t i = 0; i < nhost; i++) {
+            PyObject *s = PyTuple_GET_ITEM(host_names, i);
+            Py_ssize_t len;
+            table[i].name = PyUnicode_Check(s) ? PyUnicode_AsUTF8AndSize(s, &len) : NULL;
+            if (!table[i].name || strlen(table[i].name) != (size_t)len) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_TypeError, "host_names must be a tuple of str");
+                goto done;
+            }
+            table[i].fn = host_trampoline;
+            table[i].ctx = &hc;
+        }
+        ro.host_functions = table;
+        ro.n_host_functions = (size_t)nhost;
+    }
+#endif
+    int rc;
+#ifdef PV_SESSION_OPTS_VERSION
+    if (kind == RUN_SESSION)
+        rc = pv_session_run(handle, &r, prog, &ro);
+    else
+#endif
+        rc = pv_runner_run(handle, &r, prog, &ro);
+#ifdef PVN_HOST
+    if (hc.exc_type) { /* the channel to the host failed: that is the template's error */
+        PyErr_Restore(hc.exc_type, hc.exc_value, hc.exc_tb);
+        hc.exc_type = hc.exc_value = hc.exc_tb = NULL;
+        goto done;
+    }
+#endif
     if (rc < 0) {
         raise_pv(rc);
         goto done;
@@ -474,12 +612,26 @@ static PyObject *Runner_run(PyObject *self_, PyObject *args, PyObject *kw)
     res = runres;
     runres = NULL;
 done:
+#ifdef PVN_HOST
+    Py_XDECREF(hc.exc_type);
+    Py_XDECREF(hc.exc_value);
+    Py_XDECREF(hc.exc_tb);
+    PyMem_Free(table);
+#endif
+    Py_XDECREF(allglobals);
     Py_XDECREF(runres);
     Py_XDECREF(diags);
     pv_run_result_free(r);
     pv_program_free(prog);
     PyBuffer_Release(&src);
     return res;
+}
+
+static PyObject *Runner_run(PyObject *self_, PyObject *args, PyObject *kw)
+{
+    RunnerObject *self = (RunnerObject *)self_;
+    return run_common(RUN_RUNNER, self->rn,
+                      self->policy ? ((PolicyObject *)self->policy)->pol : NULL, args, kw);
 }
 
 static PyMethodDef Runner_methods[] = {
@@ -499,6 +651,109 @@ static PyTypeObject RunnerType = {
     .tp_dealloc = Runner_dealloc,
     .tp_methods = Runner_methods,
 };
+
+/* ---- Session (issue 17; template process only) --------------------------------------------- */
+
+#ifdef PV_SESSION_OPTS_VERSION
+#define PVN_SESSION 1
+typedef struct {
+    PyObject_HEAD
+    PyObject *policy; /* owned */
+    pv_session *s;    /* owned */
+} SessionObject;
+
+static int Session_init(PyObject *self_, PyObject *args, PyObject *kw)
+{
+    SessionObject *self = (SessionObject *)self_;
+    static char *kwlist[] = {"policy", "memory_mb", "total_cpu", "idle_timeout", "max_runs",
+                             NULL};
+    PyObject *polobj;
+    Py_ssize_t memory_mb, max_runs;
+    double total_cpu, idle;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "Onddn:Session", kwlist, &polobj, &memory_mb,
+                                     &total_cpu, &idle, &max_runs))
+        return -1;
+    if (self->s) {
+        PyErr_SetString(PyExc_RuntimeError, "Session is already initialised");
+        return -1;
+    }
+    if (memory_mb <= 0 || max_runs <= 0 || max_runs > (Py_ssize_t)UINT_MAX || !(total_cpu > 0) ||
+        !(idle > 0)) {
+        PyErr_SetString(PyExc_ValueError, "session limits must be positive");
+        return -1;
+    }
+    const pv_policy *pol = policy_of(polobj);
+    if (!pol)
+        return -1;
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
+    so.memory_mb = (size_t)memory_mb;
+    so.total_cpu_s = total_cpu;
+    so.idle_timeout_s = idle;
+    so.max_runs = (unsigned)max_runs;
+    pv_session *s = NULL;
+    int rc = pv_session_new(&s, pol, &so);
+    if (rc < 0) {
+        raise_pv(rc);
+        return -1;
+    }
+    Py_INCREF(polobj);
+    self->policy = polobj;
+    self->s = s;
+    return 0;
+}
+
+static void Session_dealloc(PyObject *self_)
+{
+    SessionObject *self = (SessionObject *)self_;
+    pv_session_free(self->s);
+    self->s = NULL;
+    Py_CLEAR(self->policy);
+    Py_TYPE(self_)->tp_free(self_);
+}
+
+static PyObject *Session_run(PyObject *self_, PyObject *args, PyObject *kw)
+{
+    SessionObject *self = (SessionObject *)self_;
+    return run_common(RUN_SESSION, self->s,
+                      self->policy ? ((PolicyObject *)self->policy)->pol : NULL, args, kw);
+}
+
+static PyObject *Session_alive(PyObject *self_, PyObject *unused)
+{
+    (void)unused;
+    SessionObject *self = (SessionObject *)self_;
+    return PyBool_FromLong(self->s && pv_session_alive(self->s));
+}
+
+static PyObject *Session_close(PyObject *self_, PyObject *unused)
+{
+    (void)unused;
+    SessionObject *self = (SessionObject *)self_;
+    pv_session_free(self->s);
+    self->s = NULL;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef Session_methods[] = {
+    {"run", (PyCFunction)(void (*)(void))Session_run, METH_VARARGS | METH_KEYWORDS,
+     "Verify the source again and run it in the session's child."},
+    {"alive", Session_alive, METH_NOARGS, "whether the session's child still runs"},
+    {"close", Session_close, METH_NOARGS, "kill the session's child"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject SessionType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "pyverify._native.Session",
+    .tp_basicsize = sizeof(SessionObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A session (pv_session): forks; for the template process only.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = Session_init,
+    .tp_dealloc = Session_dealloc,
+    .tp_methods = Session_methods,
+};
+#endif
 
 /* ---- module ------------------------------------------------------------------------------- */
 
@@ -556,6 +811,10 @@ PyMODINIT_FUNC PyInit__native(void)
     }
     if (PyType_Ready(&PolicyType) < 0 || PyType_Ready(&RunnerType) < 0)
         return NULL;
+#ifdef PVN_SESSION
+    if (PyType_Ready(&SessionType) < 0)
+        return NULL;
+#endif
     PyObject *m = PyModule_Create(&native_module);
     if (!m)
         return NULL;
@@ -572,6 +831,14 @@ PyMODINIT_FUNC PyInit__native(void)
         PyModule_AddStringConstant(m, "version", pv_version()) < 0 ||
         PyModule_AddStringConstant(m, "python_version", pv_python_version()) < 0)
         goto fail;
+#ifdef PVN_HOST
+    if (PyModule_AddIntConstant(m, "HAS_HOST_FUNCTIONS", 1) < 0)
+        goto fail;
+#endif
+#ifdef PVN_SESSION
+    if (PyModule_AddObjectRef(m, "Session", (PyObject *)&SessionType) < 0)
+        goto fail;
+#endif
     return m;
 fail:
     Py_DECREF(m);
