@@ -104,6 +104,9 @@ def extension():
     if pkg_config("--exists", "libseccomp") is not None:
         libs.append("seccomp")
         macros.append(("PV_HAVE_SECCOMP", "1"))
+    # jansson: the runtime's host-call channel (issue 17) parses JSON in C
+    if pkg_config("--exists", "jansson") is not None:
+        libs.append("jansson")
     pcre_cflags = pkg_config("--cflags", "libpcre2-8") or []
     # Absolute paths: the objects then go to build_temp/<absolute path>, never outside it.
     sources = [os.path.join(HERE, "src/pyverify/_native.c")] + \

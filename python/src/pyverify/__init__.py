@@ -16,15 +16,16 @@ from __future__ import annotations
 import json
 import math
 import threading
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Union
 
 from . import _native
-from ._types import (Diagnostic, ExceptionInfo, PolicyError, Report, Result, ServiceError,
-                     TemplateError)
+from ._types import (Diagnostic, ExceptionInfo, HostError, PolicyError, Report, Result,
+                     ServiceError, SessionError, TemplateError)
 
 __version__: str = _native.version
 __all__ = ["__version__", "Policy", "PolicyError", "check", "run", "Report", "Diagnostic",
-           "Result", "ExceptionInfo", "Client", "ServiceError", "TemplateError"]
+           "Result", "ExceptionInfo", "Client", "ServiceError", "TemplateError", "HostError",
+           "Session", "SessionError"]
 
 Source = Union[str, bytes]
 
@@ -251,53 +252,139 @@ def check(source: Source, *, policy: Optional[Policy] = None, mode: str = "modul
 def run(source: Source, *, policy: Optional[Policy] = None, mode: str = "module",
         inputs: Optional[Mapping[str, Any]] = None, stdin: Optional[Union[str, bytes]] = None,
         timeout: float = 2.0, cpu: float = 1.0, memory_mb: int = 256, output_kb: int = 64,
+        host_functions: Optional[Mapping[str, Callable[..., Any]]] = None,
         filename: str = "<string>") -> Result:
     """Verify a program and, when accepted, run it in a sandbox; wait for it.
 
     A rejected program is a Result with status "rejected" and its diagnostics. ``inputs``
     become the program's globals (JSON data only); in mode "expr" ``Result.result`` is the
-    expression's value. The run happens in a template process (see the module's doc); this
-    thread waits without holding the GIL."""
+    expression's value. ``host_functions`` maps names the program may call to callables of
+    this process: only JSON data crosses, both ways (see ``HostError``); they are called in
+    this thread. The run happens in a template process (see the module's doc); this thread
+    waits without holding the GIL."""
     src, pol, expr, fn = _source(source), _policy(policy), _mode(mode), _filename(filename)
     names, input_json = _inputs(inputs)
+    hosts = _host_functions(host_functions, names)
     req = {
         "op": "run", "policy": (pol._text, pol._origin), "source": src, "filename": fn,
         "expr": expr, "globals": names, "input": input_json, "stdin": _stdin(stdin),
         "timeout": _seconds("timeout", timeout), "cpu": _seconds("cpu", cpu),
         "memory_mb": _count("memory_mb", memory_mb), "output_kb": _count("output_kb", output_kb),
+        "host_names": tuple(hosts),
     }
-    verdict, diags = _verify(src, pol, expr, fn, names)
+    verdict, diags = _verify(src, pol, expr, fn, names + tuple(hosts))
     if verdict != "accepted":
         return Result._rejected(diags)
-    return Result._from_template(_call_template(req))
+    return Result._from_template(_call_template(req, hosts))
 
 
-def _call_template(req: dict[str, Any]) -> dict[str, Any]:
+def _host_functions(host_functions: Any, names: tuple[str, ...]) -> dict[str, Callable[..., Any]]:
+    if host_functions is None:
+        return {}
+    if not isinstance(host_functions, Mapping):
+        raise TypeError("host_functions must map names to callables")
+    if host_functions and not hasattr(_native, "HAS_HOST_FUNCTIONS"):
+        raise ValueError("this build of libpyverify has no host functions")
+    out = {}
+    for k, f in host_functions.items():
+        if not isinstance(k, str):
+            raise TypeError("host function names must be str")
+        if not k.isidentifier() or k.startswith("_"):
+            raise ValueError(f"host function name {k!r} must be an identifier without a leading _")
+        if k in names:
+            raise ValueError(f"{k!r} is both an input and a host function")
+        if not callable(f):
+            raise TypeError(f"host function {k!r} is not callable")
+        out[k] = f
+    return out
+
+
+def _answer_host_call(hosts: Mapping[str, Callable[..., Any]], msg: Any) -> dict[str, Any]:
+    """Call a host function for the program. Only data crosses: the arguments are JSON that
+    the library validated, checked again here; the result must be JSON data."""
+    def fail(text: str) -> dict[str, Any]:
+        return {"op": "host_result", "ok": False, "text": text}
+
+    name, args = msg.get("name"), msg.get("args")
+    fn = hosts.get(name) if isinstance(name, str) else None
+    if fn is None or not isinstance(args, bytes):
+        return fail("unknown host function")
+    try:
+        payload = json.loads(args)
+    except ValueError:
+        return fail("arguments are not JSON")
+    if (not isinstance(payload, dict) or not isinstance(payload.get("args", []), list)
+            or not isinstance(payload.get("kwargs", {}), dict)
+            or not all(isinstance(k, str) for k in payload.get("kwargs", {}))):
+        return fail("arguments must be {args: [...], kwargs: {...}}")
+    try:
+        value = fn(*payload.get("args", []), **payload.get("kwargs", {}))
+    except HostError as e:
+        return fail(str(e))
+    except Exception:
+        return fail(f"host function {name} failed")
+    try:
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return fail(f"host function {name} returned something that is not JSON data")
+    return {"op": "host_result", "ok": True, "text": text}
+
+
+def _exchange(t: Any, req: dict[str, Any], hosts: Mapping[str, Callable[..., Any]],
+              called: list[bool]) -> Any:
+    """One request to template `t` and its answer, serving host calls in between."""
+    from ._template import read_frame, write_frame
+
+    reply = t.call(req)
+    while isinstance(reply, dict) and reply.get("op") == "host_call":
+        called[0] = True
+        ans = _answer_host_call(hosts, reply)
+        try:
+            write_frame(t.sock, ans)
+            reply = read_frame(t.sock)
+        except (OSError, EOFError, ValueError) as e:
+            raise TemplateError(f"the template process {t.pid} failed: {e}") from None
+        if reply is None:
+            raise TemplateError(f"the template process {t.pid} exited")
+    if not isinstance(reply, dict):
+        raise TemplateError("the template answered something else")
+    return reply
+
+
+def _unwrap(reply: dict[str, Any]) -> dict[str, Any]:
+    if reply.get("ok"):
+        return reply["result"]
+    kind, msg = reply.get("kind"), str(reply.get("error"))
+    if kind == "policy":
+        raise PolicyError(msg)
+    if kind == "value":
+        raise ValueError(msg)
+    if kind == "session":
+        raise SessionError(msg)
+    raise TemplateError(msg)
+
+
+def _call_template(req: dict[str, Any], hosts: Mapping[str, Callable[..., Any]]) -> dict[str, Any]:
     from ._pool import pool
 
     for attempt in (0, 1):
         p = pool()
         t = p.acquire()
+        called = [False]
         try:
-            reply = t.call(req)
+            reply = _exchange(t, req, hosts, called)
         except TemplateError:
             p.release(t, broken=True)
-            if attempt:
-                raise
+            if attempt or called[0]:
+                raise  # a host function ran: a retry could repeat its effects
             continue  # the template died (killed, out of memory): once more with a new one
         except BaseException:
             p.release(t, broken=True)  # interrupted mid-frame: the stream is unusable
             raise
         p.release(t)
-        if reply.get("ok"):
-            return reply["result"]
-        kind, msg = reply.get("kind"), str(reply.get("error"))
-        if kind == "policy":
-            raise PolicyError(msg)
-        if kind == "value":
-            raise ValueError(msg)
-        raise TemplateError(msg)
+        return _unwrap(reply)
     raise TemplateError("unreachable")
 
 
 from ._client import Client  # noqa: E402  (needs the types above)
+from ._session import Session  # noqa: E402

@@ -14,8 +14,13 @@ host and this process are the only writers; the sandboxed program never reaches 
 
     host -> template  {"op": "run", "policy": (text or None, origin), "source", "filename",
                        "expr", "globals", "input", "stdin", "timeout", "cpu", "memory_mb",
-                       "output_kb"}
+                       "output_kb", "host_names"}
+                      {"op": "session_new", "policy", "memory_mb", "total_cpu",
+                       "idle_timeout", "max_runs"}, then {"op": "session_run", ...as run}
     template -> host  {"ok": True, "result": {...}}  or  {"ok": False, "kind", "error"}
+    during a run with host functions (issue 17), any number of:
+    template -> host  {"op": "host_call", "name", "args": JSON bytes {"args", "kwargs"}}
+    host -> template  {"op": "host_result", "ok": bool, "text": JSON of the result or a message}
 
 End of file on the socket (the host closed it, or died) ends the process.
 """
@@ -83,23 +88,72 @@ class _Runners:
         return rn
 
 
+def _host_caller(sock: socket.socket, used: list[bool]) -> Any:
+    """on_call(name, args_json) -> (ok, text) for the C trampoline: forwards one host call to
+    the host process and waits for its answer. Only data crosses: the arguments are the JSON
+    text the library validated; the answer must be a frame of the expected shape, else the
+    channel is broken (the exception ends the run and this process)."""
+
+    def on_call(name: str, args_json: bytes) -> tuple[bool, str]:
+        used[0] = True
+        try:
+            write_frame(sock, {"op": "host_call", "name": name, "args": args_json})
+            ans = read_frame(sock)
+        except Exception as e:
+            raise EOFError(f"host call: {e}") from None
+        if (not isinstance(ans, dict) or ans.get("op") != "host_result"
+                or not isinstance(ans.get("ok"), bool) or not isinstance(ans.get("text"), str)):
+            raise EOFError("the host answered a host call with something else")
+        return ans["ok"], ans["text"]
+
+    return on_call
+
+
+def _run_args(req: dict[str, Any]) -> tuple[Any, ...]:
+    return (req["source"], req["filename"], req["expr"], tuple(req["globals"]), req["input"],
+            req["stdin"], req["timeout"], req["cpu"], req["memory_mb"], req["output_kb"])
+
+
 def serve(sock: socket.socket) -> None:
     from . import _native
 
     runners = _Runners(_native)
+    session = None  # this template's session, when it is pinned to one
     while True:
         req = read_frame(sock)
         if req is None:
             return
+        used = [False]
         try:
-            if not isinstance(req, dict) or req.get("op") != "run":
+            if not isinstance(req, dict):
                 raise ValueError("unknown request")
-            text, origin = req["policy"]
-            rn = runners.get((text, origin))
-            res = rn.run(req["source"], req["filename"], req["expr"], tuple(req["globals"]),
-                         req["input"], req["stdin"], req["timeout"], req["cpu"],
-                         req["memory_mb"], req["output_kb"])
+            op = req.get("op")
+            hosts = tuple(req.get("host_names") or ())
+            extra = {"host_names": hosts, "on_call": _host_caller(sock, used)} if hosts else {}
+            if op == "run":
+                text, origin = req["policy"]
+                rn = runners.get((text, origin))
+                res = rn.run(*_run_args(req), **extra)
+            elif op == "session_new" and session is None:
+                text, origin = req["policy"]
+                session = _native.Session(_native.Policy(text, origin), req["memory_mb"],
+                                          req["total_cpu"], req["idle_timeout"], req["max_runs"])
+                res = {}
+            elif op == "session_run" and session is not None:
+                try:
+                    res = session.run(*_run_args(req), **extra)
+                except RuntimeError:
+                    if session.alive():
+                        raise
+                    write_frame(sock, {"ok": False, "kind": "session",
+                                       "error": "the session has ended (a limit, the idle "
+                                                "timeout, or a run that did not end ok/error)"})
+                    continue
+            else:
+                raise ValueError(f"unknown request {op!r}")
             reply = {"ok": True, "result": res}
+        except (EOFError, OSError):
+            raise  # the channel to the host failed: end
         except _native.PolicyError as e:
             reply = {"ok": False, "kind": "policy", "error": str(e)}
         except (ValueError, TypeError) as e:

@@ -14,6 +14,17 @@ class TemplateError(RuntimeError):
     """The template process that runs programs failed (it is restarted for the next run)."""
 
 
+class HostError(Exception):
+    """Raise it in a host function to give the program a message: the program sees
+    HostError(message). Any other exception of a host function reaches the program only as
+    "host function NAME failed" (its details stay in the host)."""
+
+
+class SessionError(RuntimeError):
+    """The session has ended (a session limit, the idle timeout, a run that did not end "ok"
+    or "error", or close()); make a new one."""
+
+
 class ServiceError(RuntimeError):
     """`pyverify serve` answered with an error (``status`` is the HTTP status, 0 when the
     service could not be reached)."""
