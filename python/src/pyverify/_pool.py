@@ -22,8 +22,9 @@ from ._types import TemplateError
 
 _PKG_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The template imports this package from where the host found it, and nothing else from
-# the host's environment (-I: no PYTHON* variables, no user site, no current directory).
-_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
+# the host's environment (-I: no PYTHON* variables, no user site, no current directory;
+# -S: no site-packages). Appended, so that the standard library wins over anything there.
+_BOOT = ("import sys; sys.path.append(sys.argv[1]); "
          "from pyverify import _template; _template.main(sys.argv[1:])")
 
 

@@ -2,6 +2,7 @@
 child (pv_session, issue 17) of a template process pinned to the session."""
 from __future__ import annotations
 
+import os
 import symtable
 import threading
 from typing import Any, Callable, Mapping, Optional
@@ -51,6 +52,7 @@ class Session:
         self._memory_mb = req["memory_mb"]
         self._lock = threading.Lock()
         self._defined: set[str] = set()
+        self._pid = os.getpid()
         from ._pool import Template
 
         self._t: Optional[Template] = Template()  # its own, never shared with the pool
@@ -68,6 +70,8 @@ class Session:
         with self._lock:
             if self._t is None:
                 raise SessionError("the session is closed")
+            if os.getpid() != self._pid:  # a fork of the host must not share the channel
+                raise SessionError("a session belongs to the process that created it")
             known = tuple(sorted(self._defined - set(names) - set(self._hosts))) + names
             req = {"op": "session_run", "source": src, "filename": fn, "expr": expr,
                    "globals": known, "input": input_json, "stdin": None,
