@@ -30,8 +30,15 @@ enum {
     PVX_REC_EXC = 'X',      /* payload: "type\0message\0line" of the uncaught exception */
     PVX_REC_VALUE = 'V',    /* payload: JSON text of the expression's value */
     PVX_REC_AUDIT = 'A',    /* payload: the audit event that made the child abort */
-    PVX_REC_FATAL = 'E'     /* payload: why the child could not start the program */
+    PVX_REC_FATAL = 'E',    /* payload: why the child could not start the program */
+    PVX_REC_HOST = 'H'      /* payload: "name\0json" of a host call (hostcall.c) */
 };
+
+/* Replies to a host call, parent to child on fd 4, framed as records. */
+#define PVX_REPLY_RESULT 'r' /* payload: JSON the parent validated */
+#define PVX_REPLY_ERROR 'e'  /* payload: the message of the HostError to raise */
+#define PVX_HOST_MAX_NAME 128u
+#define PVX_HOST_MAX_DEPTH 64
 
 /* The child's fixed descriptors. */
 #define PVX_FD_CONTROL 3
@@ -151,6 +158,41 @@ PVX_INTERNAL bool pvx_guard_event_allowed(const char *event, PyObject *code, PyO
  * itself, or, for collections.namedtuple under any module and name (judged by identity),
  * a wrapper that checks the names against the policy. */
 PVX_INTERNAL PyObject *pvx_guard_wrap_member(PyObject *member);
+
+/* ---- hoststub.c / hostcall.c: host functions (issue 17) --------------------------------- */
+
+/* Bind HostError and a stub for each name in `dict` (GIL held; in the parent before fork, or
+ * in a warm child before the program). */
+PVX_INTERNAL int pvx_hoststub_bind(PyObject *dict, const char *const *names, size_t n,
+                                   size_t max_bytes);
+
+/* The parent's state for the host calls of one run. */
+typedef struct pvx_host {
+    const pv_host_function *fns; /* borrowed from the run's options */
+    size_t n;
+    unsigned max_calls, calls;
+    size_t max_bytes;
+    int fd;                      /* borrowed: the parent's end of the child's fd 4 */
+    char *out;                   /* owned: the reply being written, or NULL */
+    size_t out_len, out_off;
+    char *reason;                /* owned: why the child must be killed ("host: ...") */
+} pvx_host;
+
+/* Check the host functions of `o` against the program (GIL held) and fill the budgets'
+ * defaults. 0 or PV_ERR_INVALID. */
+PVX_INTERNAL int pvx_host_check(pv_run_opts *o, const pv_program *program);
+PVX_INTERNAL void pvx_host_init(pvx_host *h, const pv_run_opts *o, int fd);
+PVX_INTERNAL void pvx_host_clear(pvx_host *h);
+/* A request record of `len` bytes is over the budget (decided from its header). */
+PVX_INTERNAL bool pvx_host_oversize(const pvx_host *h, size_t len);
+/* Handle one request (calls the host's callback, without the GIL): 0, or -1 when the child
+ * must be killed (h->reason says why). */
+PVX_INTERNAL int pvx_host_request(pvx_host *h, const char *payload, size_t n);
+/* Write what the socket takes of the pending reply: 0, or -1 (kill). */
+PVX_INTERNAL int pvx_host_flush(pvx_host *h);
+/* Bind the stubs of `o`'s host functions in the plan's globals (GIL held): 0 or -1 with an
+ * exception set. */
+PVX_INTERNAL int pvx_host_bind_opts(pvx_py_plan *py, const pv_run_opts *o);
 
 /* ---- run.c: the pieces of pv_run() that runner.c shares --------------------------------- */
 
