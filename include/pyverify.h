@@ -352,6 +352,48 @@ PV_EXTERN int pv_runner_run(pv_runner *runner, pv_run_result **out, const pv_pro
 /* Kills the waiting child and frees the runner. NULL is a no-op. */
 PV_EXTERN void pv_runner_free(pv_runner *runner);
 
+/* ---- Sessions ---- */
+
+/* A session is one sandboxed child, every layer on, that keeps the program's globals from
+ * one run to the next (an agent's code cells). Each pv_session_run() takes a verified
+ * program (as pv_run) with its own per-run limits (timeout_s, cpu_s, output_kb, input_json,
+ * host functions and budgets of the run's opts; memory_mb, stdin and flags of a run's opts
+ * are ignored: the session's apply). The session's limits hold across runs; when one is
+ * hit, or the idle timeout passes between runs, or a run ends other than "ok"/"error", the
+ * child is killed and every later run fails with PV_ERR_STATE. pv_session_free() kills the
+ * child and removes its directory; nothing of a session survives it. A session never shares
+ * a process with another. The child exits by itself once idle_timeout_s passes with no
+ * request (a host call that takes longer than that fails with HostError). The program must
+ * be verified with the session's policy. stdin is /dev/null. Used by one thread at a time;
+ * free it before its policy. The child is forked from the calling process, like a runner's:
+ * see runtime/README.md on what a library host's child inherits. */
+typedef struct pv_session_opts {
+    unsigned version;        /* PV_SESSION_OPTS_VERSION */
+    size_t memory_mb;        /* address space for the whole session (default 256) */
+    double total_cpu_s;      /* CPU over all runs, set-up included (default 10) */
+    double idle_timeout_s;   /* between runs (default 60) */
+    unsigned max_runs;       /* (default 100) */
+    unsigned flags;          /* PV_RUN_* bits of every run */
+} pv_session_opts;
+#define PV_SESSION_OPTS_VERSION 1
+#define PV_SESSION_OPTS_INIT { PV_SESSION_OPTS_VERSION, 256u, 10.0, 60.0, 100u, 0u }
+
+typedef struct pv_session pv_session;
+PV_EXTERN int pv_session_new(pv_session **out, const pv_policy *policy,
+                             const pv_session_opts *opts);
+/* Errors: as pv_run(), plus PV_ERR_STATE when the session has ended (a limit, idle expiry,
+ * a run that did not end "ok"/"error"); pv_session_alive() tells. */
+PV_EXTERN int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program,
+                             const pv_run_opts *opts);
+PV_EXTERN int pv_session_alive(const pv_session *s);
+/* The names the session's programs have bound at module level so far (assignments,
+ * imports, def, class, `global` stores): pass them as pv_verify_opts.globals when verifying
+ * the next program, whose static check would otherwise call them undefined. Name i
+ * (borrowed until the next pv_session_run or pv_session_free), or NULL past the end. */
+PV_EXTERN size_t pv_session_global_count(const pv_session *s);
+PV_EXTERN const char *pv_session_global(const pv_session *s, size_t i);
+PV_EXTERN void pv_session_free(pv_session *s);
+
 /* ---- Compiled code (.pyc) ---- */
 
 /* Whether the buffer given to pv_verify_pyc() starts with the 16-byte .pyc header. */

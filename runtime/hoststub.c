@@ -25,10 +25,12 @@ typedef struct {
     PyObject_HEAD
     PyObject *name;   /* owned str */
     size_t max_bytes; /* per call and per result */
+    unsigned long generation; /* the run it was bound for (a session's later runs refuse it) */
 } pvx_stub;
 
 static PyObject *g_host_error; /* the HostError class, made once per process */
 static PyObject *g_dumps, *g_loads; /* json.dumps / json.loads, taken before the program runs */
+static unsigned long g_generation;  /* bumped by every pvx_hoststub_bind */
 
 /* ---- data check ------------------------------------------------------------------------ */
 
@@ -107,7 +109,7 @@ static int read_full(int fd, void *p, size_t n)
 
 static PyObject *host_error(const char *msg, Py_ssize_t len)
 {
-    PyObject *m = PyUnicode_DecodeUTF8(msg, len, "replace");
+    PyObject *m = PyUnicode_DecodeUTF8(msg, len < 0 ? (Py_ssize_t)strlen(msg) : len, "replace");
     if (m) {
         PyErr_SetObject(g_host_error, m);
         Py_DECREF(m);
@@ -174,6 +176,8 @@ static PyObject *stub_call(PyObject *self, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_RuntimeError, "host functions are not set up");
         return NULL;
     }
+    if (s->generation != g_generation)
+        return host_error("this host function belongs to an earlier run", -1);
     a = PySequence_List(args);
     kw = kwargs ? PyDict_Copy(kwargs) : PyDict_New();
     req = a && kw ? Py_BuildValue("{sOsO}", "args", a, "kwargs", kw) : NULL;
@@ -264,6 +268,7 @@ static int setup_once(void)
 
 int pvx_hoststub_bind(PyObject *dict, const char *const *names, size_t n, size_t max_bytes)
 {
+    g_generation++;
     if (n == 0)
         return 0;
     if (setup_once() < 0 || PyDict_SetItemString(dict, "HostError", g_host_error) < 0)
@@ -274,6 +279,7 @@ int pvx_hoststub_bind(PyObject *dict, const char *const *names, size_t n, size_t
         if (!s)
             return -1;
         s->max_bytes = max_bytes;
+        s->generation = g_generation;
         s->name = PyUnicode_FromString(names[i]);
         if (!s->name) {
             Py_DECREF(s);

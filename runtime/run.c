@@ -67,6 +67,8 @@ struct pv_run_result {
     bool value_too_large;
     bool ready;
     char *fatal;                  /* owned: why the child could not start the program */
+    bool done;                    /* a session's child reported the end of the run */
+    char done_code;               /* its payload: '0' ended, '1' exception */
 };
 
 const char *pv_run_status_name(pv_run_status s)
@@ -249,6 +251,7 @@ typedef struct pvx_control {
     pvx_host *host;  /* host calls of this run (hostcall.c), or NULL */
     size_t other, other_limit; /* with host calls: bytes of the other records, and their cap */
     bool closed;     /* the run is being ended: host calls are no longer answered */
+    bool until_done; /* a session's step: the watch ends at DONE */
 } pvx_control;
 
 /* Parse complete records. Returns -1 on allocation failure (or too much control data), -2
@@ -333,6 +336,12 @@ static int control_parse(pvx_control *c, pv_run_result *r)
                 r->fatal = clean_copy(payload, strnlen(payload, n), PVX_MAX_AUDIT);
                 if (!r->fatal)
                     return -1;
+            }
+            break;
+        case PVX_REC_DONE:
+            if (c->until_done && r->ready && !r->done) {
+                r->done = true;
+                r->done_code = n > 0 ? payload[0] : '?';
             }
             break;
         case PVX_REC_HOST:
@@ -481,6 +490,8 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
         unsigned long now = now_ms(), until;
         int timeout, rc;
 
+        if (c->until_done && r->done)
+            break; /* a session's run ended; its child lives on */
         if (w->out < 0 && w->err < 0 && w->ctl < 0) {
             /* every writer is gone: the program has ended or is ending; a pid-namespace
                supervisor still has to report it (ends within the grace period) */
@@ -881,7 +892,7 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     if (pid == 0) {
         PyOS_AfterFork_Child();
         if (warm)
-            pvx_warm_child(&plan, py);
+            (py->child_main ? py->child_main : pvx_warm_child)(&plan, py);
         pvx_child_os_steps(&plan);
         pvx_py_child_run(py);
     }
@@ -1039,6 +1050,140 @@ done:
     free(ctl.raw.data);
     pvx_host_clear(&host);
     pvx_spawn_abort(s); /* the request pipe and the private directory */
+    return rc;
+}
+
+/* Read what is already in the pipe (written before the child's DONE record). */
+static bool drain_ready(int *fd, pvx_buf *b)
+{
+    for (int i = 0; i < 4096 && *fd >= 0; i++) {
+        struct pollfd p = {*fd, POLLIN, 0};
+        if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP)))
+            return true;
+        if (!drain(fd, b))
+            return false;
+    }
+    return true;
+}
+
+int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
+                     unsigned long start, unsigned long cpu_base_ms, const pv_run_result *tmpl,
+                     bool *alive)
+{
+    pvx_control ctl;
+    pvx_watch w;
+    pvx_host host;
+    struct rusage ru;
+    struct timespec ts;
+    int wstatus = 0, rc = 0;
+    pid_t reaped, pid = s->pid;
+    unsigned long cpu;
+
+    *alive = false;
+    memset(&ctl, 0, sizeof ctl);
+    memset(&w, 0, sizeof w);
+    for (size_t i = 0; tmpl && i < tmpl->nlayers; i++)
+        if (add_layer(r, tmpl->layers[i], strlen(tmpl->layers[i])) < 0)
+            return pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    for (size_t i = 0; tmpl && i < tmpl->nskips; i++)
+        if (add_skip(r, tmpl->skips[i].step, tmpl->skips[i].reason) < 0)
+            return pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    r->ready = tmpl != NULL;
+    pvx_host_init(&host, o, s->req);
+    ctl.until_done = true;
+    ctl.other_limit = o->output_kb * 1024u + PVX_CONTROL_SLACK;
+    if (o->n_host_functions > 0 && s->req >= 0)
+        ctl.host = &host;
+    if (buf_init(&ctl.raw, ctl.other_limit + (ctl.host ? 5 + PVX_HOST_MAX_NAME + 1 +
+                                               o->max_host_bytes : 0)) < 0)
+        return pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    w.pid = pid;
+    w.out = s->out;
+    w.err = s->err;
+    w.ctl = s->ctl;
+    w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    w.deadline = start + (unsigned long)ceil(o->timeout_s * 1000.0);
+    w.cpu_limit_ms = (unsigned long)ceil(o->cpu_s * 1000.0) + cpu_base_ms;
+    w.cpu_check = start + (unsigned long)ceil(o->cpu_s * 1000.0);
+    if (tmpl && has_pid_layer(tmpl)) {
+        pid_t prog = pvx_program_pid(pid);
+        w.clock_resolved = true;
+        w.have_cpu_clock = prog != pid && clock_getcpuclockid(prog, &w.cpu_clock) == 0;
+    } else {
+        w.have_cpu_clock = clock_getcpuclockid(pid, &w.cpu_clock) == 0;
+    }
+
+    Py_BEGIN_ALLOW_THREADS
+    watch_loop(&w, r, &ctl);
+    Py_END_ALLOW_THREADS
+    s->out = w.out;
+    s->err = w.err;
+    s->ctl = w.ctl;
+    if (r->done && !w.timed_out && !w.cpu_exceeded && !w.output_exceeded &&
+        !w.control_exceeded && !w.host_exceeded && !w.exited && !r->value_too_large &&
+        drain_ready(&s->out, &r->out) && drain_ready(&s->err, &r->err)) {
+        /* the run ended and the child waits for the next one */
+        r->wall_ms = now_ms() - start;
+        cpu = w.have_cpu_clock && clock_gettime(w.cpu_clock, &ts) == 0
+                  ? (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul
+                  : cpu_base_ms;
+        r->cpu_ms = cpu > cpu_base_ms ? cpu - cpu_base_ms : 0;
+        if (r->done_code == '1' && r->exc_type) {
+            r->status = strcmp(r->exc_type, "MemoryError") == 0 ? PV_RUN_MEMORY : PV_RUN_ERROR;
+            r->exit_code = PVX_EXIT_EXCEPTION;
+        } else {
+            drop_exception(r);
+            r->status = r->done_code == '0' ? PV_RUN_OK : PV_RUN_ERROR;
+        }
+        if (!expr || r->status != PV_RUN_OK) {
+            free(r->value);
+            r->value = NULL;
+        }
+        *alive = true;
+        goto done;
+    }
+    /* the child ended, or this process ends it: reaped and classified as pv_run does */
+    if (!w.exited)
+        stop(&w);
+    kill(-pid, SIGKILL);
+    Py_BEGIN_ALLOW_THREADS
+    do
+        reaped = wait4(pid, &wstatus, 0, &ru);
+    while (reaped < 0 && errno == EINTR);
+    Py_END_ALLOW_THREADS
+    s->pid = 0;
+    if (reaped != pid) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_session_run: cannot collect the child: %s",
+                     strerror(errno));
+        goto done;
+    }
+    r->wall_ms = now_ms() - start;
+    cpu = (unsigned long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000ul +
+          (unsigned long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000ul;
+    if (w.prog_cpu_ms > cpu)
+        cpu = w.prog_cpu_ms;
+    r->cpu_ms = cpu > cpu_base_ms ? cpu - cpu_base_ms : 0;
+    r->max_rss_kb = (unsigned long)ru.ru_maxrss;
+    if (!r->ready) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_session: the sandbox could not be set up (%s)",
+                     r->fatal ? r->fatal : r->nskips ? r->skips[r->nskips - 1].reason
+                                                      : "no report");
+        goto done;
+    }
+    r->done = false;
+    classify(r, &w, wstatus, o->cpu_s, o->flags, expr);
+    if (w.host_exceeded && !w.timed_out && !w.cpu_exceeded && !w.output_exceeded) {
+        r->status = PV_RUN_HOST_LIMIT;
+        free(r->kill_reason);
+        r->kill_reason = host.reason ? strdup(host.reason) : NULL;
+        drop_exception(r);
+    }
+done:
+    if (rc == 0 && (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0))
+        rc = pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    close_fd(&w.pidfd);
+    free(ctl.raw.data);
+    pvx_host_clear(&host);
     return rc;
 }
 
