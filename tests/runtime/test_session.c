@@ -68,6 +68,32 @@ static pv_run_status run(pv_session *s, const char *src, const pv_run_opts *o, c
 }
 
 /* Children of this process, and session directories in /tmp. */
+/* Children of this process that are still running (not zombies). */
+static int live_children(void)
+{
+    char path[64], buf[4096];
+    int n = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
+    f = fopen(path, "r");
+    if (!f)
+        return -1;
+    if (fgets(buf, sizeof buf, f)) {
+        for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n")) {
+            char sp[64], st[512];
+            FILE *g;
+            snprintf(sp, sizeof sp, "/proc/%s/stat", p);
+            g = fopen(sp, "r");
+            if (g && fgets(st, sizeof st, g) && strrchr(st, ')') && strrchr(st, ')')[2] != 'Z')
+                n++;
+            if (g)
+                fclose(g);
+        }
+    }
+    fclose(f);
+    return n;
+}
+
 static int children(void)
 {
     char path[64], buf[4096];
@@ -301,8 +327,11 @@ static void test_expires(void **state)
     assert_int_equal(pv_session_new(&s, policy, &so), 0);
     snap(&snap_during);
     assert_int_equal(run(s, "x = 1\n", &o, NULL, 0), PV_RUN_OK);
+    assert_int_equal(live_children(), kids + 1);
     nanosleep(&(struct timespec){0, 600000000}, NULL);
-    /* the child ended itself (idle); the next run fails and reaps it */
+    /* the child ended itself (idle), with no call from this process */
+    assert_int_equal(live_children(), kids);
+    /* the next run fails and reaps it */
     assert_false(pv_session_alive(s));
     assert_int_equal(pv_session_run(s, &r, p, &o), PV_ERR_STATE);
     assert_int_equal(children(), kids);
