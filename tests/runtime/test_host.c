@@ -5,6 +5,7 @@
  * the stub cannot be introspected (static layers and run time); a child that forges host
  * records is killed.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -398,8 +399,164 @@ static int teardown_all(void **state)
     return 0;
 }
 
-int main(void)
+/* ---- corpus/host: hostile programs against host functions -------------------------------- */
+
+static const char corpus_rules[] = "[host]\nfunctions = [\"rate\", \"record\"]\n";
+
+static int h_rate(void *ctx, const char *name, const char *args, size_t len, char **res,
+                  char **err)
 {
+    (void)ctx, (void)name, (void)len;
+    if (strcmp(args, "{\"args\":[\"EUR\"],\"kwargs\":{}}") == 0) {
+        *res = sdup("1.08");
+        return 0;
+    }
+    *err = sdup("no rate");
+    return 1;
+}
+
+static int h_record(void *ctx, const char *name, const char *args, size_t len, char **res,
+                    char **err)
+{
+    (void)name, (void)args, (void)len, (void)err;
+    char num[16];
+    snprintf(num, sizeof num, "%d", ++*(int *)ctx);
+    *res = sdup(num);
+    return 0;
+}
+
+/* The value of header line "# key: value" (copied into out), or false. */
+static bool header(const char *src, const char *key, char *out, size_t cap)
+{
+    char pat[64];
+    const char *p, *e;
+    snprintf(pat, sizeof pat, "# %s: ", key);
+    p = strstr(src, pat);
+    if (!p)
+        return false;
+    p += strlen(pat);
+    e = strchr(p, '\n');
+    snprintf(out, cap, "%.*s", (int)(e ? e - p : (long)strlen(p)), p);
+    return true;
+}
+
+/* One case: the verdict of the static layers (and its rules), then the status of a run:
+ * the verified program when accepted, else the program with the static layers off and
+ * every runtime layer on. Returns 0 when both meet the header. */
+static int corpus_case(const pv_policy *pol, const char *path, const char *src)
+{
+    char expect[32], codes[128], rt[32];
+    pv_program *p = NULL, *u = NULL;
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_run_result *r = NULL;
+    int count = 0, bad = 0;
+    pv_host_function f[] = {{"rate", h_rate, NULL}, {"record", h_record, &count}};
+
+    if (!header(src, "expect", expect, sizeof expect) ||
+        !header(src, "expect-runtime", rt, sizeof rt)) {
+        printf("FAIL %s: header lacks expect or expect-runtime\n", path);
+        return 1;
+    }
+    if (pv_verify(&p, pol, src, strlen(src), path, NULL) < 0) {
+        printf("FAIL %s: %s\n", path, pv_last_error());
+        return 1;
+    }
+    if (strcmp(expect, "accepted") == 0) {
+        if (pv_program_verdict(p) != PV_ACCEPTED) {
+            printf("FAIL %s: rejected (%s)\n", path, pv_program_diag(p, 0)->code);
+            bad = 1;
+        }
+    } else if (pv_program_verdict(p) != PV_REJECTED) {
+        printf("FAIL %s: not rejected\n", path);
+        bad = 1;
+    } else if (header(src, "rules", codes, sizeof codes)) {
+        for (char *t = strtok(codes, ", "); t; t = strtok(NULL, ", ")) {
+            bool found = false;
+            for (size_t i = 0; i < pv_program_diag_count(p); i++)
+                found = found || strcmp(pv_program_diag(p, i)->code, t) == 0;
+            if (!found) {
+                printf("FAIL %s: %s not among the diagnostics\n", path, t);
+                bad = 1;
+            }
+        }
+    }
+    if (!bad && pv_program_verdict(p) != PV_ACCEPTED) {
+        vo.layers = PV_LAYER_UNSAFE_NONE;
+        if (pv_verify(&u, pol, src, strlen(src), path, &vo) < 0) {
+            printf("FAIL %s: %s\n", path, pv_last_error());
+            bad = 1;
+        }
+        o.flags = PV_RUN_ALLOW_UNVERIFIED;
+    }
+    o.host_functions = f;
+    o.n_host_functions = 2;
+    o.timeout_s = 5;
+    if (!bad && pv_run(&r, u ? u : p, &o) < 0) {
+        printf("FAIL %s: %s\n", path, pv_last_error());
+        bad = 1;
+    }
+    if (!bad) {
+        const char *st = pv_run_status_name(pv_run_result_status(r));
+        if (strcmp(st, rt) != 0 || strstr(pv_run_result_stdout(r, NULL), "ESCAPED")) {
+            printf("FAIL %s: %s run ended '%s' (%s %s), expected '%s'\n", path,
+                   u ? "unverified" : "verified", st,
+                   pv_run_result_exception_type(r) ? pv_run_result_exception_type(r) : "",
+                   pv_run_result_kill_reason(r) ? pv_run_result_kill_reason(r) : "", rt);
+            bad = 1;
+        } else {
+            printf("ok   %s: %s, %s run %s\n", path, expect, u ? "unverified" : "verified", st);
+        }
+    }
+    pv_run_result_free(r);
+    pv_program_free(p);
+    pv_program_free(u);
+    return bad;
+}
+
+static int run_corpus(const char *dir)
+{
+    pv_policy *pol = NULL;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int failed = 0, n = 0;
+    if (!d || pv_init() < 0 ||
+        pv_policy_load_buffer(&pol, corpus_rules, strlen(corpus_rules), "host.toml") < 0) {
+        fprintf(stderr, "corpus: cannot start (%s)\n", d ? pv_last_error() : dir);
+        return 2;
+    }
+    while ((e = readdir(d))) {
+        char path[1024], *src;
+        FILE *f;
+        long len;
+        if (strncmp(e->d_name, "f", 1) != 0 || !strstr(e->d_name, ".py"))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        f = fopen(path, "rb");
+        if (!f || fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
+            !(src = calloc(1, (size_t)len + 1)) || fread(src, 1, (size_t)len, f) != (size_t)len) {
+            printf("FAIL %s: unreadable\n", path);
+            failed++;
+            if (f)
+                fclose(f);
+            continue;
+        }
+        fclose(f);
+        failed += corpus_case(pol, e->d_name, src);
+        n++;
+        free(src);
+    }
+    closedir(d);
+    pv_policy_free(pol);
+    pv_shutdown();
+    printf("%d cases, %d failed\n", n, failed);
+    return failed || n == 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2)
+        return run_corpus(argv[1]);
     enum { NCASES = sizeof cases / sizeof cases[0] };
     struct CMUnitTest tests[2 * NCASES + 3];
     static char names[NCASES][64];
