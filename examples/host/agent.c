@@ -58,6 +58,7 @@ static void cell(pv_session *s, const pv_policy *policy, const char *src, int *n
         return;
     }
     ro.cpu_s = 0.5;
+    ro.timeout_s = 5; /* a loaded machine still ends a CPU loop by its CPU limit */
     ro.host_functions = fns;
     ro.n_host_functions = 1;
     if (pv_session_run(s, &res, prog, &ro) < 0) {
