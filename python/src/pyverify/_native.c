@@ -711,11 +711,35 @@ static void Session_dealloc(PyObject *self_)
     Py_TYPE(self_)->tp_free(self_);
 }
 
+/* As Runner.run, plus "session_globals": the names the session's programs have bound so
+ * far, which the next program's verification must know. */
 static PyObject *Session_run(PyObject *self_, PyObject *args, PyObject *kw)
 {
     SessionObject *self = (SessionObject *)self_;
-    return run_common(RUN_SESSION, self->s,
-                      self->policy ? ((PolicyObject *)self->policy)->pol : NULL, args, kw);
+    PyObject *res = run_common(RUN_SESSION, self->s,
+                               self->policy ? ((PolicyObject *)self->policy)->pol : NULL, args,
+                               kw);
+    if (!res)
+        return NULL;
+    PyObject *names = PyList_New(0);
+    if (!names)
+        goto fail;
+    for (size_t i = 0; self->s && i < pv_session_global_count(self->s); i++) {
+        PyObject *n = str_or_none(pv_session_global(self->s, i));
+        if (!n || PyList_Append(names, n) < 0) {
+            Py_XDECREF(n);
+            goto fail;
+        }
+        Py_DECREF(n);
+    }
+    if (PyDict_SetItemString(res, "session_globals", names) < 0)
+        goto fail;
+    Py_DECREF(names);
+    return res;
+fail:
+    Py_XDECREF(names);
+    Py_DECREF(res);
+    return NULL;
 }
 
 static PyObject *Session_alive(PyObject *self_, PyObject *unused)

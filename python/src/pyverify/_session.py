@@ -3,24 +3,12 @@ child (pv_session, issue 17) of a template process pinned to the session."""
 from __future__ import annotations
 
 import os
-import symtable
 import threading
 from typing import Any, Callable, Mapping, Optional
 
 from . import (_count, _exchange, _filename, _host_functions, _inputs, _mode,
                _policy, _seconds, _source, _unwrap, _verify, _native)
 from ._types import Result, SessionError, TemplateError
-
-
-def _defined_names(src: bytes, filename: str) -> set[str]:
-    """The module-level names a program binds (assignments, imports, def, class): a later
-    run may use them, so its verification must know them."""
-    try:
-        top = symtable.symtable(src.decode("utf-8", "replace"), filename, "exec")
-    except (SyntaxError, ValueError):
-        return set()
-    return {s.get_name() for s in top.get_symbols()
-            if s.is_assigned() or s.is_imported() or s.is_namespace()}
 
 
 class Session:
@@ -84,13 +72,14 @@ class Session:
             if verdict != "accepted":
                 return Result._rejected(diags)
             try:
-                res = Result._from_template(_unwrap(_exchange(self._t, req, self._hosts, [False])))
+                raw = _unwrap(_exchange(self._t, req, self._hosts, [False]))
             except TemplateError:
                 self._close_locked()
                 raise SessionError("the session's template process failed") from None
-            if res.status in ("ok", "error") and not expr:
-                self._defined |= _defined_names(src, fn)
-            return res
+            names_now = raw.get("session_globals")
+            if isinstance(names_now, list) and all(isinstance(n, str) for n in names_now):
+                self._defined = set(names_now)  # pv_session_global: what the library saw bound
+            return Result._from_template(raw)
 
     def close(self) -> None:
         """End the session: its child is killed, nothing of it survives."""
