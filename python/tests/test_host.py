@@ -92,3 +92,54 @@ def test_session_with_host_functions():
         s.run("n = 2\nemit(n)")
         s.run("emit(n * 21)")
     assert log == [2, 42]
+
+
+@needs_host
+def test_host_functions_from_8_threads_run_in_their_own_thread():
+    out = {}
+
+    def work(i):
+        me = threading.current_thread()
+        seen = []
+
+        def whoami():
+            seen.append(threading.current_thread() is me)
+            return i
+
+        r = pyverify.run("print(whoami() * 2)", host_functions={"whoami": whoami})
+        out[i] = (r.status, r.stdout, seen)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert out == {i: ("ok", f"{i * 2}\n", [True]) for i in range(8)}
+
+
+@needs_host
+def test_host_call_flood_ends_the_run():
+    r = pyverify.run("while True:\n    f()\n", host_functions={"f": lambda: 1}, timeout=10, cpu=5)
+    assert r.status == "host_limit"
+    assert pyverify.run("print(f())", host_functions={"f": lambda: 3}).stdout == "3\n"
+
+
+@needs_host
+def test_template_killed_during_a_host_call_is_not_retried():
+    import os
+    import signal
+
+    from pyverify import _pool
+
+    calls = []
+
+    def slow():
+        calls.append(1)
+        for pid in _pool.pool()._busy_pids_for_tests():
+            os.kill(pid, signal.SIGKILL)
+        return 1
+
+    with pytest.raises(pyverify.TemplateError):
+        pyverify.run("f()", host_functions={"f": slow})
+    assert calls == [1]  # not run a second time
+    assert pyverify.run("print(1)").stdout == "1\n"
