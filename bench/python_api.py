@@ -10,6 +10,7 @@ loaded machine slows every contender alike:
                process (the package's _native.Runner: no template, no socket)
   pvbench      optional: `pvbench run N`'s pv_runner figure (bench/run builds pvbench), a C
                program with no Python host at all
+  host call    one host function call, through the template to this process and back
 
 and, on bench/expr_workload.txt (the benchmark's expressions and inputs), the cost of one
 evaluation with pyverify.run(mode="expr"), pyverify.check() alone, RestrictedPython's
@@ -79,6 +80,24 @@ def main():
             m = statistics.median(pv) * 1e3
             rows.append(("trivial run: `pvbench run` pv_runner (C program)", m,
                          f"run() is {med['run()'] / m:.2f}x"))
+
+    # one host call from the program to a Python function of this process and back: a run
+    # with 200 calls minus the same run with none (paired per round), per call
+    if hasattr(_native, "HAS_HOST_FUNCTIONS"):
+        hf = {"f": lambda x: x + 1}
+        many = "n = 0\nfor i in range(200):\n    n = f(n)\nprint(n)"
+        none = "n = 0\nfor i in range(200):\n    n = n + 1\nprint(n)"
+        diffs = []
+        for _ in range(a.rounds):
+            t0 = time.perf_counter()
+            r1 = pyverify.run(many, host_functions=hf, timeout=10)
+            t1 = time.perf_counter()
+            r2 = pyverify.run(none, host_functions=hf, timeout=10)
+            t2 = time.perf_counter()
+            assert r1.stdout == r2.stdout == "200\n", (r1, r2)
+            diffs.append(((t1 - t0) - (t2 - t1)) / 200)
+        rows.append(("one host call (program -> Python function -> program), paired",
+                     statistics.median(diffs) * 1e3, f"per call, {a.rounds} pairs of runs"))
 
     # the expression workload
     with open(os.path.join(HERE, "expr_workload.txt")) as f:

@@ -11,7 +11,7 @@ import pyverify
 
 def _corpus_files(root):
     files = []
-    for d in ("benign", "escapes", "runtime", "contain"):
+    for d in ("benign", "escapes", "runtime", "contain", "host"):
         files += sorted(glob.glob(os.path.join(root, "corpus", d, "*.py")))
     return files
 
