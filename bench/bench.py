@@ -202,6 +202,23 @@ def main():
         t = pre["pyverify run, trivial program (whole process)"]["time"]
         rows.append(("Run latency", "`pyverify run` trivial program, whole process", ms(med(t)),
                      f"p99 {ms(p99(t))}, n={len(t)}", f"{med(t) / floor:.1f}x fork", ""))
+        # ---- host calls and sessions (issue 17): against a warm-runner run in the same loop ----
+        log(f"host calls and sessions: {N} iterations each")
+        out = sh(pvbench, "host", str(N))
+        raw["host"] = out
+        h = samples(out)
+        k = h["host_calls_per_run"][0]
+        per_call = [(a - b) / k for a, b in zip(h["host_calls_run"], h["host_none_run"])]
+        rows.append(("Host calls", f"one host call's round trip (run with {int(k)} calls minus "
+                     "the same run with none, warm runner)", ms(med(per_call)),
+                     f"n={len(per_call)}", f"{med(h['host_none_run']) / med(per_call):.0f} calls "
+                     "= one run", ""))
+        rows.append(("Host calls", "session run of a trivial cell (`pv_session_run`)",
+                     ms(med(h["session_run"])), f"p99 {ms(p99(h['session_run']))}",
+                     f"{med(h['runner_cell']) / med(h['session_run']):.0f}x faster than "
+                     "`pv_runner_run` of it", ""))
+        rows.append(("Host calls", "`pv_session_new` (fork, sandbox, Python layer)",
+                     ms(h["session_new"][0]), "n=1", "", ""))
         # ---- the service (issue 8): beside `pyverify run` and python spawned ------------------
         sys.path.insert(0, os.path.join(ROOT, "bench"))
         import service_bench

@@ -11,6 +11,8 @@
  *                                       19): per expression, verified once per formula
  *                                       (batch_run) and verified every time (batch_verify_run)
  *   pvbench spawn N [--rlimits] -- ARGV whole-process wall time of a command (fork/exec/wait)
+ *   pvbench host N                      host calls and sessions (issue 17): a warm-runner run
+ *                                       with 0 and with 200 host calls, a session run
  *
  * Every result is a line "key value..." on stdout; times are seconds. The driver computes
  * medians, spreads and ratios from the raw samples.
@@ -612,6 +614,103 @@ static int cmd_batch(const char *path, int n, size_t count)
     return 0;
 }
 
+/* ---- host functions and sessions (issue 17) ---------------------------------------------- */
+
+static int bench_echo(void *ctx, const char *name, const char *args, size_t len, char **res,
+                      char **err)
+{
+    (void)ctx, (void)name, (void)args, (void)len, (void)err;
+    *res = malloc(2);
+    if (*res)
+        memcpy(*res, "1", 2);
+    return 0;
+}
+
+/* One call's round trip is the difference between a run making HOST_CALLS calls and the same
+ * run making none, divided by HOST_CALLS (both through one warm runner, interleaved). A
+ * session run of a trivial cell is measured beside a warm-runner run of the same program. */
+#define HOST_CALLS 200
+static int cmd_host(int n)
+{
+    static const char rules[] = "[host]\nfunctions = [\"echo\"]\n";
+    static const char calls[] = "t = 0\nfor i in range(200):\n    t += echo(i, 'x')\n";
+    static const char none[] = "t = 0\nfor i in range(200):\n    t += 1\n";
+    static const char cell[] = "x = 1\n";
+    pv_host_function fn = {"echo", bench_echo, NULL};
+    pv_run_opts ro = PV_RUN_OPTS_INIT;
+    pv_policy *pol;
+    pv_program *pc, *pn, *pcell;
+    pv_runner *rn;
+    pv_session *s;
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
+
+    if (pv_init() < 0 || pv_policy_load_buffer(&pol, rules, sizeof rules - 1, "bench.toml") < 0)
+        die("policy");
+    if (pv_verify(&pc, pol, calls, sizeof calls - 1, "calls.py", NULL) < 0 ||
+        pv_verify(&pn, pol, none, sizeof none - 1, "none.py", NULL) < 0 ||
+        pv_verify(&pcell, pol, cell, sizeof cell - 1, "cell.py", NULL) < 0 ||
+        pv_program_verdict(pc) != PV_ACCEPTED || pv_program_verdict(pn) != PV_ACCEPTED)
+        die("verify");
+    ro.host_functions = &fn;
+    ro.n_host_functions = 1;
+    if (pv_runner_new(&rn, pol, 0) < 0)
+        die("pv_runner_new");
+    for (int i = -1; i < n; i++) {
+        for (int k = 0; k < 2; k++) {
+            pv_run_result *r;
+            double t0 = now();
+            if (pv_runner_run(rn, &r, k ? pc : pn, &ro) < 0)
+                die("pv_runner_run");
+            double t = now() - t0;
+            if (pv_run_result_status(r) != PV_RUN_OK)
+                die("host run status");
+            if (i >= 0)
+                printf("%s %.6f\n", k ? "host_calls_run" : "host_none_run", t);
+            pv_run_result_free(r);
+        }
+    }
+    printf("host_calls_per_run %d\n", HOST_CALLS);
+    so.max_runs = (unsigned)n + 10;
+    so.total_cpu_s = 1000;
+    if (pv_session_new(&s, pol, &so) < 0)
+        die("pv_session_new");
+    for (int i = -1; i < n; i++) {
+        pv_run_result *r;
+        double t0 = now();
+        if (pv_session_run(s, &r, pcell, NULL) < 0)
+            die("pv_session_run");
+        double t = now() - t0;
+        if (pv_run_result_status(r) != PV_RUN_OK)
+            die("session status");
+        if (i >= 0)
+            printf("session_run %.6f\n", t);
+        pv_run_result_free(r);
+        t0 = now();
+        if (pv_runner_run(rn, &r, pcell, NULL) < 0)
+            die("pv_runner_run");
+        t = now() - t0;
+        if (i >= 0)
+            printf("runner_cell %.6f\n", t);
+        pv_run_result_free(r);
+    }
+    {
+        double t0 = now();
+        pv_session *s2;
+        if (pv_session_new(&s2, pol, NULL) < 0)
+            die("pv_session_new");
+        printf("session_new %.6f\n", now() - t0);
+        pv_session_free(s2);
+    }
+    pv_session_free(s);
+    pv_runner_free(rn);
+    pv_program_free(pc);
+    pv_program_free(pn);
+    pv_program_free(pcell);
+    pv_policy_free(pol);
+    pv_shutdown();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -621,6 +720,8 @@ int main(int argc, char **argv)
         return cmd_verify(argv[2], (unsigned)strtoul(argv[3], NULL, 0));
     if (argc >= 3 && strcmp(argv[1], "digest") == 0)
         return cmd_digest(argv[2], argc >= 4 ? argv[3] : NULL);
+    if (argc >= 3 && strcmp(argv[1], "host") == 0)
+        return cmd_host((int)strtol(argv[2], NULL, 10));
     if (argc >= 3 && strcmp(argv[1], "run") == 0)
         return cmd_run((int)strtol(argv[2], NULL, 10));
     if (argc >= 4 && strcmp(argv[1], "expr") == 0)

@@ -28,7 +28,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pyverifyConfig.cmake
 set(PV_PC_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 file(RELATIVE_PATH PV_PC_TO_PREFIX /pv/${PV_PC_DIR} /pv)
 string(REGEX REPLACE "/$" "" PV_PC_TO_PREFIX "${PV_PC_TO_PREFIX}")
-set(PV_PC_REQUIRES "python3-embed libpcre2-8")
+set(PV_PC_REQUIRES "python3-embed libpcre2-8 jansson")
 if(SECCOMP_FOUND)
   string(APPEND PV_PC_REQUIRES " libseccomp")
 endif()

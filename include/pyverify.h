@@ -194,6 +194,28 @@ PV_EXTERN const pv_rule_info *pv_rule_find(const char *code);
 
 /* ---- Running ----------------------------------------------------------------------------- */
 
+/* ---- Host functions ---- */
+
+/* A host function: the program sees `name` as a callable global. A call sends only data
+ * (None, bool, int, float, str, list/tuple, dict with str keys; no cycles; bounded depth)
+ * over the control channel; this process validates the request and calls `fn` with
+ * args_json = {"args":[...],"kwargs":{...}} (args_len bytes, NUL-terminated). On success
+ * return 0 and set *result_json to a malloc'd JSON text (freed by the library with free());
+ * it must be data as above. On failure return non-zero and set *error to a malloc'd
+ * message (or leave it NULL): the program gets HostError(message). The callback runs in the
+ * thread that called pv_run()/pv_runner_run()/pv_session_run(), without the GIL; its time
+ * counts against the run's wall clock, not its CPU limit. `name` must be declared in the
+ * policy ([host] functions) or passed to pv_verify() as a global. */
+typedef int (*pv_host_fn)(void *ctx, const char *name, const char *args_json, size_t args_len,
+                          char **result_json, char **error);
+typedef struct pv_host_function {
+    const char *name;
+    pv_host_fn fn;
+    void *ctx;
+} pv_host_function;
+#define PV_HOST_DEFAULT_MAX_CALLS 1000u
+#define PV_HOST_DEFAULT_MAX_BYTES (1024u * 1024u)
+
 /* Options of pv_run(). Start from PV_RUN_OPTS_INIT; fields set to 0 take the default.
  * Every limit applies to one run: the wall clock from fork to the child's end (a watchdog
  * kills the child's whole process group), CPU seconds (RLIMIT_CPU, whole seconds rounded
@@ -213,6 +235,11 @@ typedef struct pv_run_opts {
                                 for none. Keys must be identifiers and not dunders, and must
                                 have been passed to pv_verify() as globals. */
     unsigned flags;          /* PV_RUN_* bits */
+    /* Host functions (borrowed for the duration of the call); NULL/0: none. */
+    const pv_host_function *host_functions;
+    size_t n_host_functions;
+    unsigned max_host_calls; /* per run (default PV_HOST_DEFAULT_MAX_CALLS) */
+    size_t max_host_bytes;   /* per call's arguments and per result (default 1 MiB) */
 } pv_run_opts;
 #define PV_RUN_OPTS_VERSION 1
 #define PV_RUN_DEFAULT_TIMEOUT_S 2.0
@@ -221,7 +248,8 @@ typedef struct pv_run_opts {
 #define PV_RUN_DEFAULT_OUTPUT_KB 64u
 #define PV_RUN_OPTS_INIT                                                                   \
     { PV_RUN_OPTS_VERSION, PV_RUN_DEFAULT_TIMEOUT_S, PV_RUN_DEFAULT_CPU_S,                  \
-      PV_RUN_DEFAULT_MEMORY_MB, PV_RUN_DEFAULT_OUTPUT_KB, NULL, 0, NULL, 0u }
+      PV_RUN_DEFAULT_MEMORY_MB, PV_RUN_DEFAULT_OUTPUT_KB, NULL, 0, NULL, 0u, NULL, 0,       \
+      PV_HOST_DEFAULT_MAX_CALLS, PV_HOST_DEFAULT_MAX_BYTES }
 
 /* pv_run_opts.flags. The first two switch off whole runtime layers, for the corpus's
  * layer matrix; the new session, closed descriptors, empty environment, private directory,
@@ -245,11 +273,13 @@ typedef enum pv_run_status {
     PV_RUN_OUTPUT,       /* an output cap was exceeded; the child was killed */
     PV_RUN_CRASHED,      /* killed by a signal it raised itself (SIGSEGV, SIGABRT, ...) */
     PV_RUN_KILLED,       /* a sandbox layer killed it (seccomp SIGSYS, audit hook) */
-    PV_RUN_NOT_RUN       /* a batch item that was not run: the batch's limits ran out first */
+    PV_RUN_NOT_RUN,      /* a batch item that was not run: the batch's limits ran out first */
+    PV_RUN_HOST_LIMIT    /* a host-function budget (calls, bytes) was exceeded, or the child
+                            broke the host-call protocol; the child was killed */
 } pv_run_status;
 
 /* "ok", "rejected", "error", "timeout", "cpu", "memory", "output", "crashed", "killed",
- * "not_run"; "unknown" for other values. Static. */
+ * "not_run", "host_limit"; "unknown" for other values. Static. */
 PV_EXTERN const char *pv_run_status_name(pv_run_status status);
 
 typedef struct pv_run_result pv_run_result;
@@ -393,6 +423,47 @@ PV_EXTERN unsigned pv_batch_result_children(const pv_batch_result *r);
 PV_EXTERN unsigned long pv_batch_result_wall_ms(const pv_batch_result *r);
 PV_EXTERN unsigned long pv_batch_result_cpu_ms(const pv_batch_result *r);
 PV_EXTERN void pv_batch_result_free(pv_batch_result *r);
+/* ---- Sessions ---- */
+
+/* A session is one sandboxed child, every layer on, that keeps the program's globals from
+ * one run to the next (an agent's code cells). Each pv_session_run() takes a verified
+ * program (as pv_run) with its own per-run limits (timeout_s, cpu_s, output_kb, input_json,
+ * host functions and budgets of the run's opts; memory_mb, stdin and flags of a run's opts
+ * are ignored: the session's apply). The session's limits hold across runs; when one is
+ * hit, or the idle timeout passes between runs, or a run ends other than "ok"/"error", the
+ * child is killed and every later run fails with PV_ERR_STATE. pv_session_free() kills the
+ * child and removes its directory; nothing of a session survives it. A session never shares
+ * a process with another. The child exits by itself once idle_timeout_s passes with no
+ * request (a host call that takes longer than that fails with HostError). The program must
+ * be verified with the session's policy. stdin is /dev/null. Used by one thread at a time;
+ * free it before its policy. The child is forked from the calling process, like a runner's:
+ * see runtime/README.md on what a library host's child inherits. */
+typedef struct pv_session_opts {
+    unsigned version;        /* PV_SESSION_OPTS_VERSION */
+    size_t memory_mb;        /* address space for the whole session (default 256) */
+    double total_cpu_s;      /* CPU over all runs, set-up included (default 10) */
+    double idle_timeout_s;   /* between runs (default 60) */
+    unsigned max_runs;       /* (default 100) */
+    unsigned flags;          /* PV_RUN_* bits of every run */
+} pv_session_opts;
+#define PV_SESSION_OPTS_VERSION 1
+#define PV_SESSION_OPTS_INIT { PV_SESSION_OPTS_VERSION, 256u, 10.0, 60.0, 100u, 0u }
+
+typedef struct pv_session pv_session;
+PV_EXTERN int pv_session_new(pv_session **out, const pv_policy *policy,
+                             const pv_session_opts *opts);
+/* Errors: as pv_run(), plus PV_ERR_STATE when the session has ended (a limit, idle expiry,
+ * a run that did not end "ok"/"error"); pv_session_alive() tells. */
+PV_EXTERN int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program,
+                             const pv_run_opts *opts);
+PV_EXTERN int pv_session_alive(const pv_session *s);
+/* The names the session's programs have bound at module level so far (assignments,
+ * imports, def, class, `global` stores): pass them as pv_verify_opts.globals when verifying
+ * the next program, whose static check would otherwise call them undefined. Name i
+ * (borrowed until the next pv_session_run or pv_session_free), or NULL past the end. */
+PV_EXTERN size_t pv_session_global_count(const pv_session *s);
+PV_EXTERN const char *pv_session_global(const pv_session *s, size_t i);
+PV_EXTERN void pv_session_free(pv_session *s);
 
 /* ---- Compiled code (.pyc) ---- */
 

@@ -230,7 +230,7 @@ void pvx_batch_child(pvx_child_plan *plan, pvx_py_plan *py)
         Py_DECREF(gc);
     }
     pvx_child_os_phase(plan, 1);
-    pvx_py_child_enter(py);
+    pvx_py_child_setup(py);
 
     base = PyModule_GetDict(py->main_module);
     builtins = PyDict_GetItemString(base, "__builtins__"); /* borrowed */

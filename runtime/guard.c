@@ -955,6 +955,14 @@ done:
     return rc;
 }
 
+int pvx_guard_add_program(PyObject *code)
+{
+    if (add_code_tree(&g_program, code, 0) < 0)
+        return -1;
+    ptrset_seal(&g_program);
+    return 0;
+}
+
 void pvx_guard_arm(void)
 {
     g_armed = 1;

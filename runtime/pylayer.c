@@ -642,6 +642,15 @@ static _Noreturn void audit_abort(const char *event, PyObject *detail)
     _exit(PVX_EXIT_AUDIT);
 }
 
+/* A session's child rebuilding its next program from the parent's marshal bytes
+ * (session.c), between runs, with the collector off: only that event is let through. */
+static int marshal_allowed;
+
+void pvx_py_allow_marshal(bool on)
+{
+    marshal_allowed = on;
+}
+
 static int audit_hook(const char *event, PyObject *args, void *ud)
 {
     int action = EV_KILL;
@@ -649,6 +658,8 @@ static int audit_hook(const char *event, PyObject *args, void *ud)
     (void)ud;
 
     if (!hook_armed)
+        return 0;
+    if (marshal_allowed && strcmp(event, "marshal.loads") == 0)
         return 0;
     for (size_t i = 0; i < sizeof audit_rules / sizeof audit_rules[0]; i++) {
         const char *r = audit_rules[i].event;
@@ -853,7 +864,8 @@ static unsigned exception_line(PyObject *tb, PyObject *filename)
     return line;
 }
 
-static _Noreturn void report_exception(const pvx_py_plan *plan)
+/* Print the pending exception's traceback and send it as an EXC record. */
+static void send_exception(const pvx_py_plan *plan)
 {
     PyObject *type, *value, *tb, *msg = NULL;
     const char *tname = "?", *m = NULL;
@@ -902,7 +914,11 @@ static _Noreturn void report_exception(const pvx_py_plan *plan)
     } else {
         pvx_send(PVX_FD_CONTROL, PVX_REC_EXC, "MemoryError\0\0" "0", 14);
     }
-    _exit(PVX_EXIT_EXCEPTION);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    Py_XDECREF(msg);
+    PyMem_RawFree(buf);
 }
 
 /* JSON text of the value (json.dumps, allow_nan=False); when not encodable, the JSON
@@ -931,7 +947,7 @@ static PyObject *encode_value(const pvx_py_plan *plan, PyObject *value)
     return s;
 }
 
-void pvx_py_child_enter(const pvx_py_plan *plan)
+void pvx_py_child_setup(const pvx_py_plan *plan)
 {
     PyObject *sysmods, *os = NULL, *env = NULL, *r;
     bool python_layer = !(plan->flags & PV_RUN_NO_PYTHON_LAYER);
@@ -999,28 +1015,41 @@ unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename)
     return exception_line(tb, filename);
 }
 
-void pvx_py_child_run(const pvx_py_plan *plan)
+int pvx_py_child_eval(const pvx_py_plan *plan)
 {
-    PyObject *gdict, *result;
-
-    pvx_py_child_enter(plan);
-    gdict = PyModule_GetDict(plan->main_module);
+    PyObject *gdict = PyModule_GetDict(plan->main_module), *result;
     result = PyEval_EvalCode(plan->code, gdict, gdict);
-    if (!result)
-        report_exception(plan);
+    if (!result) {
+        send_exception(plan);
+        flush_streams();
+        return 1;
+    }
     if (plan->expr) {
         PyObject *s = encode_value(plan, result);
         Py_ssize_t n = 0;
         const char *text = s ? PyUnicode_AsUTF8AndSize(s, &n) : NULL;
-        if (!text)
-            report_exception(plan);
+        if (!text) {
+            Py_XDECREF(s);
+            Py_DECREF(result);
+            send_exception(plan);
+            flush_streams();
+            return 1;
+        }
         flush_streams();
         if ((size_t)n > plan->max_value)
             pvx_send(PVX_FD_CONTROL, PVX_REC_VALUE, "", 0); /* empty: over the cap */
         else
             pvx_send(PVX_FD_CONTROL, PVX_REC_VALUE, text, (size_t)n);
+        Py_DECREF(s);
     } else {
         flush_streams();
     }
-    _exit(PVX_EXIT_OK);
+    Py_DECREF(result);
+    return 0;
+}
+
+void pvx_py_child_run(const pvx_py_plan *plan)
+{
+    pvx_py_child_setup(plan);
+    _exit(pvx_py_child_eval(plan) ? PVX_EXIT_EXCEPTION : PVX_EXIT_OK);
 }

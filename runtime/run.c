@@ -67,6 +67,8 @@ struct pv_run_result {
     bool value_too_large;
     bool ready;
     char *fatal;                  /* owned: why the child could not start the program */
+    bool done;                    /* a session's child reported the end of the run */
+    char done_code;               /* its payload: '0' ended, '1' exception */
 };
 
 const char *pv_run_status_name(pv_run_status s)
@@ -82,6 +84,7 @@ const char *pv_run_status_name(pv_run_status s)
     case PV_RUN_CRASHED: return "crashed";
     case PV_RUN_KILLED: return "killed";
     case PV_RUN_NOT_RUN: return "not_run";
+    case PV_RUN_HOST_LIMIT: return "host_limit";
     }
     return "unknown";
 }
@@ -246,9 +249,14 @@ static char *clean_copy(const char *p, size_t n, size_t max)
 typedef struct pvx_control {
     pvx_buf raw;     /* bytes received, parsed incrementally */
     size_t parsed;
+    pvx_host *host;  /* host calls of this run (hostcall.c), or NULL */
+    size_t other, other_limit; /* with host calls: bytes of the other records, and their cap */
+    bool closed;     /* the run is being ended: host calls are no longer answered */
+    bool until_done; /* a session's step: the watch ends at DONE */
 } pvx_control;
 
-/* Parse complete records. Returns -1 on allocation failure. */
+/* Parse complete records. Returns -1 on allocation failure (or too much control data), -2
+ * when a host call breaks its budget or the protocol (c->host->reason says why). */
 static int control_parse(pvx_control *c, pv_run_result *r)
 {
     while (c->raw.len - c->parsed >= 5) {
@@ -256,6 +264,13 @@ static int control_parse(pvx_control *c, pv_run_result *r)
         uint32_t n;
         const char *payload;
         memcpy(&n, p + 1, 4);
+        if (c->host && !c->closed && p[0] == PVX_REC_HOST && pvx_host_oversize(c->host, n)) {
+            /* decided from the header: the rest is not waited for */
+            if (!c->host->reason && (c->host->reason = malloc(96)))
+                snprintf(c->host->reason, 96, "host: arguments of %u bytes, over the limit of %zu",
+                         (unsigned)n, c->host->max_bytes);
+            return -2;
+        }
         if (c->raw.len - c->parsed - 5 < n)
             break;
         payload = p + 5;
@@ -324,10 +339,35 @@ static int control_parse(pvx_control *c, pv_run_result *r)
                     return -1;
             }
             break;
+        case PVX_REC_DONE:
+            if (c->until_done && r->ready && !r->done) {
+                r->done = true;
+                r->done_code = n > 0 ? payload[0] : '?';
+            }
+            break;
+        case PVX_REC_HOST:
+            if (!c->host || c->closed)
+                break; /* no host functions (or the run is ending): data like any other */
+            if (!r->ready || pvx_host_request(c->host, payload, n) < 0) {
+                if (!c->host->reason)
+                    c->host->reason = strdup("host: call before the program started");
+                c->parsed += 5 + n;
+                return -2;
+            }
+            break;
         default:
             break; /* a program without the Python layer may write anything on fd 3 */
         }
+        if (c->host && p[0] != PVX_REC_HOST && (c->other += 5 + n) > c->other_limit)
+            return -1;
         c->parsed += 5 + n;
+    }
+    /* with host calls the stream is unbounded in total: keep only the unparsed tail */
+    if (c->host && c->parsed > 0) {
+        memmove(c->raw.data, c->raw.data + c->parsed, c->raw.len - c->parsed);
+        c->raw.len -= c->parsed;
+        c->raw.data[c->raw.len] = '\0';
+        c->parsed = 0;
     }
     return 0;
 }
@@ -345,6 +385,7 @@ typedef struct pvx_watch {
     bool have_cpu_clock;
     unsigned long cpu_limit_ms, cpu_check; /* cpu_check: monotonic ms of the next reading */
     bool timed_out, output_exceeded, control_exceeded, exited, cpu_exceeded;
+    bool host_exceeded;     /* a host-call budget or the protocol (hostcall.c) */
     bool clock_resolved; /* the CPU clock is the program's (below the pid namespace) */
     unsigned long prog_cpu_ms; /* its last reading before a kill: killed together, the
                                   supervisor and init never reap the program, so wait4's
@@ -445,11 +486,13 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
     bool killed = false;
 
     for (;;) {
-        struct pollfd pfd[4];
-        int nfd = 0, idx_out = -1, idx_err = -1, idx_ctl = -1, idx_pid = -1;
+        struct pollfd pfd[5];
+        int nfd = 0, idx_out = -1, idx_err = -1, idx_ctl = -1, idx_pid = -1, idx_host = -1;
         unsigned long now = now_ms(), until;
         int timeout, rc;
 
+        if (c->until_done && r->done)
+            break; /* a session's run ended; its child lives on */
         if (w->out < 0 && w->err < 0 && w->ctl < 0) {
             /* every writer is gone: the program has ended or is ending; a pid-namespace
                supervisor still has to report it (ends within the grace period) */
@@ -506,6 +549,10 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
             idx_pid = nfd;
             pfd[nfd++] = (struct pollfd){w->pidfd, POLLIN, 0};
         }
+        if (c->host && c->host->out && !killed) {
+            idx_host = nfd; /* a reply the child has not taken yet */
+            pfd[nfd++] = (struct pollfd){c->host->fd, POLLOUT, 0};
+        }
         rc = poll(pfd, (nfds_t)nfd, timeout);
         if (rc < 0 && errno != EINTR)
             break;
@@ -534,10 +581,19 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
                 stop(w);
                 killed = true;
             }
-            if (control_parse(c, r) < 0 && !w->control_exceeded) {
-                w->control_exceeded = true;
-                stop(w);
-                killed = true;
+            {
+                int prc;
+                c->closed = killed;
+                prc = control_parse(c, r);
+                if (prc == -2 && !w->host_exceeded) {
+                    w->host_exceeded = true;
+                    stop(w);
+                    killed = true;
+                } else if (prc < 0 && !w->control_exceeded) {
+                    w->control_exceeded = true;
+                    stop(w);
+                    killed = true;
+                }
             }
             /* in a pid namespace the child is a supervisor: the CPU clock to read is the
                program's, two levels below, found in /proc (the kernel's word, not the
@@ -556,6 +612,12 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
         }
         if (idx_pid >= 0 && pfd[idx_pid].revents)
             w->exited = true;
+        if (idx_host >= 0 && pfd[idx_host].revents && !killed &&
+            pvx_host_flush(c->host) < 0 && !w->host_exceeded) {
+            w->host_exceeded = true;
+            stop(w);
+            killed = true;
+        }
     }
 }
 
@@ -798,7 +860,8 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     stdin_fd = warm ? open("/dev/null", O_RDONLY | O_CLOEXEC) : make_stdin(o);
     if (stdin_fd < 0 || pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0 ||
         pipe2(pctl, O_CLOEXEC) < 0 ||
-        (warm && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, preq) < 0) ||
+        ((warm || o->n_host_functions > 0) &&
+         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, preq) < 0) ||
         !mkdtemp(s->workdir)) {
         rc = pv_fail(PV_ERR_RUNTIME, "pv_run: cannot prepare the child: %s", strerror(errno));
         goto fail;
@@ -816,7 +879,7 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     plan.stdout_fd = pout[1];
     plan.stderr_fd = perr[1];
     plan.control_fd = pctl[1];
-    plan.request_fd = warm ? preq[0] : -1;
+    plan.request_fd = preq[0]; /* a warm child's requests, host-call replies; or -1 */
     plan.workdir = s->workdir;
     plan.cpu_s = o->cpu_s;
     plan.memory_mb = o->memory_mb;
@@ -832,7 +895,7 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
         if (warm && py->batch)
             pvx_batch_child(&plan, py);
         if (warm)
-            pvx_warm_child(&plan, py);
+            (py->child_main ? py->child_main : pvx_warm_child)(&plan, py);
         pvx_child_os_steps(&plan);
         pvx_py_child_run(py);
     }
@@ -906,6 +969,7 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
 {
     pvx_control ctl;
     pvx_watch w;
+    pvx_host host;
     struct rusage ru;
     int wstatus = 0, rc = 0;
     pid_t reaped, pid = s->pid;
@@ -913,7 +977,12 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
 
     memset(&ctl, 0, sizeof ctl);
     memset(&w, 0, sizeof w);
-    if (buf_init(&ctl.raw, o->output_kb * 1024u + PVX_CONTROL_SLACK) < 0) {
+    pvx_host_init(&host, o, s->req);
+    ctl.other_limit = o->output_kb * 1024u + PVX_CONTROL_SLACK;
+    if (o->n_host_functions > 0 && s->req >= 0)
+        ctl.host = &host; /* the record cap then holds one call's arguments too */
+    if (buf_init(&ctl.raw, ctl.other_limit + (ctl.host ? 5 + PVX_HOST_MAX_NAME + 1 +
+                                               o->max_host_bytes : 0)) < 0) {
         pvx_spawn_abort(s);
         return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
     }
@@ -952,6 +1021,7 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
     r->max_rss_kb = (unsigned long)ru.ru_maxrss;
     if (w.ctl >= 0)
         drain(&w.ctl, &ctl.raw);
+    ctl.closed = true; /* no more host calls are answered */
     if (control_parse(&ctl, r) < 0)
         w.control_exceeded = true;
 
@@ -964,6 +1034,15 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
         goto done;
     }
     classify(r, &w, wstatus, o->cpu_s, o->flags, expr);
+    if (w.host_exceeded && !w.timed_out && !w.cpu_exceeded && !w.output_exceeded) {
+        /* this process killed it for a host-call budget or the protocol */
+        r->status = PV_RUN_HOST_LIMIT;
+        free(r->kill_reason);
+        r->kill_reason = host.reason ? strdup(host.reason) : NULL;
+        drop_exception(r);
+        free(r->value);
+        r->value = NULL;
+    }
     if (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0)
         rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
 done:
@@ -972,7 +1051,142 @@ done:
     close_fd(&w.ctl);
     close_fd(&w.pidfd);
     free(ctl.raw.data);
+    pvx_host_clear(&host);
     pvx_spawn_abort(s); /* the request pipe and the private directory */
+    return rc;
+}
+
+/* Read what is already in the pipe (written before the child's DONE record). */
+static bool drain_ready(int *fd, pvx_buf *b)
+{
+    for (int i = 0; i < 4096 && *fd >= 0; i++) {
+        struct pollfd p = {*fd, POLLIN, 0};
+        if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP)))
+            return true;
+        if (!drain(fd, b))
+            return false;
+    }
+    return true;
+}
+
+int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
+                     unsigned long start, unsigned long cpu_base_ms, const pv_run_result *tmpl,
+                     bool *alive)
+{
+    pvx_control ctl;
+    pvx_watch w;
+    pvx_host host;
+    struct rusage ru;
+    struct timespec ts;
+    int wstatus = 0, rc = 0;
+    pid_t reaped, pid = s->pid;
+    unsigned long cpu;
+
+    *alive = false;
+    memset(&ctl, 0, sizeof ctl);
+    memset(&w, 0, sizeof w);
+    for (size_t i = 0; tmpl && i < tmpl->nlayers; i++)
+        if (add_layer(r, tmpl->layers[i], strlen(tmpl->layers[i])) < 0)
+            return pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    for (size_t i = 0; tmpl && i < tmpl->nskips; i++)
+        if (add_skip(r, tmpl->skips[i].step, tmpl->skips[i].reason) < 0)
+            return pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    r->ready = tmpl != NULL;
+    pvx_host_init(&host, o, s->req);
+    ctl.until_done = true;
+    ctl.other_limit = o->output_kb * 1024u + PVX_CONTROL_SLACK;
+    if (o->n_host_functions > 0 && s->req >= 0)
+        ctl.host = &host;
+    if (buf_init(&ctl.raw, ctl.other_limit + (ctl.host ? 5 + PVX_HOST_MAX_NAME + 1 +
+                                               o->max_host_bytes : 0)) < 0)
+        return pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    w.pid = pid;
+    w.out = s->out;
+    w.err = s->err;
+    w.ctl = s->ctl;
+    w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    w.deadline = start + (unsigned long)ceil(o->timeout_s * 1000.0);
+    w.cpu_limit_ms = (unsigned long)ceil(o->cpu_s * 1000.0) + cpu_base_ms;
+    w.cpu_check = start + (unsigned long)ceil(o->cpu_s * 1000.0);
+    if (tmpl && has_pid_layer(tmpl)) {
+        pid_t prog = pvx_program_pid(pid);
+        w.clock_resolved = true;
+        w.have_cpu_clock = prog != pid && clock_getcpuclockid(prog, &w.cpu_clock) == 0;
+    } else {
+        w.have_cpu_clock = clock_getcpuclockid(pid, &w.cpu_clock) == 0;
+    }
+
+    Py_BEGIN_ALLOW_THREADS
+    watch_loop(&w, r, &ctl);
+    Py_END_ALLOW_THREADS
+    s->out = w.out;
+    s->err = w.err;
+    s->ctl = w.ctl;
+    if (r->done && !w.timed_out && !w.cpu_exceeded && !w.output_exceeded &&
+        !w.control_exceeded && !w.host_exceeded && !w.exited && !r->value_too_large &&
+        drain_ready(&s->out, &r->out) && drain_ready(&s->err, &r->err)) {
+        /* the run ended and the child waits for the next one */
+        r->wall_ms = now_ms() - start;
+        cpu = w.have_cpu_clock && clock_gettime(w.cpu_clock, &ts) == 0
+                  ? (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul
+                  : cpu_base_ms;
+        r->cpu_ms = cpu > cpu_base_ms ? cpu - cpu_base_ms : 0;
+        if (r->done_code == '1' && r->exc_type) {
+            r->status = strcmp(r->exc_type, "MemoryError") == 0 ? PV_RUN_MEMORY : PV_RUN_ERROR;
+            r->exit_code = PVX_EXIT_EXCEPTION;
+        } else {
+            drop_exception(r);
+            r->status = r->done_code == '0' ? PV_RUN_OK : PV_RUN_ERROR;
+        }
+        if (!expr || r->status != PV_RUN_OK) {
+            free(r->value);
+            r->value = NULL;
+        }
+        *alive = true;
+        goto done;
+    }
+    /* the child ended, or this process ends it: reaped and classified as pv_run does */
+    if (!w.exited)
+        stop(&w);
+    kill(-pid, SIGKILL);
+    Py_BEGIN_ALLOW_THREADS
+    do
+        reaped = wait4(pid, &wstatus, 0, &ru);
+    while (reaped < 0 && errno == EINTR);
+    Py_END_ALLOW_THREADS
+    s->pid = 0;
+    if (reaped != pid) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_session_run: cannot collect the child: %s",
+                     strerror(errno));
+        goto done;
+    }
+    r->wall_ms = now_ms() - start;
+    cpu = (unsigned long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000ul +
+          (unsigned long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000ul;
+    if (w.prog_cpu_ms > cpu)
+        cpu = w.prog_cpu_ms;
+    r->cpu_ms = cpu > cpu_base_ms ? cpu - cpu_base_ms : 0;
+    r->max_rss_kb = (unsigned long)ru.ru_maxrss;
+    if (!r->ready) {
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_session: the sandbox could not be set up (%s)",
+                     r->fatal ? r->fatal : r->nskips ? r->skips[r->nskips - 1].reason
+                                                      : "no report");
+        goto done;
+    }
+    r->done = false;
+    classify(r, &w, wstatus, o->cpu_s, o->flags, expr);
+    if (w.host_exceeded && !w.timed_out && !w.cpu_exceeded && !w.output_exceeded) {
+        r->status = PV_RUN_HOST_LIMIT;
+        free(r->kill_reason);
+        r->kill_reason = host.reason ? strdup(host.reason) : NULL;
+        drop_exception(r);
+    }
+done:
+    if (rc == 0 && (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0))
+        rc = pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    close_fd(&w.pidfd);
+    free(ctl.raw.data);
+    pvx_host_clear(&host);
     return rc;
 }
 
@@ -1006,6 +1220,11 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     policy = program->policy;
     if (!policy && !(o.flags & PV_RUN_NO_PYTHON_LAYER))
         return pv_fail(PV_ERR_STATE, "pv_run: the program has no policy");
+    gil = PyGILState_Ensure();
+    rc = pvx_host_check(&o, program);
+    PyGILState_Release(gil);
+    if (rc < 0)
+        return rc;
     r = pvx_result_new(&o);
     if (!r)
         return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
@@ -1021,6 +1240,10 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
                               program->globals, o.flags, o.output_kb * 1024u);
     Py_XDECREF(used);
     py.policy = policy;
+    if (rc == 0 && o.n_host_functions > 0 && pvx_host_bind_opts(&py, &o) < 0) {
+        pvx_py_plan_clear(&py);
+        rc = PV_ERR_PYTHON;
+    }
     if (rc < 0) {
         rc = pv_fail_python(rc, "pv_run");
         PyGILState_Release(gil);

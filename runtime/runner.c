@@ -42,6 +42,7 @@ typedef struct pvx_request {
     double cpu_s;
     uint64_t memory_mb, max_value;
     uint64_t code_len, input_len, stdin_len;
+    uint64_t host_len, max_host_bytes; /* host-function names, each NUL-terminated */
 } pvx_request;
 
 struct pv_runner {
@@ -80,6 +81,21 @@ static _Noreturn void warm_fatal(const char *why)
     _exit(PVX_EXIT_SETUP);
 }
 
+/* The names of the request's host functions ("a\0b\0") become stubs in the globals. */
+static int warm_bind_host(pvx_py_plan *py, char *names, size_t len, size_t max_bytes)
+{
+    const char *v[256];
+    size_t n = 0;
+    if (names[len - 1] != '\0')
+        return -1;
+    for (size_t off = 0; off < len; off += strlen(names + off) + 1) {
+        if (n == sizeof v / sizeof v[0])
+            return -1;
+        v[n++] = names + off;
+    }
+    return pvx_hoststub_bind(PyModule_GetDict(py->main_module), v, n, max_bytes);
+}
+
 void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
 {
     pvx_request h;
@@ -92,14 +108,18 @@ void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
     if (read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
         _exit(PVX_EXIT_OK); /* the runner was freed before using this child */
     if (h.magic != PVX_REQ_MAGIC || h.code_len == 0 || h.code_len > PVX_REQ_MAX ||
-        h.input_len > PVX_REQ_MAX || h.stdin_len > PVX_REQ_MAX)
+        h.input_len > PVX_REQ_MAX || h.stdin_len > PVX_REQ_MAX || h.host_len > PVX_REQ_MAX)
         warm_fatal("malformed request");
-    total = (size_t)(h.code_len + h.input_len + h.stdin_len);
+    total = (size_t)(h.code_len + h.input_len + h.stdin_len + h.host_len);
     buf = malloc(total + 1);
     if (!buf || read_full(PVX_FD_REQUEST, buf, total) < 0)
         warm_fatal("cannot read the request");
     buf[total] = '\0';
-    close(PVX_FD_REQUEST);
+    if (h.host_len == 0)
+        close(PVX_FD_REQUEST); /* else it carries the replies to host calls */
+    else if (warm_bind_host(py, buf + h.code_len + h.input_len + h.stdin_len,
+                            (size_t)h.host_len, (size_t)h.max_host_bytes) < 0)
+        warm_fatal("cannot bind the host functions");
     if (h.stdin_len > 0) {
         int fd = memfd_create("pyverify-stdin", 0);
         size_t off = 0;
@@ -230,6 +250,7 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     pv_run_result *res = NULL;
     PyGILState_STATE gil;
     PyObject *bytes = NULL;
+    char *host_names = NULL;
     pvx_request h;
     pvx_spawn sp;
     unsigned long start, base;
@@ -259,7 +280,16 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     if (!res)
         return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
 
+    memset(&h, 0, sizeof h);
     gil = PyGILState_Ensure();
+    if ((rc = pvx_host_check(&o, program)) < 0)
+        goto done;
+    if (o.n_host_functions > 256) {
+        rc = pv_fail(PV_ERR_INVALID, "pv_run: at most 256 host functions");
+        goto done;
+    }
+    for (size_t i = 0; i < o.n_host_functions; i++)
+        h.host_len += strlen(o.host_functions[i].name) + 1;
     /* the inputs are checked here, so that a bad one is the caller's error as in pv_run */
     if (o.input_json) {
         PyObject *scratch = PyDict_New();
@@ -275,7 +305,20 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
         rc = pv_fail_python(PV_ERR_PYTHON, "pv_run: marshal");
         goto done;
     }
-    memset(&h, 0, sizeof h);
+    h.max_host_bytes = o.max_host_bytes;
+    if (h.host_len) {
+        size_t off = 0;
+        host_names = malloc((size_t)h.host_len);
+        if (!host_names) {
+            rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < o.n_host_functions; i++) {
+            size_t l = strlen(o.host_functions[i].name) + 1;
+            memcpy(host_names + off, o.host_functions[i].name, l);
+            off += l;
+        }
+    }
     h.magic = PVX_REQ_MAGIC;
     h.expr = program->mode == PV_MODE_EXPR;
     h.cpu_s = o.cpu_s;
@@ -302,7 +345,8 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
            with its init): the request would be accepted, then lost */
         if (spare_alive(sp.pid) && send_all(sp.req, &h, sizeof h) == 0 && send_all(sp.req, code, (size_t)code_len) == 0 &&
             (!h.input_len || send_all(sp.req, o.input_json, (size_t)h.input_len) == 0) &&
-            (!h.stdin_len || send_all(sp.req, o.stdin_data, (size_t)h.stdin_len) == 0))
+            (!h.stdin_len || send_all(sp.req, o.stdin_data, (size_t)h.stdin_len) == 0) &&
+            (!h.host_len || send_all(sp.req, host_names, (size_t)h.host_len) == 0))
             break;
         /* the warm child is gone (killed from outside): start a fresh one, once */
         pvx_spawn_abort(&sp);
@@ -311,8 +355,10 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
             goto done;
         }
     }
-    close(sp.req);
-    sp.req = -1;
+    if (!h.host_len) {
+        close(sp.req); /* else it carries the replies to host calls */
+        sp.req = -1;
+    }
     /* the next run's child gets ready while this one runs; a failure here only means the
        next run forks its own. Not for a single-use runner: this process now holds the
        request, and a child forked from it would too. */
@@ -321,6 +367,7 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     rc = pvx_collect(&sp, res, &o, program->mode == PV_MODE_EXPR, start, base);
 done:
     Py_XDECREF(bytes);
+    free(host_names);
     PyGILState_Release(gil);
     if (rc < 0) {
         pv_run_result_free(res);

@@ -30,8 +30,16 @@ enum {
     PVX_REC_EXC = 'X',      /* payload: "type\0message\0line" of the uncaught exception */
     PVX_REC_VALUE = 'V',    /* payload: JSON text of the expression's value */
     PVX_REC_AUDIT = 'A',    /* payload: the audit event that made the child abort */
-    PVX_REC_FATAL = 'E'     /* payload: why the child could not start the program */
+    PVX_REC_FATAL = 'E',    /* payload: why the child could not start the program */
+    PVX_REC_HOST = 'H',     /* payload: "name\0json" of a host call (hostcall.c) */
+    PVX_REC_DONE = 'D'      /* a session's run ended; payload: "0" ended, "1" exception */
 };
+
+/* Replies to a host call, parent to child on fd 4, framed as records. */
+#define PVX_REPLY_RESULT 'r' /* payload: JSON the parent validated */
+#define PVX_REPLY_ERROR 'e'  /* payload: the message of the HostError to raise */
+#define PVX_HOST_MAX_NAME 128u
+#define PVX_HOST_MAX_DEPTH 64
 
 /* The child's fixed descriptors. */
 #define PVX_FD_CONTROL 3
@@ -113,6 +121,9 @@ typedef struct pvx_py_plan {
     unsigned flags;
     const pv_policy *policy; /* borrowed: names are checked against it in the child */
     bool batch;            /* a warm child that runs a batch (batch.c), not one program */
+    /* a warm child's life after fork (NULL: pvx_warm_child; session.c sets its own) */
+    void (*child_main)(struct pvx_child_plan *plan, struct pvx_py_plan *py);
+    double idle_s;           /* a session child's idle timeout */
 } pvx_py_plan;
 
 /* Build the plan in the parent: restricted builtins and module proxies (unless
@@ -131,13 +142,19 @@ PVX_INTERNAL int pvx_py_bind(PyObject *dict, const char *input_json, PyObject *d
 /* In the child, after the OS steps: fresh standard streams, empty os.environ, the audit
  * hook, then run the code object and report over fd 3. Never returns. */
 PVX_INTERNAL _Noreturn void pvx_py_child_run(const pvx_py_plan *plan);
-/* The first part of pvx_py_child_run: everything up to READY and arming (plan->code may be
- * a tuple of code objects: every one is the program's for the guard). Exits on failure. */
-PVX_INTERNAL void pvx_py_child_enter(const pvx_py_plan *plan);
 /* The JSON text of an expression's value as pvx_py_child_run reports it (new str), and the
  * program line of an exception's traceback whose code has `filename`. */
 PVX_INTERNAL PyObject *pvx_py_encode_value(const pvx_py_plan *plan, PyObject *value);
 PVX_INTERNAL unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename);
+
+/* Its two halves, for a session's child (session.c) and a batch's (batch.c): everything up
+ * to READY and arming the hook (plan->code may be a tuple of code objects: every one is the
+ * program's for the guard; exits on failure); then one run of plan->code in the plan's
+ * globals, reported over fd 3 (0: it ended, 1: an exception, sent as an EXC record). */
+PVX_INTERNAL void pvx_py_child_setup(const pvx_py_plan *plan);
+PVX_INTERNAL int pvx_py_child_eval(const pvx_py_plan *plan);
+/* Let the audit hook pass "marshal.loads" (a session's child rebuilding its next program). */
+PVX_INTERNAL void pvx_py_allow_marshal(bool on);
 
 /* ---- prepare.c ------------------------------------------------------------------------ */
 
@@ -146,7 +163,6 @@ PVX_INTERNAL unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename);
 PVX_INTERNAL PyObject *pvx_used_modules(PyObject *code, PyObject *modules);
 /* Whether the code may look a codec up by name (true when unsure, or for NULL). */
 PVX_INTERNAL bool pvx_code_may_encode(PyObject *code);
-
 /* ---- guard.c: value checks of the Python layer (child only, except wrap_member) -------- */
 
 /* In the parent (pvx_py_prepare): the code objects that exist now are the library's
@@ -156,6 +172,8 @@ PVX_INTERNAL int pvx_guard_snapshot(void);
  * __setattr__, wrap exec/eval, enum's functional API; placeholder __main__ builtins. */
 PVX_INTERNAL int pvx_guard_setup(const pv_policy *policy, PyObject *program_code,
                                  PyObject *main_module);
+/* A session's next program: its code objects are the program's too. */
+PVX_INTERNAL int pvx_guard_add_program(PyObject *code);
 /* From now on, stores from the program's frames into library objects are refused. */
 PVX_INTERNAL void pvx_guard_arm(void);
 /* A code object that existed before the program started (and is not the program's). */
@@ -167,6 +185,41 @@ PVX_INTERNAL bool pvx_guard_event_allowed(const char *event, PyObject *code, PyO
  * itself, or, for collections.namedtuple under any module and name (judged by identity),
  * a wrapper that checks the names against the policy. */
 PVX_INTERNAL PyObject *pvx_guard_wrap_member(PyObject *member);
+
+/* ---- hoststub.c / hostcall.c: host functions (issue 17) --------------------------------- */
+
+/* Bind HostError and a stub for each name in `dict` (GIL held; in the parent before fork, or
+ * in a warm child before the program). */
+PVX_INTERNAL int pvx_hoststub_bind(PyObject *dict, const char *const *names, size_t n,
+                                   size_t max_bytes);
+
+/* The parent's state for the host calls of one run. */
+typedef struct pvx_host {
+    const pv_host_function *fns; /* borrowed from the run's options */
+    size_t n;
+    unsigned max_calls, calls;
+    size_t max_bytes;
+    int fd;                      /* borrowed: the parent's end of the child's fd 4 */
+    char *out;                   /* owned: the reply being written, or NULL */
+    size_t out_len, out_off;
+    char *reason;                /* owned: why the child must be killed ("host: ...") */
+} pvx_host;
+
+/* Check the host functions of `o` against the program (GIL held) and fill the budgets'
+ * defaults. 0 or PV_ERR_INVALID. */
+PVX_INTERNAL int pvx_host_check(pv_run_opts *o, const pv_program *program);
+PVX_INTERNAL void pvx_host_init(pvx_host *h, const pv_run_opts *o, int fd);
+PVX_INTERNAL void pvx_host_clear(pvx_host *h);
+/* A request record of `len` bytes is over the budget (decided from its header). */
+PVX_INTERNAL bool pvx_host_oversize(const pvx_host *h, size_t len);
+/* Handle one request (calls the host's callback, without the GIL): 0, or -1 when the child
+ * must be killed (h->reason says why). */
+PVX_INTERNAL int pvx_host_request(pvx_host *h, const char *payload, size_t n);
+/* Write what the socket takes of the pending reply: 0, or -1 (kill). */
+PVX_INTERNAL int pvx_host_flush(pvx_host *h);
+/* Bind the stubs of `o`'s host functions in the plan's globals (GIL held): 0 or -1 with an
+ * exception set. */
+PVX_INTERNAL int pvx_host_bind_opts(pvx_py_plan *py, const pv_run_opts *o);
 
 /* ---- run.c: the pieces of pv_run() that runner.c shares --------------------------------- */
 
@@ -194,6 +247,16 @@ PVX_INTERNAL int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *
 PVX_INTERNAL pid_t pvx_program_pid(pid_t child);
 /* Kill and reap the child if any, close its pipes, remove its directory. */
 PVX_INTERNAL void pvx_spawn_abort(pvx_spawn *s);
+
+/* One step of a session (session.c): watch the session's child from `start` until it
+ * reports DONE (the run ended; the child lives on: *alive = true, r filled from the
+ * records, the pipes drained) or until it ends or is killed for a limit (reaped and
+ * classified as pv_run does; *alive = false, the spawn's pid is 0). `tmpl`: layers and
+ * skipped steps reported at set-up, copied into r (NULL at set-up itself: r collects them).
+ * GIL held (released while waiting). */
+PVX_INTERNAL int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o,
+                                  bool expr, unsigned long start, unsigned long cpu_base_ms,
+                                  const pv_run_result *tmpl, bool *alive);
 
 /* ---- runner.c ------------------------------------------------------------------------- */
 

@@ -201,7 +201,9 @@ static int stack_strings(unsigned long b[4])
             b[field - 48] = v;
         p = end;
     }
-    return b[0] < b[1] && b[2] < b[3] ? 0 : -1;
+    /* an empty environment (a host started with env -i, or the Python package's template
+       process) has env_start == env_end: nothing to wipe there, not a parse failure */
+    return b[0] < b[1] && b[2] != 0 && b[2] <= b[3] ? 0 : -1;
 }
 
 void pvx_wipe_environment(void)

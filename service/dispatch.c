@@ -73,18 +73,19 @@ static struct {
 static const double buckets[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
                                  0.2,   0.5,   1.0,   2.0,  5.0,  10.0};
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
-static const char *const endpoints[] = {"verify", "run", "healthz", "metrics", "other"};
+static const char *const endpoints[] = {"verify", "run", "batch", "healthz", "metrics", "other"};
+#define NTIMED 3 /* verify, run, batch: the endpoints with a latency histogram */
 #define NENDPOINTS (sizeof endpoints / sizeof endpoints[0])
 static const int codes[] = {200, 400, 401, 404, 405, 413, 415, 429, 500, 503};
 #define NCODES (sizeof codes / sizeof codes[0])
-#define NSTATUS 9 /* pv_run_status values */
+#define NSTATUS 11 /* pv_run_status values (PV_RUN_HOST_LIMIT is the last) */
 
 static struct {
     pthread_mutex_t mu;
     unsigned long long requests[NENDPOINTS][NCODES + 1]; /* last: other codes */
-    unsigned long long hist[2][NBUCKETS + 1];            /* verify, run; last: +Inf */
-    double hist_sum[2];
-    unsigned long long hist_count[2];
+    unsigned long long hist[NTIMED][NBUCKETS + 1];       /* last: +Inf */
+    double hist_sum[NTIMED];
+    unsigned long long hist_count[NTIMED];
     unsigned long long runs[NSTATUS];
     unsigned long long verdicts[3];
     unsigned long long workers_started, workers_lost, workers_killed;
@@ -107,7 +108,7 @@ void pvs_metric_http(const char *endpoint, int code, double seconds)
             c = i;
     pthread_mutex_lock(&M.mu);
     M.requests[e][c]++;
-    if (e < 2) {
+    if (e < NTIMED) {
         size_t b = 0;
         while (b < NBUCKETS && seconds > buckets[b])
             b++;
@@ -189,10 +190,10 @@ char *pvs_metrics_text(size_t *len)
             sb_printf(&b, "pyverify_verifications_total{verdict=\"%s\"} %llu\n", v[i],
                       M.verdicts[i]);
     }
-    sb_printf(&b, "# HELP pyverify_request_duration_seconds Latency of /v1/verify and /v1/run, "
+    sb_printf(&b, "# HELP pyverify_request_duration_seconds Latency of /v1/verify, /v1/run and /v1/batch, "
                   "from the whole body received to the reply ready.\n"
                   "# TYPE pyverify_request_duration_seconds histogram\n");
-    for (int e = 0; e < 2; e++) {
+    for (int e = 0; e < NTIMED; e++) {
         unsigned long long cum = 0;
         for (size_t k = 0; k < NBUCKETS; k++) {
             cum += M.hist[e][k];

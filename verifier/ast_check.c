@@ -1267,6 +1267,12 @@ static void check_ref(walker *w, const nameref *r)
         return;
     }
     bool host = w->prog->globals && PySet_Contains(w->prog->globals, r->name) == 1;
+    /* a host-function stub has nothing to inspect (runtime/hoststub.c) */
+    if (attr_base && p->host_functions && PySet_Contains(p->host_functions, r->name) == 1) {
+        diag(w, r->pos, PVR_HOST_ATTR, NULL, "'%s' is a host function: it has no attributes",
+             utf8(r->name));
+        return;
+    }
     if (loads && !attr_base && module_binding(w, r->name, r->scope)) {
         diag(w, r->pos, PVR_MODULE_VALUE, NULL, "module '%s' is used as a value", utf8(r->name));
         return;

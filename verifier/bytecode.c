@@ -1024,6 +1024,14 @@ static bool pvb_super_call(const pvb_ctx *c, const pvb_unit *u, int k, PyObject 
 static void pvb_check_attr(pvb_ctx *c, pvb_unit *u, int k, PyObject *attr)
 {
     const pvb_insn *i = &u->insns[k];
+    const pvb_insn *prev = pvb_at(u, k - 1);
+    /* a host-function stub has nothing to inspect (runtime/hoststub.c) */
+    if (prev && !i->target && (prev->op == OP_LOAD_GLOBAL || prev->op == OP_LOAD_NAME) &&
+        pvb_in(c->p->host_functions, pvb_name(u, prev))) {
+        pvb_report(c, u, k, PVR_BC_HOST_ATTR, "'%s' is a host function: it has no attributes",
+                   pvb_str(pvb_name(u, prev)));
+        return;
+    }
     if (i->member)
         return; /* an allowed module member, checked by pvb_check_module_use */
     if ((i->op == OP_LOAD_ATTR || i->op == OP_LOAD_METHOD)) {

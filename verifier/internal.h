@@ -85,6 +85,7 @@ struct pv_policy {
     PyObject *module_functions;      /* owned dict[str module, frozenset[str member]]: the
                                         members that are plain functions or bound methods */
     PyObject *encodings;             /* owned frozenset[str]: codec names (codecs.lookup().name) */
+    PyObject *host_functions;        /* owned frozenset[str]: [host] functions */
     PyObject *library_attrs;         /* owned frozenset[str]: every attribute name (public and
                                         private) of the types, metaclasses and modules reachable
                                         from the policy; a program-defined name in it is not
@@ -245,6 +246,9 @@ PV_INTERNAL void pva_release_static(void);
 /* A new, empty program (verify.c): NULL when out of memory. */
 PV_INTERNAL pv_program *pvv_program_new(const pv_policy *policy, const char *filename, pv_mode mode,
                                         unsigned layers, bool unverified);
+/* The globals every program of `p` may use without binding them: the [host] functions and,
+ * when there are any, HostError. A new frozenset, or NULL with an exception set. */
+PV_INTERNAL PyObject *pvv_host_globals(const pv_policy *p);
 
 /* ---- policy loading ------------------------------------------------------------------------------ */
 PV_INTERNAL int pvp_load(pv_policy **out, const char *toml, size_t len, const char *origin,

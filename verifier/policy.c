@@ -183,6 +183,7 @@ static int fill(pv_policy *p, PyObject *d)
         !(p->module_members = take(d, "module_members")) ||
         !(p->module_functions = take(d, "module_functions")) ||
         !(p->encodings = take(d, "encodings")) ||
+        !(p->host_functions = take(d, "host_functions")) ||
         !(p->library_attrs = take(d, "library_attrs")))
         goto pyfail;
 
@@ -271,6 +272,7 @@ static void policy_release(pv_policy *p)
     Py_XDECREF(p->module_members);
     Py_XDECREF(p->module_functions);
     Py_XDECREF(p->encodings);
+    Py_XDECREF(p->host_functions);
     Py_XDECREF(p->library_attrs);
     Py_XDECREF(p->loaded);
     free_list(&p->name_deny);
@@ -451,7 +453,7 @@ PV_EXTERN void pv_policy_free(pv_policy *p)
     } else {
         p->builtins_allowed = p->builtins_all = p->special_methods = p->attrs_allowed = NULL;
         p->modules = p->module_members = p->module_functions = p->encodings = p->loaded = NULL;
-        p->library_attrs = NULL;
+        p->library_attrs = p->host_functions = NULL;
         policy_release(p);
     }
 }

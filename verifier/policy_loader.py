@@ -36,6 +36,7 @@ SCHEMA = {
     "imports": {"allow": LIST, "deny_members": LIST},
     "format": {"safe_template": STR},
     "bytecode": {"opcodes": LIST},
+    "host": {"functions": LIST},
 }
 
 # Hard ceilings: a rules file cannot raise a limit beyond these (limits.h mirrors them).
@@ -85,6 +86,7 @@ EMPTY = {
     "imports": {"allow": [], "deny_members": []},
     "format": {"safe_template": "(?!)"},
     "bytecode": {"opcodes": []},
+    "host": {"functions": []},
 }
 
 
@@ -306,6 +308,18 @@ def _derive(pol, origin):
                               f"{NEVER_DEFINABLE[name]}")
         specials.append(name)
     out["special_methods"] = frozenset(specials)
+
+    # [host] functions: names the host binds to host-function stubs (runtime/hoststub.c);
+    # the static layers treat them as bound globals. Plain identifiers only, never a
+    # builtin's name (an unbound stub would leave the builtin reachable under it).
+    host = []
+    for name in pol["host"]["functions"]:
+        if not name.isidentifier() or name.startswith("_") or name == "HostError":
+            raise PolicyError(f"{origin}: [host] functions: {name!r} is not a plain identifier")
+        if name in builtin_names:
+            raise PolicyError(f"{origin}: [host] functions: {name!r} is the name of a builtin")
+        host.append(name)
+    out["host_functions"] = frozenset(host)
 
     encs = []
     for name in pol["source"]["encodings"]:

@@ -145,7 +145,7 @@ PV_EXTERN int pv_verify_pyc(pv_program **out, const pv_policy *policy, const voi
         return pv_fail(PV_ERR_NOMEM, "out of memory");
     PyGILState_STATE gs = PyGILState_Ensure();
     int rc = 0;
-    prog->globals = PyFrozenSet_New(NULL);
+    prog->globals = pvv_host_globals(policy);
     if (!prog->globals)
         rc = pv_fail_python(PV_ERR_NOMEM, "globals");
     if (rc == 0)

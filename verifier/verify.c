@@ -75,14 +75,29 @@ done:
     PyErr_Clear();
 }
 
+PyObject *pvv_host_globals(const pv_policy *p)
+{
+    PyObject *set = PySet_New(p->host_functions), *fs = NULL;
+    if (set && PySet_GET_SIZE(set) > 0) {
+        PyObject *he = PyUnicode_FromString("HostError");
+        if (!he || PySet_Add(set, he) < 0)
+            Py_CLEAR(set);
+        Py_XDECREF(he);
+    }
+    if (set)
+        fs = PyFrozenSet_New(set);
+    Py_XDECREF(set);
+    return fs;
+}
+
 static int set_globals(pv_program *prog, const pv_policy *p, const pv_verify_opts *o)
 {
-    prog->globals = PyFrozenSet_New(NULL);
+    prog->globals = pvv_host_globals(p);
     if (!prog->globals)
         return pv_fail_python(PV_ERR_NOMEM, "input globals");
     if (!o || !o->globals)
         return 0;
-    PyObject *set = PySet_New(NULL);
+    PyObject *set = PySet_New(prog->globals);
     if (!set)
         return pv_fail_python(PV_ERR_NOMEM, "input globals");
     for (size_t i = 0; i < o->nglobals; i++) {

@@ -177,6 +177,12 @@ jcheck frame 'kill(d).startswith("audit: object.__getattr__")'
 attack import_os error "import os"
 [ -e /tmp/pyverify-cli-pwned ] && fail "a command ran"
 
+# a host with an empty environment (env -i; the Python package's template process): the
+# environment step has nothing to wipe on the stack, which is not a failure to report
+printf 'print(1)\n' >"$T/empty_env.py"
+env -i "$PV" run --json "$T/empty_env.py" >"$T/empty_env.out" 2>"$T/empty_env.err"
+jcheck empty_env 'd["status"] == "ok" and not [x for x in d["diagnostics"] if x["code"] == "PV600"]'
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"
     exit 1

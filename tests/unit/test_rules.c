@@ -25,7 +25,7 @@
 
 /* ---- the cases --------------------------------------------------------------------------- */
 
-enum { POL_DEFAULT = 0, POL_DENY_SECRET = 1, POL__COUNT };
+enum { POL_DEFAULT = 0, POL_DENY_SECRET = 1, POL_HOST = 2, POL__COUNT };
 
 typedef struct rcase {
     const char *rule;    /* the rule code this case is counted for */
@@ -239,6 +239,12 @@ static const rcase g_cases[] = {
     REJ("PV302", "import collections\nP = collections.namedtuple('P', 'a\"b xq')\nP(1).yq", 3, 6),
 
     /* PV307 stores into library objects */
+    /* PV308 attributes of host-function stubs ([host] functions = ["rate", "record"]) */
+    PREJ("PV308", "rate.__self__", 1, 1, POL_HOST),
+    PREJ("PV308", "x = rate.cache", 1, 5, POL_HOST),
+    PREJ("PV308", "def f():\n    rate.x = 1", 2, 5, POL_HOST),
+    PACC("PV308", "x = rate('EUR') * 2\nrecord('invoice', x)", POL_HOST),
+    PACC("PV308", "try:\n    rate('X')\nexcept HostError as e:\n    print(e)", POL_HOST),
     REJ("PV307", "import dataclasses\nf = dataclasses.field()\nf.name = 'x'", 3, 3),
     REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\ndataclasses.fields(A)[0].name = 'x'", 4, 26),
     REJ("PV307", "import collections\ncollections.OrderedDict.keys = None", 2, 25),
@@ -457,6 +463,11 @@ static int group_setup(void **state)
         return -1;
     static const char deny[] = "[names]\nextend-deny = ['^secret']\n";
     if (pv_policy_load_buffer(&g_pol[POL_DENY_SECRET], deny, sizeof deny - 1, "deny-secret") != 0) {
+        fprintf(stderr, "policy: %s\n", pv_last_error());
+        return -1;
+    }
+    static const char host[] = "[host]\nfunctions = ['rate', 'record']\n";
+    if (pv_policy_load_buffer(&g_pol[POL_HOST], host, sizeof host - 1, "host") != 0) {
         fprintf(stderr, "policy: %s\n", pv_last_error());
         return -1;
     }

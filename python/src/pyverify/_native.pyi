@@ -1,0 +1,36 @@
+# Type stub of the extension module (python/src/pyverify/_native.c).
+from typing import Any, Callable, Optional
+
+version: str
+python_version: str
+HAS_HOST_FUNCTIONS: int
+
+class PolicyError(ValueError): ...
+
+class Policy:
+    origin: Optional[str]
+    def __init__(self, text: Optional[bytes], origin: str) -> None: ...
+
+DiagTuple = tuple[str, str, str, str, str, int, int, int, int, Optional[str]]
+
+def verify(policy: Policy, source: bytes, filename: str, expr: bool,
+           globals: tuple[str, ...]) -> tuple[str, list[DiagTuple]]: ...
+def rules() -> list[tuple[str, str, Optional[str], str]]: ...
+def default_rules() -> bytes: ...
+
+class Runner:
+    def __init__(self, policy: Policy) -> None: ...
+    def run(self, source: bytes, filename: str, expr: bool, globals: tuple[str, ...],
+            input_json: Optional[bytes], stdin: Optional[bytes], timeout: float, cpu: float,
+            memory_mb: int, output_kb: int, host_names: tuple[str, ...] = ...,
+            on_call: Optional[Callable[[str, bytes], tuple[bool, str]]] = ...) -> dict[str, Any]: ...
+
+class Session:
+    def __init__(self, policy: Policy, memory_mb: int, total_cpu: float, idle_timeout: float,
+                 max_runs: int) -> None: ...
+    def run(self, source: bytes, filename: str, expr: bool, globals: tuple[str, ...],
+            input_json: Optional[bytes], stdin: Optional[bytes], timeout: float, cpu: float,
+            memory_mb: int, output_kb: int, host_names: tuple[str, ...] = ...,
+            on_call: Optional[Callable[[str, bytes], tuple[bool, str]]] = ...) -> dict[str, Any]: ...
+    def alive(self) -> bool: ...
+    def close(self) -> None: ...

@@ -1,0 +1,496 @@
+/*
+ * session.c: pv_session, one sandboxed child that keeps the program's globals from one run
+ * to the next (issue 17).
+ *
+ * The child is forked like a warm runner's (run.c, pvx_spawn_child), applies phase 0 of the
+ * OS steps, then at once phase 1 with the session's limits (RLIMIT_CPU is the session's
+ * total, RLIMIT_AS its memory), sets up the Python layer once (builtins, proxies, guard,
+ * audit hook: pylayer.c) and reports READY and DONE. Then it loops: it reads a request on
+ * fd 4 (the verified code object as this process marshalled it, inputs, host-function
+ * names), runs it in the same globals, and reports the outcome and DONE on fd 3. A receive
+ * timeout on fd 4 (the idle timeout, set before seccomp) ends it when no request comes.
+ *
+ * This process watches each run as pv_run does (pvx_session_step: per-run wall clock, CPU
+ * from the program's clock, output caps, host calls); a run that hits a limit, or ends
+ * other than "ok"/"error", kills the child, and the session is over: later runs fail with
+ * PV_ERR_STATE. pv_session_free kills and reaps the child and removes its directory. Each
+ * session has its own child; nothing is shared between sessions but the host process.
+ */
+#include "internal.h"
+#include "runtime.h"
+
+#include <marshal.h>
+#include <opcode.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define PVX_SESSION_MAGIC 0x31535350u /* "PSS1" */
+#define PVX_SESSION_REQ_MAX (256u * 1024u * 1024u)
+#define PVX_SESSION_SETUP_S 10.0
+
+typedef struct pvx_session_req {
+    uint32_t magic;
+    uint32_t expr;
+    uint64_t max_value;
+    uint64_t code_len, input_len, host_len, max_host_bytes;
+} pvx_session_req;
+
+struct pv_session {
+    const pv_policy *policy;
+    pv_session_opts opts;
+    pvx_py_plan base;      /* builtins and proxies of the policy */
+    pvx_spawn sp;          /* the child; pid 0 once it has ended */
+    pv_run_result *setup;  /* owned: the layers and skipped steps of the set-up */
+    unsigned runs;
+    unsigned long cpu_ms;  /* the program's CPU clock after the last run (set-up included) */
+    unsigned long last_ms; /* monotonic ms of the end of the last run */
+    bool ended;
+    char **globals;        /* owned: names the programs bound at module level so far */
+    size_t nglobals;
+};
+
+/* ---- the child ------------------------------------------------------------------------------ */
+
+static int read_full(int fd, void *p, size_t n)
+{
+    char *c = p;
+    while (n > 0) {
+        ssize_t r = read(fd, c, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        c += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+static _Noreturn void session_fatal(const char *why)
+{
+    pvx_send(PVX_FD_CONTROL, PVX_REC_FATAL, why, strlen(why));
+    _exit(PVX_EXIT_SETUP);
+}
+
+static _Noreturn void session_child(pvx_child_plan *plan, pvx_py_plan *py)
+{
+    PyObject *keep;
+    struct timeval idle;
+
+    prctl(PR_SET_NAME, "pyverify-sess", 0, 0, 0);
+    pvx_child_os_phase(plan, 0);
+    idle.tv_sec = (time_t)py->idle_s;
+    idle.tv_usec = (suseconds_t)((py->idle_s - (double)idle.tv_sec) * 1e6);
+    if (setsockopt(PVX_FD_REQUEST, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle) < 0)
+        session_fatal("cannot set the idle timeout");
+    pvx_child_os_phase(plan, 1);
+    keep = PyList_New(0); /* every program's code stays alive: the guard knows them by address */
+    if (!keep)
+        session_fatal("out of memory");
+    pvx_py_child_setup(py);
+    pvx_send(PVX_FD_CONTROL, PVX_REC_DONE, "0", 1);
+    for (;;) {
+        pvx_session_req h;
+        char *buf;
+        size_t total;
+        PyObject *code;
+        int rc;
+
+        if (read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
+            _exit(PVX_EXIT_OK); /* freed, or idle for too long */
+        if (h.magic != PVX_SESSION_MAGIC || h.code_len == 0 || h.code_len > PVX_SESSION_REQ_MAX ||
+            h.input_len > PVX_SESSION_REQ_MAX || h.host_len > PVX_SESSION_REQ_MAX)
+            _exit(PVX_EXIT_SETUP);
+        total = (size_t)(h.code_len + h.input_len + h.host_len);
+        buf = malloc(total + 1);
+        if (!buf || read_full(PVX_FD_REQUEST, buf, total) < 0)
+            _exit(PVX_EXIT_SETUP);
+        buf[total] = '\0';
+        {
+            /* no collection (no finaliser of the program's objects) while the hook lets
+               marshal.loads through */
+            int gc_was = PyGC_Disable();
+            pvx_py_allow_marshal(true);
+            code = PyMarshal_ReadObjectFromString(buf, (Py_ssize_t)h.code_len);
+            pvx_py_allow_marshal(false);
+            if (gc_was)
+                PyGC_Enable();
+        }
+        if (!code || !PyCode_Check(code) || PyList_Append(keep, code) < 0 ||
+            pvx_guard_add_program(code) < 0)
+            _exit(PVX_EXIT_SETUP);
+        Py_DECREF(code); /* kept by the list */
+        if (h.input_len > 0) {
+            char *input = buf + h.code_len;
+            char saved = input[h.input_len];
+            input[h.input_len] = '\0';
+            if (pvx_py_bind(PyModule_GetDict(py->main_module), input, NULL) < 0)
+                _exit(PVX_EXIT_SETUP);
+            input[h.input_len] = saved;
+        }
+        {
+            /* this run's host functions; the stubs of earlier runs refuse to work */
+            const char *v[256];
+            size_t n = 0;
+            char *names = buf + h.code_len + h.input_len;
+            if (h.host_len > 0 && names[h.host_len - 1] != '\0')
+                _exit(PVX_EXIT_SETUP);
+            for (size_t off = 0; off < h.host_len; off += strlen(names + off) + 1) {
+                if (n == sizeof v / sizeof v[0])
+                    _exit(PVX_EXIT_SETUP);
+                v[n++] = names + off;
+            }
+            if (pvx_hoststub_bind(PyModule_GetDict(py->main_module), v, n,
+                                  (size_t)h.max_host_bytes) < 0)
+                _exit(PVX_EXIT_SETUP);
+        }
+        py->code = code;
+        py->expr = h.expr != 0;
+        py->max_value = (size_t)h.max_value;
+        rc = pvx_py_child_eval(py);
+        free(buf);
+        pvx_send(PVX_FD_CONTROL, PVX_REC_DONE, rc ? "1" : "0", 1);
+    }
+}
+
+/* ---- the parent ----------------------------------------------------------------------------- */
+
+/* Add to s->globals the names `code` binds as globals: STORE_NAME in the module's own code
+ * (statements, imports, def, class), STORE_GLOBAL in any nested code object. The next
+ * cell is verified with them as globals (the static layers would call them undefined).
+ * Reads the verified code object in this process; 0 or -1 with an exception set. */
+static int add_globals(pv_session *s, PyObject *code, bool module, int depth)
+{
+    PyCodeObject *co = (PyCodeObject *)code;
+    PyObject *bytes;
+    const unsigned char *b;
+    Py_ssize_t n;
+    unsigned long ext = 0;
+
+    if (!PyCode_Check(code) || depth > 64)
+        return 0;
+    bytes = PyCode_GetCode(co);
+    if (!bytes || PyBytes_AsStringAndSize(bytes, (char **)&b, &n) < 0) {
+        Py_XDECREF(bytes);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i + 1 < n; i += 2) {
+        unsigned long arg = ext | b[i + 1];
+        ext = b[i] == EXTENDED_ARG ? arg << 8 : 0;
+        if ((b[i] == STORE_GLOBAL || (module && b[i] == STORE_NAME)) &&
+            arg < (unsigned long)PyTuple_GET_SIZE(co->co_names)) {
+            const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(co->co_names, arg));
+            bool have = false;
+            char **v;
+            if (!name) {
+                Py_DECREF(bytes);
+                return -1;
+            }
+            for (size_t k = 0; k < s->nglobals && !have; k++)
+                have = strcmp(s->globals[k], name) == 0;
+            if (have)
+                continue;
+            v = realloc(s->globals, (s->nglobals + 1) * sizeof *v);
+            if (!v || !(v[s->nglobals] = strdup(name))) {
+                if (v)
+                    s->globals = v;
+                Py_DECREF(bytes);
+                PyErr_NoMemory();
+                return -1;
+            }
+            s->globals = v;
+            s->nglobals++;
+        }
+    }
+    Py_DECREF(bytes);
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(co->co_consts); i++)
+        if (add_globals(s, PyTuple_GET_ITEM(co->co_consts, i), false, depth + 1) < 0)
+            return -1;
+    return 0;
+}
+
+size_t pv_session_global_count(const pv_session *s)
+{
+    return s ? s->nglobals : 0;
+}
+
+const char *pv_session_global(const pv_session *s, size_t i)
+{
+    return s && i < s->nglobals ? s->globals[i] : NULL;
+}
+
+static void session_end(pv_session *s)
+{
+    pvx_spawn_abort(&s->sp); /* kills, reaps, closes, removes the directory */
+    s->ended = true;
+}
+
+static bool idle_expired(const pv_session *s)
+{
+    return pvx_now_ms() - s->last_ms > (unsigned long)ceil(s->opts.idle_timeout_s * 1000.0);
+}
+
+int pv_session_new(pv_session **out, const pv_policy *policy, const pv_session_opts *opts)
+{
+    static const pv_session_opts defaults = PV_SESSION_OPTS_INIT;
+    const unsigned known = PV_RUN_NO_PYTHON_LAYER | PV_RUN_NO_OS_LAYER |
+                           PV_RUN_ALLOW_UNVERIFIED | PV_RUN_NO_SECCOMP | PV_RUN_NO_NAMESPACES;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_session *s;
+    PyGILState_STATE gil;
+    bool alive = false;
+    int rc;
+
+    if (!out || !policy)
+        return pv_fail(PV_ERR_INVALID, "pv_session_new: out and policy are required");
+    *out = NULL;
+    if (!pvi_ready())
+        return pv_fail(PV_ERR_STATE, "pv_session_new: pv_init() was not called");
+    s = calloc(1, sizeof *s);
+    if (!s)
+        return pv_fail(PV_ERR_NOMEM, "pv_session_new: out of memory");
+    s->opts = opts ? *opts : defaults;
+    if (s->opts.version != PV_SESSION_OPTS_VERSION) {
+        free(s);
+        return pv_fail(PV_ERR_INVALID, "pv_session_opts.version is %u, expected %u",
+                       opts->version, PV_SESSION_OPTS_VERSION);
+    }
+    if (s->opts.memory_mb == 0)
+        s->opts.memory_mb = defaults.memory_mb;
+    if (s->opts.total_cpu_s == 0)
+        s->opts.total_cpu_s = defaults.total_cpu_s;
+    if (s->opts.idle_timeout_s == 0)
+        s->opts.idle_timeout_s = defaults.idle_timeout_s;
+    if (s->opts.max_runs == 0)
+        s->opts.max_runs = defaults.max_runs;
+    if (!(s->opts.total_cpu_s > 0 && s->opts.total_cpu_s <= 86400) ||
+        !(s->opts.idle_timeout_s >= 0.001 && s->opts.idle_timeout_s <= 86400) ||
+        (s->opts.flags & ~known)) {
+        free(s);
+        return pv_fail(PV_ERR_INVALID, "pv_session_new: total_cpu_s and idle_timeout_s must be "
+                                       "in (0, 86400], flags PV_RUN_* bits");
+    }
+    o.flags = s->opts.flags;
+    o.cpu_s = s->opts.total_cpu_s;
+    o.memory_mb = s->opts.memory_mb;
+    o.timeout_s = PVX_SESSION_SETUP_S;
+    {
+        pv_run_opts checked;
+        if ((rc = pvx_check_opts(&checked, &o)) < 0) {
+            free(s);
+            return rc;
+        }
+    }
+    s->policy = policy;
+    s->sp.out = s->sp.err = s->sp.ctl = s->sp.req = -1;
+    s->setup = pvx_result_new(&o);
+    if (!s->setup) {
+        free(s);
+        return pv_fail(PV_ERR_NOMEM, "pv_session_new: out of memory");
+    }
+    gil = PyGILState_Ensure();
+    rc = pvx_py_prepare(&s->base, NULL, false, policy->builtins_allowed, policy->modules,
+                        policy->module_members, NULL, NULL, s->opts.flags, 0);
+    if (rc < 0) {
+        rc = pv_fail_python(rc, "pv_session_new");
+        goto fail;
+    }
+    s->base.policy = policy;
+    s->base.child_main = session_child;
+    s->base.idle_s = s->opts.idle_timeout_s;
+    rc = pvx_spawn_child(&s->sp, &s->base, &o, true);
+    if (rc == 0)
+        rc = pvx_session_step(&s->sp, s->setup, &o, false, pvx_now_ms(), 0, NULL, &alive);
+    if (rc == 0 && !alive)
+        rc = pv_fail(PV_ERR_RUNTIME, "pv_session_new: the session's child did not start (%s)",
+                     pv_run_status_name(pv_run_result_status(s->setup)));
+    if (rc < 0)
+        goto fail;
+    s->cpu_ms = pv_run_result_cpu_ms(s->setup);
+    s->last_ms = pvx_now_ms();
+    PyGILState_Release(gil);
+    *out = s;
+    return 0;
+fail:
+    pvx_spawn_abort(&s->sp);
+    pvx_py_plan_clear(&s->base);
+    PyGILState_Release(gil);
+    pv_run_result_free(s->setup);
+    free(s);
+    return rc;
+}
+
+int pv_session_alive(const pv_session *s)
+{
+    return s && !s->ended && s->sp.pid > 0 && s->runs < s->opts.max_runs && !idle_expired(s);
+}
+
+static int send_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program,
+                   const pv_run_opts *opts)
+{
+    pv_run_opts o;
+    pv_run_result *r = NULL;
+    PyGILState_STATE gil;
+    PyObject *bytes = NULL;
+    pvx_session_req h;
+    char *names = NULL;
+    const char *code;
+    Py_ssize_t code_len;
+    double left_s;
+    bool alive = false;
+    int rc;
+
+    if (!s || !out || !program)
+        return pv_fail(PV_ERR_INVALID, "pv_session_run: session, out and program are required");
+    *out = NULL;
+    if (!s->ended && (s->runs >= s->opts.max_runs || idle_expired(s) || s->sp.pid <= 0))
+        session_end(s);
+    if (s->ended)
+        return pv_fail(PV_ERR_STATE, "pv_session_run: the session has ended (a limit, the idle "
+                                     "timeout or the number of runs)");
+    if ((rc = pvx_check_opts(&o, opts)) < 0)
+        return rc;
+    if (program->policy != s->policy)
+        return pv_fail(PV_ERR_INVALID, "pv_session_run: the program was verified with another "
+                                       "policy");
+    if (program->verdict != PV_ACCEPTED || !program->code)
+        return pv_fail(PV_ERR_STATE, "pv_session_run: the program was not accepted");
+    if (program->unverified && !(s->opts.flags & PV_RUN_ALLOW_UNVERIFIED))
+        return pv_fail(PV_ERR_STATE, "pv_session_run: the program was not verified "
+                                     "(the session needs PV_RUN_ALLOW_UNVERIFIED)");
+    o.flags = s->opts.flags;
+    /* what is left of the session's CPU bounds this run too */
+    left_s = s->opts.total_cpu_s - (double)s->cpu_ms / 1000.0;
+    if (left_s < 0.001)
+        left_s = 0.001;
+    if (o.cpu_s > left_s)
+        o.cpu_s = left_s;
+    memset(&h, 0, sizeof h);
+    gil = PyGILState_Ensure();
+    if ((rc = pvx_host_check(&o, program)) < 0)
+        goto done;
+    if (o.n_host_functions > 256) {
+        rc = pv_fail(PV_ERR_INVALID, "pv_session_run: at most 256 host functions");
+        goto done;
+    }
+    if (o.input_json) {
+        PyObject *scratch = PyDict_New();
+        rc = scratch ? pvx_py_bind(scratch, o.input_json, program->globals) : PV_ERR_PYTHON;
+        Py_XDECREF(scratch);
+        if (rc < 0) {
+            rc = pv_fail_python(rc, "pv_session_run");
+            goto done;
+        }
+    }
+    bytes = PyMarshal_WriteObjectToString(program->code, Py_MARSHAL_VERSION);
+    if (!bytes || PyBytes_AsStringAndSize(bytes, (char **)&code, &code_len) < 0) {
+        rc = pv_fail_python(PV_ERR_PYTHON, "pv_session_run: marshal");
+        goto done;
+    }
+    for (size_t i = 0; i < o.n_host_functions; i++)
+        h.host_len += strlen(o.host_functions[i].name) + 1;
+    if (h.host_len) {
+        size_t off = 0;
+        names = malloc((size_t)h.host_len);
+        if (!names) {
+            rc = pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < o.n_host_functions; i++) {
+            size_t l = strlen(o.host_functions[i].name) + 1;
+            memcpy(names + off, o.host_functions[i].name, l);
+            off += l;
+        }
+    }
+    h.magic = PVX_SESSION_MAGIC;
+    h.expr = program->mode == PV_MODE_EXPR;
+    h.max_value = o.output_kb * 1024u;
+    h.code_len = (uint64_t)code_len;
+    h.input_len = o.input_json ? strlen(o.input_json) : 0;
+    h.max_host_bytes = o.max_host_bytes;
+    r = pvx_result_new(&o);
+    if (!r) {
+        rc = pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+        goto done;
+    }
+    {
+        /* a child that stopped reading cannot hold this thread */
+        struct timeval tv = {(time_t)o.timeout_s + 1, 0};
+        setsockopt(s->sp.req, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
+    {
+        unsigned long start = pvx_now_ms();
+        if (send_all(s->sp.req, &h, sizeof h) < 0 ||
+            send_all(s->sp.req, code, (size_t)code_len) < 0 ||
+            (h.input_len && send_all(s->sp.req, o.input_json, (size_t)h.input_len) < 0) ||
+            (h.host_len && send_all(s->sp.req, names, (size_t)h.host_len) < 0)) {
+            session_end(s);
+            rc = pv_fail(PV_ERR_STATE, "pv_session_run: the session's child is gone");
+            goto done;
+        }
+        rc = pvx_session_step(&s->sp, r, &o, h.expr != 0, start, s->cpu_ms, s->setup, &alive);
+    }
+    if (rc < 0) {
+        session_end(s);
+        goto done;
+    }
+    s->runs++;
+    s->cpu_ms += pv_run_result_cpu_ms(r);
+    if (add_globals(s, program->code, true, 0) < 0) {
+        PyErr_Clear(); /* only the next cell's verification loses names */
+    }
+    s->last_ms = pvx_now_ms();
+    if (!alive || (pv_run_result_status(r) != PV_RUN_OK &&
+                   pv_run_result_status(r) != PV_RUN_ERROR))
+        session_end(s);
+done:
+    Py_XDECREF(bytes);
+    free(names);
+    PyGILState_Release(gil);
+    if (rc < 0) {
+        pv_run_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void pv_session_free(pv_session *s)
+{
+    PyGILState_STATE gil;
+    if (!s)
+        return;
+    pvx_spawn_abort(&s->sp);
+    if (pvi_ready()) {
+        gil = PyGILState_Ensure();
+        pvx_py_plan_clear(&s->base);
+        PyGILState_Release(gil);
+    }
+    pv_run_result_free(s->setup);
+    for (size_t i = 0; i < s->nglobals; i++)
+        free(s->globals[i]);
+    free(s->globals);
+    free(s);
+}

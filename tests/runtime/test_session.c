@@ -1,0 +1,458 @@
+/*
+ * test_session.c: pv_session (issue 17). A session keeps its globals across runs, with
+ * every layer on; it is isolated from another session; per-run limits end the session;
+ * the idle timeout, the number of runs and pv_session_free end it too, and leave no
+ * process and no directory behind; host functions work in a session, and a stub of an
+ * earlier run refuses to work.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pyverify.h"
+
+static pv_policy *policy;
+static const char rules[] = "[host]\nfunctions = [\"get\"]\n";
+
+/* Verify a cell with the names the session's earlier cells bound (s may be NULL). */
+static pv_program *verify(const char *src, const pv_session *s)
+{
+    pv_program *p = NULL;
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    const char *names[64];
+    size_t n = 0;
+    while (s && n < 64 && pv_session_global(s, n)) {
+        names[n] = pv_session_global(s, n);
+        n++;
+    }
+    vo.globals = names;
+    vo.nglobals = n;
+    assert_int_equal(pv_verify(&p, policy, src, strlen(src), "cell.py", &vo), 0);
+    if (pv_program_verdict(p) != PV_ACCEPTED)
+        print_message("  rejected: %s\n", pv_program_diag(p, 0)->message);
+    assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+    return p;
+}
+
+/* Run `src` in `s`; returns the status, copies stdout into out (may be NULL). */
+static pv_run_status run(pv_session *s, const char *src, const pv_run_opts *o, char *out,
+                         size_t cap)
+{
+    pv_program *p = verify(src, s);
+    pv_run_result *r = NULL;
+    pv_run_status st;
+    assert_int_equal(pv_session_run(s, &r, p, o), 0);
+    st = pv_run_result_status(r);
+    if (out)
+        snprintf(out, cap, "%s", pv_run_result_stdout(r, NULL));
+    if (st != PV_RUN_OK)
+        print_message("  %s: status %s kill %s exc %s %s stderr %.300s\n", src, pv_run_status_name(st),
+                      pv_run_result_kill_reason(r) ? pv_run_result_kill_reason(r) : "-",
+                      pv_run_result_exception_type(r) ? pv_run_result_exception_type(r) : "-",
+                      pv_run_result_exception_message(r) ? pv_run_result_exception_message(r) : "",
+                      pv_run_result_stderr(r, NULL));
+    pv_run_result_free(r);
+    pv_program_free(p);
+    return st;
+}
+
+/* Children of this process, and session directories in /tmp. */
+/* Children of this process that are still running (not zombies). */
+static int live_children(void)
+{
+    char path[64], buf[4096];
+    int n = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
+    f = fopen(path, "r");
+    if (!f)
+        return -1;
+    if (fgets(buf, sizeof buf, f)) {
+        for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n")) {
+            char sp[64], st[512];
+            FILE *g;
+            snprintf(sp, sizeof sp, "/proc/%s/stat", p);
+            g = fopen(sp, "r");
+            if (g && fgets(st, sizeof st, g) && strrchr(st, ')') && strrchr(st, ')')[2] != 'Z')
+                n++;
+            if (g)
+                fclose(g);
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+static int children(void)
+{
+    char path[64], buf[4096];
+    int n = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
+    f = fopen(path, "r");
+    if (!f)
+        return -1;
+    if (fgets(buf, sizeof buf, f))
+        for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n"))
+            n++;
+    fclose(f);
+    return n;
+}
+
+/* The private directories (/tmp/pyverify-run-*) are shared with every other pyverify run on
+ * the machine: a test snapshots them before a session starts, and after the session ends
+ * checks that every directory that appeared in between is gone again (other runs' own
+ * directories live milliseconds; ours must be removed by the time the call returns, so a
+ * few retries only wait out the others). */
+#define MAXDIRS 4096
+typedef struct dirsnap {
+    char name[MAXDIRS][40];
+    int n;
+} dirsnap;
+
+static void snap(dirsnap *d)
+{
+    DIR *x = opendir("/tmp");
+    struct dirent *e;
+    d->n = 0;
+    while (x && (e = readdir(x)) && d->n < MAXDIRS)
+        if (strncmp(e->d_name, "pyverify-run-", 13) == 0)
+            snprintf(d->name[d->n++], sizeof d->name[0], "%.39s", e->d_name);
+    if (x)
+        closedir(x);
+}
+
+static bool in_snap(const dirsnap *d, const char *name)
+{
+    for (int i = 0; i < d->n; i++)
+        if (strcmp(d->name[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* dirs in `now` and not in `before` */
+static int new_dirs(const dirsnap *before, const dirsnap *now)
+{
+    int n = 0;
+    for (int i = 0; i < now->n; i++)
+        if (!in_snap(before, now->name[i]))
+            n++;
+    return n;
+}
+
+static dirsnap snap_before, snap_during, snap_after;
+
+/* every directory that appeared between `before` and `during` is gone */
+static bool dirs_gone(void)
+{
+    for (int tries = 0; tries < 20; tries++) {
+        bool left = false;
+        snap(&snap_after);
+        for (int i = 0; i < snap_during.n; i++)
+            if (!in_snap(&snap_before, snap_during.name[i]) &&
+                in_snap(&snap_after, snap_during.name[i]))
+                left = true;
+        if (!left)
+            return true;
+        nanosleep(&(struct timespec){0, 100000000}, NULL);
+    }
+    return false;
+}
+
+static void test_keeps_state(void **state)
+{
+    pv_session *s = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    char out[256];
+    pv_program *p;
+    pv_run_result *r = NULL;
+    const char *g[8] = {"n"};
+    (void)state;
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    assert_true(pv_session_alive(s));
+    assert_int_equal(run(s, "import math\nx = 20\ndef f(y):\n    return x + y\nprint('a')\n", &o,
+                         out, sizeof out), PV_RUN_OK);
+    assert_string_equal(out, "a\n");
+    assert_int_equal(run(s, "x = f(22)\nprint(x, math.sqrt(16))\n", &o, out, sizeof out),
+                     PV_RUN_OK);
+    assert_string_equal(out, "42 4.0\n"); /* this run's stdout only */
+    /* an exception ends the run, not the session */
+    assert_int_equal(run(s, "x = x + 1\nraise ValueError('v')\n", &o, NULL, 0), PV_RUN_ERROR);
+    assert_true(pv_session_alive(s));
+    assert_int_equal(run(s, "print(x)\n", &o, out, sizeof out), PV_RUN_OK);
+    assert_string_equal(out, "43\n");
+    /* inputs and expressions */
+    {
+        pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+        size_t k = 1;
+        while (k < 8 && pv_session_global(s, k - 1)) {
+            g[k] = pv_session_global(s, k - 1);
+            k++;
+        }
+        assert_int_equal(pv_session_global_count(s), 3); /* math, x, f */
+        vo.mode = PV_MODE_EXPR;
+        vo.globals = g;
+        vo.nglobals = k;
+        p = NULL;
+        assert_int_equal(pv_verify(&p, policy, "x * n", 5, "e.py", &vo), 0);
+        o.input_json = "{\"n\": 2}";
+        assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+        assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+        assert_string_equal(pv_run_result_value(r), "86");
+        assert_true(pv_run_result_layer_count(r) > 3);
+        pv_run_result_free(r);
+        pv_program_free(p);
+        o.input_json = NULL;
+    }
+    pv_session_free(s);
+}
+
+static void test_isolated(void **state)
+{
+    pv_session *a = NULL, *b = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    char out[256];
+    (void)state;
+    assert_int_equal(pv_session_new(&a, policy, NULL), 0);
+    assert_int_equal(pv_session_new(&b, policy, NULL), 0);
+    assert_int_equal(run(a, "secret = 'A'\n", &o, NULL, 0), PV_RUN_OK);
+    {
+        /* b's program names `secret` (declared, as a host would for a shared name) */
+        const char *g[] = {"secret"};
+        const char *src = "try:\n    print(secret)\nexcept NameError:\n    print('none')\n";
+        pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+        pv_program *p = NULL;
+        pv_run_result *r = NULL;
+        vo.globals = g;
+        vo.nglobals = 1;
+        assert_int_equal(pv_verify(&p, policy, src, strlen(src), "b.py", &vo), 0);
+        assert_int_equal(pv_session_run(b, &r, p, &o), 0);
+        assert_string_equal(pv_run_result_stdout(r, NULL), "none\n");
+        pv_run_result_free(r);
+        pv_program_free(p);
+        assert_int_equal(pv_session_global_count(a), 1);
+        assert_string_equal(pv_session_global(a, 0), "secret");
+        assert_int_equal(pv_session_global_count(b), 0);
+    }
+    pv_session_free(a);
+    assert_int_equal(run(b, "print('b lives')\n", &o, out, sizeof out), PV_RUN_OK);
+    pv_session_free(b);
+}
+
+/* a per-run limit ends the session; later runs fail; nothing is left behind */
+static void test_limit_ends(void **state)
+{
+    pv_session *s = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *p = verify("print(1)\n", NULL);
+    pv_run_result *r = NULL;
+    int kids = children();
+    (void)state;
+    snap(&snap_before);
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    assert_int_equal(children(), kids + 1);
+    snap(&snap_during);
+    assert_true(new_dirs(&snap_before, &snap_during) >= 1);
+    o.cpu_s = 0.2;
+    o.timeout_s = 5;
+    assert_int_equal(run(s, "while True:\n    pass\n", &o, NULL, 0), PV_RUN_CPU);
+    assert_false(pv_session_alive(s));
+    assert_int_equal(children(), kids); /* killed and reaped at once */
+    assert_true(dirs_gone());
+    assert_int_equal(pv_session_run(s, &r, p, NULL), PV_ERR_STATE);
+    pv_session_free(s);
+    /* wall clock */
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    o.cpu_s = 5;
+    o.timeout_s = 0.3;
+    assert_int_equal(run(s, "while True:\n    pass\n", &o, NULL, 0), PV_RUN_TIMEOUT);
+    assert_false(pv_session_alive(s));
+    pv_session_free(s);
+    /* memory */
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    o.cpu_s = 1;
+    o.timeout_s = 5;
+    assert_int_equal(run(s, "x = [0] * (10 ** 9)\n", &o, NULL, 0), PV_RUN_MEMORY);
+    assert_false(pv_session_alive(s));
+    pv_session_free(s);
+    /* output */
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    o.timeout_s = 5;
+    assert_int_equal(run(s, "while True:\n    print('x' * 1000)\n", &o, NULL, 0), PV_RUN_OUTPUT);
+    assert_false(pv_session_alive(s));
+    pv_session_free(s);
+    /* the session's total CPU bounds a run whose own limit is larger */
+    {
+        pv_session_opts so = PV_SESSION_OPTS_INIT;
+        pv_program *loop = verify("while True:\n    pass\n", NULL);
+        so.total_cpu_s = 0.6;
+        assert_int_equal(pv_session_new(&s, policy, &so), 0);
+        o.cpu_s = 5;
+        o.timeout_s = 10;
+        assert_int_equal(run(s, "for i in range(10 ** 6):\n    pass\n", &o, NULL, 0), PV_RUN_OK);
+        assert_int_equal(pv_session_run(s, &r, loop, &o), 0);
+        assert_int_equal(pv_run_result_status(r), PV_RUN_CPU);
+        assert_true(pv_run_result_cpu_ms(r) < 600);
+        pv_run_result_free(r);
+        pv_program_free(loop);
+        pv_session_free(s);
+    }
+    assert_int_equal(children(), kids);
+    pv_program_free(p);
+}
+
+static void test_expires(void **state)
+{
+    pv_session *s = NULL;
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *p = verify("print(1)\n", NULL);
+    pv_run_result *r = NULL;
+    int kids = children();
+    (void)state;
+    so.idle_timeout_s = 0.3;
+    so.max_runs = 2;
+    snap(&snap_before);
+    assert_int_equal(pv_session_new(&s, policy, &so), 0);
+    snap(&snap_during);
+    assert_int_equal(run(s, "x = 1\n", &o, NULL, 0), PV_RUN_OK);
+    assert_int_equal(live_children(), kids + 1);
+    nanosleep(&(struct timespec){0, 600000000}, NULL);
+    /* the child ended itself (idle), with no call from this process */
+    assert_int_equal(live_children(), kids);
+    /* the next run fails and reaps it */
+    assert_false(pv_session_alive(s));
+    assert_int_equal(pv_session_run(s, &r, p, &o), PV_ERR_STATE);
+    assert_int_equal(children(), kids);
+    assert_true(dirs_gone());
+    pv_session_free(s);
+    /* max runs */
+    assert_int_equal(pv_session_new(&s, policy, &so), 0);
+    assert_int_equal(run(s, "x = 1\n", &o, NULL, 0), PV_RUN_OK);
+    assert_int_equal(run(s, "x = 2\n", &o, NULL, 0), PV_RUN_OK);
+    assert_int_equal(pv_session_run(s, &r, p, &o), PV_ERR_STATE);
+    pv_session_free(s);
+    /* free kills it */
+    snap(&snap_before);
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    snap(&snap_during);
+    assert_int_equal(children(), kids + 1);
+    pv_session_free(s);
+    assert_int_equal(children(), kids);
+    assert_true(dirs_gone());
+    pv_program_free(p);
+}
+
+static int h_get(void *ctx, const char *name, const char *args, size_t len, char **res,
+                 char **err)
+{
+    (void)ctx, (void)name, (void)len, (void)err;
+    *res = malloc(strlen(args) + 1);
+    memcpy(*res, args, strlen(args) + 1);
+    return 0;
+}
+
+static void test_host_in_session(void **state)
+{
+    pv_session *s = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_host_function f = {"get", h_get, NULL};
+    char out[256];
+    (void)state;
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    o.host_functions = &f;
+    o.n_host_functions = 1;
+    assert_int_equal(run(s, "keep = get\nprint(get(1)['args'])\n", &o, out, sizeof out),
+                     PV_RUN_OK);
+    assert_string_equal(out, "[1]\n");
+    /* a stub kept from an earlier run refuses to work; the name is bound afresh */
+    assert_int_equal(run(s, "try:\n    keep(2)\nexcept HostError as e:\n    print(e)\n"
+                            "print(get(3)['args'])\n", &o, out, sizeof out), PV_RUN_OK);
+    assert_string_equal(out, "this host function belongs to an earlier run\n[3]\n");
+    /* a run without host functions: the stubs of earlier runs refuse to work */
+    o.n_host_functions = 0;
+    o.host_functions = NULL;
+    assert_int_equal(run(s, "try:\n    keep(4)\nexcept HostError as e:\n    print(e)\n", &o, out,
+                         sizeof out), PV_RUN_OK);
+    assert_string_equal(out, "this host function belongs to an earlier run\n");
+    o.host_functions = &f;
+    o.n_host_functions = 1;
+    o.max_host_calls = 3;
+    assert_int_equal(run(s, "for i in range(10):\n    get(i)\n", &o, NULL, 0), PV_RUN_HOST_LIMIT);
+    assert_false(pv_session_alive(s));
+    pv_session_free(s);
+}
+
+static void test_refusals(void **state)
+{
+    pv_session *s = NULL;
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
+    pv_policy *other = NULL;
+    pv_program *p = NULL;
+    pv_run_result *r = NULL;
+    (void)state;
+    assert_int_equal(pv_session_new(NULL, policy, NULL), PV_ERR_INVALID);
+    assert_int_equal(pv_session_new(&s, NULL, NULL), PV_ERR_INVALID);
+    so.version = 99;
+    assert_int_equal(pv_session_new(&s, policy, &so), PV_ERR_INVALID);
+    so.version = PV_SESSION_OPTS_VERSION;
+    so.flags = 1u << 20;
+    assert_int_equal(pv_session_new(&s, policy, &so), PV_ERR_INVALID);
+    assert_null(s);
+    /* a program of another policy, or unverified */
+    assert_int_equal(pv_policy_default(&other), 0);
+    assert_int_equal(pv_verify(&p, other, "x = 1\n", 6, "o.py", NULL), 0);
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    assert_int_equal(pv_session_run(s, &r, p, NULL), PV_ERR_INVALID);
+    pv_program_free(p);
+    {
+        pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+        vo.layers = PV_LAYER_UNSAFE_NONE;
+        assert_int_equal(pv_verify(&p, policy, "x = 1\n", 6, "o.py", &vo), 0);
+        assert_int_equal(pv_session_run(s, &r, p, NULL), PV_ERR_STATE);
+        pv_program_free(p);
+    }
+    assert_true(pv_session_alive(s));
+    pv_session_free(s);
+    pv_policy_free(other);
+    pv_session_free(NULL);
+}
+
+static int setup_all(void **state)
+{
+    (void)state;
+    if (pv_init() < 0 || pv_policy_load_buffer(&policy, rules, strlen(rules), "s.toml") < 0) {
+        fprintf(stderr, "setup: %s\n", pv_last_error());
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    pv_policy_free(policy);
+    pv_shutdown();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keeps_state),   cmocka_unit_test(test_isolated),
+        cmocka_unit_test(test_limit_ends),    cmocka_unit_test(test_expires),
+        cmocka_unit_test(test_host_in_session), cmocka_unit_test(test_refusals),
+    };
+    return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
+}
