@@ -216,6 +216,13 @@ static int add_globals(pv_session *s, PyObject *code, bool module, int depth)
     return 0;
 }
 
+/* For tests (tests/runtime/test_session.c): the session's private directory, "" once gone. */
+PVX_INTERNAL const char *pvx_session_workdir(const pv_session *s);
+const char *pvx_session_workdir(const pv_session *s)
+{
+    return s && s->sp.have_workdir ? s->sp.workdir : "";
+}
+
 size_t pv_session_global_count(const pv_session *s)
 {
     return s ? s->nglobals : 0;
