@@ -266,6 +266,11 @@ static int setup_once(void)
     return 0;
 }
 
+int pvx_hoststub_prepare(void)
+{
+    return setup_once();
+}
+
 int pvx_hoststub_bind(PyObject *dict, const char *const *names, size_t n, size_t max_bytes)
 {
     g_generation++;

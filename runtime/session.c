@@ -309,6 +309,10 @@ int pv_session_new(pv_session **out, const pv_policy *policy, const pv_session_o
         rc = pv_fail_python(rc, "pv_session_new");
         goto fail;
     }
+    if (pvx_hoststub_prepare() < 0) {
+        rc = pv_fail_python(PV_ERR_PYTHON, "pv_session_new");
+        goto fail;
+    }
     s->base.policy = policy;
     s->base.child_main = session_child;
     s->base.idle_s = s->opts.idle_timeout_s;

@@ -353,6 +353,33 @@ static void test_host_in_session(void **state)
     pv_session_free(s);
 }
 
+/* HostError and the stub type exist before the session's child sets up its guard: they
+ * are library types, read-only to the program (static layers off to reach the store). */
+static void test_host_error_read_only(void **state)
+{
+    pv_session *s = NULL;
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_host_function f = {"get", h_get, NULL};
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_program *p = NULL;
+    pv_run_result *r = NULL;
+    const char *src = "try:\n    HostError.x = 1\n    print('changed')\n"
+                      "except AttributeError as e:\n    print('read-only')\n";
+    (void)state;
+    so.flags = PV_RUN_ALLOW_UNVERIFIED;
+    vo.layers = PV_LAYER_UNSAFE_NONE;
+    o.host_functions = &f;
+    o.n_host_functions = 1;
+    assert_int_equal(pv_session_new(&s, policy, &so), 0);
+    assert_int_equal(pv_verify(&p, policy, src, strlen(src), "ro.py", &vo), 0);
+    assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "read-only\n");
+    pv_run_result_free(r);
+    pv_program_free(p);
+    pv_session_free(s);
+}
+
 static void test_refusals(void **state)
 {
     pv_session *s = NULL;
@@ -412,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_keeps_state),   cmocka_unit_test(test_isolated),
         cmocka_unit_test(test_limit_ends),    cmocka_unit_test(test_expires),
         cmocka_unit_test(test_host_in_session), cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_host_error_read_only),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }
