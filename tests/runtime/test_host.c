@@ -378,6 +378,19 @@ static void test_refusals(void **state)
     assert_int_equal(pv_run(&r, p, &o), PV_ERR_INVALID);
     assert_null(r);
     pv_program_free(p);
+    assert_string_equal(pv_run_status_name(PV_RUN_HOST_LIMIT), "host_limit");
+    /* [host] functions: plain identifiers, never a builtin's name */
+    {
+        static const char *const bad[] = {
+            "[host]\nfunctions = [\"print\"]\n", "[host]\nfunctions = [\"_x\"]\n",
+            "[host]\nfunctions = [\"a b\"]\n", "[host]\nfunctions = [\"HostError\"]\n",
+            "[host]\nfunctions = \"rate\"\n", "[host]\nfunction = [\"rate\"]\n"};
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            pv_policy *q = NULL;
+            assert_int_equal(pv_policy_load_buffer(&q, bad[i], strlen(bad[i]), "bad.toml"),
+                             PV_ERR_POLICY);
+        }
+    }
 }
 
 /* A loop of calls through one runner: the callback sees each, nothing is left behind. */
