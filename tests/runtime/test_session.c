@@ -322,6 +322,36 @@ static int h_get(void *ctx, const char *name, const char *args, size_t len, char
     return 0;
 }
 
+static int h_slow(void *ctx, const char *name, const char *args, size_t len, char **res,
+                  char **err)
+{
+    (void)ctx, (void)name, (void)len, (void)err;
+    nanosleep(&(struct timespec){0, 400000000}, NULL);
+    *res = malloc(strlen(args) + 1);
+    memcpy(*res, args, strlen(args) + 1);
+    return 0;
+}
+
+/* A host call slower than the idle timeout: the reply is still that call's. */
+static void test_slow_host_in_session(void **state)
+{
+    pv_session *s = NULL;
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_host_function f = {"get", h_slow, NULL};
+    char out[256];
+    (void)state;
+    so.idle_timeout_s = 0.2;
+    assert_int_equal(pv_session_new(&s, policy, &so), 0);
+    o.host_functions = &f;
+    o.n_host_functions = 1;
+    o.timeout_s = 5;
+    assert_int_equal(run(s, "print(get(1)['args'], get(2)['args'])\n", &o, out, sizeof out),
+                     PV_RUN_OK);
+    assert_string_equal(out, "[1] [2]\n");
+    pv_session_free(s);
+}
+
 static void test_host_in_session(void **state)
 {
     pv_session *s = NULL;
@@ -439,7 +469,7 @@ int main(void)
         cmocka_unit_test(test_keeps_state),   cmocka_unit_test(test_isolated),
         cmocka_unit_test(test_limit_ends),    cmocka_unit_test(test_expires),
         cmocka_unit_test(test_host_in_session), cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_host_error_read_only),
+        cmocka_unit_test(test_host_error_read_only), cmocka_unit_test(test_slow_host_in_session),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }
