@@ -434,7 +434,7 @@ PV_EXTERN void pv_batch_result_free(pv_batch_result *r);
  * child is killed and every later run fails with PV_ERR_STATE. pv_session_free() kills the
  * child and removes its directory; nothing of a session survives it. A session never shares
  * a process with another. The child exits by itself once idle_timeout_s passes with no
- * request (a host call that takes longer than that fails with HostError). The program must
+ * request (a host call may take longer: the run's wall clock bounds it). The program must
  * be verified with the session's policy. stdin is /dev/null. Used by one thread at a time;
  * free it before its policy. The child is forked from the calling process, like a runner's:
  * see runtime/README.md on what a library host's child inherits. */

@@ -225,7 +225,9 @@ int pvx_host_request(pvx_host *h, const char *payload, size_t n)
             f = &h->fns[i];
     if (!f)
         return violation(h, "host: call of an unknown function");
-    req = json_loadb(payload + nlen + 1, n - nlen - 1, JSON_REJECT_DUPLICATES, &err);
+    /* \u0000 inside a string is data like any other: the texts passed on stay NUL-free */
+    req = json_loadb(payload + nlen + 1, n - nlen - 1, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+                     &err);
     args = req ? json_object_get(req, "args") : NULL;
     kwargs = req ? json_object_get(req, "kwargs") : NULL;
     if (!json_is_object(req) || json_object_size(req) != 2 || !json_is_array(args) ||
@@ -252,7 +254,7 @@ int pvx_host_request(pvx_host *h, const char *payload, size_t n)
                   strlen(result), f->name, h->max_bytes);
         goto done;
     }
-    res = json_loads(result, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    res = json_loads(result, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
     if (!res || depth_of(res, PVX_HOST_MAX_DEPTH) > PVX_HOST_MAX_DEPTH) {
         rc = queue_error(h, res ? "host function returned a value nested too deeply"
                                 : "host function returned invalid JSON");
@@ -261,6 +263,11 @@ int pvx_host_request(pvx_host *h, const char *payload, size_t n)
     reply = json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!reply) {
         violation(h, "host: out of memory");
+        goto done;
+    }
+    if (strlen(reply) > h->max_bytes) { /* re-encoded: 0.1 is written with 17 digits */
+        violation(h, "host: result of %zu bytes from '%s', over the limit of %zu",
+                  strlen(reply), f->name, h->max_bytes);
         goto done;
     }
     rc = queue_reply(h, PVX_REPLY_RESULT, reply, strlen(reply));

@@ -92,12 +92,15 @@ static int check_data(PyObject *v, int depth)
 
 /* ---- the reply --------------------------------------------------------------------------- */
 
+/* Wait for the whole reply. A session's fd 4 has a receive timeout (its idle timeout, for
+ * the wait between runs): here it only means the host is slow; the run's wall clock bounds
+ * the wait, and giving up would leave the late reply to be taken for the next call's. */
 static int read_full(int fd, void *p, size_t n)
 {
     char *c = p;
     while (n > 0) {
         ssize_t r = read(fd, c, n);
-        if (r < 0 && errno == EINTR)
+        if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
             continue;
         if (r <= 0)
             return -1;
@@ -264,6 +267,11 @@ static int setup_once(void)
             return -1;
     }
     return 0;
+}
+
+int pvx_hoststub_prepare(void)
+{
+    return setup_once();
 }
 
 int pvx_hoststub_bind(PyObject *dict, const char *const *names, size_t n, size_t max_bytes)

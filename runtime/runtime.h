@@ -192,6 +192,9 @@ PVX_INTERNAL PyObject *pvx_guard_wrap_member(PyObject *member);
  * in a warm child before the program). */
 PVX_INTERNAL int pvx_hoststub_bind(PyObject *dict, const char *const *names, size_t n,
                                    size_t max_bytes);
+/* Make HostError and the stub type now (GIL held): in a session's parent before fork, so
+ * that the child's guard counts them among the library's read-only types. */
+PVX_INTERNAL int pvx_hoststub_prepare(void);
 
 /* The parent's state for the host calls of one run. */
 typedef struct pvx_host {

@@ -216,6 +216,13 @@ static int add_globals(pv_session *s, PyObject *code, bool module, int depth)
     return 0;
 }
 
+/* For tests (tests/runtime/test_session.c): the session's private directory, "" once gone. */
+PVX_INTERNAL const char *pvx_session_workdir(const pv_session *s);
+const char *pvx_session_workdir(const pv_session *s)
+{
+    return s && s->sp.have_workdir ? s->sp.workdir : "";
+}
+
 size_t pv_session_global_count(const pv_session *s)
 {
     return s ? s->nglobals : 0;
@@ -300,6 +307,10 @@ int pv_session_new(pv_session **out, const pv_policy *policy, const pv_session_o
                         policy->module_members, NULL, NULL, s->opts.flags, 0);
     if (rc < 0) {
         rc = pv_fail_python(rc, "pv_session_new");
+        goto fail;
+    }
+    if (pvx_hoststub_prepare() < 0) {
+        rc = pv_fail_python(PV_ERR_PYTHON, "pv_session_new");
         goto fail;
     }
     s->base.policy = policy;

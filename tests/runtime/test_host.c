@@ -24,7 +24,7 @@
 static pv_policy *policy;
 
 static const char rules[] =
-    "[host]\nfunctions = [\"echo\", \"fail\", \"slow\", \"bad\", \"big\", \"deep\", \"count\"]\n";
+    "[host]\nfunctions = [\"echo\", \"fail\", \"slow\", \"bad\", \"big\", \"deep\", \"floats\"]\n";
 
 static char *sdup(const char *s)
 {
@@ -101,10 +101,25 @@ static int h_deep(void *ctx, const char *name, const char *args, size_t len, cha
     return 0;
 }
 
+/* floats: 0.1 written with 17 digits once re-encoded (1,201 bytes become over 6,000) */
+static int h_floats(void *ctx, const char *name, const char *args, size_t len, char **res,
+                    char **err)
+{
+    (void)ctx, (void)name, (void)args, (void)len, (void)err;
+    *res = malloc(1202);
+    (*res)[0] = '[';
+    for (int i = 0; i < 300; i++)
+        memcpy(*res + 1 + 4 * i, "0.1,", 4);
+    (*res)[1200] = ']';
+    (*res)[1201] = '\0';
+    return 0;
+}
+
 static double slow_s = 0.8;
 static const pv_host_function fns[] = {
     {"echo", h_echo, NULL}, {"fail", h_fail, NULL}, {"slow", h_slow, &slow_s},
     {"bad", h_bad, NULL},   {"big", h_big, NULL},   {"deep", h_deep, NULL},
+    {"floats", h_floats, NULL},
 };
 
 typedef struct host_case {
@@ -134,6 +149,12 @@ static const host_case cases[] = {
             "{'k': {'x': []}}, 9223372036854775807, -9223372036854775808, 1e+300], "
             "'kwargs': {'key': 'v'}}\nTrue\n"},
     {"no_args", "print(echo())\n", .status = PV_RUN_OK, .out = "{'args': [], 'kwargs': {}}\n"},
+    {"nul_in_string", "print(echo('a\\x00b', k='\\x00')['args'][0] == 'a\\x00b')\n",
+     .status = PV_RUN_OK, .out = "True\n"},
+    {"result_reencoded_over", "floats()\n", .max_bytes = 2000, .status = PV_RUN_HOST_LIMIT,
+     .kill = "host: result of 6"},
+    {"result_reencoded_under", "print(len(floats()))\n", .max_bytes = 8000,
+     .status = PV_RUN_OK, .out = "300\n"},
     /* every non-data value is refused in the child, before anything is sent */
     {"refuse_values",
      "class A:\n    pass\n"
@@ -357,6 +378,19 @@ static void test_refusals(void **state)
     assert_int_equal(pv_run(&r, p, &o), PV_ERR_INVALID);
     assert_null(r);
     pv_program_free(p);
+    assert_string_equal(pv_run_status_name(PV_RUN_HOST_LIMIT), "host_limit");
+    /* [host] functions: plain identifiers, never a builtin's name */
+    {
+        static const char *const bad[] = {
+            "[host]\nfunctions = [\"print\"]\n", "[host]\nfunctions = [\"_x\"]\n",
+            "[host]\nfunctions = [\"a b\"]\n", "[host]\nfunctions = [\"HostError\"]\n",
+            "[host]\nfunctions = \"rate\"\n", "[host]\nfunction = [\"rate\"]\n"};
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            pv_policy *q = NULL;
+            assert_int_equal(pv_policy_load_buffer(&q, bad[i], strlen(bad[i]), "bad.toml"),
+                             PV_ERR_POLICY);
+        }
+    }
 }
 
 /* A loop of calls through one runner: the callback sees each, nothing is left behind. */
