@@ -70,6 +70,7 @@ typedef struct pvx_child_plan {
     const char *bpf_missing;   /* why there is no filter (static string) when bpf is NULL */
     pid_t parent;              /* the process that forked the child (pv_run's caller) */
     int request_fd;            /* a warm child's request pipe (becomes fd 4), else -1 */
+    unsigned long run_uid;     /* as root: the uid/gid to drop to (0: 65534, shared) */
 } pvx_child_plan;
 
 /* Apply the steps of one phase (0: those that need nothing of the program; 1: rlimits,
@@ -161,6 +162,11 @@ typedef struct pvx_spawn {
     int req;                 /* write end of a warm child's request pipe, or -1 */
     char workdir[32];        /* the private directory */
     bool have_workdir;
+    /* forked by a template (template.c), not by this process: it reaps the child and
+       sends the wait status and rusage on status_fd; this process signals it through
+       pidfd only. Both meaningful only when remote. */
+    bool remote;
+    int pidfd, status_fd;
 } pvx_spawn;
 
 PVX_INTERNAL int pvx_check_opts(pv_run_opts *o, const pv_run_opts *in);
@@ -170,6 +176,20 @@ PVX_INTERNAL unsigned long pvx_now_ms(void);
  * phase 0 and waits for its program on the request pipe. */
 PVX_INTERNAL int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
                                  bool warm);
+/* The same, the child dropping to `run_uid` when this process is root (0: 65534). */
+PVX_INTERNAL int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
+                                     bool warm, unsigned long run_uid);
+/* A layer, or a skipped step, that the parent observed itself (e.g. the template). */
+PVX_INTERNAL int pvx_result_add_layer(pv_run_result *r, const char *name);
+PVX_INTERNAL int pvx_result_add_skip(pv_run_result *r, const char *step, const char *reason);
+/* What a template sends on a child's status pipe once it reaped it. */
+typedef struct pvx_exit_record {
+    int32_t wstatus;
+    int32_t reaped;          /* 1: wstatus and rusage are the child's */
+    struct {
+        int64_t utime_us, stime_us, maxrss_kb;
+    } ru;
+} pvx_exit_record;
 /* Watch, reap and classify (GIL held; released while waiting). Consumes the spawn. */
 PVX_INTERNAL int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
                              unsigned long start_ms, unsigned long cpu_base_ms);

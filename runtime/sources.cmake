@@ -13,7 +13,8 @@ set(PV_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/seccomp_filter.c
   ${CMAKE_CURRENT_LIST_DIR}/pylayer.c
   ${CMAKE_CURRENT_LIST_DIR}/guard.c
-  ${CMAKE_CURRENT_LIST_DIR}/runner.c)
+  ${CMAKE_CURRENT_LIST_DIR}/runner.c
+  ${CMAKE_CURRENT_LIST_DIR}/template.c)
 
 set(PV_CLI_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cli_run.c
