@@ -331,17 +331,19 @@ PV_EXTERN void pv_runner_free(pv_runner *runner);
  * runner forks from this process and every run reports the step "template" as skipped;
  * PV_TEMPLATE_REQUIRE: pv_runner_new_opts() fails (PV_ERR_RUNTIME); PV_TEMPLATE_OFF: fork
  * from this process (reported the same way).
- * Per-run uids: when this process is root, each child of a template drops to its own uid
- * uid_base + i (i < uid_count, distinct among the template's live children; 0/0 takes
- * PV_RUNNER_UID_BASE/PV_RUNNER_UID_COUNT), never a uid of a host process: the range must
- * belong to no account. Reported as the layer "uid:per-run" (else skipped, with why). */
+ * Per-run uids: when this process is root, each child of a template drops to a uid of its
+ * own in [uid_base, uid_base + uid_count) (0/0: PV_RUNNER_UID_BASE/PV_RUNNER_UID_COUNT):
+ * each template takes the block of 16 at uid_base + 16 * (its pid mod uid_count/16) and
+ * rotates in it, so live runs never share a uid when the range holds pid_max x 16 uids (the
+ * default); it must belong to no account. Reported as the layer "uid:per-run" (else
+ * skipped, with why). */
 typedef enum pv_template_mode {
     PV_TEMPLATE_AUTO = 0,
     PV_TEMPLATE_REQUIRE = 1,
     PV_TEMPLATE_OFF = 2
 } pv_template_mode;
 #define PV_RUNNER_UID_BASE 1879048192ul /* 0x70000000 */
-#define PV_RUNNER_UID_COUNT 4096ul
+#define PV_RUNNER_UID_COUNT 67108864ul /* pid_max (2^22) x 16 */
 #define PV_RUNNER_OPTS_VERSION 1u
 typedef struct pv_runner_opts {
     unsigned version;          /* PV_RUNNER_OPTS_VERSION */

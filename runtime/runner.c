@@ -230,10 +230,11 @@ int pv_runner_new_opts(pv_runner **out, const pv_policy *policy, const pv_runner
         return pv_fail(PV_ERR_INVALID, "pv_runner_new: unknown template_mode %d",
                        (int)ro->template_mode);
     if ((ro->uid_base == 0) != (ro->uid_count == 0) ||
-        (ro->uid_base != 0 && (ro->uid_base < 65536ul || ro->uid_count > (1ul << 20) ||
+        (ro->uid_base != 0 && (ro->uid_base < 65536ul || ro->uid_count < 16ul ||
+                               ro->uid_count > (1ul << 27) ||
                                ro->uid_base + ro->uid_count > 0xFFFFFFFEul)))
         return pv_fail(PV_ERR_INVALID, "pv_runner_new: the uid range must be [base, base+count) "
-                                       "with base >= 65536, count <= 2^20, below 2^32-1");
+                                       "with base >= 65536, 16 <= count <= 2^27, below 2^32-1");
     r = calloc(1, sizeof *r);
     if (!r)
         return pv_fail(PV_ERR_NOMEM, "pv_runner_new: out of memory");

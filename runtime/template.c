@@ -390,8 +390,13 @@ typedef struct pvt_child {
 } pvt_child;
 
 static pvt_child children[PVT_MAX_CHILDREN];
-static unsigned char *slot_used; /* uid_count bytes */
-static unsigned long g_uid_base, g_uid_count, g_next_slot;
+/* Per-run uids: this template's block of PVT_UID_SLOTS uids starts at base + pid * SLOTS
+ * (mod count): pids of live templates differ, so with a range of pid_max * SLOTS uids (the
+ * default) no two templates share a uid; within the block, slots rotate. */
+#define PVT_UID_SLOTS 16ul
+static unsigned char slot_used[PVT_UID_SLOTS];
+static bool g_uids;
+static unsigned long g_uid_first, g_next_slot;
 
 static void tmpl_send(char op, pid_t pid, const char *text, const int *fds, int nfds)
 {
@@ -437,13 +442,13 @@ static _Noreturn void tmpl_fail(const char *what)
 /* A free uid slot, rotating; -1 when the range is full or not in use. */
 static long take_slot(void)
 {
-    if (!slot_used)
+    if (!g_uids)
         return -1;
-    for (unsigned long k = 0; k < g_uid_count; k++) {
-        unsigned long i = (g_next_slot + k) % g_uid_count;
+    for (unsigned long k = 0; k < PVT_UID_SLOTS; k++) {
+        unsigned long i = (g_next_slot + k) % PVT_UID_SLOTS;
         if (!slot_used[i]) {
             slot_used[i] = 1;
-            g_next_slot = (i + 1) % g_uid_count;
+            g_next_slot = (i + 1) % PVT_UID_SLOTS;
             return (long)i;
         }
     }
@@ -466,7 +471,7 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
         return;
     }
     slot = take_slot();
-    if (slot_used && slot < 0) {
+    if (g_uids && slot < 0) {
         tmpl_send('E', 0, "every uid of the range is in use", NULL, 0);
         return;
     }
@@ -476,7 +481,7 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
     }
     o.flags = flags;
     if (pvx_spawn_child_uid(&sp, base, &o, true,
-                            slot >= 0 ? g_uid_base + (unsigned long)slot : 0) < 0) {
+                            slot >= 0 ? g_uid_first + (unsigned long)slot : 0) < 0) {
         tmpl_send('E', 0, pv_last_error(), NULL, 0);
         goto fail;
     }
@@ -524,7 +529,7 @@ static void forget(pvt_child *c)
     dir.have_workdir = true;
     pvx_spawn_abort(&dir); /* removes the directory (and what a run without seccomp left) */
     close_fd(&c->status_w);
-    if (c->slot >= 0 && slot_used)
+    if (c->slot >= 0 && g_uids)
         slot_used[c->slot] = 0;
     memset(c, 0, sizeof *c);
     c->status_w = -1;
@@ -668,7 +673,7 @@ int pvx_template_main(int argc, char **argv)
     if (h.magic != PVT_MAGIC || h.policy_len > len - sizeof h ||
         h.origin_len > len - sizeof h - h.policy_len || h.origin_len >= sizeof origin ||
         h.preload_len != len - sizeof h - h.policy_len - h.origin_len ||
-        h.uid_count > 1u << 20) {
+        h.uid_count > 1u << 27) {
         tmpl_send('E', 0, "malformed set-up (another version of the library?)", NULL, 0);
         return 1;
     }
@@ -699,14 +704,11 @@ int pvx_template_main(int argc, char **argv)
         const char *why;
         (void)pvx_seccomp_program(&why); /* compiled once, here; reported per run */
     }
-    if (geteuid() == 0 && h.uid_count > 0) {
-        g_uid_base = (unsigned long)h.uid_base;
-        g_uid_count = (unsigned long)h.uid_count;
-        slot_used = calloc(g_uid_count, 1);
-        if (!slot_used) {
-            tmpl_send('E', 0, "out of memory", NULL, 0);
-            return 1;
-        }
+    if (geteuid() == 0 && h.uid_count >= PVT_UID_SLOTS) {
+        unsigned long blocks = (unsigned long)h.uid_count / PVT_UID_SLOTS;
+        g_uids = true;
+        g_uid_first = (unsigned long)h.uid_base +
+                      ((unsigned long)getpid() % blocks) * PVT_UID_SLOTS;
     }
     /* the heap as it is now is shared by every child: the collector must not touch it
        (each pass would copy the pages it writes) */
