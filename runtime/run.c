@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -797,9 +798,46 @@ int pvx_check_opts(pv_run_opts *o, const pv_run_opts *in) { return check_opts(o,
 /* Pipes, stdin, the private directory, then fork. With the GIL held. The child applies
  * every OS step and runs `py`; a warm child (pv_runner) applies phase 0 and waits for its
  * program on the request pipe (runner.c). On failure everything is undone. */
+/* Per-run uids for the children this process forks itself (pv_run, a runner without a
+ * template, the service's workers), as root: the 16 uids at PV_RUNNER_UID_BASE + 16 x (pid
+ * mod 2^22), as a template takes its own (template.c): live processes have distinct pids,
+ * so their blocks differ; within the block a slot stays taken until its run is collected. */
+#define PVX_UID_SLOTS 16u
+static _Atomic unsigned uid_slots_used;
+static _Atomic unsigned uid_slot_next;
+
+static int take_uid_slot(void)
+{
+    unsigned start = atomic_fetch_add(&uid_slot_next, 1u);
+    for (unsigned k = 0; k < PVX_UID_SLOTS; k++) {
+        unsigned i = (start + k) % PVX_UID_SLOTS, bit = 1u << i;
+        if (!(atomic_fetch_or(&uid_slots_used, bit) & bit))
+            return (int)i;
+    }
+    return -1; /* 16 runs of this process alive at once: this one shares 65534 */
+}
+
+static void release_uid_slot(pvx_spawn *s)
+{
+    if (s->uid_slot1 > 0)
+        atomic_fetch_and(&uid_slots_used, ~(1u << (s->uid_slot1 - 1)));
+    s->uid_slot1 = 0;
+}
+
 int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm)
 {
-    return pvx_spawn_child_uid(s, py, o, warm, 0);
+    int slot = -1, rc;
+    unsigned long uid = 0;
+    if (geteuid() == 0 && !(o->flags & PV_RUN_NO_OS_LAYER) && (slot = take_uid_slot()) >= 0)
+        uid = PV_RUNNER_UID_BASE +
+              ((unsigned long)getpid() % (PV_RUNNER_UID_COUNT / PVX_UID_SLOTS)) * PVX_UID_SLOTS +
+              (unsigned long)slot;
+    rc = pvx_spawn_child_uid(s, py, o, warm, uid);
+    if (rc < 0 && slot >= 0)
+        atomic_fetch_and(&uid_slots_used, ~(1u << slot));
+    else if (slot >= 0)
+        s->uid_slot1 = slot + 1;
+    return rc;
 }
 
 int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm,
@@ -891,6 +929,7 @@ fail:
 
 void pvx_spawn_abort(pvx_spawn *s)
 {
+    release_uid_slot(s);
     if (s->remote) {
         /* the template reaps it and removes its directory */
         if (s->pid > 0)

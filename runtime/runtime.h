@@ -167,6 +167,7 @@ typedef struct pvx_spawn {
        pidfd only. Both meaningful only when remote. */
     bool remote;
     int pidfd, status_fd;
+    int uid_slot1;           /* this process's per-run uid slot + 1 (run.c), 0: none */
 } pvx_spawn;
 
 PVX_INTERNAL int pvx_check_opts(pv_run_opts *o, const pv_run_opts *in);

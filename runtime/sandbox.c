@@ -312,9 +312,9 @@ static step_result step_rlimits(const pvx_child_plan *plan)
 
 static step_result step_privileges(const pvx_child_plan *plan)
 {
-    /* a template's child (template.c) gets a uid of its own, from a range no account
-       uses, distinct among the runs alive: no run can signal or ptrace another even with
-       every other layer gone; otherwise all runs share 65534 */
+    /* each run gets a uid of its own, from a range no account uses, distinct among the
+       runs alive (run.c, template.c): no run can signal or ptrace another even with every
+       other layer gone; 65534 only when the forking process has no free uid left */
     uid_t id = plan->run_uid ? (uid_t)plan->run_uid : PVX_NOBODY;
     if (geteuid() != 0 && getuid() != 0) {
         send_layer("unprivileged");
@@ -333,7 +333,7 @@ static step_result step_privileges(const pvx_child_plan *plan)
         send_layer("uid:per-run");
     else if (!(plan->flags & PV_RUN_NO_OS_LAYER))
         pvx_send_fail(PVX_FD_CONTROL, "uid:per-run",
-                      "not forked by a template: every run is uid 65534");
+                      "16 runs of one process alive at once: this one is uid 65534");
     return STEP_OK;
 }
 
