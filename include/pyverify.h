@@ -354,8 +354,10 @@ typedef struct pv_runner_opts {
                                   policy's (a host running PV_RUN_NO_PYTHON_LAYER code that
                                   needs e.g. ctypes); NULL: none */
     unsigned long uid_base, uid_count;
+    unsigned pool;             /* children kept forked ahead by the template (0: the number
+                                  of cores, at most 4; 1: the one for the next run) */
 } pv_runner_opts;
-#define PV_RUNNER_OPTS_INIT {PV_RUNNER_OPTS_VERSION, 0u, PV_TEMPLATE_AUTO, NULL, NULL, 0ul, 0ul}
+#define PV_RUNNER_OPTS_INIT {PV_RUNNER_OPTS_VERSION, 0u, PV_TEMPLATE_AUTO, NULL, NULL, 0ul, 0ul, 0u}
 PV_EXTERN int pv_runner_new_opts(pv_runner **out, const pv_policy *policy,
                                  const pv_runner_opts *opts);
 

@@ -281,7 +281,16 @@ int pv_runner_new_opts(pv_runner **out, const pv_policy *policy, const pv_runner
         }
     }
     rc = spawn_spare(r);
+    if (rc == 0 && r->tmpl) {
+        /* the pool: children asked for ahead, one more each run; the template forks them
+           while runs go on, so a run finds one that finished its set-up long ago */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        unsigned pool = ro->pool ? ro->pool : cores < 1 ? 1u : cores > 4 ? 4u : (unsigned)cores;
+        for (unsigned i = 1; i < pool && i < 16 && rc == 0; i++)
+            rc = pvx_template_request(r->tmpl);
+    }
     if (rc < 0) {
+        pvx_spawn_abort(&r->spare);
         pvx_py_plan_clear(&r->base);
         pvx_template_stop(r->tmpl);
         PyGILState_Release(gil);
@@ -414,9 +423,9 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
             (!h.input_len || send_all(sp.req, o.input_json, (size_t)h.input_len) == 0) &&
             (!h.stdin_len || send_all(sp.req, o.stdin_data, (size_t)h.stdin_len) == 0))
             break;
-        /* the warm child is gone (killed from outside): start a fresh one, once */
+        /* the warm child is gone (killed from outside): start a fresh one */
         pvx_spawn_abort(&sp);
-        if (attempt > 0) {
+        if (attempt > (rn->tmpl ? 16 : 0)) { /* a template may have queued several */
             rc = pv_fail(PV_ERR_RUNTIME, "pv_run: the warm child is gone");
             goto done;
         }

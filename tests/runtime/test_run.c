@@ -633,9 +633,13 @@ static void test_runner_loop(void **state)
     vo.nglobals = 2;
     assert_int_equal(pv_verify(&prog, policy, src, strlen(src), "w.py", &vo), 0);
     assert_int_equal(pv_program_verdict(prog), PV_ACCEPTED);
-    assert_int_equal(pv_runner_new(&rn, policy, 0), 0);
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    ro.pool = 2;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
     assert_int_equal(children(kids, 16), 1); /* the template */
-    assert_int_equal(warm_children(kids, 16), 1); /* the warm child waits */
+    for (int k = 0; k < 500 && warm_children(kids, 16) != 2; k++)
+        usleep(2000);
+    assert_int_equal(warm_children(kids, 16), 2); /* the pool waits */
     for (int i = 0; i < N; i++) {
         pv_run_opts o = PV_RUN_OPTS_INIT;
         pv_run_result *r = NULL;
@@ -651,9 +655,9 @@ static void test_runner_loop(void **state)
         assert_true(has_layer(r, "template"));
         pv_run_result_free(r);
         assert_int_equal(children(kids, 16), 1); /* the template, nothing left over */
-        for (int k = 0; k < 100 && warm_children(kids, 16) != 1; k++)
-            usleep(2000); /* the next one (forked while this ran), the last one reaped */
-        assert_int_equal(warm_children(kids, 16), 1);
+        for (int k = 0; k < 500 && warm_children(kids, 16) != 2; k++)
+            usleep(2000); /* the next ones (forked while this ran), the last one reaped */
+        assert_int_equal(warm_children(kids, 16), 2);
     }
     /* an input key the program was not verified with is the caller's error, as in pv_run */
     {
@@ -663,10 +667,11 @@ static void test_runner_loop(void **state)
         assert_int_equal(pv_runner_run(rn, &r, prog, &o), PV_ERR_INVALID);
         assert_null(r);
     }
-    /* the waiting child killed from outside: the next run starts a fresh one */
-    assert_int_equal(warm_children(kids, 16), 1);
+    /* the waiting children killed from outside: the next run starts a fresh one */
+    assert_int_equal(warm_children(kids, 16), 2);
     kill(kids[0], SIGKILL);
-    for (int k = 0; k < 100 && warm_children(kids, 16) != 0; k++)
+    kill(kids[1], SIGKILL);
+    for (int k = 0; k < 500 && warm_children(kids, 16) != 0; k++)
         usleep(2000); /* reaped by the template */
     {
         pv_run_opts o = PV_RUN_OPTS_INIT;
