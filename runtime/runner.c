@@ -93,6 +93,8 @@ void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
 
     prctl(PR_SET_NAME, "pyverify-warm", 0, 0, 0); /* what ps shows while it waits */
     pvx_child_os_phase(plan, 0);
+    /* the Python set-up that needs nothing of the program, before the request too */
+    pvx_py_child_prepare(py);
     if (read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
         _exit(PVX_EXIT_OK); /* the runner was freed before using this child */
     if (h.magic != PVX_REQ_MAGIC || h.code_len == 0 || h.code_len > PVX_REQ_MAX ||

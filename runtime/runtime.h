@@ -131,6 +131,10 @@ PVX_INTERNAL int pvx_py_bind(PyObject *dict, const char *input_json, PyObject *d
 /* In the child, after the OS steps: fresh standard streams, empty os.environ, the audit
  * hook, then run the code object and report over fd 3. Never returns. */
 PVX_INTERNAL _Noreturn void pvx_py_child_run(const pvx_py_plan *plan);
+/* The part of pvx_py_child_run that needs nothing of the program (placeholder __main__,
+ * os.environ, sys.path, standard streams, the guard's library set-up), for a warm child
+ * before its request; pvx_py_child_run then skips it. Fatal failures end the child. */
+PVX_INTERNAL void pvx_py_child_prepare(const pvx_py_plan *plan);
 
 /* ---- guard.c: value checks of the Python layer (child only, except wrap_member) -------- */
 
@@ -141,6 +145,10 @@ PVX_INTERNAL int pvx_guard_snapshot(void);
  * __setattr__, wrap exec/eval, enum's functional API; placeholder __main__ builtins. */
 PVX_INTERNAL int pvx_guard_setup(const pv_policy *policy, PyObject *program_code,
                                  PyObject *main_module);
+/* The same in two steps: everything that needs nothing of the program (a warm child does
+ * it before its request: no type is created between the two), then the program's code. */
+PVX_INTERNAL int pvx_guard_setup_library(const pv_policy *policy, PyObject *main_module);
+PVX_INTERNAL int pvx_guard_add_program(PyObject *program_code);
 /* From now on, stores from the program's frames into library objects are refused. */
 PVX_INTERNAL void pvx_guard_arm(void);
 /* A code object that existed before the program started (and is not the program's). */
