@@ -382,9 +382,18 @@ int pvx_template_take(pvx_template *t, pvx_spawn *s)
 
 /* ---- the template's side -------------------------------------------------------------- */
 
+/* The namespaces a child unshares. The last process to leave a namespace tears it down
+ * before its parent hears of its exit (a mount namespace waits for RCU): the template holds
+ * a reference to each, taken once the child has unshared it, and drops it only after the
+ * host has the run's status, so the teardown is off the request's path. */
+static const char *const held_ns[] = {"mnt", "net", "ipc", "uts"};
+#define PVT_NHELD (sizeof held_ns / sizeof held_ns[0])
+static ino_t own_ns[PVT_NHELD];
+
 typedef struct pvt_child {
     pid_t pid;          /* 0: free entry */
     int status_w;       /* write end of its status pipe */
+    int ns[PVT_NHELD];  /* its namespaces, once unshared, or -1 */
     char workdir[32];
     long slot;          /* its uid's index in the range, or -1 */
 } pvt_child;
@@ -520,6 +529,31 @@ fail:
         slot_used[slot] = 0;
 }
 
+/* Take a reference to each namespace the children have unshared by now. */
+static void hold_namespaces(void)
+{
+    for (size_t i = 0; i < PVT_MAX_CHILDREN; i++) {
+        pvt_child *c = &children[i];
+        if (c->pid <= 0)
+            continue;
+        for (size_t k = 0; k < PVT_NHELD; k++) {
+            char path[64];
+            struct stat st;
+            int fd;
+            if (c->ns[k] >= 0 || own_ns[k] == 0)
+                continue;
+            snprintf(path, sizeof path, "/proc/%ld/ns/%s", (long)c->pid, held_ns[k]);
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0)
+                continue;
+            if (fstat(fd, &st) == 0 && st.st_ino != own_ns[k])
+                c->ns[k] = fd; /* unshared: hold it */
+            else
+                close(fd); /* not yet: ask again at the next event */
+        }
+    }
+}
+
 static void forget(pvt_child *c)
 {
     pvx_spawn dir;
@@ -529,10 +563,14 @@ static void forget(pvt_child *c)
     dir.have_workdir = true;
     pvx_spawn_abort(&dir); /* removes the directory (and what a run without seccomp left) */
     close_fd(&c->status_w);
+    for (size_t k = 0; k < PVT_NHELD; k++)
+        close_fd(&c->ns[k]); /* the teardown happens here, after the host has the status */
     if (c->slot >= 0 && g_uids)
         slot_used[c->slot] = 0;
     memset(c, 0, sizeof *c);
     c->status_w = -1;
+    for (size_t k = 0; k < PVT_NHELD; k++)
+        c->ns[k] = -1;
 }
 
 /* Reap every child that has ended: its group dies first (the pid is still held), then its
@@ -719,8 +757,17 @@ int pvx_template_main(int argc, char **argv)
     Py_XDECREF(r);
     Py_XDECREF(gc);
     PyErr_Clear();
-    for (size_t i = 0; i < PVT_MAX_CHILDREN; i++)
+    for (size_t i = 0; i < PVT_MAX_CHILDREN; i++) {
         children[i].status_w = -1;
+        for (size_t k = 0; k < PVT_NHELD; k++)
+            children[i].ns[k] = -1;
+    }
+    for (size_t k = 0; k < PVT_NHELD; k++) {
+        char path[64];
+        struct stat st;
+        snprintf(path, sizeof path, "/proc/self/ns/%s", held_ns[k]);
+        own_ns[k] = stat(path, &st) == 0 ? st.st_ino : 0;
+    }
     tmpl_send('R', getpid(), NULL, NULL, 0);
 
     for (;;) {
@@ -743,8 +790,10 @@ int pvx_template_main(int argc, char **argv)
                 continue;
             if (n <= 0)
                 shut_down(); /* the host closed the channel, or died */
-            if (op == 'S')
+            if (op == 'S') {
+                hold_namespaces(); /* of the children forked before, set up by now */
                 spawn_one(&base, h.flags);
+            }
         } else if (pf[0].revents & (POLLHUP | POLLERR)) {
             shut_down();
         }
