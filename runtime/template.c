@@ -322,7 +322,15 @@ int pvx_template_start(pvx_template **out, const pv_policy *policy, unsigned fla
     }
     t->pid = pid;
     t->sock = sv[0];
-    if (recv_msg(t->sock, &m, fds, &nfds, PVT_START_TIMEOUT_MS) < 0 || m.op != 'R') {
+    {
+        int got;
+        Py_BEGIN_ALLOW_THREADS /* the template starts its interpreter: let others run */
+        got = recv_msg(t->sock, &m, fds, &nfds, PVT_START_TIMEOUT_MS);
+        Py_END_ALLOW_THREADS
+        if (got < 0)
+            m.op = 0;
+    }
+    if (m.op != 'R') {
         int rc = pv_fail(PV_ERR_RUNTIME, "template: %s did not start: %s", exe,
                          m.op == 'E' ? m.text : errno == EPIPE ? "it exited" : strerror(errno));
         for (int i = 0; i < nfds; i++)
@@ -356,7 +364,10 @@ int pvx_template_take(pvx_template *t, pvx_spawn *s)
     s->out = s->err = s->ctl = s->req = s->pidfd = s->status_fd = -1;
     if (t->pending == 0 && (rc = pvx_template_request(t)) < 0)
         return rc;
-    if (recv_msg(t->sock, &m, fds, &nfds, PVT_REPLY_TIMEOUT_MS) < 0) {
+    Py_BEGIN_ALLOW_THREADS
+    rc = recv_msg(t->sock, &m, fds, &nfds, PVT_REPLY_TIMEOUT_MS);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
         rc = pv_fail(PV_ERR_RUNTIME, "template: no reply: %s",
                      errno == EPIPE ? "it exited" : strerror(errno));
         t->pending = 0;

@@ -20,8 +20,9 @@ PVX_INTERNAL int pvx_template_start(pvx_template **out, const pv_policy *policy,
                                     unsigned long uid_base, unsigned long uid_count);
 /* Ask for the next warm child without waiting for it (off the request path). */
 PVX_INTERNAL int pvx_template_request(pvx_template *t);
-/* The warm child asked for (asking first when nothing is pending): s becomes a remote
- * spawn (pid, out, err, ctl, req, pidfd, status_fd). 0 or a pv_fail error. */
+/* The warm child asked for (asking first when nothing is pending; GIL held, released while
+ * waiting): s becomes a remote spawn (pid, out, err, ctl, req, pidfd, status_fd). 0 or a
+ * pv_fail error. */
 PVX_INTERNAL int pvx_template_take(pvx_template *t, pvx_spawn *s);
 /* Close the channel (the template kills and reaps its children, then exits) and reap it. */
 PVX_INTERNAL void pvx_template_stop(pvx_template *t);
