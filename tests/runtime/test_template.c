@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pyverify.h"
@@ -223,6 +225,48 @@ static void test_template_missing(void **state)
     pv_program_free(prog);
 }
 
+/* A preload that cannot be imported is an error of the caller (REQUIRE: no runner); a
+ * template killed from outside fails the next run cleanly (no hang, nothing left). */
+static void test_template_failures(void **state)
+{
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    pv_runner *rn = NULL;
+    pv_run_result *r = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *prog = compile("print(2)\n", "f.py");
+    char path[64], buf[256];
+    pid_t tmpl = 0;
+    FILE *f;
+    (void)state;
+
+    ro.flags = o.flags = PV_RUN_ALLOW_UNVERIFIED;
+    ro.template_mode = PV_TEMPLATE_REQUIRE;
+    ro.preload = "no_such_module_pv";
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), PV_ERR_RUNTIME);
+    assert_non_null(strstr(pv_last_error(), "no_such_module_pv"));
+    ro.preload = NULL;
+    ro.pool = 1;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
+    assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "2\n");
+    pv_run_result_free(r);
+    r = NULL;
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)getpid(), (long)getpid());
+    f = fopen(path, "r");
+    assert_non_null(f);
+    if (fgets(buf, sizeof buf, f))
+        tmpl = (pid_t)strtol(buf, NULL, 10);
+    fclose(f);
+    assert_true(tmpl > 0);
+    assert_int_equal(kill(tmpl, SIGKILL), 0);
+    usleep(100000);
+    assert_int_equal(pv_runner_run(rn, &r, prog, &o), PV_ERR_RUNTIME);
+    assert_null(r);
+    pv_runner_free(rn); /* reaps the template */
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+    pv_program_free(prog);
+}
+
 static int setup_all(void **state)
 {
     (void)state;
@@ -246,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uid_per_run),
         cmocka_unit_test(test_template_missing),
+        cmocka_unit_test(test_template_failures),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
