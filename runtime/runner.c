@@ -369,7 +369,18 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
         if (rn->single_use)
             return pv_fail(PV_ERR_STATE, "pv_run: this runner's child was prepared for another "
                                          "policy or other flags");
-        return pv_run(out, program, opts);
+        rc = pv_run(out, program, opts);
+        /* not the template's child: say so (this process forked it) */
+        if (rc == 0 && !rn->single_use &&
+            pvx_result_add_skip(*out, "template",
+                                rn->tmpl ? "the run's policy or flags are not the runner's: "
+                                           "forked by pv_run from this process"
+                                         : rn->no_template) < 0) {
+            pv_run_result_free(*out);
+            *out = NULL;
+            return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+        }
+        return rc;
     }
     if (program->verdict != PV_ACCEPTED || !program->code)
         return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");

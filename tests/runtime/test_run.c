@@ -706,6 +706,14 @@ static void test_runner_fallback(void **state)
     assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
     assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
     assert_false(has_layer(r, "namespace:user"));
+    /* forked by pv_run from this process, not by the template: reported */
+    assert_false(has_layer(r, "template"));
+    {
+        bool skipped = false;
+        for (size_t i = 0; i < pv_run_result_skipped_count(r); i++)
+            skipped |= strcmp(pv_run_result_skipped_step(r, i), "template") == 0;
+        assert_true(skipped);
+    }
     pv_run_result_free(r);
     assert_int_equal(pv_runner_new(NULL, policy, 0), PV_ERR_INVALID);
     assert_int_equal(pv_runner_new(&rn, NULL, 0), PV_ERR_INVALID);
