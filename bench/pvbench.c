@@ -392,8 +392,8 @@ static int cmd_run(int n)
         }
         pv_runner_free(rn);
     }
-    /* the same loop with the children forked by this process (no template): the runner
-       before the clean template, and what the service's workers still do */
+    /* the same loop with the children forked by this process (PV_TEMPLATE_OFF), as the
+       service's workers do: what the template itself costs or saves */
     {
         pv_runner *rn;
         pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
