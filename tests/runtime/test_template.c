@@ -182,6 +182,17 @@ static void test_uid_per_run(void **state)
     }
     pv_runner_free(ra);
     pv_runner_free(rb);
+    /* pv_run's children too: a uid of this process's block, not 65534 */
+    {
+        pv_program *pc = compile("import os\nprint(os.getuid())\n", "d.py");
+        unsigned long u;
+        assert_int_equal(pv_run(&r, pc, &o), 0);
+        assert_true(has_layer(r, "uid:per-run"));
+        assert_int_equal(sscanf(pv_run_result_stdout(r, NULL), "%lu", &u), 1);
+        assert_true(u >= PV_RUNNER_UID_BASE && u < PV_RUNNER_UID_BASE + PV_RUNNER_UID_COUNT);
+        pv_run_result_free(r);
+        pv_program_free(pc);
+    }
 }
 
 /* No helper: AUTO forks from this process and says so in every run; REQUIRE fails. */
