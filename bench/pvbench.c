@@ -397,6 +397,28 @@ static int cmd_run(int n)
         }
         pv_runner_free(rn);
     }
+    /* the same loop with the children forked by this process (PV_TEMPLATE_OFF), as the
+       service's workers do: what the template itself costs or saves */
+    {
+        pv_runner *rn;
+        pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+        ro.template_mode = PV_TEMPLATE_OFF;
+        if (pv_runner_new_opts(&rn, pol, &ro) < 0)
+            die("pv_runner_new_opts");
+        for (int i = -1; i < n; i++) {
+            pv_run_result *r;
+            double t0 = now();
+            if (pv_runner_run(rn, &r, prog, NULL) < 0)
+                die("pv_runner_run");
+            double t = now() - t0;
+            if (pv_run_result_status(r) != PV_RUN_OK)
+                die("pv_runner_run (in process)");
+            if (i >= 0)
+                printf("pv_runner_inproc %.6f\n", t);
+            pv_run_result_free(r);
+        }
+        pv_runner_free(rn);
+    }
     for (int i = -1; i < n; i++) {
         pv_program *p2;
         pv_run_result *r;

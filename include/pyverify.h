@@ -352,6 +352,45 @@ PV_EXTERN int pv_runner_run(pv_runner *runner, pv_run_result **out, const pv_pro
 /* Kills the waiting child and frees the runner. NULL is a no-op. */
 PV_EXTERN void pv_runner_free(pv_runner *runner);
 
+/* A clean template (runtime/README.md, "The process tree"). By default a runner does not
+ * fork its children from this process, which may hold secrets and earlier requests: it
+ * starts the helper `pyverify-template` (exec'd fresh, empty environment), which loads the
+ * same policy, imports what it needs and alone forks the warm children; a child's
+ * descriptors come back to this process, which hands it the program and watches it as
+ * before. The helper is looked for at `template_path`, else $PYVERIFY_TEMPLATE, else the
+ * install path, else the build tree. PV_TEMPLATE_AUTO: when it cannot be started, the
+ * runner forks from this process and every run reports the step "template" as skipped;
+ * PV_TEMPLATE_REQUIRE: pv_runner_new_opts() fails (PV_ERR_RUNTIME); PV_TEMPLATE_OFF: fork
+ * from this process (reported the same way).
+ * Per-run uids: when this process is root, each child of a template drops to a uid of its
+ * own in [uid_base, uid_base + uid_count) (0/0: PV_RUNNER_UID_BASE/PV_RUNNER_UID_COUNT):
+ * each template takes the block of 16 at uid_base + 16 * (its pid mod uid_count/16) and
+ * rotates in it, so live runs never share a uid when the range holds pid_max x 16 uids (the
+ * default); it must belong to no account. Reported as the layer "uid:per-run" (else
+ * skipped, with why). */
+typedef enum pv_template_mode {
+    PV_TEMPLATE_AUTO = 0,
+    PV_TEMPLATE_REQUIRE = 1,
+    PV_TEMPLATE_OFF = 2
+} pv_template_mode;
+#define PV_RUNNER_UID_BASE 1879048192ul /* 0x70000000 */
+#define PV_RUNNER_UID_COUNT 67108864ul /* pid_max (2^22) x 16 */
+#define PV_RUNNER_OPTS_VERSION 1u
+typedef struct pv_runner_opts {
+    unsigned version;          /* PV_RUNNER_OPTS_VERSION */
+    unsigned flags;            /* PV_RUN_* of every run, as pv_runner_new's */
+    pv_template_mode template_mode;
+    const char *template_path; /* NULL: $PYVERIFY_TEMPLATE, the install path, the build tree */
+    const char *preload;       /* comma-separated modules the template imports besides the
+                                  policy's (a host running PV_RUN_NO_PYTHON_LAYER code that
+                                  needs e.g. ctypes); NULL: none */
+    unsigned long uid_base, uid_count;
+    unsigned pool;             /* children kept forked ahead by the template (0: the number
+                                  of cores, at most 4; 1: the one for the next run) */
+} pv_runner_opts;
+#define PV_RUNNER_OPTS_INIT {PV_RUNNER_OPTS_VERSION, 0u, PV_TEMPLATE_AUTO, NULL, NULL, 0ul, 0ul, 0u}
+PV_EXTERN int pv_runner_new_opts(pv_runner **out, const pv_policy *policy,
+                                 const pv_runner_opts *opts);
 /* ---- Batches (formulas) ---- */
 
 /* Many expressions evaluated in ONE sandboxed child, for one caller, every layer on: each

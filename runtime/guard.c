@@ -874,6 +874,26 @@ static int wrap_method(const char *module, const char *cls_name, const char *att
 
 int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *main_module)
 {
+    if (pvx_guard_setup_library(policy, main_module) < 0)
+        return -1;
+    return pvx_guard_add_program(program_code);
+}
+
+int pvx_guard_add_program(PyObject *program_code)
+{
+    if (program_code && PyTuple_Check(program_code)) { /* a batch: every item's code */
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(program_code); i++)
+            if (add_code_tree(&g_program, PyTuple_GET_ITEM(program_code, i), 0) < 0)
+                return -1;
+    } else if (program_code && add_code_tree(&g_program, program_code, 0) < 0) {
+        return -1;
+    }
+    ptrset_seal(&g_program);
+    return 0;
+}
+
+int pvx_guard_setup_library(const pv_policy *policy, PyObject *main_module)
+{
     PyObject *bmod = NULL, *restricted, *type_obj;
     int rc = -1;
 
@@ -881,13 +901,6 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
     g_keep = PyList_New(0);
     if (!g_keep)
         return -1;
-    if (program_code && PyTuple_Check(program_code)) { /* a batch: every item's code */
-        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(program_code); i++)
-            if (add_code_tree(&g_program, PyTuple_GET_ITEM(program_code, i), 0) < 0)
-                goto done;
-    } else if (program_code && add_code_tree(&g_program, program_code, 0) < 0)
-        goto done;
-    ptrset_seal(&g_program);
     /* builtins of code that library functions generate: the policy's, plus type (dataclass
        __setattr__ of frozen classes); the placeholder __main__ carries them too */
     restricted = PyDict_GetItemString(PyModule_GetDict(main_module), "__builtins__");
@@ -953,14 +966,6 @@ int pvx_guard_setup(const pv_policy *policy, PyObject *program_code, PyObject *m
 done:
     Py_XDECREF(bmod);
     return rc;
-}
-
-int pvx_guard_add_program(PyObject *code)
-{
-    if (add_code_tree(&g_program, code, 0) < 0)
-        return -1;
-    ptrset_seal(&g_program);
-    return 0;
 }
 
 void pvx_guard_arm(void)

@@ -947,7 +947,9 @@ static PyObject *encode_value(const pvx_py_plan *plan, PyObject *value)
     return s;
 }
 
-void pvx_py_child_setup(const pvx_py_plan *plan)
+static bool child_prepared;
+
+void pvx_py_child_prepare(const pvx_py_plan *plan)
 {
     PyObject *sysmods, *os = NULL, *env = NULL, *r;
     bool python_layer = !(plan->flags & PV_RUN_NO_PYTHON_LAYER);
@@ -983,8 +985,19 @@ void pvx_py_child_setup(const pvx_py_plan *plan)
     if (set_stream("stdin", 0, "r") < 0 || set_stream("stdout", 1, "w") < 0 ||
         set_stream("stderr", 2, "w") < 0)
         child_fatal("standard streams");
+    if (python_layer && pvx_guard_setup_library(plan->policy, plan->main_module) < 0)
+        child_fatal("python:guard");
+    child_prepared = true;
+}
+
+void pvx_py_child_setup(const pvx_py_plan *plan)
+{
+    bool python_layer = !(plan->flags & PV_RUN_NO_PYTHON_LAYER);
+
+    if (!child_prepared)
+        pvx_py_child_prepare(plan);
     if (python_layer) {
-        if (pvx_guard_setup(plan->policy, plan->code, plan->main_module) < 0)
+        if (pvx_guard_add_program(plan->code) < 0)
             child_fatal("python:guard");
         pvx_send(PVX_FD_CONTROL, PVX_REC_LAYER, "python:builtins", 15);
         pvx_send(PVX_FD_CONTROL, PVX_REC_LAYER, "python:modules", 14);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -376,6 +377,7 @@ static int control_parse(pvx_control *c, pv_run_result *r)
 
 typedef struct pvx_watch {
     pid_t pid;
+    bool remote;            /* a template's child: signalled through pidfd only */
     int pidfd;              /* or -1: then the loop polls waitid(WNOWAIT) */
     int out, err, ctl;      /* read ends, -1 once at EOF */
     unsigned long deadline; /* monotonic ms */
@@ -444,13 +446,28 @@ static void end_run(pid_t pid)
         kill_group(pid);
 }
 
+/* A template's child is not ours to reap: its pid may be reused as soon as the template
+ * reaped it, so it is signalled through its pidfd (the init, found in /proc as for our own
+ * children, first); the template kills the child's group before it reaps it. */
+static void end_remote_run(pid_t pid, int pidfd)
+{
+    pid_t init = first_child(pid);
+    if (init > 0)
+        kill(init, SIGKILL);
+    if (pidfd >= 0)
+        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0u);
+}
+
 /* Kill the run, first reading the program's CPU clock when it is not the child's. */
 static void stop(pvx_watch *w)
 {
     struct timespec ts;
     if (w->clock_resolved && w->have_cpu_clock && clock_gettime(w->cpu_clock, &ts) == 0)
         w->prog_cpu_ms = (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul;
-    end_run(w->pid);
+    if (w->remote)
+        end_remote_run(w->pid, w->pidfd);
+    else
+        end_run(w->pid);
 }
 
 /* Read what is available on *fd into b; returns false when the cap was exceeded. */
@@ -844,8 +861,52 @@ int pvx_check_opts(pv_run_opts *o, const pv_run_opts *in) { return check_opts(o,
 /* Pipes, stdin, the private directory, then fork. With the GIL held. The child applies
  * every OS step and runs `py`; a warm child (pv_runner) applies phase 0 and waits for its
  * program on the request pipe (runner.c). On failure everything is undone. */
+/* Per-run uids for the children this process forks itself (pv_run, a runner without a
+ * template, the service's workers), as root: the 16 uids at PV_RUNNER_UID_BASE + 16 x (pid
+ * mod 2^22), as a template takes its own (template.c): live processes have distinct pids,
+ * so their blocks differ; within the block a slot stays taken until its run is collected. */
+#define PVX_UID_SLOTS 16u
+static _Atomic unsigned uid_slots_used;
+static _Atomic unsigned uid_slot_next;
+
+static int take_uid_slot(void)
+{
+    unsigned start = atomic_fetch_add(&uid_slot_next, 1u);
+    for (unsigned k = 0; k < PVX_UID_SLOTS; k++) {
+        unsigned i = (start + k) % PVX_UID_SLOTS, bit = 1u << i;
+        if (!(atomic_fetch_or(&uid_slots_used, bit) & bit))
+            return (int)i;
+    }
+    return -1; /* 16 runs of this process alive at once: this one shares 65534 */
+}
+
+static void release_uid_slot(pvx_spawn *s)
+{
+    if (s->uid_slot1 > 0)
+        atomic_fetch_and(&uid_slots_used, ~(1u << (s->uid_slot1 - 1)));
+    s->uid_slot1 = 0;
+}
+
 int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm)
 {
+    int slot = -1, rc;
+    unsigned long uid = 0;
+    if (geteuid() == 0 && !(o->flags & PV_RUN_NO_OS_LAYER) && (slot = take_uid_slot()) >= 0)
+        uid = PV_RUNNER_UID_BASE +
+              ((unsigned long)getpid() % (PV_RUNNER_UID_COUNT / PVX_UID_SLOTS)) * PVX_UID_SLOTS +
+              (unsigned long)slot;
+    rc = pvx_spawn_child_uid(s, py, o, warm, uid);
+    if (rc < 0 && slot >= 0)
+        atomic_fetch_and(&uid_slots_used, ~(1u << slot));
+    else if (slot >= 0)
+        s->uid_slot1 = slot + 1;
+    return rc;
+}
+
+int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm,
+                        unsigned long run_uid)
+{
+    uid_t uid = run_uid ? (uid_t)run_uid : 65534;
     pvx_child_plan plan;
     int pout[2] = {-1, -1}, perr[2] = {-1, -1}, pctl[2] = {-1, -1}, preq[2] = {-1, -1};
     int stdin_fd = -1, rc;
@@ -869,7 +930,7 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     s->have_workdir = true;
     /* root drops to nobody in the child: give it its own directory, where RLIMIT_FSIZE (0)
        is what stops writes when seccomp is off */
-    if (geteuid() == 0 && chown(s->workdir, 65534, 65534) < 0) {
+    if (geteuid() == 0 && chown(s->workdir, uid, uid) < 0) {
         rc = pv_fail(PV_ERR_RUNTIME, "pv_run: chown of the private directory: %s",
                      strerror(errno));
         goto fail;
@@ -886,6 +947,7 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     inherited_sizes(&plan.inherited_vm, &plan.inherited_data);
     plan.output_kb = o->output_kb;
     plan.parent = getpid();
+    plan.run_uid = run_uid;
 
     flush_host_streams();
     PyOS_BeforeFork();
@@ -933,6 +995,16 @@ fail:
 
 void pvx_spawn_abort(pvx_spawn *s)
 {
+    release_uid_slot(s);
+    if (s->remote) {
+        /* the template reaps it and removes its directory */
+        if (s->pid > 0)
+            end_remote_run(s->pid, s->pidfd);
+        s->pid = 0;
+        close_fd(&s->pidfd);
+        close_fd(&s->status_fd);
+        s->remote = false;
+    }
     if (s->pid > 0) {
         /* the init first (see end_run); the group only if the supervisor lingers */
         end_run(s->pid);
@@ -958,6 +1030,56 @@ void pvx_spawn_abort(pvx_spawn *s)
     if (s->have_workdir)
         remove_tree_at(AT_FDCWD, s->workdir, 0);
     s->have_workdir = false;
+}
+
+/* The wait status and rusage of a template's child, from its status pipe: the template
+ * writes them once it reaped the child (within moments of its end). */
+static int remote_wait(pvx_spawn *s, int *wstatus, struct rusage *ru)
+{
+    pvx_exit_record rec;
+    size_t got = 0;
+    unsigned long until = now_ms() + 10000;
+    while (got < sizeof rec) {
+        struct pollfd pf = {s->status_fd, POLLIN, 0};
+        unsigned long now = now_ms();
+        ssize_t n;
+        if (now >= until) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        if (poll(&pf, 1, (int)(until - now)) < 0 && errno != EINTR)
+            return -1;
+        n = read(s->status_fd, (char *)&rec + got, sizeof rec - got);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n <= 0) {
+            errno = n == 0 ? EPIPE : errno;
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    if (rec.reaped != 1) {
+        errno = ECHILD;
+        return -1;
+    }
+    memset(ru, 0, sizeof *ru);
+    *wstatus = rec.wstatus;
+    ru->ru_utime.tv_sec = (time_t)(rec.ru.utime_us / 1000000);
+    ru->ru_utime.tv_usec = (suseconds_t)(rec.ru.utime_us % 1000000);
+    ru->ru_stime.tv_sec = (time_t)(rec.ru.stime_us / 1000000);
+    ru->ru_stime.tv_usec = (suseconds_t)(rec.ru.stime_us % 1000000);
+    ru->ru_maxrss = (long)rec.ru.maxrss_kb;
+    return 0;
+}
+
+int pvx_result_add_layer(pv_run_result *r, const char *name)
+{
+    return add_layer(r, name, strlen(name));
+}
+
+int pvx_result_add_skip(pv_run_result *r, const char *step, const char *reason)
+{
+    return add_skip(r, step, reason);
 }
 
 /* Watch the child from `start` (monotonic ms) to its end, reap it and fill r. With the GIL
@@ -987,11 +1109,17 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
         return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
     }
     w.pid = pid;
+    w.remote = s->remote;
     w.out = s->out;
     w.err = s->err;
     w.ctl = s->ctl;
     s->out = s->err = s->ctl = -1;
-    w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (s->remote) {
+        w.pidfd = s->pidfd; /* ours to close below */
+        s->pidfd = -1;
+    } else {
+        w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    }
     w.deadline = start + (unsigned long)ceil(o->timeout_s * 1000.0);
     w.cpu_limit_ms = (unsigned long)ceil(o->cpu_s * 1000.0) + cpu_base_ms;
     w.cpu_check = start + (unsigned long)ceil(o->cpu_s * 1000.0);
@@ -999,12 +1127,17 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
 
     Py_BEGIN_ALLOW_THREADS
     watch_loop(&w, r, &ctl);
-    /* anything left in the group (a program without seccomp may have forked) dies now;
-       the child is not reaped yet, so its pid cannot have been reused */
-    kill(-pid, SIGKILL);
-    do
-        reaped = wait4(pid, &wstatus, 0, &ru);
-    while (reaped < 0 && errno == EINTR);
+    if (s->remote) {
+        /* the template killed the group and reaped the child: its report */
+        reaped = remote_wait(s, &wstatus, &ru) == 0 ? pid : -1;
+    } else {
+        /* anything left in the group (a program without seccomp may have forked) dies
+           now; the child is not reaped yet, so its pid cannot have been reused */
+        kill(-pid, SIGKILL);
+        do
+            reaped = wait4(pid, &wstatus, 0, &ru);
+        while (reaped < 0 && errno == EINTR);
+    }
     Py_END_ALLOW_THREADS
     s->pid = 0;
     if (reaped != pid) {

@@ -19,10 +19,12 @@
  */
 #include "internal.h"
 #include "runtime.h"
+#include "template.h"
 
 #include <marshal.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,8 @@ struct pv_runner {
     pvx_py_plan base;   /* builtins and proxies of the policy; no code, no inputs */
     pvx_spawn spare;    /* the warm child; pid 0 when there is none */
     bool single_use;    /* never fork again once a request was seen (pvx_runner_single_use) */
+    pvx_template *tmpl; /* the clean template that forks the children, or NULL: this process */
+    char *no_template;  /* owned: why there is none (reported as a skipped step), or NULL */
 };
 
 void pvx_runner_single_use(pv_runner *rn)
@@ -105,6 +109,8 @@ void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
 
     prctl(PR_SET_NAME, "pyverify-warm", 0, 0, 0); /* what ps shows while it waits */
     pvx_child_os_phase(plan, 0);
+    /* the Python set-up that needs nothing of the program, before the request too */
+    pvx_py_child_prepare(py);
     if (read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
         _exit(PVX_EXIT_OK); /* the runner was freed before using this child */
     if (h.magic != PVX_REQ_MAGIC || h.code_len == 0 || h.code_len > PVX_REQ_MAX ||
@@ -162,25 +168,95 @@ void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
 static int spawn_spare(pv_runner *r)
 {
     pv_run_opts o = PV_RUN_OPTS_INIT;
+    if (r->tmpl)
+        return pvx_template_take(r->tmpl, &r->spare);
     o.flags = r->flags;
     return pvx_spawn_child(&r->spare, &r->base, &o, true);
 }
 
+/* "?name,name,...": the modules in this process's sys.modules ('?': the template skips a
+ * name it cannot import); NULL when there are none or on failure. GIL held. */
+static char *host_module_names(void)
+{
+    PyObject *mods = PySys_GetObject("modules"), *keys;
+    char *out = NULL;
+    size_t len = 1, cap = 4096;
+
+    if (!mods || !PyDict_Check(mods) || !(keys = PyDict_Keys(mods))) {
+        PyErr_Clear();
+        return NULL;
+    }
+    out = malloc(cap);
+    if (out)
+        out[0] = '?';
+    for (Py_ssize_t i = 0; out && i < PyList_GET_SIZE(keys); i++) {
+        Py_ssize_t n;
+        const char *name = PyUnicode_Check(PyList_GET_ITEM(keys, i))
+                               ? PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(keys, i), &n)
+                               : NULL;
+        if (!name || n == 0 || n > 200 || strchr(name, ',') || strcmp(name, "__main__") == 0) {
+            PyErr_Clear();
+            continue;
+        }
+        if (len + (size_t)n + 2 > cap) {
+            char *b = realloc(out, cap * 2);
+            if (!b) {
+                free(out);
+                out = NULL;
+                break;
+            }
+            out = b;
+            cap *= 2;
+        }
+        if (len > 1)
+            out[len++] = ',';
+        memcpy(out + len, name, (size_t)n);
+        len += (size_t)n;
+    }
+    Py_DECREF(keys);
+    if (out)
+        out[len] = '\0';
+    return out;
+}
+
 int pv_runner_new(pv_runner **out, const pv_policy *policy, unsigned flags)
 {
+    pv_runner_opts o = PV_RUNNER_OPTS_INIT;
+    o.flags = flags;
+    return pv_runner_new_opts(out, policy, &o);
+}
+
+int pv_runner_new_opts(pv_runner **out, const pv_policy *policy, const pv_runner_opts *opts)
+{
+    static const pv_runner_opts defaults = PV_RUNNER_OPTS_INIT;
     pv_runner *r;
     PyGILState_STATE gil;
     int rc;
     const unsigned known = PV_RUN_NO_PYTHON_LAYER | PV_RUN_NO_OS_LAYER |
                            PV_RUN_ALLOW_UNVERIFIED | PV_RUN_NO_SECCOMP | PV_RUN_NO_NAMESPACES;
+    const pv_runner_opts *ro = opts ? opts : &defaults;
+    unsigned flags = ro->flags;
 
     if (!out || !policy)
         return pv_fail(PV_ERR_INVALID, "pv_runner_new: out and policy are required");
     *out = NULL;
     if (!pvi_ready())
         return pv_fail(PV_ERR_STATE, "pv_runner_new: pv_init() was not called");
+    if (ro->version != PV_RUNNER_OPTS_VERSION)
+        return pv_fail(PV_ERR_INVALID, "pv_runner_opts.version is %u, expected %u", ro->version,
+                       PV_RUNNER_OPTS_VERSION);
     if (flags & ~known)
         return pv_fail(PV_ERR_INVALID, "pv_runner_new: unknown flags 0x%x", flags & ~known);
+    if (ro->template_mode != PV_TEMPLATE_AUTO && ro->template_mode != PV_TEMPLATE_REQUIRE &&
+        ro->template_mode != PV_TEMPLATE_OFF)
+        return pv_fail(PV_ERR_INVALID, "pv_runner_new: unknown template_mode %d",
+                       (int)ro->template_mode);
+    if ((ro->uid_base == 0) != (ro->uid_count == 0) ||
+        (ro->uid_base != 0 && (ro->uid_base < 65536ul || ro->uid_count < 16ul ||
+                               ro->uid_count > (1ul << 27) ||
+                               ro->uid_base + ro->uid_count > 0xFFFFFFFEul)))
+        return pv_fail(PV_ERR_INVALID, "pv_runner_new: the uid range must be [base, base+count) "
+                                       "with base >= 65536, 16 <= count <= 2^27, below 2^32-1");
     r = calloc(1, sizeof *r);
     if (!r)
         return pv_fail(PV_ERR_NOMEM, "pv_runner_new: out of memory");
@@ -188,19 +264,59 @@ int pv_runner_new(pv_runner **out, const pv_policy *policy, unsigned flags)
     r->flags = flags;
     r->spare.out = r->spare.err = r->spare.ctl = r->spare.req = -1;
     gil = PyGILState_Ensure();
-    rc = pvx_py_prepare(&r->base, NULL, false, policy->builtins_allowed, policy->modules,
-                        policy->module_members, NULL, NULL, flags, 0);
-    r->base.policy = policy;
-    if (rc < 0) {
-        rc = pv_fail_python(rc, "pv_runner_new");
+    if (ro->template_mode != PV_TEMPLATE_OFF) {
+        char *mirror = NULL;
+        /* without the Python layer a program imports what its process has: a forked child
+           had the host's modules; the template imports the same names (best effort) */
+        if (!ro->preload && (flags & PV_RUN_NO_PYTHON_LAYER))
+            mirror = host_module_names();
+        rc = pvx_template_start(&r->tmpl, policy, flags, ro->template_path,
+                                ro->preload ? ro->preload : mirror,
+                                ro->uid_base ? ro->uid_base : PV_RUNNER_UID_BASE,
+                                ro->uid_base ? ro->uid_count : PV_RUNNER_UID_COUNT);
+        free(mirror);
+        if (rc < 0 && ro->template_mode == PV_TEMPLATE_REQUIRE) {
+            PyGILState_Release(gil);
+            free(r);
+            return rc;
+        }
+        if (rc < 0 && !(r->no_template = strdup(pv_last_error()))) {
+            PyGILState_Release(gil);
+            free(r);
+            return pv_fail(PV_ERR_NOMEM, "pv_runner_new: out of memory");
+        }
+    } else if (!(r->no_template = strdup("disabled by the caller"))) {
         PyGILState_Release(gil);
         free(r);
-        return rc;
+        return pv_fail(PV_ERR_NOMEM, "pv_runner_new: out of memory");
+    }
+    if (!r->tmpl) {
+        rc = pvx_py_prepare(&r->base, NULL, false, policy->builtins_allowed, policy->modules,
+                            policy->module_members, NULL, NULL, flags, 0);
+        r->base.policy = policy;
+        if (rc < 0) {
+            rc = pv_fail_python(rc, "pv_runner_new");
+            PyGILState_Release(gil);
+            free(r->no_template);
+            free(r);
+            return rc;
+        }
     }
     rc = spawn_spare(r);
+    if (rc == 0 && r->tmpl) {
+        /* the pool: children asked for ahead, one more each run; the template forks them
+           while runs go on, so a run finds one that finished its set-up long ago */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        unsigned pool = ro->pool ? ro->pool : cores < 1 ? 1u : cores > 4 ? 4u : (unsigned)cores;
+        for (unsigned i = 1; i < pool && i < 16 && rc == 0; i++)
+            rc = pvx_template_request(r->tmpl);
+    }
     if (rc < 0) {
+        pvx_spawn_abort(&r->spare);
         pvx_py_plan_clear(&r->base);
+        pvx_template_stop(r->tmpl);
         PyGILState_Release(gil);
+        free(r->no_template);
         free(r);
         return rc;
     }
@@ -225,9 +341,14 @@ static int send_all(int fd, const void *p, size_t n)
 }
 
 /* The warm child has not exited (nor been reaped by someone else). */
-static bool spare_alive(pid_t pid)
+static bool spare_alive(const pvx_spawn *sp)
 {
     siginfo_t si;
+    pid_t pid = sp->pid;
+    if (sp->remote) {
+        struct pollfd pf = {sp->pidfd, POLLIN, 0};
+        return poll(&pf, 1, 0) == 0;
+    }
     memset(&si, 0, sizeof si);
     if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0)
         return false;
@@ -269,7 +390,18 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
         if (rn->single_use)
             return pv_fail(PV_ERR_STATE, "pv_run: this runner's child was prepared for another "
                                          "policy or other flags");
-        return pv_run(out, program, opts);
+        rc = pv_run(out, program, opts);
+        /* not the template's child: say so (this process forked it) */
+        if (rc == 0 && !rn->single_use &&
+            pvx_result_add_skip(*out, "template",
+                                rn->tmpl ? "the run's policy or flags are not the runner's: "
+                                           "forked by pv_run from this process"
+                                         : rn->no_template) < 0) {
+            pv_run_result_free(*out);
+            *out = NULL;
+            return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+        }
+        return rc;
     }
     if (program->verdict != PV_ACCEPTED || !program->code)
         return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
@@ -329,7 +461,7 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     h.stdin_len = o.stdin_data ? o.stdin_len : 0;
 
     for (int attempt = 0;; attempt++) {
-        if (!rn->spare.pid && rn->single_use) {
+        if (!rn->spare.pid && rn->single_use && !rn->tmpl) {
             /* this process holds a request now: what it forks would carry it */
             rc = pv_fail(PV_ERR_RUNTIME, "pv_run: the runner's clean child is gone");
             goto done;
@@ -343,14 +475,14 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
         start = pvx_now_ms();
         /* a supervisor killed from outside leaves its program alive for a moment (it dies
            with its init): the request would be accepted, then lost */
-        if (spare_alive(sp.pid) && send_all(sp.req, &h, sizeof h) == 0 && send_all(sp.req, code, (size_t)code_len) == 0 &&
+        if (spare_alive(&sp) && send_all(sp.req, &h, sizeof h) == 0 && send_all(sp.req, code, (size_t)code_len) == 0 &&
             (!h.input_len || send_all(sp.req, o.input_json, (size_t)h.input_len) == 0) &&
             (!h.stdin_len || send_all(sp.req, o.stdin_data, (size_t)h.stdin_len) == 0) &&
             (!h.host_len || send_all(sp.req, host_names, (size_t)h.host_len) == 0))
             break;
-        /* the warm child is gone (killed from outside): start a fresh one, once */
+        /* the warm child is gone (killed from outside): start a fresh one */
         pvx_spawn_abort(&sp);
-        if (attempt > 0) {
+        if (attempt > (rn->tmpl ? 16 : 0)) { /* a template may have queued several */
             rc = pv_fail(PV_ERR_RUNTIME, "pv_run: the warm child is gone");
             goto done;
         }
@@ -362,9 +494,16 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     /* the next run's child gets ready while this one runs; a failure here only means the
        next run forks its own. Not for a single-use runner: this process now holds the
        request, and a child forked from it would too. */
-    if (!rn->single_use)
+    if (rn->tmpl)
+        (void)pvx_template_request(rn->tmpl); /* forked by the template while this runs */
+    else if (!rn->single_use)
         (void)spawn_spare(rn); /* leaves no spare on failure */
     rc = pvx_collect(&sp, res, &o, program->mode == PV_MODE_EXPR, start, base);
+    /* this process's own observation: where the child came from */
+    if (rc == 0 && (rn->tmpl ? pvx_result_add_layer(res, "template")
+                             : rn->single_use ? 0
+                                              : pvx_result_add_skip(res, "template", rn->no_template)) < 0)
+        rc = pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
 done:
     Py_XDECREF(bytes);
     free(host_names);
@@ -383,10 +522,12 @@ void pv_runner_free(pv_runner *rn)
     if (!rn)
         return;
     pvx_spawn_abort(&rn->spare);
+    pvx_template_stop(rn->tmpl);
     if (pvi_ready()) {
         gil = PyGILState_Ensure();
         pvx_py_plan_clear(&rn->base);
         PyGILState_Release(gil);
     }
+    free(rn->no_template);
     free(rn);
 }

@@ -78,6 +78,7 @@ typedef struct pvx_child_plan {
     const char *bpf_missing;   /* why there is no filter (static string) when bpf is NULL */
     pid_t parent;              /* the process that forked the child (pv_run's caller) */
     int request_fd;            /* a warm child's request pipe (becomes fd 4), else -1 */
+    unsigned long run_uid;     /* as root: the uid/gid to drop to (0: 65534, shared) */
 } pvx_child_plan;
 
 /* Apply the steps of one phase (0: those that need nothing of the program; 1: rlimits,
@@ -146,6 +147,10 @@ PVX_INTERNAL _Noreturn void pvx_py_child_run(const pvx_py_plan *plan);
  * program line of an exception's traceback whose code has `filename`. */
 PVX_INTERNAL PyObject *pvx_py_encode_value(const pvx_py_plan *plan, PyObject *value);
 PVX_INTERNAL unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename);
+/* The part of pvx_py_child_run that needs nothing of the program (placeholder __main__,
+ * os.environ, sys.path, standard streams, the guard's library set-up), for a warm child
+ * before its request; pvx_py_child_run then skips it. Fatal failures end the child. */
+PVX_INTERNAL void pvx_py_child_prepare(const pvx_py_plan *plan);
 
 /* Its two halves, for a session's child (session.c) and a batch's (batch.c): everything up
  * to READY and arming the hook (plan->code may be a tuple of code objects: every one is the
@@ -172,8 +177,11 @@ PVX_INTERNAL int pvx_guard_snapshot(void);
  * __setattr__, wrap exec/eval, enum's functional API; placeholder __main__ builtins. */
 PVX_INTERNAL int pvx_guard_setup(const pv_policy *policy, PyObject *program_code,
                                  PyObject *main_module);
-/* A session's next program: its code objects are the program's too. */
-PVX_INTERNAL int pvx_guard_add_program(PyObject *code);
+/* The same in two steps: everything that needs nothing of the program (a warm child does
+ * it before its request: no type is created between the two), then the program's code
+ * (a session adds each next program's, a batch passes a tuple of its items' code). */
+PVX_INTERNAL int pvx_guard_setup_library(const pv_policy *policy, PyObject *main_module);
+PVX_INTERNAL int pvx_guard_add_program(PyObject *program_code);
 /* From now on, stores from the program's frames into library objects are refused. */
 PVX_INTERNAL void pvx_guard_arm(void);
 /* A code object that existed before the program started (and is not the program's). */
@@ -233,6 +241,12 @@ typedef struct pvx_spawn {
     int req;                 /* write end of a warm child's request pipe, or -1 */
     char workdir[32];        /* the private directory */
     bool have_workdir;
+    /* forked by a template (template.c), not by this process: it reaps the child and
+       sends the wait status and rusage on status_fd; this process signals it through
+       pidfd only. Both meaningful only when remote. */
+    bool remote;
+    int pidfd, status_fd;
+    int uid_slot1;           /* this process's per-run uid slot + 1 (run.c), 0: none */
 } pvx_spawn;
 
 PVX_INTERNAL int pvx_check_opts(pv_run_opts *o, const pv_run_opts *in);
@@ -242,6 +256,20 @@ PVX_INTERNAL unsigned long pvx_now_ms(void);
  * phase 0 and waits for its program on the request pipe. */
 PVX_INTERNAL int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
                                  bool warm);
+/* The same, the child dropping to `run_uid` when this process is root (0: 65534). */
+PVX_INTERNAL int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
+                                     bool warm, unsigned long run_uid);
+/* A layer, or a skipped step, that the parent observed itself (e.g. the template). */
+PVX_INTERNAL int pvx_result_add_layer(pv_run_result *r, const char *name);
+PVX_INTERNAL int pvx_result_add_skip(pv_run_result *r, const char *step, const char *reason);
+/* What a template sends on a child's status pipe once it reaped it. */
+typedef struct pvx_exit_record {
+    int32_t wstatus;
+    int32_t reaped;          /* 1: wstatus and rusage are the child's */
+    struct {
+        int64_t utime_us, stime_us, maxrss_kb;
+    } ru;
+} pvx_exit_record;
 /* Watch, reap and classify (GIL held; released while waiting). Consumes the spawn. */
 PVX_INTERNAL int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
                              unsigned long start_ms, unsigned long cpu_base_ms);

@@ -314,17 +314,28 @@ static step_result step_rlimits(const pvx_child_plan *plan)
 
 static step_result step_privileges(const pvx_child_plan *plan)
 {
-    (void)plan;
+    /* each run gets a uid of its own, from a range no account uses, distinct among the
+       runs alive (run.c, template.c): no run can signal or ptrace another even with every
+       other layer gone; 65534 only when the forking process has no free uid left */
+    uid_t id = plan->run_uid ? (uid_t)plan->run_uid : PVX_NOBODY;
     if (geteuid() != 0 && getuid() != 0) {
         send_layer("unprivileged");
+        if (!(plan->flags & PV_RUN_NO_OS_LAYER))
+            pvx_send_fail(PVX_FD_CONTROL, "uid:per-run",
+                          "not root: every run keeps this process's uid (no uid_map)");
         return STEP_OK;
     }
-    if (setgroups(0, NULL) < 0 || setresgid(PVX_NOBODY, PVX_NOBODY, PVX_NOBODY) < 0 ||
-        setresuid(PVX_NOBODY, PVX_NOBODY, PVX_NOBODY) < 0) {
-        fail_errno("unprivileged", "dropping root to uid/gid 65534", errno);
+    if (setgroups(0, NULL) < 0 || setresgid(id, id, id) < 0 || setresuid(id, id, id) < 0) {
+        fail_errno("unprivileged", plan->run_uid ? "dropping root to the run's uid"
+                                                 : "dropping root to uid/gid 65534", errno);
         return STEP_FATAL;
     }
     send_layer("unprivileged");
+    if (plan->run_uid)
+        send_layer("uid:per-run");
+    else if (!(plan->flags & PV_RUN_NO_OS_LAYER))
+        pvx_send_fail(PVX_FD_CONTROL, "uid:per-run",
+                      "16 runs of one process alive at once: this one is uid 65534");
     return STEP_OK;
 }
 

@@ -457,10 +457,15 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         _exit(1);
     /* a child forked and half-sandboxed before each request arrives; without one (fork
        refused) runs fork on demand */
-    if (pv_runner_new(&g_runner, pol, 0) < 0)
-        g_runner = NULL;
-    else
-        pvx_runner_single_use(g_runner); /* its one child was forked before any request */
+    {
+        /* this worker is a copy of the clean zygote: it is the template (no exec'd one) */
+        pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+        ro.template_mode = PV_TEMPLATE_OFF;
+        if (pv_runner_new_opts(&g_runner, pol, &ro) < 0)
+            g_runner = NULL;
+        else
+            pvx_runner_single_use(g_runner); /* its one child was forked before any request */
+    }
     while (cfg->worker_requests == 0 || served < cfg->worker_requests) {
         pvs_frame f;
         reply r = {500, -1, -1, NULL};

@@ -253,6 +253,8 @@ PV_INTERNAL PyObject *pvv_host_globals(const pv_policy *p);
 /* ---- policy loading ------------------------------------------------------------------------------ */
 PV_INTERNAL int pvp_load(pv_policy **out, const char *toml, size_t len, const char *origin,
                          bool is_default);
+/* A policy rebuilt from another process's `loaded` dict (GIL held; runtime/template.c). */
+PV_INTERNAL int pvp_from_loaded(pv_policy **out, PyObject *loaded, const char *origin);
 /* The embedded default policy derived live by policy_loader.py, never from the cache:
  * a new reference to the loader's dict, or NULL with a pv_fail error. */
 PV_INTERNAL PyObject *pvp_derive_default(void);

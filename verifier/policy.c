@@ -390,6 +390,30 @@ done:
     return rc;
 }
 
+int pvp_from_loaded(pv_policy **out, PyObject *loaded, const char *origin)
+{
+    pv_policy *p;
+    int rc;
+    *out = NULL;
+    if (!PyDict_Check(loaded))
+        return pv_fail(PV_ERR_POLICY, "%s: the policy tables are not a dict", origin);
+    p = calloc(1, sizeof *p);
+    if (!p || !(p->origin = strdup(origin))) {
+        free(p);
+        return pv_fail(PV_ERR_NOMEM, "out of memory");
+    }
+    Py_INCREF(loaded);
+    p->loaded = loaded;
+    rc = fill(p, p->loaded);
+    PyErr_Clear();
+    if (rc < 0) {
+        policy_release(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
 PV_EXTERN int pv_policy_default(pv_policy **out)
 {
     if (!out)

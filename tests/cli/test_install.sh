@@ -21,7 +21,8 @@ for f in "$LIBDIR/libpyverify.so" "$LIBDIR/libpyverify.so.0" "$LIBDIR/libpyverif
          "$LIBDIR/cmake/pyverify/pyverifyConfig.cmake" \
          "$LIBDIR/cmake/pyverify/pyverifyConfigVersion.cmake" \
          "$LIBDIR/cmake/pyverify/pyverifyTargets.cmake" "$P/bin/pyverify" \
-         "$P/share/man/man1/pyverify.1" "$P/share/man/man5/pyverify-rules.5"; do
+         "$P/share/man/man1/pyverify.1" "$P/share/man/man5/pyverify-rules.5" \
+         "$P/libexec/pyverify-template"; do
     if [ -e "$f" ]; then pass "installed ${f#"$P"/}"; else fail "not installed: ${f#"$P"/}"; fi
 done
 

@@ -84,6 +84,9 @@
  * attack must not find them in the suite's memory either. */
 #define MASK 0x5a
 static char env_canary[64];  /* masked */
+/* What the prelude imports: by this host before any pv_run, by a runner's template. */
+#define NATIVE_PRELOAD "ctypes,ctypes.util,os,sys,signal,errno,struct"
+#define NATIVE_PRELOAD_IMPORT "ctypes, ctypes.util, os, sys, signal, errno, struct"
 static char *token_canary;   /* malloc'd, never freed, plain: a host's bearer token */
 static char file_canary[64]; /* masked */
 static char req_canary[64];  /* masked */
@@ -501,7 +504,14 @@ static void run_case(const attack *a, report *rp)
         char *srca = malloc(256), *ina = malloc(128);
         pv_program *pa = NULL;
         int rc = -1;
-        if (!srca || !ina || (a->runner && pv_runner_new(&rn, policy, flags) < 0)) {
+        /* the library's clean template (required: a runner forking from this host would
+           carry its token and request A); it imports what the prelude uses, as this
+           host did for pv_run */
+        pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+        ro.flags = flags;
+        ro.template_mode = PV_TEMPLATE_REQUIRE;
+        ro.preload = NATIVE_PRELOAD;
+        if (!srca || !ina || (a->runner && pv_runner_new_opts(&rn, policy, &ro) < 0)) {
             note(rp, true, "setup: pv_runner_new: %s", pv_last_error());
             free(srca);
             free(ina);
@@ -873,7 +883,7 @@ int main(int argc, char **argv)
     }
     {
         PyGILState_STATE g = PyGILState_Ensure();
-        int rc = PyRun_SimpleString("import ctypes, ctypes.util, os, sys, signal, errno, struct");
+        int rc = PyRun_SimpleString("import " NATIVE_PRELOAD_IMPORT);
         PyGILState_Release(g);
         if (rc != 0) {
             fprintf(stderr, "native_host: import ctypes failed\n");

@@ -580,12 +580,12 @@ static void run_one_warm(void **state) { run_case_with(*state, true); }
 static int count_fds(void);
 
 /* The children of this process, from /proc (the runner's waiting child among them). */
-static int children(pid_t *out, int max)
+static int children_of(pid_t pid, pid_t *out, int max)
 {
     char path[64], buf[4096];
     int n = 0;
     FILE *f;
-    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
     f = fopen(path, "r");
     if (!f)
         return 0;
@@ -601,6 +601,19 @@ static int children(pid_t *out, int max)
     }
     fclose(f);
     return n;
+}
+
+static int children(pid_t *out, int max)
+{
+    return children_of(getpid(), out, max);
+}
+
+/* A runner's children come from its template, this process's only child: the warm ones
+ * are the template's children. */
+static int warm_children(pid_t *out, int max)
+{
+    pid_t tmpl[4];
+    return children(tmpl, 4) == 1 ? children_of(tmpl[0], out, max) : -1;
 }
 
 static void test_runner_loop(void **state)
@@ -620,8 +633,13 @@ static void test_runner_loop(void **state)
     vo.nglobals = 2;
     assert_int_equal(pv_verify(&prog, policy, src, strlen(src), "w.py", &vo), 0);
     assert_int_equal(pv_program_verdict(prog), PV_ACCEPTED);
-    assert_int_equal(pv_runner_new(&rn, policy, 0), 0);
-    assert_int_equal(children(kids, 16), 1); /* the warm child waits */
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    ro.pool = 2;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
+    assert_int_equal(children(kids, 16), 1); /* the template */
+    for (int k = 0; k < 500 && warm_children(kids, 16) != 2; k++)
+        usleep(2000);
+    assert_int_equal(warm_children(kids, 16), 2); /* the pool waits */
     for (int i = 0; i < N; i++) {
         pv_run_opts o = PV_RUN_OPTS_INIT;
         pv_run_result *r = NULL;
@@ -634,8 +652,12 @@ static void test_runner_loop(void **state)
         assert_string_equal(pv_run_result_value(r), want);
         assert_true(has_layer(r, "seccomp") && has_layer(r, "python:audit") &&
                     has_layer(r, "namespace:net") && has_layer(r, "parent_death"));
+        assert_true(has_layer(r, "template"));
         pv_run_result_free(r);
-        assert_int_equal(children(kids, 16), 1); /* the next one, and nothing left over */
+        assert_int_equal(children(kids, 16), 1); /* the template, nothing left over */
+        for (int k = 0; k < 500 && warm_children(kids, 16) != 2; k++)
+            usleep(2000); /* the next ones (forked while this ran), the last one reaped */
+        assert_int_equal(warm_children(kids, 16), 2);
     }
     /* an input key the program was not verified with is the caller's error, as in pv_run */
     {
@@ -645,10 +667,12 @@ static void test_runner_loop(void **state)
         assert_int_equal(pv_runner_run(rn, &r, prog, &o), PV_ERR_INVALID);
         assert_null(r);
     }
-    /* the waiting child killed from outside: the next run starts a fresh one */
-    assert_int_equal(children(kids, 16), 1);
+    /* the waiting children killed from outside: the next run starts a fresh one */
+    assert_int_equal(warm_children(kids, 16), 2);
     kill(kids[0], SIGKILL);
-    waitpid(kids[0], NULL, 0);
+    kill(kids[1], SIGKILL);
+    for (int k = 0; k < 500 && warm_children(kids, 16) != 0; k++)
+        usleep(2000); /* reaped by the template */
     {
         pv_run_opts o = PV_RUN_OPTS_INIT;
         pv_run_result *r = NULL;
@@ -682,6 +706,14 @@ static void test_runner_fallback(void **state)
     assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
     assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
     assert_false(has_layer(r, "namespace:user"));
+    /* forked by pv_run from this process, not by the template: reported */
+    assert_false(has_layer(r, "template"));
+    {
+        bool skipped = false;
+        for (size_t i = 0; i < pv_run_result_skipped_count(r); i++)
+            skipped |= strcmp(pv_run_result_skipped_step(r, i), "template") == 0;
+        assert_true(skipped);
+    }
     pv_run_result_free(r);
     assert_int_equal(pv_runner_new(NULL, policy, 0), PV_ERR_INVALID);
     assert_int_equal(pv_runner_new(&rn, NULL, 0), PV_ERR_INVALID);
@@ -985,7 +1017,12 @@ static void test_stack_strings_wiped(void **state)
     for (int warm = 0; warm < 2; warm++) {
         pv_runner *rn = NULL;
         if (warm) {
-            assert_int_equal(pv_runner_new(&rn, policy, o.flags), 0);
+            /* a runner forking from this process (the service's workers do, from their
+               clean zygote): a template's children hold none of this process's memory */
+            pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+            ro.flags = o.flags;
+            ro.template_mode = PV_TEMPLATE_OFF;
+            assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
             assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
         } else {
             assert_int_equal(pv_run(&r, prog, &o), 0);

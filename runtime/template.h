@@ -1,0 +1,33 @@
+/*
+ * template.h: the clean template of a library runner (template.c). Not installed.
+ *
+ * The host side starts `pyverify-template` (fork, then exec with an empty environment and
+ * only its two descriptors), asks it for warm children and receives each child's
+ * descriptors; the template side (pvx_template_main) is the helper's whole program.
+ */
+#ifndef PV_TEMPLATE_H
+#define PV_TEMPLATE_H
+
+#include "runtime.h"
+
+typedef struct pvx_template pvx_template;
+
+/* Start a template for `policy` and `flags` (GIL held). `path` NULL: $PYVERIFY_TEMPLATE,
+ * the install path, the build tree. `preload`: comma-separated extra modules, or NULL.
+ * 0, or an error (pv_fail) saying why there is none. */
+PVX_INTERNAL int pvx_template_start(pvx_template **out, const pv_policy *policy, unsigned flags,
+                                    const char *path, const char *preload,
+                                    unsigned long uid_base, unsigned long uid_count);
+/* Ask for the next warm child without waiting for it (off the request path). */
+PVX_INTERNAL int pvx_template_request(pvx_template *t);
+/* The warm child asked for (asking first when nothing is pending; GIL held, released while
+ * waiting): s becomes a remote spawn (pid, out, err, ctl, req, pidfd, status_fd). 0 or a
+ * pv_fail error. */
+PVX_INTERNAL int pvx_template_take(pvx_template *t, pvx_spawn *s);
+/* Close the channel (the template kills and reaps its children, then exits) and reap it. */
+PVX_INTERNAL void pvx_template_stop(pvx_template *t);
+
+/* The helper's program: fd 3 the channel, fd 4 a memfd with the set-up. */
+PVX_INTERNAL int pvx_template_main(int argc, char **argv);
+
+#endif /* PV_TEMPLATE_H */

@@ -1,0 +1,307 @@
+/*
+ * test_template.c: the clean template of library runners (runtime/template.c) and the
+ * per-run uids it gives as root: two concurrent runs get different uids and cannot signal
+ * each other even with namespaces and seccomp off; finding the helper, or failing closed.
+ */
+#include <Python.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pyverify.h"
+
+static pv_policy *policy;
+
+static pv_program *compile(const char *src, const char *name)
+{
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_program *prog = NULL;
+    vo.layers = PV_LAYER_UNSAFE_NONE;
+    assert_int_equal(pv_verify(&prog, policy, src, strlen(src), name, &vo), 0);
+    assert_int_equal(pv_program_verdict(prog), PV_ACCEPTED);
+    return prog;
+}
+
+static bool has_layer(const pv_run_result *r, const char *name)
+{
+    for (size_t i = 0; i < pv_run_result_layer_count(r); i++)
+        if (strcmp(pv_run_result_layer(r, i), name) == 0)
+            return true;
+    return false;
+}
+
+static const char *skipped_reason(const pv_run_result *r, const char *step)
+{
+    for (size_t i = 0; i < pv_run_result_skipped_count(r); i++)
+        if (strcmp(pv_run_result_skipped_step(r, i), step) == 0)
+            return pv_run_result_skipped_reason(r, i);
+    return NULL;
+}
+
+/* A process named `comm` (its /proc/PID/comm), or 0. */
+static pid_t find_comm(const char *comm)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    pid_t found = 0;
+    if (!d)
+        return 0;
+    while (!found && (e = readdir(d))) {
+        char path[300], buf[64];
+        FILE *f;
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/comm", e->d_name);
+        f = fopen(path, "r");
+        if (!f)
+            continue;
+        if (fgets(buf, sizeof buf, f) && strncmp(buf, comm, strlen(comm)) == 0)
+            found = (pid_t)strtol(e->d_name, NULL, 10);
+        fclose(f);
+    }
+    closedir(d);
+    return found;
+}
+
+typedef struct run_arg {
+    pv_runner *rn;
+    pv_program *prog;
+    pv_run_opts o;
+    pv_run_result *r;
+    int rc;
+} run_arg;
+
+static void *run_thread(void *p)
+{
+    run_arg *a = p;
+    a->rc = pv_runner_run(a->rn, &a->r, a->prog, &a->o);
+    return NULL;
+}
+
+/* Run A names itself and waits; run B, concurrent, finds A by name and signals it (0).
+ * With namespaces and seccomp off only the uid stands between them. */
+static void test_uid_per_run(void **state)
+{
+    const unsigned flags = PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED |
+                           PV_RUN_NO_NAMESPACES | PV_RUN_NO_SECCOMP;
+    const char *src_a =
+        "import ctypes, os, time\n"
+        "ctypes.CDLL(None).prctl(15, b'pv-run-a', 0, 0, 0)\n"
+        "print(os.getuid())\n"
+        "time.sleep(3)\n";
+    const char *src_b =
+        "import os, sys\n"
+        "pid = int(sys.stdin.read())\n"
+        "try:\n"
+        "    os.kill(pid, 0)\n"
+        "    print(os.getuid(), 'signalled')\n"
+        "except PermissionError:\n"
+        "    print(os.getuid(), 'EPERM')\n";
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    pv_runner *ra = NULL, *rb = NULL;
+    pv_run_result *r = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    run_arg a;
+    pthread_t th;
+    pid_t pid_a = 0;
+    char pidtxt[32];
+    unsigned long uid_a, uid_b;
+    char what[32] = "";
+    (void)state;
+
+    if (geteuid() != 0) {
+        print_message("  per-run uids need root\n");
+        skip();
+    }
+    ro.flags = flags;
+    ro.template_mode = PV_TEMPLATE_REQUIRE;
+    ro.preload = "ctypes,os,time,sys";
+    assert_int_equal(pv_runner_new_opts(&ra, policy, &ro), 0);
+    assert_int_equal(pv_runner_new_opts(&rb, policy, &ro), 0);
+    memset(&a, 0, sizeof a);
+    a.rn = ra;
+    a.prog = compile(src_a, "a.py");
+    a.o = (pv_run_opts)PV_RUN_OPTS_INIT;
+    a.o.flags = flags;
+    a.o.timeout_s = 10;
+    assert_int_equal(pthread_create(&th, NULL, run_thread, &a), 0);
+    for (int i = 0; i < 500 && !(pid_a = find_comm("pv-run-a")); i++)
+        usleep(10000);
+    assert_true(pid_a > 0);
+    snprintf(pidtxt, sizeof pidtxt, "%ld", (long)pid_a);
+    {
+        pv_program *pb = compile(src_b, "b.py");
+        o.flags = flags;
+        o.stdin_data = pidtxt;
+        o.stdin_len = strlen(pidtxt);
+        assert_int_equal(pv_runner_run(rb, &r, pb, &o), 0);
+        pv_program_free(pb);
+    }
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(a.rc, 0);
+    print_message("  A: %s  B: %s", pv_run_result_stdout(a.r, NULL), pv_run_result_stdout(r, NULL));
+    assert_int_equal(pv_run_result_status(a.r), PV_RUN_OK);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    assert_true(has_layer(a.r, "uid:per-run") && has_layer(r, "uid:per-run"));
+    assert_int_equal(sscanf(pv_run_result_stdout(a.r, NULL), "%lu", &uid_a), 1);
+    assert_int_equal(sscanf(pv_run_result_stdout(r, NULL), "%lu %31s", &uid_b, what), 2);
+    assert_true(uid_a >= PV_RUNNER_UID_BASE && uid_a < PV_RUNNER_UID_BASE + PV_RUNNER_UID_COUNT);
+    assert_true(uid_b >= PV_RUNNER_UID_BASE && uid_b < PV_RUNNER_UID_BASE + PV_RUNNER_UID_COUNT);
+    assert_true(uid_a != uid_b);
+    assert_string_equal(what, "EPERM");
+    pv_run_result_free(a.r);
+    pv_run_result_free(r);
+    pv_program_free(a.prog);
+    /* one template's consecutive runs rotate their uids too */
+    {
+        pv_program *pb = compile("import os\nprint(os.getuid())\n", "c.py");
+        unsigned long u[2];
+        o.stdin_data = NULL;
+        o.stdin_len = 0;
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(pv_runner_run(rb, &r, pb, &o), 0);
+            assert_int_equal(sscanf(pv_run_result_stdout(r, NULL), "%lu", &u[i]), 1);
+            pv_run_result_free(r);
+        }
+        assert_true(u[0] != u[1] && u[0] != uid_b && u[1] != uid_b);
+        pv_program_free(pb);
+    }
+    pv_runner_free(ra);
+    pv_runner_free(rb);
+    /* pv_run's children too: a uid of this process's block, not 65534 */
+    {
+        pv_program *pc = compile("import os\nprint(os.getuid())\n", "d.py");
+        unsigned long u;
+        assert_int_equal(pv_run(&r, pc, &o), 0);
+        assert_true(has_layer(r, "uid:per-run"));
+        assert_int_equal(sscanf(pv_run_result_stdout(r, NULL), "%lu", &u), 1);
+        assert_true(u >= PV_RUNNER_UID_BASE && u < PV_RUNNER_UID_BASE + PV_RUNNER_UID_COUNT);
+        pv_run_result_free(r);
+        pv_program_free(pc);
+    }
+}
+
+/* No helper: AUTO forks from this process and says so in every run; REQUIRE fails. */
+static void test_template_missing(void **state)
+{
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    pv_runner *rn = NULL;
+    pv_run_result *r = NULL;
+    pv_program *prog = compile("print(1)\n", "m.py");
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    const char *why;
+    (void)state;
+
+    ro.flags = o.flags = PV_RUN_ALLOW_UNVERIFIED; /* compile() skips the static layers */
+
+    ro.template_path = "/nonexistent/pyverify-template";
+    ro.template_mode = PV_TEMPLATE_REQUIRE;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), PV_ERR_RUNTIME);
+    assert_null(rn);
+    assert_non_null(strstr(pv_last_error(), "template"));
+    ro.template_mode = PV_TEMPLATE_AUTO;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
+    assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    assert_false(has_layer(r, "template"));
+    why = skipped_reason(r, "template");
+    assert_non_null(why);
+    assert_non_null(strstr(why, "not an executable"));
+    pv_run_result_free(r);
+    pv_runner_free(rn);
+    /* the default search finds the build tree's helper */
+    assert_int_equal(pv_runner_new(&rn, policy, o.flags), 0);
+    assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    assert_true(has_layer(r, "template"));
+    assert_string_equal(pv_run_result_stdout(r, NULL), "1\n");
+    pv_run_result_free(r);
+    pv_runner_free(rn);
+    ro.version = 99;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), PV_ERR_INVALID);
+    pv_program_free(prog);
+}
+
+/* A preload that cannot be imported is an error of the caller (REQUIRE: no runner); a
+ * template killed from outside fails the next run cleanly (no hang, nothing left). */
+static void test_template_failures(void **state)
+{
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    pv_runner *rn = NULL;
+    pv_run_result *r = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *prog = compile("print(2)\n", "f.py");
+    char path[64], buf[256];
+    pid_t tmpl = 0;
+    FILE *f;
+    (void)state;
+
+    ro.flags = o.flags = PV_RUN_ALLOW_UNVERIFIED;
+    ro.template_mode = PV_TEMPLATE_REQUIRE;
+    ro.preload = "no_such_module_pv";
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), PV_ERR_RUNTIME);
+    assert_non_null(strstr(pv_last_error(), "no_such_module_pv"));
+    ro.preload = NULL;
+    ro.pool = 1;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
+    assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "2\n");
+    pv_run_result_free(r);
+    r = NULL;
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)getpid(), (long)getpid());
+    f = fopen(path, "r");
+    assert_non_null(f);
+    if (fgets(buf, sizeof buf, f))
+        tmpl = (pid_t)strtol(buf, NULL, 10);
+    fclose(f);
+    assert_true(tmpl > 0);
+    assert_int_equal(kill(tmpl, SIGKILL), 0);
+    usleep(100000);
+    assert_int_equal(pv_runner_run(rn, &r, prog, &o), PV_ERR_RUNTIME);
+    assert_null(r);
+    pv_runner_free(rn); /* reaps the template */
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+    pv_program_free(prog);
+}
+
+static int setup_all(void **state)
+{
+    (void)state;
+    if (pv_init() < 0 || pv_policy_default(&policy) < 0)
+        return -1;
+    /* the interpreter pv_init() started holds the GIL on this thread: let the runs of
+       other threads take it (the library takes it with PyGILState_Ensure) */
+    (void)PyEval_SaveThread();
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    pv_policy_free(policy);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uid_per_run),
+        cmocka_unit_test(test_template_missing),
+        cmocka_unit_test(test_template_failures),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
