@@ -39,6 +39,9 @@ struct pvs_job {
     char *reply;        /* owned, NUL-terminated */
     size_t reply_len;
     bool done;
+    int slot;           /* the worker that took it (-1: none) */
+    pid_t pid;
+    double aux;         /* the reply's max_timeout_s (PVS_REQ_SESSION_NEW: idle timeout) */
     pvs_job *next;      /* queue link */
 };
 
@@ -46,6 +49,7 @@ typedef struct worker {
     int fd;             /* -1: slot empty */
     pid_t pid;
     pvs_job *job;       /* in flight, or NULL: idle */
+    bool pinned;        /* a session's (sessions.c): takes no queued job */
     double started;     /* when the job was sent */
     pvs_frame hdr;      /* reply being read */
     size_t got;         /* bytes of header + payload read so far */
@@ -73,10 +77,11 @@ static struct {
 static const double buckets[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
                                  0.2,   0.5,   1.0,   2.0,  5.0,  10.0};
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
-static const char *const endpoints[] = {"verify", "run", "batch", "healthz", "metrics", "other"};
-#define NTIMED 3 /* verify, run, batch: the endpoints with a latency histogram */
+static const char *const endpoints[] = {"verify", "run", "batch", "sessions", "healthz",
+                                        "metrics", "other"};
+#define NTIMED 4 /* verify, run, batch, sessions: the endpoints with a latency histogram */
 #define NENDPOINTS (sizeof endpoints / sizeof endpoints[0])
-static const int codes[] = {200, 400, 401, 404, 405, 413, 415, 429, 500, 503};
+static const int codes[] = {200, 201, 204, 400, 401, 404, 405, 409, 413, 415, 429, 500, 503};
 #define NCODES (sizeof codes / sizeof codes[0])
 #define NSTATUS 11 /* pv_run_status values (PV_RUN_HOST_LIMIT is the last) */
 
@@ -190,7 +195,7 @@ char *pvs_metrics_text(size_t *len)
             sb_printf(&b, "pyverify_verifications_total{verdict=\"%s\"} %llu\n", v[i],
                       M.verdicts[i]);
     }
-    sb_printf(&b, "# HELP pyverify_request_duration_seconds Latency of /v1/verify, /v1/run and /v1/batch, "
+    sb_printf(&b, "# HELP pyverify_request_duration_seconds Latency of /v1/verify, /v1/run, /v1/batch and /v1/sessions, "
                   "from the whole body received to the reply ready.\n"
                   "# TYPE pyverify_request_duration_seconds histogram\n");
     for (int e = 0; e < NTIMED; e++) {
@@ -280,6 +285,7 @@ pvs_job *pvs_submit(uint32_t kind, const char *body, size_t len, pvs_client *cl,
     j->len = len;
     j->kind = kind;
     j->run_status = j->verdict = -1;
+    j->slot = -1;
     j->client = cl;
     j->deadline_s = cl->max_timeout_s + D.cfg->grace_s;
     cap = cl->concurrent < D.cfg->workers ? cl->concurrent : D.cfg->workers;
@@ -424,6 +430,118 @@ unsigned pvs_workers_alive(void)
     return n;
 }
 
+/* ---- pinned workers (sessions.c) --------------------------------------------------------- */
+
+bool pvs_job_worker(const pvs_job *j, unsigned *slot, pid_t *pid, double *aux)
+{
+    if (j->slot < 0)
+        return false;
+    *slot = (unsigned)j->slot;
+    *pid = j->pid;
+    *aux = j->aux;
+    return true;
+}
+
+static void worker_gone(worker *w);
+
+/* With D.mu held: the pinned worker (slot, pid), or NULL when it is gone. */
+static worker *pinned(unsigned slot, pid_t pid)
+{
+    worker *w = slot < PVS_MAX_WORKERS ? &D.w[slot] : NULL;
+    return w && w->fd >= 0 && w->pinned && w->pid == pid ? w : NULL;
+}
+
+bool pvs_pinned_alive(unsigned slot, pid_t pid)
+{
+    bool alive;
+    pthread_mutex_lock(&D.mu);
+    alive = pinned(slot, pid) != NULL;
+    pthread_mutex_unlock(&D.mu);
+    return alive;
+}
+
+pvs_job *pvs_submit_pinned(unsigned slot, pid_t pid, uint32_t kind, const char *body,
+                           size_t len, pvs_client *cl, const char **why)
+{
+    double now = now_s();
+    pvs_frame f;
+    worker *w;
+    pvs_job *j = calloc(1, sizeof *j);
+    if (!j || !(j->body = malloc(len ? len : 1))) {
+        free(j);
+        *why = "memory";
+        return NULL;
+    }
+    memcpy(j->body, body, len);
+    j->len = len;
+    j->kind = kind;
+    j->run_status = j->verdict = -1;
+    j->slot = (int)slot;
+    j->pid = pid;
+    j->client = cl;
+    j->deadline_s = cl->max_timeout_s + D.cfg->grace_s;
+    pthread_mutex_lock(&D.mu);
+    if (cl->rate > 0) {
+        cl->bucket += (now - cl->refilled_at) * cl->rate;
+        if (cl->bucket > cl->burst)
+            cl->bucket = cl->burst;
+        cl->refilled_at = now;
+    }
+    w = pinned(slot, pid);
+    *why = D.draining || D.stop ? "draining" : !w ? "gone" : w->job ? "busy"
+         : cl->rate > 0 && cl->bucket < 1 ? "rate" : NULL;
+    if (*why && strcmp(*why, "rate") == 0)
+        cl->refused_rate++;
+    if (!*why) {
+        memset(&f, 0, sizeof f);
+        f.magic = PVS_MAGIC;
+        f.kind = kind;
+        f.id = j->id = ++D.next_id;
+        f.len = (uint32_t)len;
+        f.max_timeout_s = cl->max_timeout_s;
+        f.max_cpu_s = cl->max_cpu_s;
+        f.max_memory_mb = (uint32_t)cl->max_memory_mb;
+        f.max_output_kb = (uint32_t)cl->max_output_kb;
+        /* the worker waits in read: the write blocks only while it reads the body */
+        if (pvs_write_all(w->fd, &f, sizeof f) < 0 || pvs_write_all(w->fd, body, len) < 0) {
+            worker_gone(w);
+            *why = "gone";
+        }
+    }
+    if (*why) {
+        pthread_mutex_unlock(&D.mu);
+        free(j->body);
+        free(j);
+        return NULL;
+    }
+    if (cl->rate > 0)
+        cl->bucket -= 1;
+    cl->admitted++;
+    cl->in_flight++;
+    D.in_flight++;
+    j->queued_at = now;
+    w->job = j;
+    w->started = j->started = now;
+    w->got = 0;
+    D.progress_at = now;
+    pthread_mutex_unlock(&D.mu);
+    wake();
+    return j;
+}
+
+void pvs_release_pinned(unsigned slot, pid_t pid)
+{
+    worker *w;
+    pthread_mutex_lock(&D.mu);
+    if ((w = pinned(slot, pid)) != NULL) {
+        if (w->job) /* sessions.c ends only idle sessions; never leave a job waiting */
+            finish(w->job, 404, NULL, 0, "the session has ended");
+        w->job = NULL;
+        worker_gone(w); /* EOF on its socket: it frees its session and exits */
+    }
+    pthread_mutex_unlock(&D.mu);
+}
+
 /* ---- the dispatcher thread -------------------------------------------------------------- */
 
 /* With D.mu held. A worker is gone: fail its job, free the slot. */
@@ -438,6 +556,7 @@ static void worker_gone(worker *w)
     }
     close(w->fd);
     w->fd = -1;
+    w->pinned = false;
     free(w->payload);
     w->payload = NULL;
     D.alive--;
@@ -531,6 +650,7 @@ static void read_reply(worker *w)
             w->payload[w->hdr.len] = '\0';
             j->run_status = w->hdr.run_status;
             j->verdict = w->hdr.verdict;
+            j->aux = w->hdr.max_timeout_s;
             pthread_mutex_lock(&M.mu);
             if (j->run_status >= 0 && j->run_status < NSTATUS)
                 M.runs[j->run_status]++;
@@ -606,13 +726,13 @@ static void assign(void)
 {
     unsigned idle = 0;
     for (unsigned i = 0; i < D.cfg->workers; i++)
-        idle += D.w[i].fd >= 0 && !D.w[i].job;
+        idle += D.w[i].fd >= 0 && !D.w[i].job && !D.w[i].pinned;
     for (unsigned i = 0; i < D.cfg->workers && D.queued; i++) {
         worker *w = &D.w[i];
         pvs_client *c;
         pvs_job *j;
         pvs_frame f;
-        if (w->fd < 0 || w->job)
+        if (w->fd < 0 || w->job || w->pinned)
             continue;
         if (!(c = pick(idle)))
             break;
@@ -632,6 +752,9 @@ static void assign(void)
         }
         dequeue(c);
         idle--;
+        w->pinned = j->kind == PVS_REQ_SESSION_NEW; /* sessions.c: from now on, its own */
+        j->slot = (int)i;
+        j->pid = w->pid;
         w->job = j;
         w->started = j->started = now_s();
         w->got = 0;
@@ -699,6 +822,7 @@ static void *dispatcher(void *arg)
 
         if (poll(p, n, 250) < 0 && errno != EINTR)
             continue;
+        pvs_sessions_tick(); /* idle sessions end (sessions.c; it takes D.mu itself) */
 
         pthread_mutex_lock(&D.mu);
         for (nfds_t k = 0; k < n; k++) {

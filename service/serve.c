@@ -7,6 +7,7 @@
  *                     -> {"path", "verdict", "diagnostics"}
  *   POST /v1/run      {"source", "filename"?, "mode"?, "input"?, "stdin"?, "limits"?}
  *                     -> the object of `pyverify run --json`, plus "limits" (as applied)
+ *   POST /v1/sessions, POST /v1/sessions/{id}/run, DELETE /v1/sessions/{id}: sessions.c
  *   GET  /healthz     -> {"status": "ok", "workers": N} (503 when draining or no worker)
  *   GET  /metrics     -> Prometheus text
  *
@@ -41,10 +42,12 @@
 #define DEFAULT_LISTEN "127.0.0.1:8421"
 #define MAX_TOKEN 4096u
 
-enum { EP_VERIFY, EP_RUN, EP_BATCH, EP_HEALTHZ, EP_METRICS, EP_OTHER };
-static const char *const ep_names[] = {"verify", "run", "batch", "healthz", "metrics", "other"};
-static const char *const ep_paths[] = {"/v1/verify", "/v1/run", "/v1/batch", "/healthz", "/metrics",
-                                       "other"};
+enum { EP_VERIFY, EP_RUN, EP_BATCH, EP_SESSIONS, EP_HEALTHZ, EP_METRICS, EP_OTHER };
+static const char *const ep_names[] = {"verify", "run", "batch", "sessions", "healthz",
+                                       "metrics", "other"};
+/* a session's id is not logged: the access log may be read by others than its client */
+static const char *const ep_paths[] = {"/v1/verify", "/v1/run", "/v1/batch", "/v1/sessions",
+                                       "/healthz", "/metrics", "other"};
 
 static volatile sig_atomic_t g_draining; /* set once SIGTERM arrived */
 static pvs_config G;              /* read-only once the daemon runs */
@@ -60,15 +63,17 @@ static void usage(FILE *f)
           "                      [--max-connections N] [--max-per-address N]\n"
           "                      [--reserve-connections N] [--head-timeout SEC]\n"
           "                      [--body-timeout SEC] [--access-log FILE]\n"
-          "                      [--ready-file FILE]\n"
+          "                      [--ready-file FILE] [--max-sessions N]\n"
           "Verifies and runs programs on request (HTTP/1.1, JSON):\n"
           "  POST /v1/verify, POST /v1/run, POST /v1/batch, GET /healthz, GET /metrics\n"
+          "  POST /v1/sessions, POST /v1/sessions/ID/run, DELETE /v1/sessions/ID\n"
           "defaults: --listen " DEFAULT_LISTEN " --workers 2 x cores --queue 64\n"
           "          --max-body 1048576 --max-timeout 10 --max-cpu 5 --max-memory 1024\n"
           "          --max-output 1024 --worker-requests 1000 --max-connections 256\n"
           "          --max-per-address 64 --reserve-connections max-connections/4\n"
           "          --head-timeout 10 --body-timeout 30 --reserve-workers 1 with\n"
-          "          --clients, else 0; the access log (JSON lines) goes to stderr\n"
+          "          --clients, else 0; the access log (JSON lines) goes to stderr;\n"
+          "          --max-sessions workers/2 (each session holds a worker)\n"
           "A non-loopback address needs --token-file or --clients (TOML: each client's token\n"
           "and quotas; see docs/service.md). SIGTERM finishes the runs in flight.\n"
           "exit: 0 stopped by a signal, 1 the service failed, 2 usage or start-up error\n",
@@ -161,6 +166,8 @@ static bool json_content_type(struct MHD_Connection *c)
 
 typedef struct req_ctx {
     int ep;
+    int sess_op;        /* EP_SESSIONS: PVS_SESS_* */
+    const char *url;    /* EP_SESSIONS: the path, with the session's id */
     pvs_client *cl;     /* who asked; NULL until authenticated */
     const char *method; /* for the access log: GET, HEAD, POST or other */
     int run_status;     /* of a run, -1 otherwise */
@@ -198,13 +205,18 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *r, int code, c
         snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)id);
         MHD_add_response_header(resp, "X-Request-Id", idbuf);
     }
-    if (code == 429)
+    if (code == 429 || (code == 503 && r->ep == EP_SESSIONS && !g_draining))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
     if (code == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (code == 405)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-                                r->ep <= EP_BATCH ? "POST" : "GET");
+                                r->ep == EP_SESSIONS ? (r->sess_op == -405 && r->url &&
+                                                        strlen(r->url) > 13 &&
+                                                        strcmp(r->url + strlen(r->url) - 4,
+                                                               "/run") != 0
+                                                            ? "DELETE" : "POST")
+                                : r->ep <= EP_BATCH ? "POST" : "GET");
     ok = MHD_queue_response(c, (unsigned)code, resp);
     MHD_destroy_response(resp);
     r->answered = true;
@@ -238,18 +250,39 @@ static enum MHD_Result healthz(struct MHD_Connection *c, req_ctx *r)
 
 static enum MHD_Result metrics(struct MHD_Connection *c, req_ctx *r)
 {
-    size_t len = 0, l2 = 0;
-    char *t = pvs_metrics_text(&len), *t2 = pvs_conn_metrics_text(&l2), *all;
-    if (!t || !t2 || !(all = realloc(t, len + l2 + 1))) {
+    size_t len = 0, l2 = 0, l3 = 0;
+    char *t = pvs_metrics_text(&len), *t2 = pvs_conn_metrics_text(&l2),
+         *t3 = pvs_sessions_metrics_text(&l3), *all;
+    if (!t || !t2 || !t3 || !(all = realloc(t, len + l2 + l3 + 1))) {
         free(t);
         free(t2);
+        free(t3);
         return error(c, r, 500, "out of memory");
     }
-    memcpy(all + len, t2, l2 + 1);
+    memcpy(all + len, t2, l2);
+    memcpy(all + len + l2, t3, l3 + 1);
     free(t2);
+    free(t3);
     t = all;
-    len += l2;
+    len += l2 + l3;
     return respond(c, r, 200, t, len, true, "text/plain; version=0.0.4", 0);
+}
+
+/* sessions.c answers EP_SESSIONS. */
+static enum MHD_Result session(struct MHD_Connection *c, req_ctx *r)
+{
+    char *reply = NULL;
+    size_t len = 0;
+    uint64_t id = 0;
+    int code = pvs_sessions_handle(r->sess_op, r->url, r->cl, r->body ? r->body : "", r->len,
+                                   &reply, &len, &r->run_status, &id);
+    if (code == 204 || !reply) {
+        free(reply);
+        if (code != 204)
+            return error(c, r, 500, "out of memory");
+        return respond(c, r, 204, NULL, 0, false, "application/json", id);
+    }
+    return respond(c, r, code, reply, len, true, "application/json", id);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -279,12 +312,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
               : strcmp(url, "/v1/batch") == 0  ? EP_BATCH
               : strcmp(url, "/healthz") == 0   ? EP_HEALTHZ
               : strcmp(url, "/metrics") == 0   ? EP_METRICS
+              : (r->sess_op = pvs_sessions_route(method, url)) != -404 ? EP_SESSIONS
                                                : EP_OTHER;
         if (r->ep == EP_OTHER)
             return error(c, r, 404, "no such endpoint (POST /v1/verify, POST /v1/run, "
-                                    "POST /v1/batch, "
+                                    "POST /v1/batch, POST /v1/sessions, "
+                                    "POST /v1/sessions/ID/run, DELETE /v1/sessions/ID, "
                                     "GET /healthz, GET /metrics)");
-        if ((r->ep <= EP_BATCH && !post) || (r->ep > EP_BATCH && !get))
+        if (r->ep == EP_SESSIONS) {
+            r->url = url; /* valid until the request completes */
+            if (strcmp(method, MHD_HTTP_METHOD_DELETE) == 0)
+                r->method = "DELETE";
+        }
+        if ((r->ep <= EP_BATCH && !post) || (r->ep > EP_SESSIONS && !get) ||
+            (r->ep == EP_SESSIONS && r->sess_op < 0))
             return error(c, r, 405, "method not allowed");
         if (r->ep == EP_HEALTHZ)
             return healthz(c, r); /* for load balancers: no token needed, nothing revealed */
@@ -294,6 +335,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return metrics(c, r);
         if (g_draining)
             return error(c, r, 503, "the service is shutting down");
+        if (r->ep == EP_SESSIONS && r->sess_op == PVS_SESS_DELETE)
+            return session(c, r); /* no body */
         if (!json_content_type(c))
             return error(c, r, 415, "the body must be JSON: send Content-Type: "
                                     "application/json");
@@ -342,6 +385,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         enum MHD_Result ok;
 
         r->t0 = now_s(); /* latency from the whole body received */
+        if (r->ep == EP_SESSIONS)
+            return session(c, r);
         job = pvs_submit(r->ep == EP_VERIFY ? PVS_REQ_VERIFY
                          : r->ep == EP_BATCH ? PVS_REQ_BATCH : PVS_REQ_RUN,
                          r->body ? r->body : "", r->len, r->cl, &why);
@@ -563,7 +608,7 @@ int pv_cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_RULES, O_WORKERS, O_QUEUE, O_TOKEN, O_MAXBODY, O_MAXTIMEOUT,
            O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP, O_PERADDR,
-           O_RESERVE, O_HEADTO, O_BODYTO, O_CLIENTS, O_RESWORKERS, O_ACCESSLOG };
+           O_RESERVE, O_HEADTO, O_BODYTO, O_CLIENTS, O_RESWORKERS, O_ACCESSLOG, O_MAXSESS };
     static const struct option longopts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"rules", required_argument, 0, O_RULES},
@@ -585,6 +630,7 @@ int pv_cli_serve(int argc, char **argv)
         {"clients", required_argument, 0, O_CLIENTS},
         {"reserve-workers", required_argument, 0, O_RESWORKERS},
         {"access-log", required_argument, 0, O_ACCESSLOG},
+        {"max-sessions", required_argument, 0, O_MAXSESS},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
     const char *token_file = NULL, *clients_file = NULL, *access_log = NULL;
@@ -612,6 +658,7 @@ int pv_cli_serve(int argc, char **argv)
     G.max_per_address = 64;
     G.reserve_connections = ~0u; /* max-connections / 4 */
     G.reserve_workers = ~0u;     /* 1 with --clients, else 0 */
+    G.max_sessions = ~0u;        /* workers / 2 */
     G.head_timeout_s = 10;
     G.body_timeout_s = 30;
 
@@ -683,6 +730,11 @@ int pv_cli_serve(int argc, char **argv)
                 return 2;
             G.reserve_workers = (unsigned)v;
             break;
+        case O_MAXSESS:
+            if (num("--max-sessions", optarg, 0, PVS_MAX_WORKERS - 1, &v) < 0)
+                return 2;
+            G.max_sessions = (unsigned)v;
+            break;
         case O_HEADTO:
             if (num("--head-timeout", optarg, 0.1, 3600, &G.head_timeout_s) < 0)
                 return 2;
@@ -713,6 +765,16 @@ int pv_cli_serve(int argc, char **argv)
         G.reserve_workers = clients_file && G.workers >= 2 ? 1 : 0;
     if (G.reserve_workers >= G.workers) {
         fprintf(stderr, "pyverify serve: --reserve-workers must be below --workers\n");
+        return 2;
+    }
+    /* a session holds a worker: some must stay for runs, and for the reserve */
+    if (G.max_sessions == ~0u) {
+        G.max_sessions = G.workers / 2;
+        if (G.max_sessions + G.reserve_workers >= G.workers)
+            G.max_sessions = G.workers - G.reserve_workers - 1;
+    } else if (G.max_sessions > 0 && G.max_sessions + G.reserve_workers >= G.workers) {
+        fprintf(stderr, "pyverify serve: --max-sessions plus --reserve-workers must be below "
+                        "--workers (each session holds a worker)\n");
         return 2;
     }
     if (G.reserve_connections >= G.max_connections) {
@@ -763,6 +825,7 @@ int pv_cli_serve(int argc, char **argv)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    pvs_sessions_init(&G);
     if (pvs_dispatch_start(&G, ctl[0]) < 0) {
         fprintf(stderr, "pyverify serve: cannot start the dispatcher\n");
         goto out;
@@ -820,6 +883,7 @@ int pv_cli_serve(int argc, char **argv)
     MHD_stop_daemon(d);
     d = NULL;
     pvs_conn_stop();
+    pvs_sessions_stop(); /* every session's worker frees its session and exits */
     pvs_dispatch_stop();
     status = pvs_zygote_lost() ? 1 : 0;
     if (status)

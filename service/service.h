@@ -46,12 +46,15 @@ typedef struct pvs_config {
     unsigned reserve_connections; /* slots that connections still sending a request never take */
     double head_timeout_s, body_timeout_s; /* deadlines for a request's head and its body */
     unsigned reserve_workers;  /* idle workers only clients with nothing in flight may take */
+    unsigned max_sessions;     /* sessions open at once (sessions.c; 0: none) */
 } pvs_config;
 
 /* ---- front end <-> worker frames ------------------------------------------------------ */
 
 #define PVS_MAGIC 0x31535650u /* "PVS1" */
-enum { PVS_REQ_VERIFY = 1, PVS_REQ_RUN = 2, PVS_REPLY = 3, PVS_REQ_BATCH = 4 };
+enum { PVS_REQ_VERIFY = 1, PVS_REQ_RUN = 2, PVS_REPLY = 3, PVS_REQ_BATCH = 4,
+       PVS_REQ_SESSION_NEW = 5, /* sessions.c: the worker becomes the session's (pinned) */
+       PVS_REQ_SESSION_RUN = 6 };/* a cell of the worker's session: the /v1/run body */
 
 typedef struct pvs_frame {
     uint32_t magic;
@@ -62,7 +65,8 @@ typedef struct pvs_frame {
     int32_t run_status;  /* reply: pv_run_status of a run, -1 otherwise */
     int32_t verdict;     /* reply: pv_verdict, -1 when there was none */
     uint32_t flags;      /* reply: PVS_LAST when the worker exits after this reply */
-    /* request: the client's maximums (clients.c), below the server's */
+    /* request: the client's maximums (clients.c), below the server's; the reply to
+       PVS_REQ_SESSION_NEW: max_timeout_s is the session's idle timeout */
     double max_timeout_s, max_cpu_s;
     uint32_t max_memory_mb, max_output_kb;
 } pvs_frame;
@@ -144,6 +148,31 @@ void pvs_dispatch_stop(void);
 /* True when the zygote is gone (the service cannot replace workers any more). */
 bool pvs_zygote_lost(void);
 unsigned pvs_workers_alive(void);
+
+/* Sessions (sessions.c): a worker that took a PVS_REQ_SESSION_NEW job is pinned to it: it
+ * gets no other job. Its slot and pid name it (a slot is reused by the next worker). */
+bool pvs_job_worker(const pvs_job *job, unsigned *slot, pid_t *pid, double *aux);
+/* Send a job to the pinned worker (slot, pid); NULL with *why: "gone" (it exited),
+ * "busy", "draining", "rate", "memory". */
+pvs_job *pvs_submit_pinned(unsigned slot, pid_t pid, uint32_t kind, const char *body,
+                           size_t len, pvs_client *cl, const char **why);
+bool pvs_pinned_alive(unsigned slot, pid_t pid);
+/* Close the pinned worker's socket: it frees its session and exits. */
+void pvs_release_pinned(unsigned slot, pid_t pid);
+
+/* ---- sessions.c (front end): POST /v1/sessions, .../{id}/run, DELETE .../{id} --------- */
+
+/* Lock order: sessions.c's lock, then dispatch.c's; never the other way round. */
+enum { PVS_SESS_NEW = 1, PVS_SESS_RUN, PVS_SESS_DELETE };
+/* Which session request URL and method are: PVS_SESS_*, or -404 / -405. */
+void pvs_sessions_init(const pvs_config *cfg);
+int pvs_sessions_route(const char *method, const char *url);
+/* Answer it: the HTTP status, *reply a malloc'ed JSON document (NULL for 204). */
+int pvs_sessions_handle(int op, const char *url, pvs_client *cl, const char *body, size_t len,
+                        char **reply, size_t *rlen, int *run_status, uint64_t *id);
+void pvs_sessions_tick(void);  /* the dispatcher thread: idle expiry */
+void pvs_sessions_stop(void);  /* graceful stop: every session ends */
+char *pvs_sessions_metrics_text(size_t *len); /* malloc'ed */
 
 /* Metrics (Prometheus text exposition). */
 void pvs_metric_http(const char *endpoint, int code, double seconds);

@@ -7,6 +7,7 @@ set(PV_SERVICE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/dispatch.c
   ${CMAKE_CURRENT_LIST_DIR}/zygote.c
   ${CMAKE_CURRENT_LIST_DIR}/batch.c
+  ${CMAKE_CURRENT_LIST_DIR}/sessions.c
   ${CMAKE_CURRENT_LIST_DIR}/conn.c
   ${CMAKE_CURRENT_LIST_DIR}/clients.c
   ${CMAKE_CURRENT_LIST_DIR}/accesslog.c)

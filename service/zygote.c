@@ -43,6 +43,7 @@
 #include "runtime.h"
 #include "service.h"
 #include "service_batch.h"
+#include "service_sessions.h"
 
 /* Fields a request body may have; anything else is a 400 (fail closed on what we do not
  * understand, e.g. a misspelt "limits"). */
@@ -310,10 +311,11 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
     pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
     pv_run_opts ro = PV_RUN_OPTS_INIT;
     const char *globals[PVS_MAX_GLOBALS];
+    const char **sglobals = NULL; /* a session's cell: with the names of earlier cells */
     const char *bad;
     char *input_text = NULL;
     common c;
-    json_t *v, *lim = NULL;
+    json_t *v, *input = NULL, *lim = NULL;
     pv_program *prog = NULL;
     pv_run_result *res = NULL;
     int rc;
@@ -326,7 +328,7 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
     if (parse_common(req, &c, r) < 0)
         return;
     vo.mode = c.mode;
-    if ((v = json_object_get(req, "input"))) {
+    if ((v = input = json_object_get(req, "input"))) {
         const char *k;
         json_t *x;
         size_t n = 0;
@@ -350,7 +352,11 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
         }
         ro.input_json = input_text;
     }
-    if ((v = json_object_get(req, "stdin"))) {
+    if ((v = json_object_get(req, "stdin")) && pvs_wsession_active()) {
+        fail_reply(r, 400, "\"stdin\" is not available in a session (its cells read /dev/null)");
+        goto done;
+    }
+    if (v) {
         if (!json_is_string(v)) {
             fail_reply(r, 400, "\"stdin\" must be a string");
             goto done;
@@ -368,6 +374,19 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
                        "memory_mb, output_kb)", bad);
             goto done;
         }
+    }
+    if (lim && pvs_wsession_active() && json_object_get(lim, "memory_mb")) {
+        fail_reply(r, 400, "\"limits.memory_mb\" of a session is set when it is created");
+        goto done;
+    }
+    if (pvs_wsession_active()) {
+        size_t n = vo.nglobals;
+        if (!(sglobals = pvs_wsession_globals(globals, n, &n))) {
+            fail_reply(r, 500, "out of memory");
+            goto done;
+        }
+        vo.globals = sglobals;
+        vo.nglobals = n;
     }
     if (limit_seconds(lim, "timeout_s", PV_RUN_DEFAULT_TIMEOUT_S, cfg->max_timeout_s,
                       &ro.timeout_s, r) < 0 ||
@@ -390,19 +409,34 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
     } else {
         /* a clean template: the child is the one forked before this worker saw a request;
            without one, this worker forks only if this request is the first it holds */
-        if (!g_runner && g_served > 0) {
+        if (!g_runner && g_served > 0 && !pvs_wsession_active()) {
             fail_reply(r, 503, "no clean sandbox child in this worker; retry");
             goto done;
         }
-        rc = g_runner ? pv_runner_run(g_runner, &res, prog, &ro) : pv_run(&res, prog, &ro);
+        /* a session's cell: its child was forked before the session's first cell */
+        rc = pvs_wsession_active() ? pvs_wsession_run(&res, prog, &ro)
+             : g_runner            ? pv_runner_run(g_runner, &res, prog, &ro)
+                                   : pv_run(&res, prog, &ro);
+        if (rc < 0 && pvs_wsession_active() && !pvs_wsession_alive()) {
+            fail_reply(r, 404, "the session has ended: %s", pv_last_error());
+            goto done;
+        }
         if (rc < 0) {
             fail_reply(r, rc == PV_ERR_INVALID ? 400 : 500, "%s", pv_last_error());
             goto done;
         }
+        if (pvs_wsession_active() && input)
+            pvs_wsession_ran(input);
         r->run_status = (int)pv_run_result_status(res);
         r->doc = pv_cli_run_doc(prog, res, c.filename, false);
     }
     r->http = 200;
+    if (pvs_wsession_active()) {
+        ro.memory_mb = pvs_wsession_memory_mb(); /* the session's, not the cell's */
+        if (r->doc)
+            json_object_set_new(r->doc, "session",
+                                json_string(pvs_wsession_alive() ? "open" : "ended"));
+    }
     if (r->doc)
         json_object_set_new(r->doc, "limits",
                             json_pack("{s:f, s:f, s:I, s:I}", "timeout_s", ro.timeout_s, "cpu_s",
@@ -412,6 +446,37 @@ done:
     pv_run_result_free(res);
     pv_program_free(prog);
     free(input_text);
+    free(sglobals);
+}
+
+/* PVS_REQ_SESSION_NEW (sessions.c): this worker becomes the session's. Its "input" is
+ * bound by a first run of an empty cell, which checks it as /v1/run's "input". */
+static void session_new(const pvs_config *cfg, const pv_policy *pol, json_t *req, reply *r)
+{
+    json_t *input = json_object_get(req, "input");
+    bool clean = g_served == 0;
+    if (clean) {
+        pv_runner_free(g_runner); /* the session forks its own child */
+        g_runner = NULL;
+    }
+    r->doc = pvs_wsession_new(cfg, pol, req, clean, input != NULL, &r->http);
+    if (r->http == 201 && input) {
+        reply b = {500, -1, -1, NULL};
+        json_t *first = json_pack("{s:s, s:O}", "source", "", "input", input);
+        if (first)
+            do_run(cfg, pol, first, &b);
+        json_decref(first);
+        if (b.http != 200 || b.run_status != PV_RUN_OK) {
+            json_decref(r->doc);
+            r->doc = b.doc;
+            r->http = b.http == 200 ? 500 : b.http;
+            if (b.http == 200)
+                fail_reply(r, 500, "the session could not bind its input");
+            pvs_wsession_end();
+            return;
+        }
+        json_decref(b.doc);
+    }
 }
 
 static void handle(const pvs_config *cfg, const pv_policy *pol, uint32_t kind, const char *body,
@@ -429,6 +494,8 @@ static void handle(const pvs_config *cfg, const pv_policy *pol, uint32_t kind, c
         fail_reply(r, 400, "the body must be a JSON object");
     else if (kind == PVS_REQ_VERIFY)
         do_verify(pol, req, r);
+    else if (kind == PVS_REQ_SESSION_NEW)
+        session_new(cfg, pol, req, r);
     else if (kind == PVS_REQ_BATCH) {
         /* batch.c: the worker forks the batch's child, so only as its first request */
         bool clean = g_served == 0;
@@ -466,7 +533,8 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         else
             pvx_runner_single_use(g_runner); /* its one child was forked before any request */
     }
-    while (cfg->worker_requests == 0 || served < cfg->worker_requests) {
+    /* a session's worker (sessions.c) serves its session to the end, whatever the budget */
+    while (pvs_wsession_active() || cfg->worker_requests == 0 || served < cfg->worker_requests) {
         pvs_frame f;
         reply r = {500, -1, -1, NULL};
         char *text = NULL;
@@ -474,11 +542,28 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         uint32_t kind;
         bool last;
 
+        if (pvs_wsession_active()) {
+            /* the front end ends an idle session by closing the socket; should it not,
+               the session's own idle timeout (and a grace period) ends this worker */
+            struct pollfd p = {fd, POLLIN, 0};
+            int rc;
+            do
+                rc = poll(&p, 1, (int)((pvs_wsession_idle_s() + cfg->grace_s) * 1000.0));
+            while (rc < 0 && errno == EINTR);
+            if (rc <= 0)
+                break;
+        }
         if (pvs_read_all(fd, &f, sizeof f) < 0)
-            break; /* the front end closed the socket: shutting down */
-        if (f.magic != PVS_MAGIC || (f.kind != PVS_REQ_VERIFY && f.kind != PVS_REQ_RUN && f.kind != PVS_REQ_BATCH) ||
-            f.len > cfg->max_body || pvs_read_all(fd, body, f.len) < 0)
+            break; /* the front end closed the socket: shutting down, or the session ended */
+        /* a session's worker takes its session's cells only; the others, anything else */
+        if (f.magic != PVS_MAGIC ||
+            (pvs_wsession_active() ? f.kind != PVS_REQ_SESSION_RUN
+                                   : (f.kind != PVS_REQ_VERIFY && f.kind != PVS_REQ_RUN &&
+                                      f.kind != PVS_REQ_BATCH && f.kind != PVS_REQ_SESSION_NEW)) ||
+            f.len > cfg->max_body || pvs_read_all(fd, body, f.len) < 0) {
+            pvs_wsession_end();
             _exit(1); /* a protocol error: the front end replaces this worker */
+        }
         body[f.len] = '\0';
         kind = f.kind;
         {
@@ -499,8 +584,10 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         if (!text) {
             r.http = 500;
             text = strdup("{\"error\":\"the service ran out of memory\"}");
-            if (!text)
+            if (!text) {
+                pvs_wsession_end();
                 _exit(1);
+            }
         }
         tlen = strlen(text);
         f.kind = PVS_REPLY;
@@ -513,16 +600,25 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         /* the request budget is spent, or a program ran (a worker runs one program: it holds
            the request, so it never forks another child): say so, so that no job is sent to
            a worker that is about to exit */
-        last = (cfg->worker_requests && served >= cfg->worker_requests) || kind == PVS_REQ_RUN ||
-               kind == PVS_REQ_BATCH;
+        last = (cfg->worker_requests && served >= cfg->worker_requests &&
+                !pvs_wsession_active()) ||
+               kind == PVS_REQ_RUN || kind == PVS_REQ_BATCH ||
+               /* a session's worker: until its session ends (a limit, an error at start) */
+               ((kind == PVS_REQ_SESSION_NEW || kind == PVS_REQ_SESSION_RUN) &&
+                !pvs_wsession_alive());
         f.flags = last ? PVS_LAST : 0u;
-        if (pvs_write_all(fd, &f, sizeof f) < 0 || pvs_write_all(fd, text, tlen) < 0)
+        /* the reply to PVS_REQ_SESSION_NEW carries the session's idle timeout */
+        f.max_timeout_s = kind == PVS_REQ_SESSION_NEW && !last ? pvs_wsession_idle_s() : 0;
+        if (pvs_write_all(fd, &f, sizeof f) < 0 || pvs_write_all(fd, text, tlen) < 0) {
+            pvs_wsession_end();
             _exit(1);
+        }
         free(text);
         json_decref(r.doc);
         if (last)
             break;
     }
+    pvs_wsession_end();       /* a session's child and private directory */
     pv_runner_free(g_runner); /* its waiting child and private directory */
     _exit(0);
 }
