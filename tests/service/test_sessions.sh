@@ -1,0 +1,154 @@
+#!/bin/bash
+# Sessions of the service (issue 17): POST /v1/sessions, POST /v1/sessions/{id}/run,
+# DELETE /v1/sessions/{id}. State kept across cells; two sessions isolated; another
+# client's id is 404 (never 403); DELETE then 404; idle expiry then 404; the per-server
+# maximum (503, Retry-After); a rejected cell and the session goes on; a cell over its CPU
+# limit ends the session; /metrics; a graceful stop ends every session and leaves no
+# process and no private directory.
+#   test_sessions.sh PYVERIFY SRCDIR LOADTEST
+. "$(dirname "$0")/lib.sh"
+cat >"$T/clients.toml" <<'EOF'
+[clients.alice]
+token = "alice-token-0000000000000"
+[clients.bob]
+token = "bob-token-00000000000000"
+EOF
+chmod 600 "$T/clients.toml"
+ALICE=(-H "Authorization: Bearer alice-token-0000000000000")
+BOB=(-H "Authorization: Bearer bob-token-00000000000000")
+dirs() { ls -d /tmp/pyverify-run-* 2>/dev/null | sort; }
+dirs >"$T/dirs.before"
+start_server s --workers 4 --reserve-workers 1 --max-sessions 2 --clients "$T/clients.toml" \
+    || exit 1
+py() { /usr/bin/python3 -c "import json,sys; d=json.load(open('$T/body')); print($1)" 2>/dev/null; }
+# new_session [curl args...]: a session of alice's (or of the args' client); its id in SID
+new_session() {
+    local body=$1; shift
+    http POST /v1/sessions "$@" --data-binary "$body"
+    SID=$(py 'd["id"]')
+}
+cell() { # cell SID SOURCE [curl args...]
+    local sid=$1 src=$2; shift 2
+    http POST "/v1/sessions/$sid/run" "$@" --data-binary \
+        "$(/usr/bin/python3 -c 'import json,sys; print(json.dumps({"source": sys.argv[1]}))' "$src")"
+}
+
+# --- state across cells, input --------------------------------------------------------------
+new_session '{"input":{"x":41},"limits":{"idle_timeout_s":30}}' "${ALICE[@]}"
+check "create: 201 with a 128-bit hex id and expires_in" -- \
+    test "$CODE" = 201 -a "${#SID}" = 32 -a "$(py 'd["expires_in"]')" = 30.0
+S1=$SID
+[[ $S1 =~ ^[0-9a-f]{32}$ ]] || fail "the id is not 32 hex digits: '$S1'"
+cell "$S1" 'y = x + 1' "${ALICE[@]}"
+check "a cell runs (the input is bound)" -- test "$CODE" = 200 -a "$(py 'd["status"]')" = ok
+cell "$S1" 'def twice(v):
+    return 2 * v
+print(twice(y))' "${ALICE[@]}"
+check "a later cell sees the earlier cells' globals: 84" -- \
+    test "$CODE" = 200 -a "$(py 'd["stdout"]')" = 84 -a "$(py 'd["session"]')" = open
+
+# --- a rejected cell: the "rejected" answer, and the session goes on ------------------------
+cell "$S1" 'import os
+os.system("id")' "${ALICE[@]}"
+check "a cell that fails verification is 'rejected' and the session stays open" -- \
+    test "$CODE" = 200 -a "$(py 'd["status"]')" = rejected -a "$(py 'd["session"]')" = open
+cell "$S1" 'print(twice(y) + 1)' "${ALICE[@]}"
+check "... and the next cell runs in the same globals" -- test "$(py 'd["stdout"]')" = 85
+
+# --- isolation ------------------------------------------------------------------------------
+new_session '{}' "${ALICE[@]}"
+S2=$SID
+check "a second session" -- test "$CODE" = 201 -a "$S2" != "$S1"
+cell "$S2" 'y = "other"
+print(y)' "${ALICE[@]}"
+cell "$S1" 'print(y)' "${ALICE[@]}"
+check "two sessions do not share globals" -- test "$(py 'd["stdout"]')" = 42
+cell "$S2" 'print(x)' "${ALICE[@]}"
+check "a name of another session is unknown here" -- test "$(py 'd["status"]')" != ok
+
+# --- a session's worker is its own: the pool's runs go to the other workers ----------------
+ok=0
+for i in 1 2 3 4 5 6; do
+    http POST /v1/run "${BOB[@]}" --data-binary "{\"source\":\"print($i)\"}"
+    [ "$CODE" = 200 ] && [ "$(py 'd["stdout"]')" = "$i" ] && ok=$((ok + 1))
+done
+cell "$S1" 'print(y)' "${ALICE[@]}"
+check "runs beside open sessions: 6 of 6 answered, and the session is intact ($ok)" -- \
+    test "$ok" = 6 -a "$(py 'd["stdout"]')" = 42
+
+# --- the per-server maximum -----------------------------------------------------------------
+new_session '{}' "${BOB[@]}"
+check "beyond --max-sessions: 503 with Retry-After and a clear message" -- \
+    eval 'test "$CODE" = 503 && grep -qi "^Retry-After:" "$T/headers" && grep -q "max-sessions" "$T/body"'
+
+# --- ownership ------------------------------------------------------------------------------
+cell "$S1" 'print(y)' "${BOB[@]}"
+check "another client's id: 404 (not 403)" -- test "$CODE" = 404
+http DELETE "/v1/sessions/$S1" "${BOB[@]}"
+check "another client's DELETE: 404" -- test "$CODE" = 404
+cell "$S1" 'print(y)' "${ALICE[@]}"
+check "... and the session is still its owner's" -- test "$(py 'd["stdout"]')" = 42
+cell 0123456789abcdef0123456789abcdef 'print(1)' "${ALICE[@]}"
+check "an unknown id: 404" -- test "$CODE" = 404
+
+# --- DELETE ---------------------------------------------------------------------------------
+http DELETE "/v1/sessions/$S2" "${ALICE[@]}"
+check "DELETE: 204" -- test "$CODE" = 204
+cell "$S2" 'print(1)' "${ALICE[@]}"
+check "a run after DELETE: 404" -- test "$CODE" = 404
+http DELETE "/v1/sessions/$S2" "${ALICE[@]}"
+check "DELETE again: 404" -- test "$CODE" = 404
+
+# --- a cell over its CPU limit ends the session ---------------------------------------------
+new_session '{}' "${ALICE[@]}"
+S3=$SID
+http POST "/v1/sessions/$S3/run" "${ALICE[@]}" --data-binary \
+    '{"source":"while True:\n    pass","limits":{"cpu_s":0.3,"timeout_s":5}}'
+check "a cell over its CPU limit: status cpu, the session has ended" -- \
+    test "$CODE" = 200 -a "$(py 'd["status"]')" = cpu -a "$(py 'd["session"]')" = ended
+cell "$S3" 'print(1)' "${ALICE[@]}"
+check "a run after the limit: 404" -- test "$CODE" = 404
+
+# --- idle expiry ----------------------------------------------------------------------------
+new_session '{"limits":{"idle_timeout_s":0.5}}' "${ALICE[@]}"
+S4=$SID
+check "a session with a short idle timeout" -- test "$CODE" = 201
+sleep 1.5
+cell "$S4" 'print(1)' "${ALICE[@]}"
+check "a run after the idle timeout: 404" -- test "$CODE" = 404
+
+# --- metrics --------------------------------------------------------------------------------
+http GET /metrics "${ALICE[@]}"
+m() { awk -v k="$1" '$1 == k {print $2}' "$T/body"; }
+check "metrics: open 1, created 4, refused 1, expired 1, ended by delete 1, limit 1" -- \
+    test "$(m pyverify_sessions_open)/$(m pyverify_sessions_created_total)/$(m pyverify_sessions_refused_total)/$(m pyverify_sessions_expired_total)/$(m 'pyverify_sessions_ended_total{reason="delete"}')/$(m 'pyverify_sessions_ended_total{reason="limit"}')" = 1/4/1/1/1/1
+
+# --- errors ---------------------------------------------------------------------------------
+http POST /v1/sessions "${ALICE[@]}" --data-binary '{"limits":{"bogus":1}}'
+check "an unknown limit: 400" -- test "$CODE" = 400
+http POST /v1/sessions "${ALICE[@]}" --data-binary '{"input":{"__x__":1}}'
+check "a dunder input: 400" -- test "$CODE" = 400
+http GET "/v1/sessions/$S1" "${ALICE[@]}"
+check "GET a session: 405" -- test "$CODE" = 405
+http POST "/v1/sessions/$S1/run" "${ALICE[@]}" --data-binary '{"source":"print(1)","stdin":"x"}'
+check "stdin in a session: 400" -- test "$CODE" = 400
+
+# --- graceful stop: every session ends, no process and no directory is left -----------------
+new_session '{}' "${BOB[@]}"
+check "a second open session for the stop" -- test "$CODE" = 201
+procs=$(descendants "$PID")
+stop_server "$PID"
+check "SIGTERM with sessions open: exit status 0" -- test "$STOP_STATUS" = 0
+left=""
+for p in $procs; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+check "no process of the service is left ($(echo "$procs" | wc -w) before)" -- test -z "$left"
+grep -q 'stopped' "$T/s.log" || fail "the server did not log its stop"
+# directories other tests running now may have made come and go; ours must stay gone
+for _ in 1 2 3 4 5; do
+    dirs | comm -13 "$T/dirs.before" - >"$T/dirs.new"
+    [ -s "$T/dirs.new" ] || break
+    sleep 0.5
+done
+check "no private directory is left" -- test ! -s "$T/dirs.new"
+echo "$FAILS failed"
+[ "$FAILS" = 0 ]
