@@ -167,7 +167,7 @@ static bool json_content_type(struct MHD_Connection *c)
 typedef struct req_ctx {
     int ep;
     int sess_op;        /* EP_SESSIONS: PVS_SESS_* */
-    const char *url;    /* EP_SESSIONS: the path, with the session's id */
+    bool sess_run, sess_id; /* EP_SESSIONS: the path ends in /run; it has an id (405) */
     pvs_client *cl;     /* who asked; NULL until authenticated */
     const char *method; /* for the access log: GET, HEAD, POST or other */
     int run_status;     /* of a run, -1 otherwise */
@@ -211,11 +211,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *r, int code, c
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (code == 405)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-                                r->ep == EP_SESSIONS ? (r->sess_op == -405 && r->url &&
-                                                        strlen(r->url) > 13 &&
-                                                        strcmp(r->url + strlen(r->url) - 4,
-                                                               "/run") != 0
-                                                            ? "DELETE" : "POST")
+                                r->ep == EP_SESSIONS ? (r->sess_run || r->sess_op != -405 ||
+                                                        !r->sess_id ? "POST" : "DELETE")
                                 : r->ep <= EP_BATCH ? "POST" : "GET");
     ok = MHD_queue_response(c, (unsigned)code, resp);
     MHD_destroy_response(resp);
@@ -269,12 +266,12 @@ static enum MHD_Result metrics(struct MHD_Connection *c, req_ctx *r)
 }
 
 /* sessions.c answers EP_SESSIONS. */
-static enum MHD_Result session(struct MHD_Connection *c, req_ctx *r)
+static enum MHD_Result session(struct MHD_Connection *c, req_ctx *r, const char *url)
 {
     char *reply = NULL;
     size_t len = 0;
     uint64_t id = 0;
-    int code = pvs_sessions_handle(r->sess_op, r->url, r->cl, r->body ? r->body : "", r->len,
+    int code = pvs_sessions_handle(r->sess_op, url, r->cl, r->body ? r->body : "", r->len,
                                    &reply, &len, &r->run_status, &id);
     if (code == 204 || !reply) {
         free(reply);
@@ -320,7 +317,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                     "POST /v1/sessions/ID/run, DELETE /v1/sessions/ID, "
                                     "GET /healthz, GET /metrics)");
         if (r->ep == EP_SESSIONS) {
-            r->url = url; /* valid until the request completes */
+            size_t ul = strlen(url);
+            r->sess_run = ul > 4 && strcmp(url + ul - 4, "/run") == 0;
+            r->sess_id = ul > 13;
             if (strcmp(method, MHD_HTTP_METHOD_DELETE) == 0)
                 r->method = "DELETE";
         }
@@ -336,7 +335,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (g_draining)
             return error(c, r, 503, "the service is shutting down");
         if (r->ep == EP_SESSIONS && r->sess_op == PVS_SESS_DELETE)
-            return session(c, r); /* no body */
+            return session(c, r, url); /* no body */
         if (!json_content_type(c))
             return error(c, r, 415, "the body must be JSON: send Content-Type: "
                                     "application/json");
@@ -386,7 +385,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
         r->t0 = now_s(); /* latency from the whole body received */
         if (r->ep == EP_SESSIONS)
-            return session(c, r);
+            return session(c, r, url);
         job = pvs_submit(r->ep == EP_VERIFY ? PVS_REQ_VERIFY
                          : r->ep == EP_BATCH ? PVS_REQ_BATCH : PVS_REQ_RUN,
                          r->body ? r->body : "", r->len, r->cl, &why);

@@ -16,8 +16,6 @@ EOF
 chmod 600 "$T/clients.toml"
 ALICE=(-H "Authorization: Bearer alice-token-0000000000000")
 BOB=(-H "Authorization: Bearer bob-token-00000000000000")
-dirs() { ls -d /tmp/pyverify-run-* 2>/dev/null | sort; }
-dirs >"$T/dirs.before"
 start_server s --workers 4 --reserve-workers 1 --max-sessions 2 --clients "$T/clients.toml" \
     || exit 1
 py() { /usr/bin/python3 -c "import json,sys; d=json.load(open('$T/body')); print($1)" 2>/dev/null; }
@@ -137,18 +135,23 @@ check "stdin in a session: 400" -- test "$CODE" = 400
 new_session '{}' "${BOB[@]}"
 check "a second open session for the stop" -- test "$CODE" = 201
 procs=$(descendants "$PID")
+# the per-run uids of the sandboxed children (the sessions' and the warm ones): each
+# private directory belongs to its child's uid
+uids=$(for p in $procs; do awk '/^Uid:/ {print $2}' "/proc/$p/status" 2>/dev/null; done \
+       | grep -vx '0\|65534' | sort -u)
+check "the sandboxed children have per-run uids ($(echo "$uids" | wc -w))" -- test -n "$uids"
 stop_server "$PID"
 check "SIGTERM with sessions open: exit status 0" -- test "$STOP_STATUS" = 0
 left=""
 for p in $procs; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
 check "no process of the service is left ($(echo "$procs" | wc -w) before)" -- test -z "$left"
 grep -q 'stopped' "$T/s.log" || fail "the server did not log its stop"
-# directories other tests running now may have made come and go; ours must stay gone
-for _ in 1 2 3 4 5; do
-    dirs | comm -13 "$T/dirs.before" - >"$T/dirs.new"
-    [ -s "$T/dirs.new" ] || break
-    sleep 0.5
+mine=""
+for d in /tmp/pyverify-run-*; do
+    [ -d "$d" ] || continue
+    u=$(stat -c %u "$d" 2>/dev/null) || continue
+    echo "$uids" | grep -qx "$u" && mine="$mine $d"
 done
-check "no private directory is left" -- test ! -s "$T/dirs.new"
+check "no private directory of theirs is left" -- test -z "$mine"
 echo "$FAILS failed"
 [ "$FAILS" = 0 ]
