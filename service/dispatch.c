@@ -50,6 +50,7 @@ typedef struct worker {
     pid_t pid;
     pvs_job *job;       /* in flight, or NULL: idle */
     bool pinned;        /* a session's (sessions.c): takes no queued job */
+    unsigned served;    /* jobs it was given */
     double started;     /* when the job was sent */
     pvs_frame hdr;      /* reply being read */
     size_t got;         /* bytes of header + payload read so far */
@@ -737,6 +738,15 @@ static void assign(void)
         if (!(c = pick(idle)))
             break;
         j = c->head;
+        if (j->kind == PVS_REQ_SESSION_NEW && w->served) {
+            /* a session's worker must have held no other request: a fresh one if any
+               (else this one answers 503 "retry" and is replaced) */
+            for (unsigned k = 0; k < D.cfg->workers; k++)
+                if (D.w[k].fd >= 0 && !D.w[k].job && !D.w[k].pinned && !D.w[k].served) {
+                    w = &D.w[k];
+                    break;
+                }
+        }
         memset(&f, 0, sizeof f);
         f.magic = PVS_MAGIC;
         f.kind = j->kind;
@@ -753,7 +763,8 @@ static void assign(void)
         dequeue(c);
         idle--;
         w->pinned = j->kind == PVS_REQ_SESSION_NEW; /* sessions.c: from now on, its own */
-        j->slot = (int)i;
+        w->served++;
+        j->slot = (int)(w - D.w);
         j->pid = w->pid;
         w->job = j;
         w->started = j->started = now_s();

@@ -131,6 +131,12 @@ check "GET a session: 405" -- test "$CODE" = 405
 http POST "/v1/sessions/$S1/run" "${ALICE[@]}" --data-binary '{"source":"print(1)","stdin":"x"}'
 check "stdin in a session: 400" -- test "$CODE" = 400
 
+# --- a session goes to a worker that held no other request --------------------------------
+http POST /v1/verify "${ALICE[@]}" --data-binary '{"source":"x = 1"}'
+new_session '{}' "${ALICE[@]}"
+check "a session after a verification: a fresh worker takes it (201)" -- test "$CODE" = 201
+http DELETE "/v1/sessions/$SID" "${ALICE[@]}"
+
 # --- graceful stop: every session ends, no process and no directory is left -----------------
 new_session '{}' "${BOB[@]}"
 check "a second open session for the stop" -- test "$CODE" = 201
