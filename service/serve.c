@@ -36,6 +36,7 @@
 
 #include "cli.h"
 #include "pyverify.h"
+#include "layers.h"
 #include "service.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8421"
@@ -55,11 +56,15 @@ static void usage(FILE *f)
           "                      [--max-timeout SEC] [--max-cpu SEC] [--max-memory MB]\n"
           "                      [--max-output KB] [--worker-requests N]\n"
           "                      [--max-connections N] [--ready-file FILE]\n"
+          "                      [--require-layers LIST]\n"
           "Verifies and runs programs on request (HTTP/1.1, JSON):\n"
           "  POST /v1/verify, POST /v1/run, GET /healthz, GET /metrics\n"
           "defaults: --listen " DEFAULT_LISTEN " --workers 2 x cores --queue 64\n"
           "          --max-body 1048576 --max-timeout 10 --max-cpu 5 --max-memory 1024\n"
           "          --max-output 1024 --worker-requests 1000 --max-connections 256\n"
+          "          --require-layers " PVS_LAYERS_DEFAULT "\n"
+          "--require-layers: the layers a start-up run must have, or the service does not\n"
+          "start: layer names as in \"layers\", base, namespaces, all, none (comma-separated)\n"
           "A non-loopback address needs --token-file. SIGTERM finishes the runs in flight.\n"
           "exit: 0 stopped by a signal, 1 the service failed, 2 usage or start-up error\n",
           f);
@@ -521,7 +526,7 @@ static int await_zygote(int ctl)
 int pv_cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_RULES, O_WORKERS, O_QUEUE, O_TOKEN, O_MAXBODY, O_MAXTIMEOUT,
-           O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP };
+           O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_REQLAYERS, O_HELP };
     static const struct option longopts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"rules", required_argument, 0, O_RULES},
@@ -536,9 +541,13 @@ int pv_cli_serve(int argc, char **argv)
         {"worker-requests", required_argument, 0, O_WREQ},
         {"max-connections", required_argument, 0, O_MAXCONN},
         {"ready-file", required_argument, 0, O_READY},
+        {"require-layers", required_argument, 0, O_REQLAYERS},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
     const char *token_file = NULL;
+    const char *require_layers = PVS_LAYERS_DEFAULT;
+    static char required[1024];
+    char why[1024];
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int c, lfd = -1, ctl[2] = {-1, -1}, status = 2;
     double v;
@@ -569,6 +578,7 @@ int pv_cli_serve(int argc, char **argv)
         case O_RULES: G.rules = optarg; break;
         case O_TOKEN: token_file = optarg; break;
         case O_READY: G.ready_file = optarg; break;
+        case O_REQLAYERS: require_layers = optarg; break;
         case O_WORKERS:
             if (num("--workers", optarg, 1, PVS_MAX_WORKERS, &v) < 0)
                 return 2;
@@ -627,6 +637,11 @@ int pv_cli_serve(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (pvs_layers_parse(require_layers, required, sizeof required, why, sizeof why) < 0) {
+        fprintf(stderr, "pyverify serve: %s\n", why);
+        return 2;
+    }
+    G.require_layers = required;
     token_given = token_file != NULL;
     lfd = strncmp(G.listen, "unix:", 5) == 0 ? listen_unix(G.listen + 5) : listen_tcp(G.listen);
     if (lfd < 0)

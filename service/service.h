@@ -43,6 +43,7 @@ typedef struct pvs_config {
     size_t max_memory_mb, max_output_kb;
     double grace_s;          /* beyond a job's own limits, before its worker is killed */
     unsigned max_connections;
+    const char *require_layers; /* layers.h: the start-up run must have these ("" none) */
 } pvs_config;
 
 /* ---- front end <-> worker frames ------------------------------------------------------ */

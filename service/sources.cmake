@@ -5,7 +5,8 @@
 set(PV_SERVICE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/serve.c
   ${CMAKE_CURRENT_LIST_DIR}/dispatch.c
-  ${CMAKE_CURRENT_LIST_DIR}/zygote.c)
+  ${CMAKE_CURRENT_LIST_DIR}/zygote.c
+  ${CMAKE_CURRENT_LIST_DIR}/layers.c)
 
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 find_package(Threads REQUIRED)
