@@ -26,15 +26,15 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 
 set(CPACK_DEBIAN_PYVERIFY_PACKAGE_NAME pyverify)
 set(CPACK_DEBIAN_PYVERIFY_PACKAGE_SECTION utils)
-set(CPACK_COMPONENT_PYVERIFY_DESCRIPTION
+set(CPACK_DEBIAN_PYVERIFY_DESCRIPTION
   "whitelist verifier and sandbox runner for untrusted Python\n The pyverify command: check, run, corpus and serve (an HTTP service, with a\n hardened systemd unit, disabled until enabled).")
 set(CPACK_DEBIAN_LIBPYVERIFY0_PACKAGE_NAME libpyverify0)
 set(CPACK_DEBIAN_LIBPYVERIFY0_PACKAGE_SECTION libs)
-set(CPACK_COMPONENT_LIBPYVERIFY0_DESCRIPTION
+set(CPACK_DEBIAN_LIBPYVERIFY0_DESCRIPTION
   "pyverify shared library\n Verifies untrusted Python against a whitelist policy and runs it sandboxed.")
 set(CPACK_DEBIAN_LIBPYVERIFY-DEV_PACKAGE_NAME libpyverify-dev)
 set(CPACK_DEBIAN_LIBPYVERIFY-DEV_PACKAGE_SECTION libdevel)
-set(CPACK_COMPONENT_LIBPYVERIFY-DEV_DESCRIPTION
+set(CPACK_DEBIAN_LIBPYVERIFY-DEV_DESCRIPTION
   "pyverify development files\n pyverify.h, the static library, pkg-config files and the CMake package.")
 # -dev holds no ELF file dpkg-shlibdeps reads: its Depends are what pyverify.pc and
 # pyverifyConfig.cmake look up (Requires.private is resolved by pkg-config --cflags too).
