@@ -14,7 +14,11 @@ the sandbox of each run needs (runtime/sandbox.c, runtime/seccomp_filter.c):
   seccomp, landlock_*          the run's own filters (seccomp is also reachable via prctl)
 setns is not allowed (nothing uses it). Everything else fails with EPERM.
 
-  /usr/bin/python3 deploy/docker/gen-seccomp.py [--check]   (--check: compare, do not write)
+  /usr/bin/python3 deploy/docker/gen-seccomp.py [--check]
+--check: the file is what this script generates, and its structure holds: a default of
+EPERM, every name a syscall systemd knows, the sandbox's calls allowed, every call of the
+runs' own allowlist (runtime/seccomp_filter.c) allowed (the filters stack: a call the
+container denies would fail inside every run), and none of FORBIDDEN allowed.
 """
 import json
 import os
@@ -38,6 +42,14 @@ DROPPED = {"add_key", "keyctl", "request_key",                  # the kernel key
            "personality"}
 SANDBOX = ["mount", "umount2", "pivot_root", "seccomp", "landlock_create_ruleset",
            "landlock_add_rule", "landlock_restrict_self", "prctl"]
+
+
+FORBIDDEN = {"ptrace", "bpf", "perf_event_open", "kexec_load", "kexec_file_load", "init_module",
+             "finit_module", "delete_module", "setns", "open_by_handle_at",
+             "mount_setattr", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig", "fspick",
+             "chroot", "swapon", "swapoff", "reboot", "acct", "quotactl", "lookup_dcookie",
+             "iopl", "ioperm", "clock_settime", "settimeofday", "adjtimex", "clock_adjtime",
+             "syslog", "vhangup", "nfsservctl"} | DROPPED
 
 
 def group(name, seen=None):
@@ -84,6 +96,47 @@ def profile():
     }
 
 
+def check(p):
+    errs = []
+    known = group("@known") | group("@system-service")  # systemd lists a few only there
+    if p["defaultAction"] != "SCMP_ACT_ERRNO" or p.get("defaultErrnoRet") != 1:
+        errs.append("the default must be SCMP_ACT_ERRNO with EPERM")
+    allowed, conditional = set(), {}
+    for r in p["syscalls"]:
+        for n in r["names"]:
+            if n not in known:
+                errs.append(f"{n}: not a syscall systemd knows")
+            if r["action"] == "SCMP_ACT_ALLOW":
+                (conditional.setdefault(n, []).append(r["args"]) if r.get("args")
+                 else allowed.add(n))
+    for n in sorted(FORBIDDEN & (allowed | set(conditional))):
+        errs.append(f"{n}: allowed, but nothing needs it")
+    for n in SANDBOX:
+        if n not in allowed:
+            errs.append(f"{n}: the sandbox needs it")
+    un = conditional.get("unshare", [])
+    if not un or "unshare" in allowed or un[0][0]["value"] & NS_ALLOWED or \
+            not un[0][0]["value"] & CLONE_NEWCGROUP:
+        errs.append("unshare: only with the six namespace flags the sandbox uses")
+    cl = conditional.get("clone", [])
+    if not cl or "clone" in allowed or cl[0][0]["value"] != NS_ALL:
+        errs.append("clone: only without namespace flags")
+    src = open(os.path.join(HERE, "..", "..", "runtime", "seccomp_filter.c")).read()
+    table = src[src.index("syscall_table[]"):]
+    table = table[:table.index("};")]
+    runs = set(re.findall(r'\{"([a-z0-9_]+)",\s*ACT_ALLOW', table))  # its denials need nothing
+    if len(runs) < 20:
+        errs.append(f"runtime/seccomp_filter.c: found only {len(runs)} calls in syscall_table")
+    for n in sorted(runs - allowed - set(conditional)):
+        errs.append(f"{n}: in the runs' allowlist (runtime/seccomp_filter.c) but denied here")
+    for e in errs:
+        print(f"{OUT}: {e}", file=sys.stderr)
+    if not errs:
+        print(f"ok: {OUT}: {len(allowed)} calls allowed, unshare and clone by flags, "
+              f"the {len(runs)} calls of the runs' allowlist included")
+    return 1 if errs else 0
+
+
 def main():
     text = json.dumps(profile(), indent=2) + "\n"
     if "--check" in sys.argv[1:]:
@@ -92,7 +145,7 @@ def main():
                 print(f"{OUT} differs from what gen-seccomp.py generates: run it and commit",
                       file=sys.stderr)
                 return 1
-        return 0
+        return check(json.loads(text))
     with open(OUT, "w") as f:
         f.write(text)
     return 0
