@@ -25,17 +25,20 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 
 set(CPACK_DEBIAN_PYVERIFY_PACKAGE_NAME pyverify)
+# (CPackDeb puts CPACK_PACKAGE_DESCRIPTION_SUMMARY first: the texts below are the rest)
 set(CPACK_DEBIAN_PYVERIFY_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PYVERIFY_DESCRIPTION
-  "whitelist verifier and sandbox runner for untrusted Python\n The pyverify command: check, run, corpus and serve (an HTTP service, with a\n hardened systemd unit, disabled until enabled).")
+  "This package holds the pyverify command (check, run, corpus, serve), its man pages
+ and a hardened systemd unit for pyverify serve, not enabled.")
 set(CPACK_DEBIAN_LIBPYVERIFY0_PACKAGE_NAME libpyverify0)
 set(CPACK_DEBIAN_LIBPYVERIFY0_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_LIBPYVERIFY0_DESCRIPTION
-  "pyverify shared library\n Verifies untrusted Python against a whitelist policy and runs it sandboxed.")
+  "This package holds the shared library libpyverify.so.0.")
 set(CPACK_DEBIAN_LIBPYVERIFY-DEV_PACKAGE_NAME libpyverify-dev)
 set(CPACK_DEBIAN_LIBPYVERIFY-DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_LIBPYVERIFY-DEV_DESCRIPTION
-  "pyverify development files\n pyverify.h, the static library, pkg-config files and the CMake package.")
+  "This package holds pyverify.h, the static library, the pkg-config files and the
+ CMake package.")
 # -dev holds no ELF file dpkg-shlibdeps reads: its Depends are what pyverify.pc and
 # pyverifyConfig.cmake look up (Requires.private is resolved by pkg-config --cflags too).
 set(PV_DEV_DEPENDS "libpyverify0 (= ${PROJECT_VERSION}), libpython3-dev, libpcre2-dev, pkg-config")
