@@ -46,6 +46,7 @@ typedef struct worker {
     int fd;             /* -1: slot empty */
     pid_t pid;
     pvs_job *job;       /* in flight, or NULL: idle */
+    bool used;          /* it was sent a job (a batch goes only to a worker that was not) */
     double started;     /* when the job was sent */
     pvs_frame hdr;      /* reply being read */
     size_t got;         /* bytes of header + payload read so far */
@@ -617,6 +618,14 @@ static void assign(void)
         if (!(c = pick(idle)))
             break;
         j = c->head;
+        if (j->kind == PVS_REQ_BATCH && w->used) {
+            /* a batch's child is forked by its worker, so only a worker that has held no
+               request may run it (batch.c): this one retires (it exits on the closed
+               socket, the zygote replaces it) and the batch waits for a fresh worker */
+            worker_gone(w);
+            idle--;
+            continue;
+        }
         memset(&f, 0, sizeof f);
         f.magic = PVS_MAGIC;
         f.kind = j->kind;
@@ -633,6 +642,7 @@ static void assign(void)
         dequeue(c);
         idle--;
         w->job = j;
+        w->used = true;
         w->started = j->started = now_s();
         w->got = 0;
         D.progress_at = w->started;

@@ -46,6 +46,7 @@ typedef struct pvs_config {
     unsigned reserve_connections; /* slots that connections still sending a request never take */
     double head_timeout_s, body_timeout_s; /* deadlines for a request's head and its body */
     unsigned reserve_workers;  /* idle workers only clients with nothing in flight may take */
+    const char *require_layers; /* layers.h: the start-up run must have these ("" none) */
 } pvs_config;
 
 /* ---- front end <-> worker frames ------------------------------------------------------ */
