@@ -41,7 +41,7 @@ set(CPACK_DEBIAN_LIBPYVERIFY-DEV_DESCRIPTION
  CMake package.")
 # -dev holds no ELF file dpkg-shlibdeps reads: its Depends are what pyverify.pc and
 # pyverifyConfig.cmake look up (Requires.private is resolved by pkg-config --cflags too).
-set(PV_DEV_DEPENDS "libpyverify0 (= ${PROJECT_VERSION}), libpython3-dev, libpcre2-dev, pkg-config")
+set(PV_DEV_DEPENDS "libpyverify0 (= ${PROJECT_VERSION}), libpython3-dev, libpcre2-dev, libjansson-dev, pkg-config")
 if(SECCOMP_FOUND)
   string(APPEND PV_DEV_DEPENDS ", libseccomp-dev")
 endif()
