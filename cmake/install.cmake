@@ -5,15 +5,22 @@
 include(CMakePackageConfigHelpers)
 
 set(PV_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/pyverify)
+# Components (the Debian packages of cmake/packaging.cmake): pyverify (the command, its man
+# pages, the systemd unit), libpyverify0 (the shared library), libpyverify-dev (the rest).
 install(TARGETS pyverify pyverify_static EXPORT pyverifyTargets
-        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT libpyverify0
+                NAMELINK_COMPONENT libpyverify-dev
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT libpyverify-dev
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT libpyverify0
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS pyverify_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(TARGETS pyverify_template RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR})
-install(FILES include/pyverify.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(EXPORT pyverifyTargets NAMESPACE pyverify:: DESTINATION ${PV_CMAKE_DIR})
+install(TARGETS pyverify_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT pyverify)
+# the clean template library runners exec (runtime/template.c): it goes with the library
+install(TARGETS pyverify_template RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}
+        COMPONENT libpyverify0)
+install(FILES include/pyverify.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        COMPONENT libpyverify-dev)
+install(EXPORT pyverifyTargets NAMESPACE pyverify:: DESTINATION ${PV_CMAKE_DIR}
+        COMPONENT libpyverify-dev)
 
 # The package config recreates the pkg-config imported targets the exported ones link.
 set(PV_CONFIG_SECCOMP ${SECCOMP_FOUND})
@@ -23,7 +30,7 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/pyverifyConfigVersi
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pyverifyConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/pyverifyConfigVersion.cmake
-        DESTINATION ${PV_CMAKE_DIR})
+        DESTINATION ${PV_CMAKE_DIR} COMPONENT libpyverify-dev)
 
 # pyverify.pc: the prefix is found from the .pc file's own place, so --prefix works.
 set(PV_PC_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
@@ -39,11 +46,14 @@ configure_file(cmake/pyverify.pc.in ${CMAKE_CURRENT_BINARY_DIR}/pyverify.pc @ONL
 # libpyverify.so when both are installed).
 configure_file(cmake/pyverify-static.pc.in ${CMAKE_CURRENT_BINARY_DIR}/pyverify-static.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/pyverify.pc ${CMAKE_CURRENT_BINARY_DIR}/pyverify-static.pc
-        DESTINATION ${PV_PC_DIR})
+        DESTINATION ${PV_PC_DIR} COMPONENT libpyverify-dev)
 
 foreach(page pyverify.1 pyverify-rules.5)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/docs/${page})
     string(REGEX MATCH "[0-9]$" sec ${page})
-    install(FILES docs/${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${sec})
+    install(FILES docs/${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${sec} COMPONENT pyverify)
   endif()
 endforeach()
+# The hardened unit (deploy/systemd/README.md); under the prefix, so /usr/lib/systemd/system
+# for the Debian package (Debian 12 has a merged /usr).
+install(FILES deploy/systemd/pyverify.service DESTINATION lib/systemd/system COMPONENT pyverify)

@@ -387,8 +387,12 @@ typedef struct pv_runner_opts {
     unsigned long uid_base, uid_count;
     unsigned pool;             /* children kept forked ahead by the template (0: the number
                                   of cores, at most 4; 1: the one for the next run) */
+    const char *const *template_argv; /* the helper's argument vector, NULL-terminated (NULL:
+                                  {"pyverify-template"}): for a helper that is an interpreter
+                                  running the template (the Python package's) */
 } pv_runner_opts;
-#define PV_RUNNER_OPTS_INIT {PV_RUNNER_OPTS_VERSION, 0u, PV_TEMPLATE_AUTO, NULL, NULL, 0ul, 0ul, 0u}
+#define PV_RUNNER_OPTS_INIT                                                                \
+    {PV_RUNNER_OPTS_VERSION, 0u, PV_TEMPLATE_AUTO, NULL, NULL, 0ul, 0ul, 0u, NULL}
 PV_EXTERN int pv_runner_new_opts(pv_runner **out, const pv_policy *policy,
                                  const pv_runner_opts *opts);
 /* ---- Batches (formulas) ---- */

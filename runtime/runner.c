@@ -270,7 +270,7 @@ int pv_runner_new_opts(pv_runner **out, const pv_policy *policy, const pv_runner
            had the host's modules; the template imports the same names (best effort) */
         if (!ro->preload && (flags & PV_RUN_NO_PYTHON_LAYER))
             mirror = host_module_names();
-        rc = pvx_template_start(&r->tmpl, policy, flags, ro->template_path,
+        rc = pvx_template_start(&r->tmpl, policy, flags, ro->template_path, ro->template_argv,
                                 ro->preload ? ro->preload : mirror,
                                 ro->uid_base ? ro->uid_base : PV_RUNNER_UID_BASE,
                                 ro->uid_base ? ro->uid_count : PV_RUNNER_UID_COUNT);

@@ -265,9 +265,10 @@ static int setup_memfd(const pv_policy *policy, unsigned flags, const char *prel
 }
 
 int pvx_template_start(pvx_template **out, const pv_policy *policy, unsigned flags,
-                       const char *path, const char *preload, unsigned long uid_base,
-                       unsigned long uid_count)
+                       const char *path, const char *const *argv, const char *preload,
+                       unsigned long uid_base, unsigned long uid_count)
 {
+    static const char *const default_argv[] = {"pyverify-template", NULL};
     const char *why = NULL, *exe = locate(path, &why);
     int sv[2] = {-1, -1}, setup = -1, devnull = -1, nfds, fds[PVT_NFDS];
     pvx_template *t;
@@ -295,7 +296,6 @@ int pvx_template_start(pvx_template **out, const pv_policy *policy, unsigned fla
     pid = fork();
     if (pid == 0) {
         /* only async-signal-safe calls until exec: this is a copy of the host */
-        char *const argv[] = {(char *)"pyverify-template", NULL};
         char *const envp[] = {NULL};
         int src[3] = {devnull, sv[1], setup}, dst[3] = {0, PVT_FD_CHANNEL, PVT_FD_SETUP};
         int tmp[3];
@@ -308,7 +308,7 @@ int pvx_template_start(pvx_template **out, const pv_policy *policy, unsigned fla
         if (syscall(SYS_close_range, 5u, ~0u, 0u) < 0)
             for (int fd = 5; fd < 65536; fd++)
                 close(fd);
-        execve(exe, argv, envp);
+        execve(exe, (char *const *)(argv ? argv : default_argv), envp);
         _exit(127);
     }
     close_fd(&setup);

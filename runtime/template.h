@@ -13,11 +13,13 @@
 typedef struct pvx_template pvx_template;
 
 /* Start a template for `policy` and `flags` (GIL held). `path` NULL: $PYVERIFY_TEMPLATE,
- * the install path, the build tree. `preload`: comma-separated extra modules, or NULL.
- * 0, or an error (pv_fail) saying why there is none. */
+ * the install path, the build tree; `argv` its argument vector (NULL: {"pyverify-template"}).
+ * `preload`: comma-separated extra modules, or NULL. 0, or an error (pv_fail) saying why
+ * there is none. */
 PVX_INTERNAL int pvx_template_start(pvx_template **out, const pv_policy *policy, unsigned flags,
-                                    const char *path, const char *preload,
-                                    unsigned long uid_base, unsigned long uid_count);
+                                    const char *path, const char *const *argv,
+                                    const char *preload, unsigned long uid_base,
+                                    unsigned long uid_count);
 /* Ask for the next warm child without waiting for it (off the request path). */
 PVX_INTERNAL int pvx_template_request(pvx_template *t);
 /* The warm child asked for (asking first when nothing is pending; GIL held, released while

@@ -50,7 +50,8 @@ typedef struct worker {
     pid_t pid;
     pvs_job *job;       /* in flight, or NULL: idle */
     bool pinned;        /* a session's (sessions.c): takes no queued job */
-    unsigned served;    /* jobs it was given */
+    bool used;          /* it was sent a job (a batch or a session goes only to a worker
+                           that was not) */
     double started;     /* when the job was sent */
     pvs_frame hdr;      /* reply being read */
     size_t got;         /* bytes of header + payload read so far */
@@ -738,14 +739,21 @@ static void assign(void)
         if (!(c = pick(idle)))
             break;
         j = c->head;
-        if (j->kind == PVS_REQ_SESSION_NEW && w->served) {
-            /* a session's worker must have held no other request: a fresh one if any
-               (else this one answers 503 "retry" and is replaced) */
-            for (unsigned k = 0; k < D.cfg->workers; k++)
-                if (D.w[k].fd >= 0 && !D.w[k].job && !D.w[k].pinned && !D.w[k].served) {
-                    w = &D.w[k];
-                    break;
-                }
+        if ((j->kind == PVS_REQ_BATCH || j->kind == PVS_REQ_SESSION_NEW) && w->used) {
+            /* a batch's child, or a session's, is forked by its worker, so only a worker
+               that has held no request may take it (batch.c, sessions.c): a fresh idle one
+               if there is one; else this one retires (it exits on the closed socket, the
+               zygote replaces it) and the job waits for a fresh worker */
+            worker *fresh = NULL;
+            for (unsigned k = 0; k < D.cfg->workers && !fresh; k++)
+                if (D.w[k].fd >= 0 && !D.w[k].job && !D.w[k].pinned && !D.w[k].used)
+                    fresh = &D.w[k];
+            if (!fresh) {
+                worker_gone(w);
+                idle--;
+                continue;
+            }
+            w = fresh;
         }
         memset(&f, 0, sizeof f);
         f.magic = PVS_MAGIC;
@@ -763,10 +771,10 @@ static void assign(void)
         dequeue(c);
         idle--;
         w->pinned = j->kind == PVS_REQ_SESSION_NEW; /* sessions.c: from now on, its own */
-        w->served++;
         j->slot = (int)(w - D.w);
         j->pid = w->pid;
         w->job = j;
+        w->used = true;
         w->started = j->started = now_s();
         w->got = 0;
         D.progress_at = w->started;

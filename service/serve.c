@@ -37,6 +37,7 @@
 #include <microhttpd.h>
 
 #include "pyverify.h"
+#include "layers.h"
 #include "service.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8421"
@@ -63,7 +64,8 @@ static void usage(FILE *f)
           "                      [--max-connections N] [--max-per-address N]\n"
           "                      [--reserve-connections N] [--head-timeout SEC]\n"
           "                      [--body-timeout SEC] [--access-log FILE]\n"
-          "                      [--ready-file FILE] [--max-sessions N]\n"
+          "                      [--ready-file FILE] [--require-layers LIST]\n"
+          "                      [--max-sessions N]\n"
           "Verifies and runs programs on request (HTTP/1.1, JSON):\n"
           "  POST /v1/verify, POST /v1/run, POST /v1/batch, GET /healthz, GET /metrics\n"
           "  POST /v1/sessions, POST /v1/sessions/ID/run, DELETE /v1/sessions/ID\n"
@@ -72,8 +74,11 @@ static void usage(FILE *f)
           "          --max-output 1024 --worker-requests 1000 --max-connections 256\n"
           "          --max-per-address 64 --reserve-connections max-connections/4\n"
           "          --head-timeout 10 --body-timeout 30 --reserve-workers 1 with\n"
-          "          --clients, else 0; the access log (JSON lines) goes to stderr;\n"
+          "          --clients, else 0; the access log (JSON lines) goes to stderr\n"
+          "          --require-layers " PVS_LAYERS_DEFAULT "\n"
           "          --max-sessions workers/2 (each session holds a worker)\n"
+          "--require-layers: the layers a start-up run must have, or the service does not\n"
+          "start: layer names as in \"layers\", base, namespaces, all, none (comma-separated)\n"
           "A non-loopback address needs --token-file or --clients (TOML: each client's token\n"
           "and quotas; see docs/service.md). SIGTERM finishes the runs in flight.\n"
           "exit: 0 stopped by a signal, 1 the service failed, 2 usage or start-up error\n",
@@ -607,7 +612,8 @@ int pv_cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_RULES, O_WORKERS, O_QUEUE, O_TOKEN, O_MAXBODY, O_MAXTIMEOUT,
            O_MAXCPU, O_MAXMEM, O_MAXOUT, O_WREQ, O_MAXCONN, O_READY, O_HELP, O_PERADDR,
-           O_RESERVE, O_HEADTO, O_BODYTO, O_CLIENTS, O_RESWORKERS, O_ACCESSLOG, O_MAXSESS };
+           O_RESERVE, O_HEADTO, O_BODYTO, O_CLIENTS, O_RESWORKERS, O_ACCESSLOG, O_REQLAYERS,
+           O_MAXSESS };
     static const struct option longopts[] = {
         {"listen", required_argument, 0, O_LISTEN},
         {"rules", required_argument, 0, O_RULES},
@@ -629,10 +635,14 @@ int pv_cli_serve(int argc, char **argv)
         {"clients", required_argument, 0, O_CLIENTS},
         {"reserve-workers", required_argument, 0, O_RESWORKERS},
         {"access-log", required_argument, 0, O_ACCESSLOG},
+        {"require-layers", required_argument, 0, O_REQLAYERS},
         {"max-sessions", required_argument, 0, O_MAXSESS},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
     const char *token_file = NULL, *clients_file = NULL, *access_log = NULL;
+    const char *require_layers = PVS_LAYERS_DEFAULT;
+    static char required[1024];
+    char why[1024];
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int c, lfd = -1, ctl[2] = {-1, -1}, status = 2;
     double v;
@@ -671,6 +681,7 @@ int pv_cli_serve(int argc, char **argv)
         case O_CLIENTS: clients_file = optarg; break;
         case O_ACCESSLOG: access_log = optarg; break;
         case O_READY: G.ready_file = optarg; break;
+        case O_REQLAYERS: require_layers = optarg; break;
         case O_WORKERS:
             if (num("--workers", optarg, 1, PVS_MAX_WORKERS, &v) < 0)
                 return 2;
@@ -757,6 +768,11 @@ int pv_cli_serve(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (pvs_layers_parse(require_layers, required, sizeof required, why, sizeof why) < 0) {
+        fprintf(stderr, "pyverify serve: %s\n", why);
+        return 2;
+    }
+    G.require_layers = required;
     token_given = token_file != NULL || clients_file != NULL;
     if (G.reserve_connections == ~0u)
         G.reserve_connections = G.max_connections / 4;

@@ -47,6 +47,7 @@ typedef struct pvs_config {
     double head_timeout_s, body_timeout_s; /* deadlines for a request's head and its body */
     unsigned reserve_workers;  /* idle workers only clients with nothing in flight may take */
     unsigned max_sessions;     /* sessions open at once (sessions.c; 0: none) */
+    const char *require_layers; /* layers.h: the start-up run must have these ("" none) */
 } pvs_config;
 
 /* ---- front end <-> worker frames ------------------------------------------------------ */

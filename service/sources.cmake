@@ -10,7 +10,8 @@ set(PV_SERVICE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/sessions.c
   ${CMAKE_CURRENT_LIST_DIR}/conn.c
   ${CMAKE_CURRENT_LIST_DIR}/clients.c
-  ${CMAKE_CURRENT_LIST_DIR}/accesslog.c)
+  ${CMAKE_CURRENT_LIST_DIR}/accesslog.c
+  ${CMAKE_CURRENT_LIST_DIR}/layers.c)
 
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 find_package(Threads REQUIRED)

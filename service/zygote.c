@@ -41,6 +41,7 @@
 #include "pyverify.h"
 #include "run_json.h"
 #include "runtime.h"
+#include "layers.h"
 #include "service.h"
 #include "service_batch.h"
 #include "service_sessions.h"
@@ -716,8 +717,9 @@ static int spawn(const pvs_config *cfg, const pv_policy *pol, int ctl, int sfd, 
 
 /* Verify and run one trivial program: imports what runs need and compiles the seccomp
  * filter once, so every worker starts warm. */
-static int warm_up(const pv_policy *pol, char *why, size_t n)
+static int warm_up(const pv_policy *pol, const char *require, char *why, size_t n)
 {
+    char missing[400];
     static const char src[] = "total = sum(x * x for x in range(10))\n";
     pv_program *prog = NULL;
     pv_run_result *res = NULL;
@@ -730,6 +732,13 @@ static int warm_up(const pv_policy *pol, char *why, size_t n)
         if (rc == 0 && pv_run_result_status(res) != PV_RUN_OK) {
             snprintf(why, n, "the warm-up program did not run: status %s",
                      pv_run_status_name(pv_run_result_status(res)));
+            rc = -1;
+        } else if (rc == 0 && require && pvs_layers_check(require, res, missing,
+                                                          sizeof missing) < 0) {
+            /* a long list is cut; the front end prints what fits */
+            if (snprintf(why, n, "--require-layers: unavailable here (allow it, see "
+                                 "docs/deploy.md, or require fewer layers): %s", missing) < 0)
+                snprintf(why, n, "--require-layers: a required layer is unavailable");
             rc = -1;
         }
     }
@@ -797,7 +806,7 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
     }
     if (pvx_wipe_stack_strings() < 0)
         zygote_fatal(ctl, "cannot find the initial stack strings in /proc/self/stat");
-    if (warm_up(pol, why, sizeof why) < 0)
+    if (warm_up(pol, cfg->require_layers, why, sizeof why) < 0)
         zygote_fatal(ctl, why);
     if (freeze_heap() < 0)
         zygote_fatal(ctl, "gc.freeze failed");

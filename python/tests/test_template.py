@@ -150,3 +150,12 @@ def test_a_forked_host_child_gets_its_own_templates():
     os.waitpid(pid, 0)
     assert got == b"1"
     assert pyverify.run("print(6)").stdout == "6\n"
+
+
+def test_runs_come_from_a_clean_template():
+    # the package's runner execs a fresh interpreter as its pv_runner template (runtime/
+    # template.c), so a run's child is not a copy of the process that read earlier requests
+    r = pyverify.run("print(1)")
+    assert r.status == "ok"
+    assert "template" in r.layers
+    assert not [d for d in r.diagnostics if d.code == "PV600"], r.diagnostics

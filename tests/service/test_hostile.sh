@@ -38,9 +38,12 @@ stop_server "$PID"
 } >"$T/clients.toml"
 chmod 600 "$T/clients.toml"
 start_server fair --workers 4 --max-timeout 1 --max-cpu 0.5 --clients "$T/clients.toml" || exit 1
-check "8 hostile clients saturate the workers: the benign client gets every answer, p50 under 100 ms beyond its run" -- \
+# the issue's bound is 100 ms; an AddressSanitizer build runs every worker several times slower
+extra=100
+if ldd "$PV" 2>/dev/null | grep -q libasan; then extra=400; echo "AddressSanitizer build: bound $extra ms"; fi
+check "8 hostile clients saturate the workers: the benign client gets every answer, p50 under $extra ms beyond its run" -- \
     "${H[@]}" flood "$ADDR" --tokens "$T/hostile.tokens" --benign-token benign-token-0000000000 \
-    --seconds 5 --per-client 2 --max-p50-extra-ms 100
+    --seconds 5 --per-client 2 --max-p50-extra-ms "$extra"
 stop_server "$PID"
 
 cat >"$T/quota.toml" <<'TOML'

@@ -24,8 +24,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pyverify.h"
+#include "template.h"
 
 static PyObject *PolicyError; /* owned: pyverify.PolicyError, a ValueError */
 
@@ -375,9 +377,10 @@ typedef struct {
 static int Runner_init(PyObject *self_, PyObject *args, PyObject *kw)
 {
     RunnerObject *self = (RunnerObject *)self_;
-    static char *kwlist[] = {"policy", NULL};
-    PyObject *polobj;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O:Runner", kwlist, &polobj))
+    static char *kwlist[] = {"policy", "template_argv", NULL};
+    PyObject *polobj, *targv = NULL, *fast = NULL;
+    const char *argv[16];
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|O:Runner", kwlist, &polobj, &targv))
         return -1;
     if (self->rn) {
         PyErr_SetString(PyExc_RuntimeError, "Runner is already initialised");
@@ -387,7 +390,36 @@ static int Runner_init(PyObject *self_, PyObject *args, PyObject *kw)
     if (!pol)
         return -1;
     pv_runner *rn = NULL;
-    int rc = pv_runner_new(&rn, pol, 0);
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    if (targv && targv != Py_None) {
+        /* the clean template: this interpreter, exec'd fresh, running _template_main() */
+        Py_ssize_t n;
+        fast = PySequence_Fast(targv, "template_argv must be a sequence of str");
+        if (!fast)
+            return -1;
+        n = PySequence_Fast_GET_SIZE(fast);
+        if (n < 1 || n >= (Py_ssize_t)(sizeof argv / sizeof argv[0])) {
+            Py_DECREF(fast);
+            PyErr_SetString(PyExc_ValueError, "template_argv: 1 to 15 strings");
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *a = PySequence_Fast_GET_ITEM(fast, i);
+            argv[i] = PyUnicode_Check(a) ? PyUnicode_AsUTF8(a) : NULL;
+            if (!argv[i]) {
+                Py_DECREF(fast);
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_TypeError, "template_argv must be a sequence of str");
+                return -1;
+            }
+        }
+        argv[n] = NULL;
+        ro.template_mode = PV_TEMPLATE_REQUIRE;
+        ro.template_path = argv[0];
+        ro.template_argv = argv;
+    }
+    int rc = pv_runner_new_opts(&rn, pol, &ro);
+    Py_XDECREF(fast);
     if (rc < 0) {
         raise_pv(rc);
         return -1;
@@ -811,7 +843,19 @@ static PyObject *native_default_rules(PyObject *mod, PyObject *unused)
     return PyBytes_FromStringAndSize(t, (Py_ssize_t)len);
 }
 
+/* The clean template of this package's runners (runtime/template.c): the body of a fresh
+ * interpreter exec'd by pv_runner_new_opts (template_argv). Never returns. */
+static PyObject *native_template_main(PyObject *m, PyObject *noargs)
+{
+    (void)m, (void)noargs;
+    int rc = pvx_template_main(0, NULL);
+    fflush(NULL);
+    _exit(rc);
+}
+
 static PyMethodDef native_methods[] = {
+    {"_template_main", native_template_main, METH_NOARGS,
+     "the clean template's main loop (exec'd by a Runner; not for direct use)"},
     {"verify", native_verify, METH_VARARGS,
      "verify(policy, source, filename, expr, globals) -> (verdict, diagnostics)"},
     {"rules", native_rules, METH_NOARGS, "the rule catalogue: (code, title, hint, layer)"},

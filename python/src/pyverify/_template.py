@@ -37,6 +37,14 @@ _HDR = struct.Struct("<I")
 MAX_FRAME = 512 * 1024 * 1024
 MAX_POLICIES = 8
 
+# A runner's clean template (runtime/template.c): the runner execs this interpreter afresh,
+# with an empty environment, to run the library's template loop; it alone forks the runs'
+# children, so no child holds a copy of this process (which has read earlier requests).
+_PKG_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_CLEAN_TEMPLATE = [sys.executable, "-I", "-S", "-c",
+                   "import sys; sys.path.append(sys.argv[1]); "
+                   "from pyverify import _native; _native._template_main()", _PKG_PARENT]
+
 
 def read_frame(sock: socket.socket) -> Optional[Any]:
     """One frame's object, or None at a clean end of file."""
@@ -81,7 +89,7 @@ class _Runners:
         rn = self.cache.pop(key, None)
         if rn is None:
             pol = self.native.Policy(key[0], key[1])
-            rn = self.native.Runner(pol)
+            rn = self.native.Runner(pol, template_argv=_CLEAN_TEMPLATE)
             while len(self.cache) >= MAX_POLICIES:
                 self.cache.pop(next(iter(self.cache)))
         self.cache[key] = rn
