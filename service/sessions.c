@@ -137,7 +137,7 @@ static void drop(sess *s, int why)
     memset(s, 0, sizeof *s);
 }
 
-static char *msg(int *http, int code, const char *text, size_t *rlen)
+static char *error(int *http, int code, const char *text, size_t *rlen)
 {
     char *b = NULL;
     int n = asprintf(&b, "{\"error\":\"%s\"}", text);
@@ -151,15 +151,15 @@ static char *msg(int *http, int code, const char *text, size_t *rlen)
 static char *refused(const char *why, int *http, size_t *rlen)
 {
     if (strcmp(why, "queue") == 0)
-        return msg(http, 429, "every worker this client may use is busy and its share of the "
+        return error(http, 429, "every worker this client may use is busy and its share of the "
                               "queue is full", rlen);
     if (strcmp(why, "rate") == 0)
-        return msg(http, 429, "this client's rate of requests is exceeded", rlen);
+        return error(http, 429, "this client's rate of requests is exceeded", rlen);
     if (strcmp(why, "memory") == 0)
-        return msg(http, 500, "out of memory", rlen);
+        return error(http, 500, "out of memory", rlen);
     if (strcmp(why, "draining") == 0)
-        return msg(http, 503, "the service is shutting down", rlen);
-    return msg(http, 503, "no worker is available", rlen);
+        return error(http, 503, "the service is shutting down", rlen);
+    return error(http, 503, "no worker is available", rlen);
 }
 
 /* The job's reply, copied (malloc'ed). */
@@ -192,7 +192,7 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
     pthread_mutex_lock(&S.mu);
     if (S.stopped) {
         pthread_mutex_unlock(&S.mu);
-        *reply = msg(&http, 503, "the service is shutting down", rlen);
+        *reply = error(&http, 503, "the service is shutting down", rlen);
         return http;
     }
     if (S.open + S.pending >= S.cfg->max_sessions) {
@@ -202,7 +202,7 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
         snprintf(text, sizeof text, "the server's maximum of %u open sessions "
                  "(--max-sessions) is reached; retry later, or end a session (DELETE)",
                  S.cfg->max_sessions);
-        *reply = msg(&http, 503, text, rlen);
+        *reply = error(&http, 503, text, rlen);
         return http;
     }
     S.pending++;
@@ -234,7 +234,7 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
         pthread_mutex_unlock(&S.mu);
         pvs_release_pinned(slot, pid);
         pvs_job_free(job);
-        *reply = msg(&http, 500, "no random bytes for a session id", rlen);
+        *reply = error(&http, 500, "no random bytes for a session id", rlen);
         return http;
     }
     for (size_t i = 0; i < sizeof raw; i++)
@@ -260,7 +260,7 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
         /* the worker's {"expires_in", "limits"} with the id in front */
         if (n < 2 || r[0] != '{' || asprintf(reply, "{\"id\":\"%s\",%s", hex, r + 1) < 0) {
             pvs_job_free(job);
-            *reply = msg(&http, 500, "out of memory", rlen);
+            *reply = error(&http, 500, "out of memory", rlen);
             return http; /* the session is listed; idle expiry ends it */
         }
         *rlen = strlen(*reply);
@@ -270,7 +270,7 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
     pthread_mutex_unlock(&S.mu);
     pvs_release_pinned(slot, pid);
     pvs_job_free(job);
-    *reply = msg(&http, 503, S.stopped ? "the service is shutting down"
+    *reply = error(&http, 503, S.stopped ? "the service is shutting down"
                                        : "the session's worker exited", rlen);
     return http;
 }
@@ -289,12 +289,12 @@ static int run(const char *url, pvs_client *cl, const char *body, size_t len, ch
     pthread_mutex_lock(&S.mu);
     if (!parse_id(url, "/run", sid) || !(s = find(sid, cl))) {
         pthread_mutex_unlock(&S.mu);
-        *reply = msg(&http, 404, "no such session (unknown, expired or ended)", rlen);
+        *reply = error(&http, 404, "no such session (unknown, expired or ended)", rlen);
         return http;
     }
     if (s->busy) {
         pthread_mutex_unlock(&S.mu);
-        *reply = msg(&http, 409, "the session is running another cell; one at a time", rlen);
+        *reply = error(&http, 409, "the session is running another cell (one at a time)", rlen);
         return http;
     }
     s->busy = true;
@@ -325,7 +325,7 @@ static int run(const char *url, pvs_client *cl, const char *body, size_t len, ch
     pthread_mutex_unlock(&S.mu);
     if (!job) {
         if (strcmp(why, "gone") == 0)
-            return *reply = msg(&http, 404, "no such session (unknown, expired or ended)",
+            return *reply = error(&http, 404, "no such session (unknown, expired or ended)",
                                 rlen), http;
         *reply = refused(why, &http, rlen);
         return http;
@@ -344,12 +344,12 @@ static int delete(const char *url, pvs_client *cl, char **reply, size_t *rlen)
     pthread_mutex_lock(&S.mu);
     if (!parse_id(url, "", sid) || !(s = find(sid, cl))) {
         pthread_mutex_unlock(&S.mu);
-        *reply = msg(&http, 404, "no such session (unknown, expired or ended)", rlen);
+        *reply = error(&http, 404, "no such session (unknown, expired or ended)", rlen);
         return http;
     }
     if (s->busy) {
         pthread_mutex_unlock(&S.mu);
-        *reply = msg(&http, 409, "the session is running a cell; delete it after", rlen);
+        *reply = error(&http, 409, "the session is running a cell: delete it after", rlen);
         return http;
     }
     slot = s->slot;
@@ -371,7 +371,7 @@ int pvs_sessions_handle(int op, const char *url, pvs_client *cl, const char *bod
     *id = 0;
     if (S.cfg->max_sessions == 0) {
         int http;
-        *reply = msg(&http, 503, "sessions are disabled on this server (--max-sessions 0)",
+        *reply = error(&http, 503, "sessions are disabled on this server (--max-sessions 0)",
                      rlen);
         return http;
     }
