@@ -14,6 +14,9 @@
  *     |  fork (pv_run)                   parses a request with jansson, verifies it, runs it
  *   sandboxed child                      with pv_run() (every runtime layer), answers.
  *
+ * A session (sessions.c) is a worker pinned to it: it forks the session's child on the
+ * create request and then serves only that session's cells, until the session ends.
+ *
  * A worker talks to the front end over its own stream socketpair, whose front-end end the
  * zygote hands over with SCM_RIGHTS. Frames on that socket are a pvs_frame header and
  * `len` payload bytes (the request body, or the reply's JSON document).
