@@ -102,7 +102,14 @@ check "runs go on after a worker was killed" -- test "$(jq_ "d['status']")" = ok
 # 3 s wall limit can come before 0.5 s of CPU: either verdict means the run ran to its end)
 ( http POST /v1/run --data-binary '{"source":"while True:\n    pass\n","limits":{"cpu_s":0.5,"timeout_s":3}}'; echo "$CODE" > "$T/sigterm.code" ) &
 CURL=$!
-sleep 0.3
+# SIGTERM only once the run is in flight (a loaded machine can take longer than any fixed
+# sleep to connect; a request that was never received is not "in flight")
+for _ in $(seq 100); do
+    m=$(curl -s -m 5 "http://$ADDR/metrics" | awk '$1 == "pyverify_requests_in_flight" {print $2}')
+    [ "${m:-0}" -ge 1 ] 2>/dev/null && break
+    sleep 0.05
+done
+sleep 0.1
 TREE=$(descendants "$MAIN")
 stop_server "$MAIN"
 wait "$CURL"
@@ -119,7 +126,11 @@ check "SIGTERM: no zygote, worker or sandboxed child left" -- test "$left" = 0
 start_server q --workers 1 --queue 0 || exit 1
 http POST /v1/run --data-binary '{"source":"while True:\n    pass\n","limits":{"cpu_s":1.5,"timeout_s":3}}' &
 CURL=$!
-sleep 0.5
+for _ in $(seq 100); do # until the loop holds the one worker
+    m=$(curl -s -m 5 "http://$ADDR/metrics" | awk '$1 == "pyverify_requests_in_flight" {print $2}')
+    [ "${m:-0}" -ge 1 ] 2>/dev/null && break
+    sleep 0.05
+done
 http POST /v1/run --data-binary '{"source":"print(1)"}'
 check "a full queue: 429 with Retry-After" -- test "$CODE" = 429 && grep -qi '^Retry-After: 1' "$T/headers"
 wait "$CURL"
