@@ -491,7 +491,13 @@ typedef struct pv_session_opts {
 typedef struct pv_session pv_session;
 PV_EXTERN int pv_session_new(pv_session **out, const pv_policy *policy,
                              const pv_session_opts *opts);
-/* Errors: as pv_run(), plus PV_ERR_STATE when the session has ended (a limit, idle expiry,
+/* Before it runs, the program's text is verified again (the program's static layers)
+ * after the text of every cell the session has run, as one module whose only globals are
+ * this run's host functions and inputs: what earlier cells bound (a module, a library
+ * value) and defined is then known, as in one program. A cell refused so is not run:
+ * PV_ERR_INVALID, pv_last_error() names the first finding; the session goes on. The
+ * history counts against the policy's source limits (max_source_bytes ...).
+ * Errors: as pv_run(), plus PV_ERR_STATE when the session has ended (a limit, idle expiry,
  * a run that did not end "ok"/"error"); pv_session_alive() tells. */
 PV_EXTERN int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program,
                              const pv_run_opts *opts);

@@ -54,6 +54,11 @@ struct pv_session {
     bool ended;
     char **globals;        /* owned: names the programs bound at module level so far */
     size_t nglobals;
+    char *history;         /* owned: the text of every cell run so far, one module */
+    size_t history_len;
+    unsigned history_lines;
+    bool history_partial;  /* an unverified cell ran (PV_RUN_ALLOW_UNVERIFIED): its names are
+                              plain globals of the later checks */
 };
 
 /* ---- the child ------------------------------------------------------------------------------ */
@@ -358,13 +363,133 @@ static int send_all(int fd, const void *p, size_t n)
     return 0;
 }
 
+/* The text a cell adds to the session's history: a module as it is, an expression as an
+ * expression statement. */
+static size_t cell_text(const pv_program *p, const char **pre, const char **post)
+{
+    bool expr = p->mode == PV_MODE_EXPR;
+    *pre = expr ? "(\n" : "";
+    *post = expr ? "\n)\n" : "\n";
+    return strlen(*pre) + (size_t)p->utf8_len + strlen(*post);
+}
+
+/* The static layers again, on the session's history followed by this cell, as one module:
+ * what earlier cells bound (a module, a library value, a program class) and the attributes
+ * they defined are then known, as they would be in one program (PV204, PV303, PV307, PV520
+ * ... hold across cells; the cell alone, verified with the earlier names as plain globals,
+ * does not know them). The globals of this check are only this run's host functions and
+ * inputs (they are bound over the history's values before the cell runs). 0, or
+ * PV_ERR_INVALID naming the first finding, when the cell is refused. GIL held. */
+static int check_in_context(const pv_session *s, const pv_program *program,
+                            const pv_run_opts *o, PyObject *inputs)
+{
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_program *ctx = NULL;
+    const char **names = NULL;
+    const char *pre, *post;
+    size_t n = 0, cap, len;
+    char *text;
+    int rc;
+
+    if (program->unverified || !(program->layers & PV_LAYER_STATIC))
+        return 0; /* nothing static to repeat: PV_RUN_ALLOW_UNVERIFIED sessions */
+    cap = o->n_host_functions + (inputs ? (size_t)PyDict_Size(inputs) : 0) +
+          (s->history_partial ? s->nglobals : 0);
+    len = s->history_len + cell_text(program, &pre, &post);
+    names = calloc(cap + 1, sizeof *names);
+    text = malloc(len + 1);
+    if (!names || !text) {
+        free(names);
+        free(text);
+        return pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    }
+    for (size_t i = 0; i < o->n_host_functions; i++)
+        names[n++] = o->host_functions[i].name;
+    for (size_t i = 0; s->history_partial && i < s->nglobals; i++)
+        names[n++] = s->globals[i];
+    if (inputs) {
+        PyObject *k, *v;
+        Py_ssize_t pos = 0;
+        while (n < cap && PyDict_Next(inputs, &pos, &k, &v)) {
+            const char *u = PyUnicode_Check(k) ? PyUnicode_AsUTF8(k) : NULL;
+            if (!u) {
+                free(names);
+                free(text);
+                return pv_fail_python(PV_ERR_PYTHON, "pv_session_run: input names");
+            }
+            names[n++] = u; /* borrowed from the dict's keys, alive until the dict is freed */
+        }
+    }
+    if (s->history_len)
+        memcpy(text, s->history, s->history_len);
+    {
+        size_t off = s->history_len;
+        memcpy(text + off, pre, strlen(pre));
+        off += strlen(pre);
+        memcpy(text + off, program->utf8, (size_t)program->utf8_len);
+        off += (size_t)program->utf8_len;
+        memcpy(text + off, post, strlen(post));
+    }
+    text[len] = '\0';
+    vo.layers = program->layers & PV_LAYER_STATIC;
+    vo.globals = names;
+    vo.nglobals = n;
+    rc = pv_verify(&ctx, s->policy, text, len, program->filename ? program->filename : "<session>",
+                   &vo);
+    free(text);
+    free(names);
+    if (rc < 0)
+        return rc;
+    if (pv_program_verdict(ctx) != PV_ACCEPTED) {
+        const pv_diag *d = pv_program_diag(ctx, 0);
+        unsigned first = s->history_lines + (program->mode == PV_MODE_EXPR ? 1u : 0u);
+        if (d && d->line > first)
+            rc = pv_fail(PV_ERR_INVALID, "pv_session_run: the cell is refused with what the "
+                         "earlier cells bound: %s at line %u: %s", d->code, d->line - first,
+                         d->message);
+        else
+            rc = pv_fail(PV_ERR_INVALID, "pv_session_run: the cell is refused with what the "
+                         "earlier cells bound: %s in an earlier cell (line %u of the session): %s",
+                         d ? d->code : "?", d ? d->line : 0u, d ? d->message : "");
+    }
+    pv_program_free(ctx);
+    return rc;
+}
+
+/* Add the cell that ran to the history (in the history once sent, whatever its outcome:
+ * the statements before an exception did run). 0 or PV_ERR_NOMEM. */
+static int add_history(pv_session *s, const pv_program *program)
+{
+    const char *pre, *post;
+    size_t add = cell_text(program, &pre, &post), off = s->history_len;
+    char *h;
+    if (program->unverified) {
+        s->history_partial = true; /* its text was never checked: not knowledge */
+        return 0;
+    }
+    h = realloc(s->history, s->history_len + add + 1);
+    if (!h)
+        return PV_ERR_NOMEM;
+    s->history = h;
+    memcpy(h + off, pre, strlen(pre));
+    off += strlen(pre);
+    memcpy(h + off, program->utf8, (size_t)program->utf8_len);
+    off += (size_t)program->utf8_len;
+    memcpy(h + off, post, strlen(post));
+    s->history_len += add;
+    h[s->history_len] = '\0';
+    for (size_t i = s->history_len - add; i < s->history_len; i++)
+        s->history_lines += h[i] == '\n';
+    return 0;
+}
+
 int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program,
                    const pv_run_opts *opts)
 {
     pv_run_opts o;
     pv_run_result *r = NULL;
     PyGILState_STATE gil;
-    PyObject *bytes = NULL;
+    PyObject *bytes = NULL, *scratch = NULL;
     pvx_session_req h;
     char *names = NULL;
     const char *code;
@@ -407,14 +532,15 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
         goto done;
     }
     if (o.input_json) {
-        PyObject *scratch = PyDict_New();
+        scratch = PyDict_New();
         rc = scratch ? pvx_py_bind(scratch, o.input_json, program->globals) : PV_ERR_PYTHON;
-        Py_XDECREF(scratch);
         if (rc < 0) {
             rc = pv_fail_python(rc, "pv_session_run");
             goto done;
         }
     }
+    if ((rc = check_in_context(s, program, &o, scratch)) < 0)
+        goto done;
     bytes = PyMarshal_WriteObjectToString(program->code, Py_MARSHAL_VERSION);
     if (!bytes || PyBytes_AsStringAndSize(bytes, (char **)&code, &code_len) < 0) {
         rc = pv_fail_python(PV_ERR_PYTHON, "pv_session_run: marshal");
@@ -469,6 +595,11 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
     }
     s->runs++;
     s->cpu_ms += pv_run_result_cpu_ms(r);
+    if (add_history(s, program) < 0) {
+        session_end(s); /* the next cell could not be checked with this one's knowledge */
+        rc = pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+        goto done;
+    }
     if (add_globals(s, program->code, true, 0) < 0) {
         PyErr_Clear(); /* only the next cell's verification loses names */
     }
@@ -478,6 +609,7 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
         session_end(s);
 done:
     Py_XDECREF(bytes);
+    Py_XDECREF(scratch);
     free(names);
     PyGILState_Release(gil);
     if (rc < 0) {
@@ -503,5 +635,6 @@ void pv_session_free(pv_session *s)
     for (size_t i = 0; i < s->nglobals; i++)
         free(s->globals[i]);
     free(s->globals);
+    free(s->history);
     free(s);
 }

@@ -77,6 +77,17 @@ def test_session_keeps_state():
 
 
 @needs_session
+def test_session_cell_checked_with_what_earlier_cells_bound():
+    # red team: verified alone, with `f` a plain global, the store passed both static layers
+    with pyverify.Session() as s:
+        assert s.run("from dataclasses import field\nf = field()").status == "ok"
+        with pytest.raises(ValueError, match="PV307"):
+            s.run("f.name = 'y'")
+        r = s.run("print(f.name)")
+        assert (r.status, r.stdout) == ("ok", "None\n")
+
+
+@needs_session
 def test_session_ends_after_a_limit():
     with pyverify.Session(timeout=0.5, cpu=5) as s:
         assert s.run("while True:\n    pass\n").status == "timeout"

@@ -186,9 +186,11 @@ static void test_isolated(void **state)
     pv_session *a = NULL, *b = NULL;
     pv_run_opts o = PV_RUN_OPTS_INIT;
     char out[256];
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
     (void)state;
+    so.flags = PV_RUN_ALLOW_UNVERIFIED; /* b also runs an unverified program, to test the child */
     assert_int_equal(pv_session_new(&a, policy, NULL), 0);
-    assert_int_equal(pv_session_new(&b, policy, NULL), 0);
+    assert_int_equal(pv_session_new(&b, policy, &so), 0);
     assert_int_equal(run(a, "secret = 'A'\n", &o, NULL, 0), PV_RUN_OK);
     {
         /* b's program names `secret` (declared, as a host would for a shared name) */
@@ -199,6 +201,13 @@ static void test_isolated(void **state)
         pv_run_result *r = NULL;
         vo.globals = g;
         vo.nglobals = 1;
+        assert_int_equal(pv_verify(&p, policy, src, strlen(src), "b.py", &vo), 0);
+        /* b's cells never bound it: the check with b's history refuses the name (PV205) */
+        assert_int_equal(pv_session_run(b, &r, p, &o), PV_ERR_INVALID);
+        assert_non_null(strstr(pv_last_error(), "PV205"));
+        pv_program_free(p);
+        p = NULL;
+        vo.layers = PV_LAYER_UNSAFE_NONE; /* and b's child does not have it either */
         assert_int_equal(pv_verify(&p, policy, src, strlen(src), "b.py", &vo), 0);
         assert_int_equal(pv_session_run(b, &r, p, &o), 0);
         assert_string_equal(pv_run_result_stdout(r, NULL), "none\n");
@@ -445,6 +454,64 @@ static void test_refusals(void **state)
     pv_session_free(NULL);
 }
 
+/* Red team: each cell used to be verified with the earlier cells' names as plain globals, so
+ * the static layers forgot what they were bound to. Each hostile cell below passed both
+ * static layers that way (the runtime layer alone stopped it); pv_session_run now checks the
+ * cell after the session's history, as one module, and refuses it with the finding. */
+static void test_cells_keep_knowledge(void **state)
+{
+    static const struct {
+        const char *cell, *code;
+    } hostile[] = {
+        {"f.name = 'y'\n", "PV307"},               /* a dataclasses.Field of an earlier cell */
+        {"c = dataclasses.copy\n", "PV303"},       /* a module's non-member, module imported earlier */
+        {"s = json.scanner\n", "PV303"},
+        {"m = math\n", "PV204"},                   /* a module as a value */
+        {"d.maxlen = 3\n", "PV307"},               /* a library instance made earlier */
+        {"x = 1\nf.name = 'y'\n", "line 2"},       /* the cell's own line in the message */
+    };
+    pv_session *s = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    char out[64];
+    (void)state;
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    assert_int_equal(run(s, "import dataclasses, json, math, collections\n"
+                            "from dataclasses import field\nf = field()\n"
+                            "d = collections.deque()\n", &o, NULL, 0), PV_RUN_OK);
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        pv_program *p = verify(hostile[i].cell, s); /* alone, with plain globals: accepted */
+        pv_run_result *r = NULL;
+        assert_int_equal(pv_session_run(s, &r, p, &o), PV_ERR_INVALID);
+        assert_null(r);
+        if (!strstr(pv_last_error(), hostile[i].code))
+            print_message("  %s: %s\n", hostile[i].cell, pv_last_error());
+        assert_non_null(strstr(pv_last_error(), hostile[i].code));
+        pv_program_free(p);
+        assert_true(pv_session_alive(s)); /* a refused cell is not run; the session goes on */
+    }
+    /* benign cells that use what earlier cells bound still run, expressions included */
+    assert_int_equal(run(s, "print(math.sqrt(16), f.name, len(d))\n", &o, out, sizeof out),
+                     PV_RUN_OK);
+    assert_string_equal(out, "4.0 None 0\n");
+    {
+        pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+        const char *g[] = {"d", "math"};
+        pv_program *p = NULL;
+        pv_run_result *r = NULL;
+        vo.mode = PV_MODE_EXPR;
+        vo.globals = g;
+        vo.nglobals = 2;
+        assert_int_equal(pv_verify(&p, policy, "(y := len(d))", 13, "e.py", &vo), 0);
+        assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+        assert_string_equal(pv_run_result_value(r), "0");
+        pv_run_result_free(r);
+        pv_program_free(p);
+    }
+    assert_int_equal(run(s, "print(y + 1)\n", &o, out, sizeof out), PV_RUN_OK);
+    assert_string_equal(out, "1\n");
+    pv_session_free(s);
+}
+
 static int setup_all(void **state)
 {
     (void)state;
@@ -470,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_limit_ends),    cmocka_unit_test(test_expires),
         cmocka_unit_test(test_host_in_session), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_host_error_read_only), cmocka_unit_test(test_slow_host_in_session),
+        cmocka_unit_test(test_cells_keep_knowledge),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }
