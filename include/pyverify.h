@@ -502,6 +502,15 @@ PV_EXTERN int pv_session_new(pv_session **out, const pv_policy *policy,
 PV_EXTERN int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program,
                              const pv_run_opts *opts);
 PV_EXTERN int pv_session_alive(const pv_session *s);
+/* pv_verify() for the session's next cell, with what the earlier cells bound: the names
+ * of pv_session_global() are added to opts->globals (give only inputs and host functions),
+ * and a cell the check alone refuses only for attributes (PV302, PV503) is accepted when
+ * both static layers accept the session's history followed by it as one module (a member
+ * of a module an earlier cell imported, an attribute an earlier cell defined). Ownership and
+ * errors as pv_verify(); the program is then run with pv_session_run() of this session,
+ * which checks it with the history again. */
+PV_EXTERN int pv_session_verify(pv_program **out, const pv_session *s, const char *src,
+                                size_t len, const char *filename, const pv_verify_opts *opts);
 /* The names the session's programs have bound at module level so far (assignments,
  * imports, def, class, `global` stores): pass them as pv_verify_opts.globals when verifying
  * the next program, whose static check would otherwise call them undefined. Name i

@@ -512,6 +512,42 @@ static void test_cells_keep_knowledge(void **state)
     pv_session_free(s);
 }
 
+/* pv_session_verify: a cell may use what earlier cells defined (an attribute, a module's
+ * member: PV302 alone), and gets the history's findings as its own diagnostics. */
+static void test_session_verify(void **state)
+{
+    pv_session *s = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *p = NULL;
+    pv_run_result *r = NULL;
+    const char *use = "print(P().weight, functools.reduce(lambda a, b: a + b, [1, 2, 3]))\n";
+    const char *bad = "x = 1\nf.name = 'y'\n";
+    (void)state;
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    assert_int_equal(run(s, "import functools\nfrom dataclasses import field\nf = field()\n"
+                            "class P:\n    def __init__(self):\n        self.weight = 2\n",
+                         &o, NULL, 0), PV_RUN_OK);
+    assert_int_equal(pv_session_verify(&p, s, use, strlen(use), "c.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+    assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "2 6\n");
+    pv_run_result_free(r);
+    pv_program_free(p);
+    /* a finding of the whole is the cell's diagnostic, on the cell's line */
+    assert_int_equal(pv_session_verify(&p, s, bad, strlen(bad), "c.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(p), PV_REJECTED);
+    assert_string_equal(pv_program_diag(p, 0)->code, "PV307");
+    assert_int_equal(pv_program_diag(p, 0)->line, 2);
+    assert_int_equal(pv_session_run(s, &r, p, &o), PV_ERR_STATE); /* not accepted */
+    pv_program_free(p);
+    /* what no earlier cell defined stays refused */
+    assert_int_equal(pv_session_verify(&p, s, "print(P().height)\n", 18, "c.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(p), PV_REJECTED);
+    assert_string_equal(pv_program_diag(p, 0)->code, "PV302");
+    pv_program_free(p);
+    pv_session_free(s);
+}
+
 static int setup_all(void **state)
 {
     (void)state;
@@ -537,7 +573,7 @@ int main(void)
         cmocka_unit_test(test_limit_ends),    cmocka_unit_test(test_expires),
         cmocka_unit_test(test_host_in_session), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_host_error_read_only), cmocka_unit_test(test_slow_host_in_session),
-        cmocka_unit_test(test_cells_keep_knowledge),
+        cmocka_unit_test(test_cells_keep_knowledge), cmocka_unit_test(test_session_verify),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }
