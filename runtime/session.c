@@ -34,6 +34,7 @@
 #define PVX_SESSION_MAGIC 0x31535350u /* "PSS1" */
 #define PVX_SESSION_REQ_MAX (256u * 1024u * 1024u)
 #define PVX_SESSION_SETUP_S 10.0
+#define PVX_PAD_LINES 2u /* empty lines before the history in a whole (verify_in_context) */
 
 typedef struct pvx_session_req {
     uint32_t magic;
@@ -389,13 +390,17 @@ static int verify_in_context(const pv_session *s, const char *cell, size_t cell_
     int rc;
 
     cell_wrap(mode, &pre, &post);
-    len = s->history_len + strlen(pre) + cell_len + strlen(post);
+    len = PVX_PAD_LINES + s->history_len + strlen(pre) + cell_len + strlen(post);
     text = malloc(len + 1);
     if (!text)
         return pv_fail(PV_ERR_NOMEM, "pv_session: out of memory");
+    /* the texts are decoded already: empty first lines, so that a coding cookie of the first
+       cell is not read again (the whole is UTF-8, as each cell's decoded text) */
+    memset(text, '\n', PVX_PAD_LINES);
+    off = PVX_PAD_LINES;
     if (s->history_len)
-        memcpy(text, s->history, s->history_len);
-    off = s->history_len;
+        memcpy(text + off, s->history, s->history_len);
+    off += s->history_len;
     memcpy(text + off, pre, strlen(pre));
     off += strlen(pre);
     memcpy(text + off, cell, cell_len);
@@ -416,13 +421,14 @@ static int context_refusal(const pv_session *s, const pv_program *ctx, pv_mode m
                            const char *who)
 {
     const pv_diag *d = pv_program_diag(ctx, 0);
-    unsigned first = s->history_lines + (mode == PV_MODE_EXPR ? 1u : 0u);
+    unsigned first = PVX_PAD_LINES + s->history_lines + (mode == PV_MODE_EXPR ? 1u : 0u);
     if (d && d->line > first)
         return pv_fail(PV_ERR_INVALID, "%s: the cell is refused with what the earlier cells "
                        "bound: %s at line %u: %s", who, d->code, d->line - first, d->message);
     return pv_fail(PV_ERR_INVALID, "%s: the cell is refused with what the earlier cells bound: "
-                   "%s in an earlier cell (line %u of the session): %s", who,
-                   d ? d->code : "?", d ? d->line : 0u, d ? d->message : "");
+                   "%s in an earlier cell (line %u of the session): %s", who, d ? d->code : "?",
+                   d && d->line > PVX_PAD_LINES ? d->line - PVX_PAD_LINES : 0u,
+                   d ? d->message : "");
 }
 
 /* pv_session_run's check: 0, or PV_ERR_INVALID naming the first finding. GIL held. */
@@ -538,7 +544,7 @@ int pv_session_verify(pv_program **out, const pv_session *s, const char *src, si
         goto keep;
     if (pv_program_verdict(ctx) != PV_ACCEPTED) {
         /* the whole's findings, on the cell's lines (an earlier cell's: line 0) */
-        unsigned first = s->history_lines + (vo.mode == PV_MODE_EXPR ? 1u : 0u);
+        unsigned first = PVX_PAD_LINES + s->history_lines + (vo.mode == PV_MODE_EXPR ? 1u : 0u);
         pvd_free(&alone->diags);
         alone->diags.max = s->policy->limits.max_diagnostics;
         alone->verdict = PV_ACCEPTED;
@@ -557,8 +563,8 @@ int pv_session_verify(pv_program **out, const pv_session *s, const char *src, si
                               (int)d->end_col, d->hint, "%s", d->message);
             else
                 pvd_add_chars(alone, r, d->layer, 0, 0, 0, 0, d->hint,
-                              "in an earlier cell (line %u of the session): %s", d->line,
-                              d->message);
+                              "in an earlier cell (line %u of the session): %s",
+                              d->line > PVX_PAD_LINES ? d->line - PVX_PAD_LINES : 0u, d->message);
         }
         if (alone->verdict == PV_ACCEPTED) /* only warnings: fail closed all the same */
             pvd_add_chars(alone, PVR_INTERNAL, PV_DIAG_AST, 0, 0, 0, 0, NULL,
@@ -578,9 +584,10 @@ int pv_session_verify(pv_program **out, const pv_session *s, const char *src, si
         c.layers = PV_LAYER_UNSAFE_NONE;
         c.globals = NULL;
         c.nglobals = 0;
-        if ((rc = pv_verify(&code, s->policy, alone->utf8, (size_t)alone->utf8_len, filename,
-                            &c)) < 0 || pv_program_verdict(code) != PV_ACCEPTED)
-            goto keep;
+        if ((rc = pv_verify(&code, s->policy, src, len, filename, &c)) < 0 ||
+            pv_program_verdict(code) != PV_ACCEPTED || code->utf8_len != alone->utf8_len ||
+            memcmp(code->utf8, alone->utf8, (size_t)alone->utf8_len) != 0)
+            goto keep; /* the same bytes as the check alone, decoded the same way */
         code->unverified = false; /* both static layers accepted it within the whole */
         code->in_context = true;
         code->layers = alone->layers;

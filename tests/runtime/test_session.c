@@ -548,6 +548,52 @@ static void test_session_verify(void **state)
     pv_session_free(s);
 }
 
+/* A coding cookie (a policy that allows latin-1): each cell's text is decoded once; the
+ * whole is that decoded text (the first cell's cookie is not read again), and a cell
+ * accepted within the whole runs as it was checked. */
+static void test_session_cookie(void **state)
+{
+    static const char l1[] = "[source]\nencodings = [\"utf-8\", \"latin-1\"]\n";
+    /* the cell after the cookie cell: UTF-8 identifier (C3 A9), valid only read as UTF-8 */
+    static const char utf8_cell[] = "\xc3\xa9t\xc3\xa9 = 1\nprint(\xc3\xa9t\xc3\xa9)\n";
+    /* latin-1 source (E9) using an earlier cell's attribute (PV302 alone) */
+    static const char l1_cell[] = "# -*- coding: latin-1 -*-\nprint(P().weight, '\xe9')\n";
+    pv_policy *pol = NULL;
+    pv_session *s = NULL;
+    pv_program *p = NULL;
+    pv_run_result *r = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    (void)state;
+    assert_int_equal(pv_policy_load_buffer(&pol, l1, strlen(l1), "l1.toml"), 0);
+    assert_int_equal(pv_session_new(&s, pol, NULL), 0);
+    {
+        static const char c1[] = "# -*- coding: latin-1 -*-\nclass P:\n"
+                                 "    def __init__(self):\n        self.weight = 2\n";
+        assert_int_equal(pv_session_verify(&p, s, c1, strlen(c1), "c1.py", NULL), 0);
+        assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+        assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+        assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+        pv_run_result_free(r);
+        pv_program_free(p);
+    }
+    assert_int_equal(pv_session_verify(&p, s, utf8_cell, strlen(utf8_cell), "c2.py", NULL), 0);
+    if (pv_program_verdict(p) != PV_ACCEPTED)
+        print_message("  %s\n", pv_program_diag(p, 0)->message);
+    assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+    assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "1\n");
+    pv_run_result_free(r);
+    pv_program_free(p);
+    assert_int_equal(pv_session_verify(&p, s, l1_cell, strlen(l1_cell), "c3.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+    assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "2 \xc3\xa9\n");
+    pv_run_result_free(r);
+    pv_program_free(p);
+    pv_session_free(s);
+    pv_policy_free(pol);
+}
+
 static int setup_all(void **state)
 {
     (void)state;
@@ -574,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_host_in_session), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_host_error_read_only), cmocka_unit_test(test_slow_host_in_session),
         cmocka_unit_test(test_cells_keep_knowledge), cmocka_unit_test(test_session_verify),
+        cmocka_unit_test(test_session_cookie),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }
