@@ -504,7 +504,7 @@ PV_EXTERN int pv_session_run(pv_session *s, pv_run_result **out, const pv_progra
 PV_EXTERN int pv_session_alive(const pv_session *s);
 /* pv_verify() for the session's next cell, with what the earlier cells bound: the names
  * of pv_session_global() are added to opts->globals (give only inputs and host functions),
- * and a cell the check alone refuses only for attributes (PV302, PV503) is accepted when
+ * and a cell the check alone refuses only for attributes (PV300, PV302, PV503) is accepted when
  * both static layers accept the session's history followed by it as one module (a member
  * of a module an earlier cell imported, an attribute an earlier cell defined). Ownership and
  * errors as pv_verify(); the program is then run with pv_session_run() of this session,

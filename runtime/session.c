@@ -481,7 +481,8 @@ static int check_in_context(const pv_session *s, const pv_program *program,
 }
 
 /* Only these findings of a cell verified alone can be knowledge the whole has: an attribute
- * not on the whitelist that an earlier cell defined, or a member of a module it imported. */
+ * not on the whitelist that an earlier cell defined (a `_name` one too, PV300), or a member
+ * of a module it imported. */
 static bool knowledge_only(const pv_program *p)
 {
     size_t n = pv_program_diag_count(p);
@@ -489,7 +490,7 @@ static bool knowledge_only(const pv_program *p)
         return false;
     for (size_t i = 0; i < n; i++) {
         const char *c = pv_program_diag(p, i)->code;
-        if (strcmp(c, "PV302") != 0 && strcmp(c, "PV503") != 0)
+        if (strcmp(c, "PV300") != 0 && strcmp(c, "PV302") != 0 && strcmp(c, "PV503") != 0)
             return false;
     }
     return true;

@@ -540,6 +540,28 @@ static void test_session_verify(void **state)
     assert_int_equal(pv_program_diag(p, 0)->line, 2);
     assert_int_equal(pv_session_run(s, &r, p, &o), PV_ERR_STATE); /* not accepted */
     pv_program_free(p);
+    /* a `_name` attribute an earlier cell defined, as in one module; a dunder never */
+    {
+        static const char *const cells[] = {"class Q:\n    _hidden = 3\n",
+                                            "print(Q._hidden)\n", "print(Q._other)\n",
+                                            "print(Q.__class__)\n"};
+        static const pv_verdict want[] = {PV_ACCEPTED, PV_ACCEPTED, PV_REJECTED, PV_REJECTED};
+        for (size_t i = 0; i < 4; i++) {
+            assert_int_equal(pv_session_verify(&p, s, cells[i], strlen(cells[i]), "c.py", NULL),
+                             0);
+            assert_int_equal(pv_program_verdict(p), want[i]);
+            if (want[i] == PV_ACCEPTED) {
+                assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+                assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+                if (i == 1)
+                    assert_string_equal(pv_run_result_stdout(r, NULL), "3\n");
+                pv_run_result_free(r);
+            } else {
+                assert_string_equal(pv_program_diag(p, 0)->code, "PV300");
+            }
+            pv_program_free(p);
+        }
+    }
     /* what no earlier cell defined stays refused */
     assert_int_equal(pv_session_verify(&p, s, "print(P().height)\n", 18, "c.py", NULL), 0);
     assert_int_equal(pv_program_verdict(p), PV_REJECTED);

@@ -69,10 +69,10 @@ class Session:
                    "output_kb": self._output_kb if output_kb is None else _count("output_kb", output_kb),
                    "host_names": tuple(self._hosts)}
             verdict, diags = _verify(src, self._policy, expr, fn, known + tuple(self._hosts))
-            # an attribute an earlier cell defined, a member of a module it imported (PV302
-            # alone): the template decides with the session's history (pv_session_verify)
+            # an attribute an earlier cell defined, a member of a module it imported (PV300,
+            # PV302 alone): the template decides with the session's history (pv_session_verify)
             if verdict != "accepted" and not (verdict == "rejected" and diags and all(
-                    d.code in ("PV302", "PV503") for d in diags)):
+                    d.code in ("PV300", "PV302", "PV503") for d in diags)):
                 return Result._rejected(diags)
             try:
                 raw = _unwrap(_exchange(self._t, req, self._hosts, [False]))
