@@ -512,8 +512,8 @@ PV_EXTERN int pv_session_alive(const pv_session *s);
 PV_EXTERN int pv_session_verify(pv_program **out, const pv_session *s, const char *src,
                                 size_t len, const char *filename, const pv_verify_opts *opts);
 /* The names the session's programs have bound at module level so far (assignments,
- * imports, def, class, `global` stores): pass them as pv_verify_opts.globals when verifying
- * the next program, whose static check would otherwise call them undefined. Name i
+ * imports, def, class, `global` stores); pv_session_verify() uses them (with pv_verify(),
+ * pass them as pv_verify_opts.globals, or the next program's names are undefined). Name i
  * (borrowed until the next pv_session_run or pv_session_free), or NULL past the end. */
 PV_EXTERN size_t pv_session_global_count(const pv_session *s);
 PV_EXTERN const char *pv_session_global(const pv_session *s, size_t i);
