@@ -495,14 +495,29 @@ typedef struct pv_session_opts {
 typedef struct pv_session pv_session;
 PV_EXTERN int pv_session_new(pv_session **out, const pv_policy *policy,
                              const pv_session_opts *opts);
-/* Errors: as pv_run(), plus PV_ERR_STATE when the session has ended (a limit, idle expiry,
+/* Before it runs, the program's text is verified again (the program's static layers)
+ * after the text of every cell the session has run, as one module whose only globals are
+ * this run's host functions and inputs: what earlier cells bound (a module, a library
+ * value) and defined is then known, as in one program. A cell refused so is not run:
+ * PV_ERR_INVALID, pv_last_error() names the first finding; the session goes on. The
+ * history counts against the policy's source limits (max_source_bytes ...).
+ * Errors: as pv_run(), plus PV_ERR_STATE when the session has ended (a limit, idle expiry,
  * a run that did not end "ok"/"error"); pv_session_alive() tells. */
 PV_EXTERN int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program,
                              const pv_run_opts *opts);
 PV_EXTERN int pv_session_alive(const pv_session *s);
+/* pv_verify() for the session's next cell, with what the earlier cells bound: the names
+ * of pv_session_global() are added to opts->globals (give only inputs and host functions),
+ * and a cell the check alone refuses only for attributes (PV300, PV302, PV503) is accepted when
+ * both static layers accept the session's history followed by it as one module (a member
+ * of a module an earlier cell imported, an attribute an earlier cell defined). Ownership and
+ * errors as pv_verify(); the program is then run with pv_session_run() of this session,
+ * which checks it with the history again. */
+PV_EXTERN int pv_session_verify(pv_program **out, const pv_session *s, const char *src,
+                                size_t len, const char *filename, const pv_verify_opts *opts);
 /* The names the session's programs have bound at module level so far (assignments,
- * imports, def, class, `global` stores): pass them as pv_verify_opts.globals when verifying
- * the next program, whose static check would otherwise call them undefined. Name i
+ * imports, def, class, `global` stores); pv_session_verify() uses them (with pv_verify(),
+ * pass them as pv_verify_opts.globals, or the next program's names are undefined). Name i
  * (borrowed until the next pv_session_run or pv_session_free), or NULL past the end. */
 PV_EXTERN size_t pv_session_global_count(const pv_session *s);
 PV_EXTERN const char *pv_session_global(const pv_session *s, size_t i);

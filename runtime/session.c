@@ -34,6 +34,7 @@
 #define PVX_SESSION_MAGIC 0x31535350u /* "PSS1" */
 #define PVX_SESSION_REQ_MAX (256u * 1024u * 1024u)
 #define PVX_SESSION_SETUP_S 10.0
+#define PVX_PAD_LINES 2u /* empty lines before the history in a whole (verify_in_context) */
 
 typedef struct pvx_session_req {
     uint32_t magic;
@@ -54,6 +55,11 @@ struct pv_session {
     bool ended;
     char **globals;        /* owned: names the programs bound at module level so far */
     size_t nglobals;
+    char *history;         /* owned: the text of every cell run so far, one module */
+    size_t history_len;
+    unsigned history_lines;
+    bool history_partial;  /* an unverified cell ran (PV_RUN_ALLOW_UNVERIFIED): its names are
+                              plain globals of the later checks */
 };
 
 /* ---- the child ------------------------------------------------------------------------------ */
@@ -358,13 +364,287 @@ static int send_all(int fd, const void *p, size_t n)
     return 0;
 }
 
+/* The text a cell adds to the session's history: a module as it is, an expression as an
+ * expression statement. */
+static void cell_wrap(pv_mode mode, const char **pre, const char **post)
+{
+    bool expr = mode == PV_MODE_EXPR;
+    *pre = expr ? "(\n" : "";
+    *post = expr ? "\n)\n" : "\n";
+}
+
+/* The static layers again, on the session's history followed by the cell, as one module:
+ * what earlier cells bound (a module, a library value, a program class) and the attributes
+ * they defined are then known, as they would be in one program (PV204, PV303, PV307, PV520
+ * ... hold across cells; the cell alone, verified with the earlier names as plain globals,
+ * does not know them). `names` are the only globals: this run's host functions and inputs
+ * (bound over the history's values before the cell runs). *ctx: the verified whole. */
+static int verify_in_context(const pv_session *s, const char *cell, size_t cell_len,
+                             pv_mode mode, const char *filename, unsigned layers,
+                             const char *const *names, size_t n, pv_program **ctx)
+{
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    const char *pre, *post;
+    size_t len, off;
+    char *text;
+    int rc;
+
+    cell_wrap(mode, &pre, &post);
+    len = PVX_PAD_LINES + s->history_len + strlen(pre) + cell_len + strlen(post);
+    text = malloc(len + 1);
+    if (!text)
+        return pv_fail(PV_ERR_NOMEM, "pv_session: out of memory");
+    /* the texts are decoded already: empty first lines, so that a coding cookie of the first
+       cell is not read again (the whole is UTF-8, as each cell's decoded text) */
+    memset(text, '\n', PVX_PAD_LINES);
+    off = PVX_PAD_LINES;
+    if (s->history_len)
+        memcpy(text + off, s->history, s->history_len);
+    off += s->history_len;
+    memcpy(text + off, pre, strlen(pre));
+    off += strlen(pre);
+    memcpy(text + off, cell, cell_len);
+    off += cell_len;
+    memcpy(text + off, post, strlen(post));
+    text[len] = '\0';
+    vo.mode = PV_MODE_MODULE;
+    vo.layers = layers;
+    vo.globals = names;
+    vo.nglobals = n;
+    rc = pv_verify(ctx, s->policy, text, len, filename, &vo);
+    free(text);
+    return rc;
+}
+
+/* The first finding of a refused whole, as pv_fail's message (PV_ERR_INVALID). */
+static int context_refusal(const pv_session *s, const pv_program *ctx, pv_mode mode,
+                           const char *who)
+{
+    const pv_diag *d = pv_program_diag(ctx, 0);
+    unsigned first = PVX_PAD_LINES + s->history_lines + (mode == PV_MODE_EXPR ? 1u : 0u);
+    if (d && d->line > first)
+        return pv_fail(PV_ERR_INVALID, "%s: the cell is refused with what the earlier cells "
+                       "bound: %s at line %u: %s", who, d->code, d->line - first, d->message);
+    return pv_fail(PV_ERR_INVALID, "%s: the cell is refused with what the earlier cells bound: "
+                   "%s in an earlier cell (line %u of the session): %s", who, d ? d->code : "?",
+                   d && d->line > PVX_PAD_LINES ? d->line - PVX_PAD_LINES : 0u,
+                   d ? d->message : "");
+}
+
+/* pv_session_run's check: 0, or PV_ERR_INVALID naming the first finding. GIL held. */
+static int check_in_context(const pv_session *s, const pv_program *program,
+                            const pv_run_opts *o, PyObject *inputs)
+{
+    pv_program *ctx = NULL;
+    const char **names = NULL;
+    size_t n = 0, cap;
+    int rc;
+
+    if (program->unverified || !(program->layers & PV_LAYER_STATIC))
+        return 0; /* nothing static to repeat: PV_RUN_ALLOW_UNVERIFIED sessions */
+    cap = o->n_host_functions + (inputs ? (size_t)PyDict_Size(inputs) : 0) +
+          (s->history_partial ? s->nglobals : 0);
+    names = calloc(cap + 1, sizeof *names);
+    if (!names)
+        return pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+    for (size_t i = 0; i < o->n_host_functions; i++)
+        names[n++] = o->host_functions[i].name;
+    for (size_t i = 0; s->history_partial && i < s->nglobals; i++)
+        names[n++] = s->globals[i];
+    if (inputs) {
+        PyObject *k, *v;
+        Py_ssize_t pos = 0;
+        while (n < cap && PyDict_Next(inputs, &pos, &k, &v)) {
+            const char *u = PyUnicode_Check(k) ? PyUnicode_AsUTF8(k) : NULL;
+            if (!u) {
+                free(names);
+                return pv_fail_python(PV_ERR_PYTHON, "pv_session_run: input names");
+            }
+            names[n++] = u; /* borrowed from the dict's keys, alive until the dict is freed */
+        }
+    }
+    rc = verify_in_context(s, program->utf8, (size_t)program->utf8_len, program->mode,
+                           program->filename ? program->filename : "<session>",
+                           program->layers & PV_LAYER_STATIC, names, n, &ctx);
+    free(names);
+    if (rc == 0 && pv_program_verdict(ctx) != PV_ACCEPTED)
+        rc = context_refusal(s, ctx, program->mode, "pv_session_run");
+    else if (rc == 0 && program->in_context &&
+             (!ctx->code || (((PyCodeObject *)ctx->code)->co_flags &
+                             (CO_FUTURE_ANNOTATIONS | CO_FUTURE_BARRY_AS_BDFL))))
+        /* its bytecode was checked only within a whole compiled without this __future__ */
+        rc = pv_fail(PV_ERR_INVALID, "pv_session_run: the cell was accepted with the earlier "
+                     "cells' knowledge, but an earlier cell's __future__ import compiles it "
+                     "otherwise; verify it again");
+    pv_program_free(ctx);
+    return rc;
+}
+
+/* Only these findings of a cell verified alone can be knowledge the whole has: an attribute
+ * not on the whitelist that an earlier cell defined (a `_name` one too, PV300), or a member
+ * of a module it imported. */
+static bool knowledge_only(const pv_program *p)
+{
+    size_t n = pv_program_diag_count(p);
+    if (pv_program_verdict(p) != PV_REJECTED || n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const char *c = pv_program_diag(p, i)->code;
+        if (strcmp(c, "PV300") != 0 && strcmp(c, "PV302") != 0 && strcmp(c, "PV503") != 0)
+            return false;
+    }
+    return true;
+}
+
+int pv_session_verify(pv_program **out, const pv_session *s, const char *src, size_t len,
+                      const char *filename, const pv_verify_opts *opts)
+{
+    static const pv_verify_opts defaults = PV_VERIFY_OPTS_INIT;
+    pv_verify_opts vo;
+    const char **names;
+    pv_program *alone = NULL, *ctx = NULL, *code = NULL;
+    PyGILState_STATE gil;
+    unsigned layers;
+    int rc;
+
+    if (!out || !s || (!src && len))
+        return pv_fail(PV_ERR_INVALID, "pv_session_verify: out and session are required");
+    *out = NULL;
+    vo = opts ? *opts : defaults;
+    if (vo.version != PV_VERIFY_OPTS_VERSION || (vo.nglobals && !vo.globals))
+        return pv_fail(PV_ERR_INVALID, "pv_session_verify: bad pv_verify_opts");
+    layers = vo.layers ? vo.layers : PV_LAYER_STATIC;
+    /* 1. alone, with the earlier cells' names as plain globals (what pv_verify gives) */
+    names = calloc(vo.nglobals + s->nglobals + 1, sizeof *names);
+    if (!names)
+        return pv_fail(PV_ERR_NOMEM, "pv_session_verify: out of memory");
+    for (size_t i = 0; i < vo.nglobals; i++)
+        names[i] = vo.globals[i];
+    for (size_t i = 0; i < s->nglobals; i++)
+        names[vo.nglobals + i] = s->globals[i];
+    {
+        pv_verify_opts a = vo;
+        a.globals = names;
+        a.nglobals = vo.nglobals + s->nglobals;
+        rc = pv_verify(&alone, s->policy, src, len, filename, &a);
+    }
+    free(names);
+    if (rc < 0 || (layers & PV_LAYER_UNSAFE_NONE) || !(layers & PV_LAYER_STATIC) ||
+        s->history_partial || pv_program_verdict(alone) == PV_INVALID ||
+        (pv_program_verdict(alone) == PV_REJECTED && !knowledge_only(alone))) {
+        *out = alone; /* refused for a reason the history cannot change (or nothing to add) */
+        return rc;
+    }
+    /* 2. the whole (history, then the cell) decides. Its globals are the caller's (inputs,
+       host functions), not the earlier names. pv_session_run checks it again. */
+    gil = PyGILState_Ensure();
+    rc = verify_in_context(s, alone->utf8, (size_t)alone->utf8_len, vo.mode,
+                           filename ? filename : "<session>", layers & PV_LAYER_STATIC,
+                           vo.globals, vo.nglobals, &ctx);
+    if (rc < 0)
+        goto keep;
+    if (pv_program_verdict(ctx) != PV_ACCEPTED) {
+        /* the whole's findings, on the cell's lines (an earlier cell's: line 0) */
+        unsigned first = PVX_PAD_LINES + s->history_lines + (vo.mode == PV_MODE_EXPR ? 1u : 0u);
+        pvd_free(&alone->diags);
+        alone->diags.max = s->policy->limits.max_diagnostics;
+        alone->verdict = PV_ACCEPTED;
+        Py_CLEAR(alone->code);
+        for (size_t i = 0; i < pv_program_diag_count(ctx); i++) {
+            const pv_diag *d = pv_program_diag(ctx, i);
+            pv_rule r = PVR__COUNT;
+            for (int k = 0; k < (int)PVR__COUNT && r == PVR__COUNT; k++)
+                if (strcmp(pvr_info((pv_rule)k)->code, d->code) == 0)
+                    r = (pv_rule)k;
+            if (r == PVR__COUNT)
+                r = PVR_INTERNAL;
+            if (d->line > first)
+                pvd_add_chars(alone, r, d->layer, (int)(d->line - first), (int)d->col,
+                              (int)(d->end_line > first ? d->end_line - first : 0),
+                              (int)d->end_col, d->hint, "%s", d->message);
+            else
+                pvd_add_chars(alone, r, d->layer, 0, 0, 0, 0, d->hint,
+                              "in an earlier cell (line %u of the session): %s",
+                              d->line > PVX_PAD_LINES ? d->line - PVX_PAD_LINES : 0u, d->message);
+        }
+        if (alone->verdict == PV_ACCEPTED) /* only warnings: fail closed all the same */
+            pvd_add_chars(alone, PVR_INTERNAL, PV_DIAG_AST, 0, 0, 0, 0, NULL,
+                          "the session's history refuses the cell");
+        goto keep;
+    }
+    if (pv_program_verdict(alone) == PV_ACCEPTED)
+        goto keep;
+    /* refused alone only for attributes the whole knows: accepted, unless an earlier cell's
+       __future__ compiled this cell otherwise within the whole */
+    if (!ctx->code ||
+        (((PyCodeObject *)ctx->code)->co_flags & (CO_FUTURE_ANNOTATIONS | CO_FUTURE_BARRY_AS_BDFL)))
+        goto keep;
+    {
+        /* 3. the cell's own code: the same text compiled alone, as the run will have it */
+        pv_verify_opts c = vo;
+        c.layers = PV_LAYER_UNSAFE_NONE;
+        c.globals = NULL;
+        c.nglobals = 0;
+        if ((rc = pv_verify(&code, s->policy, src, len, filename, &c)) < 0 ||
+            pv_program_verdict(code) != PV_ACCEPTED || code->utf8_len != alone->utf8_len ||
+            memcmp(code->utf8, alone->utf8, (size_t)alone->utf8_len) != 0)
+            goto keep; /* the same bytes as the check alone, decoded the same way */
+        code->unverified = false; /* both static layers accepted it within the whole */
+        code->in_context = true;
+        code->layers = alone->layers;
+        Py_XSETREF(code->globals, Py_XNewRef(alone->globals));
+        pv_program_free(alone);
+        alone = code;
+        code = NULL;
+    }
+keep:
+    pv_program_free(ctx);
+    pv_program_free(code);
+    PyGILState_Release(gil);
+    if (rc < 0) {
+        pv_program_free(alone);
+        return rc;
+    }
+    *out = alone;
+    return 0;
+}
+
+/* Add the cell that ran to the history (in the history once sent, whatever its outcome:
+ * the statements before an exception did run). 0 or PV_ERR_NOMEM. */
+static int add_history(pv_session *s, const pv_program *program)
+{
+    const char *pre, *post;
+    size_t add, off = s->history_len;
+    char *h;
+    cell_wrap(program->mode, &pre, &post);
+    add = strlen(pre) + (size_t)program->utf8_len + strlen(post);
+    if (program->unverified) {
+        s->history_partial = true; /* its text was never checked: not knowledge */
+        return 0;
+    }
+    h = realloc(s->history, s->history_len + add + 1);
+    if (!h)
+        return PV_ERR_NOMEM;
+    s->history = h;
+    memcpy(h + off, pre, strlen(pre));
+    off += strlen(pre);
+    memcpy(h + off, program->utf8, (size_t)program->utf8_len);
+    off += (size_t)program->utf8_len;
+    memcpy(h + off, post, strlen(post));
+    s->history_len += add;
+    h[s->history_len] = '\0';
+    for (size_t i = s->history_len - add; i < s->history_len; i++)
+        s->history_lines += h[i] == '\n';
+    return 0;
+}
+
 int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program,
                    const pv_run_opts *opts)
 {
     pv_run_opts o;
     pv_run_result *r = NULL;
     PyGILState_STATE gil;
-    PyObject *bytes = NULL;
+    PyObject *bytes = NULL, *scratch = NULL;
     pvx_session_req h;
     char *names = NULL;
     const char *code;
@@ -407,14 +687,15 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
         goto done;
     }
     if (o.input_json) {
-        PyObject *scratch = PyDict_New();
+        scratch = PyDict_New();
         rc = scratch ? pvx_py_bind(scratch, o.input_json, program->globals) : PV_ERR_PYTHON;
-        Py_XDECREF(scratch);
         if (rc < 0) {
             rc = pv_fail_python(rc, "pv_session_run");
             goto done;
         }
     }
+    if ((rc = check_in_context(s, program, &o, scratch)) < 0)
+        goto done;
     bytes = PyMarshal_WriteObjectToString(program->code, Py_MARSHAL_VERSION);
     if (!bytes || PyBytes_AsStringAndSize(bytes, (char **)&code, &code_len) < 0) {
         rc = pv_fail_python(PV_ERR_PYTHON, "pv_session_run: marshal");
@@ -469,6 +750,11 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
     }
     s->runs++;
     s->cpu_ms += pv_run_result_cpu_ms(r);
+    if (add_history(s, program) < 0) {
+        session_end(s); /* the next cell could not be checked with this one's knowledge */
+        rc = pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+        goto done;
+    }
     if (add_globals(s, program->code, true, 0) < 0) {
         PyErr_Clear(); /* only the next cell's verification loses names */
     }
@@ -478,6 +764,7 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
         session_end(s);
 done:
     Py_XDECREF(bytes);
+    Py_XDECREF(scratch);
     free(names);
     PyGILState_Release(gil);
     if (rc < 0) {
@@ -503,5 +790,6 @@ void pv_session_free(pv_session *s)
     for (size_t i = 0; i < s->nglobals; i++)
         free(s->globals[i]);
     free(s->globals);
+    free(s->history);
     free(s);
 }

@@ -133,6 +133,8 @@ struct pv_program {
     pvd_list diags;
     const pv_policy *policy;   /* borrowed: must outlive the program (documented in pv_verify) */
     bool unverified;           /* compiled with PV_LAYER_UNSAFE_NONE: no static layer ran */
+    bool in_context;           /* accepted by pv_session_verify only within its session's
+                                  history (runtime/session.c): never alone */
 };
 
 /* Add a diagnostic. Positions: 1-based line, 0-based UTF-8 byte column (as in the AST),

@@ -5,8 +5,8 @@
  *                       the demo cells below
  *
  * The cells share their globals, like a notebook's: one sandboxed child, every layer on,
- * lives for the whole session. Each cell is verified before it runs, with the names the
- * earlier cells bound as its globals (pv_session_global); a rejected cell is reported and
+ * lives for the whole session. Each cell is verified before it runs, with what the earlier
+ * cells bound (pv_session_verify); a rejected cell is reported and
  * not run; an exception ends the cell, not the session. A host function, note(text), lets
  * cells hand text to the host. The child is killed at the end (or at a limit, or after the
  * idle timeout).
@@ -32,8 +32,6 @@ static int note(void *ctx, const char *name, const char *args, size_t len, char 
 
 static void cell(pv_session *s, const pv_policy *policy, const char *src, int *notes)
 {
-    const char *names[256];
-    size_t n = 0;
     pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
     pv_host_function fns[] = {{"note", note, notes}};
     pv_run_opts ro = PV_RUN_OPTS_INIT;
@@ -41,13 +39,8 @@ static void cell(pv_session *s, const pv_policy *policy, const char *src, int *n
     pv_run_result *res = NULL;
 
     printf(">>> %s\n", src);
-    while (n < 256 && pv_session_global(s, n)) {
-        names[n] = pv_session_global(s, n);
-        n++;
-    }
-    vo.globals = names;
-    vo.nglobals = n;
-    if (pv_verify(&prog, policy, src, strlen(src), "<cell>", &vo) < 0) {
+    (void)policy; /* the session's */
+    if (pv_session_verify(&prog, s, src, strlen(src), "<cell>", &vo) < 0) {
         printf("  error: %s\n", pv_last_error());
         return;
     }

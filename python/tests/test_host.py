@@ -77,6 +77,28 @@ def test_session_keeps_state():
 
 
 @needs_session
+def test_session_cell_checked_with_what_earlier_cells_bound():
+    # red team: verified alone, with `f` a plain global, the store passed both static layers
+    with pyverify.Session() as s:
+        assert s.run("from dataclasses import field\nf = field()").status == "ok"
+        r = s.run("x = 1\nf.name = 'y'")
+        assert (r.status, r.diagnostics[0].code, r.diagnostics[0].line) == ("rejected", "PV307", 2)
+        r = s.run("print(f.name)")
+        assert (r.status, r.stdout) == ("ok", "None\n")
+
+
+@needs_session
+def test_session_cell_uses_what_earlier_cells_defined():
+    with pyverify.Session() as s:
+        assert s.run("import functools\nclass P:\n    def __init__(self):\n"
+                     "        self.weight = 2\n").status == "ok"
+        r = s.run("print(P().weight, functools.reduce(lambda a, b: a + b, [1, 2]))")
+        assert (r.status, r.stdout) == ("ok", "2 3\n")
+        r = s.run("print(P().height)")  # defined nowhere: still refused
+        assert (r.status, r.diagnostics[0].code) == ("rejected", "PV302")
+
+
+@needs_session
 def test_session_ends_after_a_limit():
     with pyverify.Session(timeout=0.5, cpu=5) as s:
         assert s.run("while True:\n    pass\n").status == "timeout"

@@ -186,9 +186,11 @@ static void test_isolated(void **state)
     pv_session *a = NULL, *b = NULL;
     pv_run_opts o = PV_RUN_OPTS_INIT;
     char out[256];
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
     (void)state;
+    so.flags = PV_RUN_ALLOW_UNVERIFIED; /* b also runs an unverified program, to test the child */
     assert_int_equal(pv_session_new(&a, policy, NULL), 0);
-    assert_int_equal(pv_session_new(&b, policy, NULL), 0);
+    assert_int_equal(pv_session_new(&b, policy, &so), 0);
     assert_int_equal(run(a, "secret = 'A'\n", &o, NULL, 0), PV_RUN_OK);
     {
         /* b's program names `secret` (declared, as a host would for a shared name) */
@@ -199,6 +201,13 @@ static void test_isolated(void **state)
         pv_run_result *r = NULL;
         vo.globals = g;
         vo.nglobals = 1;
+        assert_int_equal(pv_verify(&p, policy, src, strlen(src), "b.py", &vo), 0);
+        /* b's cells never bound it: the check with b's history refuses the name (PV205) */
+        assert_int_equal(pv_session_run(b, &r, p, &o), PV_ERR_INVALID);
+        assert_non_null(strstr(pv_last_error(), "PV205"));
+        pv_program_free(p);
+        p = NULL;
+        vo.layers = PV_LAYER_UNSAFE_NONE; /* and b's child does not have it either */
         assert_int_equal(pv_verify(&p, policy, src, strlen(src), "b.py", &vo), 0);
         assert_int_equal(pv_session_run(b, &r, p, &o), 0);
         assert_string_equal(pv_run_result_stdout(r, NULL), "none\n");
@@ -445,6 +454,168 @@ static void test_refusals(void **state)
     pv_session_free(NULL);
 }
 
+/* Red team: each cell used to be verified with the earlier cells' names as plain globals, so
+ * the static layers forgot what they were bound to. Each hostile cell below passed both
+ * static layers that way (the runtime layer alone stopped it); pv_session_run now checks the
+ * cell after the session's history, as one module, and refuses it with the finding. */
+static void test_cells_keep_knowledge(void **state)
+{
+    static const struct {
+        const char *cell, *code;
+    } hostile[] = {
+        {"f.name = 'y'\n", "PV307"},               /* a dataclasses.Field of an earlier cell */
+        {"c = dataclasses.copy\n", "PV303"},       /* a module's non-member, module imported earlier */
+        {"s = json.scanner\n", "PV303"},
+        {"m = math\n", "PV204"},                   /* a module as a value */
+        {"d.maxlen = 3\n", "PV307"},               /* a library instance made earlier */
+        {"x = 1\nf.name = 'y'\n", "line 2"},       /* the cell's own line in the message */
+    };
+    pv_session *s = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    char out[64];
+    (void)state;
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    assert_int_equal(run(s, "import dataclasses, json, math, collections\n"
+                            "from dataclasses import field\nf = field()\n"
+                            "d = collections.deque()\n", &o, NULL, 0), PV_RUN_OK);
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        pv_program *p = verify(hostile[i].cell, s); /* alone, with plain globals: accepted */
+        pv_run_result *r = NULL;
+        assert_int_equal(pv_session_run(s, &r, p, &o), PV_ERR_INVALID);
+        assert_null(r);
+        if (!strstr(pv_last_error(), hostile[i].code))
+            print_message("  %s: %s\n", hostile[i].cell, pv_last_error());
+        assert_non_null(strstr(pv_last_error(), hostile[i].code));
+        pv_program_free(p);
+        assert_true(pv_session_alive(s)); /* a refused cell is not run; the session goes on */
+    }
+    /* benign cells that use what earlier cells bound still run, expressions included */
+    assert_int_equal(run(s, "print(math.sqrt(16), f.name, len(d))\n", &o, out, sizeof out),
+                     PV_RUN_OK);
+    assert_string_equal(out, "4.0 None 0\n");
+    {
+        pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+        const char *g[] = {"d", "math"};
+        pv_program *p = NULL;
+        pv_run_result *r = NULL;
+        vo.mode = PV_MODE_EXPR;
+        vo.globals = g;
+        vo.nglobals = 2;
+        assert_int_equal(pv_verify(&p, policy, "(y := len(d))", 13, "e.py", &vo), 0);
+        assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+        assert_string_equal(pv_run_result_value(r), "0");
+        pv_run_result_free(r);
+        pv_program_free(p);
+    }
+    assert_int_equal(run(s, "print(y + 1)\n", &o, out, sizeof out), PV_RUN_OK);
+    assert_string_equal(out, "1\n");
+    pv_session_free(s);
+}
+
+/* pv_session_verify: a cell may use what earlier cells defined (an attribute, a module's
+ * member: PV302 alone), and gets the history's findings as its own diagnostics. */
+static void test_session_verify(void **state)
+{
+    pv_session *s = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *p = NULL;
+    pv_run_result *r = NULL;
+    const char *use = "print(P().weight, functools.reduce(lambda a, b: a + b, [1, 2, 3]))\n";
+    const char *bad = "x = 1\nf.name = 'y'\n";
+    (void)state;
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    assert_int_equal(run(s, "import functools\nfrom dataclasses import field\nf = field()\n"
+                            "class P:\n    def __init__(self):\n        self.weight = 2\n",
+                         &o, NULL, 0), PV_RUN_OK);
+    assert_int_equal(pv_session_verify(&p, s, use, strlen(use), "c.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+    assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "2 6\n");
+    pv_run_result_free(r);
+    pv_program_free(p);
+    /* a finding of the whole is the cell's diagnostic, on the cell's line */
+    assert_int_equal(pv_session_verify(&p, s, bad, strlen(bad), "c.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(p), PV_REJECTED);
+    assert_string_equal(pv_program_diag(p, 0)->code, "PV307");
+    assert_int_equal(pv_program_diag(p, 0)->line, 2);
+    assert_int_equal(pv_session_run(s, &r, p, &o), PV_ERR_STATE); /* not accepted */
+    pv_program_free(p);
+    /* a `_name` attribute an earlier cell defined, as in one module; a dunder never */
+    {
+        static const char *const cells[] = {"class Q:\n    _hidden = 3\n",
+                                            "print(Q._hidden)\n", "print(Q._other)\n",
+                                            "print(Q.__class__)\n"};
+        static const pv_verdict want[] = {PV_ACCEPTED, PV_ACCEPTED, PV_REJECTED, PV_REJECTED};
+        for (size_t i = 0; i < 4; i++) {
+            assert_int_equal(pv_session_verify(&p, s, cells[i], strlen(cells[i]), "c.py", NULL),
+                             0);
+            assert_int_equal(pv_program_verdict(p), want[i]);
+            if (want[i] == PV_ACCEPTED) {
+                assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+                assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+                if (i == 1)
+                    assert_string_equal(pv_run_result_stdout(r, NULL), "3\n");
+                pv_run_result_free(r);
+            } else {
+                assert_string_equal(pv_program_diag(p, 0)->code, "PV300");
+            }
+            pv_program_free(p);
+        }
+    }
+    /* what no earlier cell defined stays refused */
+    assert_int_equal(pv_session_verify(&p, s, "print(P().height)\n", 18, "c.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(p), PV_REJECTED);
+    assert_string_equal(pv_program_diag(p, 0)->code, "PV302");
+    pv_program_free(p);
+    pv_session_free(s);
+}
+
+/* A coding cookie (a policy that allows latin-1): each cell's text is decoded once; the
+ * whole is that decoded text (the first cell's cookie is not read again), and a cell
+ * accepted within the whole runs as it was checked. */
+static void test_session_cookie(void **state)
+{
+    static const char l1[] = "[source]\nencodings = [\"utf-8\", \"latin-1\"]\n";
+    /* the cell after the cookie cell: UTF-8 identifier (C3 A9), valid only read as UTF-8 */
+    static const char utf8_cell[] = "\xc3\xa9t\xc3\xa9 = 1\nprint(\xc3\xa9t\xc3\xa9)\n";
+    /* latin-1 source (E9) using an earlier cell's attribute (PV302 alone) */
+    static const char l1_cell[] = "# -*- coding: latin-1 -*-\nprint(P().weight, '\xe9')\n";
+    pv_policy *pol = NULL;
+    pv_session *s = NULL;
+    pv_program *p = NULL;
+    pv_run_result *r = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    (void)state;
+    assert_int_equal(pv_policy_load_buffer(&pol, l1, strlen(l1), "l1.toml"), 0);
+    assert_int_equal(pv_session_new(&s, pol, NULL), 0);
+    {
+        static const char c1[] = "# -*- coding: latin-1 -*-\nclass P:\n"
+                                 "    def __init__(self):\n        self.weight = 2\n";
+        assert_int_equal(pv_session_verify(&p, s, c1, strlen(c1), "c1.py", NULL), 0);
+        assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+        assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+        assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+        pv_run_result_free(r);
+        pv_program_free(p);
+    }
+    assert_int_equal(pv_session_verify(&p, s, utf8_cell, strlen(utf8_cell), "c2.py", NULL), 0);
+    if (pv_program_verdict(p) != PV_ACCEPTED)
+        print_message("  %s\n", pv_program_diag(p, 0)->message);
+    assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+    assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "1\n");
+    pv_run_result_free(r);
+    pv_program_free(p);
+    assert_int_equal(pv_session_verify(&p, s, l1_cell, strlen(l1_cell), "c3.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+    assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "2 \xc3\xa9\n");
+    pv_run_result_free(r);
+    pv_program_free(p);
+    pv_session_free(s);
+    pv_policy_free(pol);
+}
+
 static int setup_all(void **state)
 {
     (void)state;
@@ -470,6 +641,8 @@ int main(void)
         cmocka_unit_test(test_limit_ends),    cmocka_unit_test(test_expires),
         cmocka_unit_test(test_host_in_session), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_host_error_read_only), cmocka_unit_test(test_slow_host_in_session),
+        cmocka_unit_test(test_cells_keep_knowledge), cmocka_unit_test(test_session_verify),
+        cmocka_unit_test(test_session_cookie),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }

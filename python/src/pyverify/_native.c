@@ -577,7 +577,29 @@ static PyObject *run_common(run_kind kind, void *handle, const pv_policy *pol, P
     }
     /* the names the program may use: inputs, earlier definitions, and host functions */
     allglobals = nhost ? PySequence_Concat(globals, host_names) : Py_NewRef(globals);
-    if (!allglobals || do_verify(&prog, pol, &src, filename, expr, allglobals) < 0)
+    if (!allglobals)
+        goto done;
+#ifdef PV_SESSION_OPTS_VERSION
+    if (kind == RUN_SESSION) {
+        /* with what the session's earlier cells bound (pv_session_verify adds their names):
+           `globals` are this run's inputs only */
+        pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+        const char **names = NULL;
+        size_t n = 0;
+        if (globals_array(allglobals, &names, &n) < 0)
+            goto done;
+        vo.mode = expr ? PV_MODE_EXPR : PV_MODE_MODULE;
+        vo.globals = names;
+        vo.nglobals = n;
+        int vrc = pv_session_verify(&prog, handle, src.buf, (size_t)src.len, filename, &vo);
+        PyMem_Free(names);
+        if (vrc < 0) {
+            raise_pv(vrc);
+            goto done;
+        }
+    } else
+#endif
+    if (do_verify(&prog, pol, &src, filename, expr, allglobals) < 0)
         goto done;
     diags = diag_list(prog);
     if (!diags)
