@@ -60,6 +60,9 @@ struct pv_session {
     unsigned history_lines;
     bool history_partial;  /* an unverified cell ran (PV_RUN_ALLOW_UNVERIFIED): its names are
                               plain globals of the later checks */
+    char **inputs;         /* owned: names earlier runs' inputs bound (JSON data: plain
+                              globals of every later check, which the history does not show) */
+    size_t ninputs;
 };
 
 /* ---- the child ------------------------------------------------------------------------------ */
@@ -431,6 +434,33 @@ static int context_refusal(const pv_session *s, const pv_program *ctx, pv_mode m
                    d ? d->message : "");
 }
 
+/* Remember the names `inputs` (a run's decoded input_json) bound in the session's globals.
+ * 0, or -1 when out of memory. GIL held. */
+static int add_input_names(pv_session *s, PyObject *inputs)
+{
+    PyObject *k, *v;
+    Py_ssize_t pos = 0;
+    while (inputs && PyDict_Next(inputs, &pos, &k, &v)) {
+        const char *u = PyUnicode_Check(k) ? PyUnicode_AsUTF8(k) : NULL;
+        bool have = false;
+        char **grown;
+        if (!u)
+            return -1;
+        for (size_t i = 0; i < s->ninputs && !have; i++)
+            have = strcmp(s->inputs[i], u) == 0;
+        if (have)
+            continue;
+        grown = realloc(s->inputs, (s->ninputs + 1) * sizeof *grown);
+        if (!grown)
+            return -1;
+        s->inputs = grown;
+        if (!(s->inputs[s->ninputs] = strdup(u)))
+            return -1;
+        s->ninputs++;
+    }
+    return 0;
+}
+
 /* pv_session_run's check: 0, or PV_ERR_INVALID naming the first finding. GIL held. */
 static int check_in_context(const pv_session *s, const pv_program *program,
                             const pv_run_opts *o, PyObject *inputs)
@@ -443,7 +473,7 @@ static int check_in_context(const pv_session *s, const pv_program *program,
     if (program->unverified || !(program->layers & PV_LAYER_STATIC))
         return 0; /* nothing static to repeat: PV_RUN_ALLOW_UNVERIFIED sessions */
     cap = o->n_host_functions + (inputs ? (size_t)PyDict_Size(inputs) : 0) +
-          (s->history_partial ? s->nglobals : 0);
+          (s->history_partial ? s->nglobals : 0) + s->ninputs;
     names = calloc(cap + 1, sizeof *names);
     if (!names)
         return pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
@@ -451,6 +481,8 @@ static int check_in_context(const pv_session *s, const pv_program *program,
         names[n++] = o->host_functions[i].name;
     for (size_t i = 0; s->history_partial && i < s->nglobals; i++)
         names[n++] = s->globals[i];
+    for (size_t i = 0; i < s->ninputs; i++)
+        names[n++] = s->inputs[i];
     if (inputs) {
         PyObject *k, *v;
         Py_ssize_t pos = 0;
@@ -515,17 +547,19 @@ int pv_session_verify(pv_program **out, const pv_session *s, const char *src, si
         return pv_fail(PV_ERR_INVALID, "pv_session_verify: bad pv_verify_opts");
     layers = vo.layers ? vo.layers : PV_LAYER_STATIC;
     /* 1. alone, with the earlier cells' names as plain globals (what pv_verify gives) */
-    names = calloc(vo.nglobals + s->nglobals + 1, sizeof *names);
+    names = calloc(vo.nglobals + s->nglobals + s->ninputs + 1, sizeof *names);
     if (!names)
         return pv_fail(PV_ERR_NOMEM, "pv_session_verify: out of memory");
     for (size_t i = 0; i < vo.nglobals; i++)
         names[i] = vo.globals[i];
     for (size_t i = 0; i < s->nglobals; i++)
         names[vo.nglobals + i] = s->globals[i];
+    for (size_t i = 0; i < s->ninputs; i++)
+        names[vo.nglobals + s->nglobals + i] = s->inputs[i];
     {
         pv_verify_opts a = vo;
         a.globals = names;
-        a.nglobals = vo.nglobals + s->nglobals;
+        a.nglobals = vo.nglobals + s->nglobals + s->ninputs;
         rc = pv_verify(&alone, s->policy, src, len, filename, &a);
     }
     free(names);
@@ -536,11 +570,22 @@ int pv_session_verify(pv_program **out, const pv_session *s, const char *src, si
         return rc;
     }
     /* 2. the whole (history, then the cell) decides. Its globals are the caller's (inputs,
-       host functions), not the earlier names. pv_session_run checks it again. */
+       host functions) and what earlier runs' inputs bound, not the earlier names.
+       pv_session_run checks it again. */
+    names = calloc(vo.nglobals + s->ninputs + 1, sizeof *names);
+    if (!names) {
+        pv_program_free(alone);
+        return pv_fail(PV_ERR_NOMEM, "pv_session_verify: out of memory");
+    }
+    for (size_t i = 0; i < vo.nglobals; i++)
+        names[i] = vo.globals[i];
+    for (size_t i = 0; i < s->ninputs; i++)
+        names[vo.nglobals + i] = s->inputs[i];
     gil = PyGILState_Ensure();
     rc = verify_in_context(s, alone->utf8, (size_t)alone->utf8_len, vo.mode,
                            filename ? filename : "<session>", layers & PV_LAYER_STATIC,
-                           vo.globals, vo.nglobals, &ctx);
+                           names, vo.nglobals + s->ninputs, &ctx);
+    free(names);
     if (rc < 0)
         goto keep;
     if (pv_program_verdict(ctx) != PV_ACCEPTED) {
@@ -755,6 +800,11 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
         rc = pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
         goto done;
     }
+    if (add_input_names(s, scratch) < 0) {
+        session_end(s); /* a later cell could not be checked knowing these names */
+        rc = pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
+        goto done;
+    }
     if (add_globals(s, program->code, true, 0) < 0) {
         PyErr_Clear(); /* only the next cell's verification loses names */
     }
@@ -791,5 +841,8 @@ void pv_session_free(pv_session *s)
         free(s->globals[i]);
     free(s->globals);
     free(s->history);
+    for (size_t i = 0; i < s->ninputs; i++)
+        free(s->inputs[i]);
+    free(s->inputs);
     free(s);
 }

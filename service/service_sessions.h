@@ -24,6 +24,10 @@ size_t pvs_wsession_memory_mb(void);
  * the earlier inputs' names. malloc'ed array of borrowed strings, NULL: out of memory. */
 const char **pvs_wsession_globals(const char *const *names, size_t n, size_t *count);
 int pvs_wsession_run(pv_run_result **res, const pv_program *prog, const pv_run_opts *ro);
+/* Verify a cell knowing what the session's earlier cells bound and defined (pv_session_verify):
+ * a finding of the whole history becomes the cell's own diagnostic (rejected, not a 400). */
+int pvs_wsession_verify(pv_program **out, const char *src, size_t len, const char *filename,
+                        const pv_verify_opts *vo);
 void pvs_wsession_ran(json_t *input); /* a cell ran with this input: its names persist */
 void pvs_wsession_end(void);          /* free the session (child, directory); no-op without */
 

@@ -574,6 +574,12 @@ const char **pvs_wsession_globals(const char *const *names, size_t n, size_t *co
     return all;
 }
 
+int pvs_wsession_verify(pv_program **out, const char *src, size_t len, const char *filename,
+                        const pv_verify_opts *vo)
+{
+    return pv_session_verify(out, W_sess, src, len, filename, vo);
+}
+
 int pvs_wsession_run(pv_run_result **res, const pv_program *prog, const pv_run_opts *ro)
 {
     return pv_session_run(W_sess, res, prog, ro);

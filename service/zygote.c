@@ -398,7 +398,9 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
                    &ro.output_kb, r) < 0)
         goto done;
 
-    rc = pv_verify(&prog, pol, c.source, c.source_len, c.filename, &vo);
+    rc = pvs_wsession_active()
+             ? pvs_wsession_verify(&prog, c.source, c.source_len, c.filename, &vo)
+             : pv_verify(&prog, pol, c.source, c.source_len, c.filename, &vo);
     if (rc < 0) {
         verify_error(r, rc);
         goto done;

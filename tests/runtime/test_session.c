@@ -570,6 +570,38 @@ static void test_session_verify(void **state)
     pv_session_free(s);
 }
 
+/* Names an earlier run's input bound are globals of every later check: the history's text
+ * does not show them (regression: the session's own check refused `y = x + 1` after a run
+ * with {"x": 41}, since only the current run's inputs counted). */
+static void test_inputs_persist(void **state)
+{
+    pv_session *s = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT, with = PV_RUN_OPTS_INIT;
+    pv_program *p = NULL;
+    pv_run_result *r = NULL;
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    const char *xname[] = {"x"};
+    const char *cell = "y = x + 1\nprint(y)\n";
+    (void)state;
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    vo.globals = xname;
+    vo.nglobals = 1;
+    with.input_json = "{\"x\": 41}";
+    assert_int_equal(pv_verify(&p, policy, "pass\n", 5, "c.py", &vo), 0);
+    assert_int_equal(pv_session_run(s, &r, p, &with), 0);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    pv_run_result_free(r);
+    pv_program_free(p);
+    assert_int_equal(pv_session_verify(&p, s, cell, strlen(cell), "c.py", NULL), 0);
+    assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+    assert_int_equal(pv_session_run(s, &r, p, &o), 0);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    assert_string_equal(pv_run_result_stdout(r, NULL), "42\n");
+    pv_run_result_free(r);
+    pv_program_free(p);
+    pv_session_free(s);
+}
+
 /* A coding cookie (a policy that allows latin-1): each cell's text is decoded once; the
  * whole is that decoded text (the first cell's cookie is not read again), and a cell
  * accepted within the whole runs as it was checked. */
@@ -642,7 +674,7 @@ int main(void)
         cmocka_unit_test(test_host_in_session), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_host_error_read_only), cmocka_unit_test(test_slow_host_in_session),
         cmocka_unit_test(test_cells_keep_knowledge), cmocka_unit_test(test_session_verify),
-        cmocka_unit_test(test_session_cookie),
+        cmocka_unit_test(test_session_cookie), cmocka_unit_test(test_inputs_persist),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }

@@ -53,6 +53,20 @@ check "a cell that fails verification is 'rejected' and the session stays open" 
 cell "$S1" 'print(twice(y) + 1)' "${ALICE[@]}"
 check "... and the next cell runs in the same globals" -- test "$(py 'd["stdout"]')" = 85
 
+# --- what earlier cells defined: known to the next cell's check (pv_session_verify) --------
+cell "$S1" 'from dataclasses import field
+f = field()
+class Box:
+    pass
+b = Box()
+b._weight = 3' "${ALICE[@]}"
+cell "$S1" 'print(b._weight)' "${ALICE[@]}"
+check "an attribute an earlier cell defined is accepted in a later one" -- \
+    test "$(py 'd["status"]')" = ok -a "$(py 'd["stdout"]')" = 3
+cell "$S1" 'f.name = "y"' "${ALICE[@]}"
+check "a store into a library object bound in an earlier cell is rejected (PV307)" -- \
+    test "$(py 'd["status"]')" = rejected -a "$(py '[x["code"] for x in d["diagnostics"]][0]')" = PV307
+
 # --- isolation ------------------------------------------------------------------------------
 new_session '{}' "${ALICE[@]}"
 S2=$SID
