@@ -114,10 +114,14 @@ void pvs_conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
         C.open++;
         C.pending++;
         C.accepted++;
-        /* the reserve: pending connections never hold more than pending_max slots */
-        for (pvs_conn *o = C.head; o && C.pending > C.pending_max; o = o->next)
-            if (o != k && !o->cut && o->stage != ST_BUSY)
-                cut(o, &C.evicted);
+        /* the reserve: pending connections never hold more than pending_max slots. The
+           oldest still sending its head goes first (a slowloris), then the oldest sending
+           its body: a client whose head is in (its request is being read, or answered on a
+           loaded machine) is not cut for a newer one that has sent nothing yet */
+        for (int pass = 0; pass < 2; pass++)
+            for (pvs_conn *o = C.head; o && C.pending > C.pending_max; o = o->next)
+                if (o != k && !o->cut && (pass == 0 ? o->stage == ST_HEAD : o->stage != ST_BUSY))
+                    cut(o, &C.evicted);
         pthread_mutex_unlock(&C.mu);
         *socket_context = k;
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && k) {
