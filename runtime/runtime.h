@@ -152,6 +152,12 @@ PVX_INTERNAL unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename);
  * os.environ, sys.path, standard streams, the guard's library set-up), for a warm child
  * before its request; pvx_py_child_run then skips it. Fatal failures end the child. */
 PVX_INTERNAL void pvx_py_child_prepare(const pvx_py_plan *plan);
+/* Its part that needs neither the program nor the child's descriptors (placeholder
+ * __main__, os.environ, sys.path, the guard's library set-up), done once in a process whose
+ * only work is to fork children (the clean template, before its first child): every child
+ * then inherits it instead of writing, and so copying, the pages it touches. Idempotent;
+ * 0, or -1 with an exception set and *what naming the step. */
+PVX_INTERNAL int pvx_py_image_prepare(const pvx_py_plan *plan, const char **what);
 
 /* Its two halves, for a session's child (session.c) and a batch's (batch.c): everything up
  * to READY and arming the hook (plan->code may be a tuple of code objects: every one is the
