@@ -239,7 +239,7 @@ PVX_INTERNAL int pvx_host_flush(pvx_host *h);
  * exception set. */
 PVX_INTERNAL int pvx_host_bind_opts(pvx_py_plan *py, const pv_run_opts *o);
 
-/* ---- run.c: the pieces of pv_run() that the other runners share --------------------------- */
+/* ---- run.c: the pieces of pv_run() that the other runners share --------------------- */
 
 /* A forked child and the parent's ends of its pipes. */
 typedef struct pvx_spawn {
@@ -284,7 +284,7 @@ PVX_INTERNAL int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_o
                                   bool expr, unsigned long start, unsigned long cpu_base_ms,
                                   const pv_run_result *tmpl, bool *alive);
 
-/* ---- spawn.c: forking a child and ending it ------------------------------------------------ */
+/* ---- spawn.c: forking a child and ending it ----------------------------------------- */
 
 /* Fork a child for `py` with the limits of `o` (GIL held). `warm`: the child stops after
  * phase 0 and waits for its program on the request pipe. */

@@ -501,11 +501,11 @@ static int wait_for(pid_t pid, int *ws)
 /* After unshare(CLONE_NEWPID) the child forks twice: an init (pid 1 of the new namespace)
  * and under it the program (pid 2: pid 1 would ignore the signals it sends itself, abort()
  * included). The child itself stays outside as a supervisor the parent watches and reaps:
- * it uses no pipe of the run, waits for the init, which reports the program's wait status on a pipe
- * of theirs, and ends the same way; wait4's rusage covers all three. Inside, no process
- * outside the namespace has a pid: kill, F_SETOWN, pidfd_open, /proc (not mounted anyway)
- * can only name the program and its init. The parent finds the program's host pid (for its
- * CPU clock) in /proc/<child>/task/<child>/children, its own observation.
+ * it uses no pipe of the run, waits for the init, which reports the program's wait status
+ * on a pipe of theirs, and ends the same way; wait4's rusage covers all three. Inside, no
+ * process outside the namespace has a pid: kill, F_SETOWN, pidfd_open, /proc (not mounted
+ * anyway) can only name the program and its init. The parent finds the program's host pid
+ * (for its CPU clock) in /proc/<child>/task/<child>/children, its own observation.
  *
  * The init is a vfork of the supervisor: it borrows the supervisor's memory (which waits,
  * suspended, until the init has ended) instead of copying its page tables, so that neither
