@@ -501,17 +501,11 @@ static int wait_for(pid_t pid, int *ws)
 /* After unshare(CLONE_NEWPID) the child forks twice: an init (pid 1 of the new namespace)
  * and under it the program (pid 2: pid 1 would ignore the signals it sends itself, abort()
  * included). The child itself stays outside as a supervisor the parent watches and reaps:
- * it uses no pipe of the run, waits for the init, which reports the program's wait status
- * on a pipe of theirs, and ends the same way; wait4's rusage covers all three. Inside, no
- * process outside the namespace has a pid: kill, F_SETOWN, pidfd_open, /proc (not mounted
- * anyway) can only name the program and its init. The parent finds the program's host pid
- * (for its CPU clock) in /proc/<child>/task/<child>/children, its own observation.
- *
- * The init is a vfork of the supervisor: it borrows the supervisor's memory (which waits,
- * suspended, until the init has ended) instead of copying its page tables, so that neither
- * its start nor its exit, which is on the way from the program's end to the parent's
- * status, tears down a copy of the interpreter's address space. It runs only this
- * function's C code (no return from it), and forks the program, which gets its own copy. */
+ * it holds no pipe, waits for the init, which reports the program's wait status on a pipe
+ * of theirs, and ends the same way; wait4's rusage covers all three. Inside, no process
+ * outside the namespace has a pid: kill, F_SETOWN, pidfd_open, /proc (not mounted anyway)
+ * can only name the program and its init. The parent finds the program's host pid (for its
+ * CPU clock) in /proc/<child>/task/<child>/children, its own observation. */
 static step_result step_pid_split(const pvx_child_plan *plan)
 {
     int st[2];
@@ -527,14 +521,14 @@ static step_result step_pid_split(const pvx_child_plan *plan)
         fail_errno("namespace:pid", "pipe2", errno);
         return STEP_SKIPPED;
     }
-    init = vfork();
+    init = fork();
     if (init < 0) {
-        fail_errno("namespace:pid", "vfork", errno);
+        fail_errno("namespace:pid", "fork", errno);
         close(st[0]);
         close(st[1]);
         return STEP_SKIPPED;
     }
-    if (init > 0) { /* the supervisor, once the init has ended (vfork) */
+    if (init > 0) { /* the supervisor */
         int ws = 0, pws;
         close_all_but(st[0]);
         prctl(PR_SET_NAME, "pyverify-sup", 0, 0, 0);
