@@ -947,46 +947,67 @@ static PyObject *encode_value(const pvx_py_plan *plan, PyObject *value)
     return s;
 }
 
-static bool child_prepared;
+static bool image_prepared, child_prepared;
 
-void pvx_py_child_prepare(const pvx_py_plan *plan)
+int pvx_py_image_prepare(const pvx_py_plan *plan, const char **what)
 {
     PyObject *sysmods, *os = NULL, *env = NULL, *r;
     bool python_layer = !(plan->flags & PV_RUN_NO_PYTHON_LAYER);
 
+    if (image_prepared)
+        return 0;
     /* The program's globals say __name__ == "__main__". What the standard library finds
        under sys.modules["__main__"] on the program's behalf (dataclasses takes the globals
        of the code it generates from there, enum and typing look names up there) is an
        empty module: neither the host's __main__ nor the program's restricted globals. */
+    *what = "sys.modules";
     sysmods = PySys_GetObject("modules");
     {
         PyObject *placeholder = PyModule_New("__main__");
-        if (!sysmods || !placeholder ||
-            PyDict_SetItemString(sysmods, "__main__", placeholder) < 0)
-            child_fatal("sys.modules");
-        Py_DECREF(placeholder);
+        int rc = sysmods && placeholder ? PyDict_SetItemString(sysmods, "__main__", placeholder)
+                                        : -1;
+        Py_XDECREF(placeholder);
+        if (rc < 0)
+            return -1;
     }
     /* os.environ mirrors the C environment, already cleared */
+    *what = "os.environ.clear";
     os = PyImport_ImportModule("os");
     env = os ? PyObject_GetAttrString(os, "environ") : NULL;
     r = env ? PyObject_CallMethod(env, "clear", NULL) : NULL;
-    if (!r)
-        child_fatal("os.environ.clear");
-    Py_DECREF(r);
     Py_XDECREF(env);
     Py_XDECREF(os);
+    if (!r)
+        return -1;
+    Py_DECREF(r);
     /* no search path: nothing is to be found on disk */
+    *what = "sys.path";
     {
         PyObject *empty = PyList_New(0);
-        if (!empty || PySys_SetObject("path", empty) < 0)
-            child_fatal("sys.path");
-        Py_DECREF(empty);
+        int rc = empty ? PySys_SetObject("path", empty) : -1;
+        Py_XDECREF(empty);
+        if (rc < 0)
+            return -1;
     }
+    *what = "python:guard";
+    if (python_layer && pvx_guard_setup_library(plan->policy, plan->main_module) < 0)
+        return -1;
+    image_prepared = true;
+    return 0;
+}
+
+void pvx_py_child_prepare(const pvx_py_plan *plan)
+{
+    const char *what = "";
+
+    if (child_prepared)
+        return;
+    if (pvx_py_image_prepare(plan, &what) < 0)
+        child_fatal(what);
+    /* the streams are the child's own: they wrap its descriptors 0-2 (its pipes) */
     if (set_stream("stdin", 0, "r") < 0 || set_stream("stdout", 1, "w") < 0 ||
         set_stream("stderr", 2, "w") < 0)
         child_fatal("standard streams");
-    if (python_layer && pvx_guard_setup_library(plan->policy, plan->main_module) < 0)
-        child_fatal("python:guard");
     child_prepared = true;
 }
 

@@ -1,7 +1,8 @@
 /*
  * runtime.h: interfaces shared by the runtime's modules (prefix pvx_). Not installed.
  *
- *   run.c             pv_run(): the parent (pipes, fork, watchdog, caps, wait4, classification)
+ *   run.c             pv_run(): the parent (watchdog, caps, wait4, classification)
+ *   spawn.c           forking a sandboxed child (pipes, stdin, directory, uid) and ending it
  *   sandbox.c         the child's OS steps, applied in order from a table
  *   seccomp_filter.c  the syscall allowlist, compiled to BPF in the parent
  *   pylayer.c         the Python level: restricted builtins, module proxies, audit hook,
@@ -151,6 +152,12 @@ PVX_INTERNAL unsigned pvx_py_exception_line(PyObject *tb, PyObject *filename);
  * os.environ, sys.path, standard streams, the guard's library set-up), for a warm child
  * before its request; pvx_py_child_run then skips it. Fatal failures end the child. */
 PVX_INTERNAL void pvx_py_child_prepare(const pvx_py_plan *plan);
+/* Its part that needs neither the program nor the child's descriptors (placeholder
+ * __main__, os.environ, sys.path, the guard's library set-up), done once in a process whose
+ * only work is to fork children (the clean template, before its first child): every child
+ * then inherits it instead of writing, and so copying, the pages it touches. Idempotent;
+ * 0, or -1 with an exception set and *what naming the step. */
+PVX_INTERNAL int pvx_py_image_prepare(const pvx_py_plan *plan, const char **what);
 
 /* Its two halves, for a session's child (session.c) and a batch's (batch.c): everything up
  * to READY and arming the hook (plan->code may be a tuple of code objects: every one is the
@@ -232,7 +239,7 @@ PVX_INTERNAL int pvx_host_flush(pvx_host *h);
  * exception set. */
 PVX_INTERNAL int pvx_host_bind_opts(pvx_py_plan *py, const pv_run_opts *o);
 
-/* ---- run.c: the pieces of pv_run() that runner.c shares --------------------------------- */
+/* ---- run.c: the pieces of pv_run() that the other runners share --------------------- */
 
 /* A forked child and the parent's ends of its pipes. */
 typedef struct pvx_spawn {
@@ -252,13 +259,6 @@ typedef struct pvx_spawn {
 PVX_INTERNAL int pvx_check_opts(pv_run_opts *o, const pv_run_opts *in);
 PVX_INTERNAL pv_run_result *pvx_result_new(const pv_run_opts *o);
 PVX_INTERNAL unsigned long pvx_now_ms(void);
-/* Fork a child for `py` with the limits of `o` (GIL held). `warm`: the child stops after
- * phase 0 and waits for its program on the request pipe. */
-PVX_INTERNAL int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
-                                 bool warm);
-/* The same, the child dropping to `run_uid` when this process is root (0: 65534). */
-PVX_INTERNAL int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
-                                     bool warm, unsigned long run_uid);
 /* A layer, or a skipped step, that the parent observed itself (e.g. the template). */
 PVX_INTERNAL int pvx_result_add_layer(pv_run_result *r, const char *name);
 PVX_INTERNAL int pvx_result_add_skip(pv_run_result *r, const char *step, const char *reason);
@@ -273,11 +273,6 @@ typedef struct pvx_exit_record {
 /* Watch, reap and classify (GIL held; released while waiting). Consumes the spawn. */
 PVX_INTERNAL int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
                              unsigned long start_ms, unsigned long cpu_base_ms);
-/* The host pid of the program under `child` when the child is a pid-namespace supervisor
- * (its init's first child, from /proc), else `child`. */
-PVX_INTERNAL pid_t pvx_program_pid(pid_t child);
-/* Kill and reap the child if any, close its pipes, remove its directory. */
-PVX_INTERNAL void pvx_spawn_abort(pvx_spawn *s);
 
 /* One step of a session (session.c): watch the session's child from `start` until it
  * reports DONE (the run ended; the child lives on: *alive = true, r filled from the
@@ -289,6 +284,27 @@ PVX_INTERNAL int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_o
                                   bool expr, unsigned long start, unsigned long cpu_base_ms,
                                   const pv_run_result *tmpl, bool *alive);
 
+/* ---- spawn.c: forking a child and ending it ----------------------------------------- */
+
+/* Fork a child for `py` with the limits of `o` (GIL held). `warm`: the child stops after
+ * phase 0 and waits for its program on the request pipe. */
+PVX_INTERNAL int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
+                                 bool warm);
+/* The same, the child dropping to `run_uid` when this process is root (0: 65534). */
+PVX_INTERNAL int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
+                                     bool warm, unsigned long run_uid);
+/* The host pid of the program under `child` when the child is a pid-namespace supervisor
+ * (its init's first child, from /proc), else `child`. */
+PVX_INTERNAL pid_t pvx_program_pid(pid_t child);
+/* Kill and reap the child if any, close its pipes, remove its directory. */
+PVX_INTERNAL void pvx_spawn_abort(pvx_spawn *s);
+/* End a run of ours (its pid namespace's init, else its group), or a template's child
+ * (through its pidfd); neither reaps. */
+PVX_INTERNAL void pvx_end_run(pid_t pid);
+PVX_INTERNAL void pvx_end_remote_run(pid_t pid, int pidfd);
+/* close(*fd) when open, then *fd = -1. */
+PVX_INTERNAL void pvx_close_fd(int *fd);
+
 /* ---- runner.c ------------------------------------------------------------------------- */
 
 /* From now on `rn` forks nothing: it runs one program in the child it already has, and
@@ -296,13 +312,14 @@ PVX_INTERNAL int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_o
  * request (a service worker): a child forked after it would carry the request. */
 PVX_INTERNAL void pvx_runner_single_use(pv_runner *rn);
 
-/* The warm child's life after fork: phase 0, wait for the request, phase 1, run. */
+/* ---- warm_child.c / batch_child.c: a warm child's life after fork ----------------------- */
+
+/* Phase 0, wait for the request, phase 1, run (a pv_runner's child). */
 PVX_INTERNAL _Noreturn void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py);
+/* Phase 0, read the items, phase 1, run them in order (a batch's child). */
+PVX_INTERNAL _Noreturn void pvx_batch_child(pvx_child_plan *plan, pvx_py_plan *py);
 
 /* ---- batch.c -------------------------------------------------------------------------- */
-
-/* A batch child's life after fork: phase 0, read the items, phase 1, run them in order. */
-PVX_INTERNAL _Noreturn void pvx_batch_child(pvx_child_plan *plan, pvx_py_plan *py);
 /* Batch result record on the control pipe: u32 index, one kind byte, then the payload. */
 #define PVX_REC_ITEM 'B'
 

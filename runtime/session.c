@@ -2,7 +2,7 @@
  * session.c: pv_session, one sandboxed child that keeps the program's globals from one run
  * to the next (issue 17).
  *
- * The child is forked like a warm runner's (run.c, pvx_spawn_child), applies phase 0 of the
+ * The child is forked like a warm runner's (spawn.c, pvx_spawn_child), applies phase 0 of the
  * OS steps, then at once phase 1 with the session's limits (RLIMIT_CPU is the session's
  * total, RLIMIT_AS its memory), sets up the Python layer once (builtins, proxies, guard,
  * audit hook: pylayer.c) and reports READY and DONE. Then it loops: it reads a request on

@@ -9,12 +9,15 @@
 # unavailable instead of silently skipping it.
 set(PV_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/run.c
+  ${CMAKE_CURRENT_LIST_DIR}/spawn.c
   ${CMAKE_CURRENT_LIST_DIR}/sandbox.c
   ${CMAKE_CURRENT_LIST_DIR}/seccomp_filter.c
   ${CMAKE_CURRENT_LIST_DIR}/pylayer.c
   ${CMAKE_CURRENT_LIST_DIR}/guard.c
   ${CMAKE_CURRENT_LIST_DIR}/runner.c
+  ${CMAKE_CURRENT_LIST_DIR}/warm_child.c
   ${CMAKE_CURRENT_LIST_DIR}/batch.c
+  ${CMAKE_CURRENT_LIST_DIR}/batch_child.c
   ${CMAKE_CURRENT_LIST_DIR}/prepare.c
   ${CMAKE_CURRENT_LIST_DIR}/hoststub.c
   ${CMAKE_CURRENT_LIST_DIR}/hostcall.c

@@ -759,6 +759,16 @@ int pvx_template_main(int argc, char **argv)
         g_uid_first = (unsigned long)h.uid_base +
                       ((unsigned long)getpid() % blocks) * PVT_UID_SLOTS;
     }
+    {
+        /* what every child would otherwise do before its request (pylayer.c): the
+           placeholder __main__, os.environ, sys.path and the guard's library set-up, done
+           once here. The template runs no program: the guard stays unarmed in it */
+        const char *what = "";
+        if (pvx_py_image_prepare(&base, &what) < 0) {
+            pv_fail_python(PV_ERR_PYTHON, what);
+            tmpl_fail("prepare");
+        }
+    }
     /* the heap as it is now is shared by every child: the collector must not touch it
        (each pass would copy the pages it writes) */
     gc = PyImport_ImportModule("gc");

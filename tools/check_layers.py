@@ -17,14 +17,7 @@ import sys
 LAYERS = ["include", "verifier", "runtime", "service", "cli"]  # bottom first
 
 # Rings tolerated for now. Each entry: the set of files (relative to SRCDIR) of one ring.
-KNOWN_RINGS = [
-    # pv_run() (run.c) starts a pv_runner (runner.c) ahead of the program, and the runner
-    # hands the program back to run.c's parent code. To be untangled after issue 15's work
-    # on runner.c lands (issue 22). batch.c joined it: run.c's child hands a batch to
-    # pvx_batch_child() (batch.c), which reuses run.c's parent helpers.
-    # template.c joined it too (the runner asks its template for children; run.c spawns).
-    {"runtime/run.c", "runtime/runner.c", "runtime/batch.c", "runtime/template.c"},
-]
+KNOWN_RINGS = []
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
