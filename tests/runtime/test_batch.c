@@ -367,9 +367,9 @@ static void test_fast_items_tight_limit(void **state)
     for (int i = 0; i < N; i++)
         items[i].program = prog;
 #if defined(__SANITIZE_ADDRESS__)
-    bo.item_cpu_s = 0.02; /* an ASan child's collections and allocations are several times slower */
+    bo.item_cpu_s = 0.02; /* an ASan child is several times slower */
 #else
-    bo.item_cpu_s = 0.005; /* the parent reads the clock between records: a loaded machine adds a little */
+    bo.item_cpu_s = 0.005; /* the parent reads the clock between records: load adds a little */
 #endif
     o.timeout_s = 30;
     o.cpu_s = 30;
