@@ -810,6 +810,10 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
         zygote_fatal(ctl, "cannot find the initial stack strings in /proc/self/stat");
     if (warm_up(pol, cfg->require_layers, why, sizeof why) < 0)
         zygote_fatal(ctl, why);
+    /* the warm-up imports nothing (pv_run prepares only what a program imports): the allowed
+       modules are imported here, once, or every worker's runner imports them again */
+    if (pvx_prepare_all(pol) < 0)
+        zygote_fatal(ctl, pv_last_error());
     if (freeze_heap() < 0)
         zygote_fatal(ctl, "gc.freeze failed");
     {
