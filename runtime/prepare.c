@@ -16,12 +16,7 @@
  * preloaded unless the program imports nothing and names none of encode, decode, str,
  * bytes, bytearray. A lookup that was not foreseen fails closed in the child (LookupError:
  * the codec's module cannot be read there).
- *
- * A process that forks runners' children (the service's zygote) prepares everything once
- * (pvx_prepare_all): its warm-up program imports nothing, and each worker would otherwise
- * import every allowed module again.
  */
-#include "internal.h"
 #include "runtime.h"
 
 #include <stdbool.h>
@@ -92,18 +87,4 @@ static bool names_codecs(PyObject *code, int depth)
 bool pvx_code_may_encode(PyObject *code)
 {
     return !code || !PyCode_Check(code) || names_codecs(code, 0);
-}
-
-int pvx_prepare_all(const pv_policy *policy)
-{
-    pvx_py_plan plan;
-    PyGILState_STATE gil = PyGILState_Ensure();
-    int rc = pvx_py_prepare(&plan, NULL, false, policy->builtins_allowed, policy->modules,
-                            policy->module_members, NULL, NULL, 0, 0);
-    if (rc == 0)
-        pvx_py_plan_clear(&plan);
-    else
-        rc = pv_fail_python(rc, "preparing the allowed modules");
-    PyGILState_Release(gil);
-    return rc;
 }

@@ -175,9 +175,9 @@ PVX_INTERNAL void pvx_py_allow_marshal(bool on);
 PVX_INTERNAL PyObject *pvx_used_modules(PyObject *code, PyObject *modules);
 /* Whether the code may look a codec up by name (true when unsure, or for NULL). */
 PVX_INTERNAL bool pvx_code_may_encode(PyObject *code);
-/* Import every module `policy` allows and what they import lazily, as a runner's plan does,
- * in this process (a template, the service's zygote) so that the processes it forks find
- * them imported. 0, or an error (pv_fail). */
+/* template.c: import every module `policy` allows and what they import lazily, as a
+ * runner's plan does, in this process (the service's zygote) so that the processes it forks
+ * find them imported. 0, or an error (pv_fail). */
 PVX_INTERNAL int pvx_prepare_all(const pv_policy *policy);
 /* ---- guard.c: value checks of the Python layer (child only, except wrap_member) -------- */
 

@@ -820,3 +820,20 @@ int pvx_template_main(int argc, char **argv)
         }
     }
 }
+
+/* A process that forks runners' children (the service's zygote) prepares everything once:
+ * its warm-up program imports nothing (prepare.c), and each worker would otherwise import
+ * every allowed module again. */
+int pvx_prepare_all(const pv_policy *policy)
+{
+    pvx_py_plan plan;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int rc = pvx_py_prepare(&plan, NULL, false, policy->builtins_allowed, policy->modules,
+                            policy->module_members, NULL, NULL, 0, 0);
+    if (rc == 0)
+        pvx_py_plan_clear(&plan);
+    else
+        rc = pv_fail_python(rc, "preparing the allowed modules");
+    PyGILState_Release(gil);
+    return rc;
+}
