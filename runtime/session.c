@@ -202,6 +202,10 @@ static int add_globals(pv_session *s, PyObject *code, bool module, int depth)
                 Py_DECREF(bytes);
                 return -1;
             }
+            /* a dunder (a module docstring's __doc__, __all__) is no name a host can pass
+               as a global (pv_verify refuses it): the history's check knows it */
+            have = strncmp(name, "__", 2) == 0 && strlen(name) > 4 &&
+                   strcmp(name + strlen(name) - 2, "__") == 0;
             for (size_t k = 0; k < s->nglobals && !have; k++)
                 have = strcmp(s->globals[k], name) == 0;
             if (have)
