@@ -472,7 +472,8 @@ PV_EXTERN void pv_batch_result_free(pv_batch_result *r);
  * one run to the next (an agent's code cells). Each pv_session_run() takes a verified
  * program (as pv_run) with its own per-run limits (timeout_s, cpu_s, output_kb, input_json,
  * host functions and budgets of the run's opts; memory_mb, stdin and flags of a run's opts
- * are ignored: the session's apply). The session's limits hold across runs; when one is
+ * are ignored: the session's apply). The session's limits hold across runs (its total CPU
+ * also pays for this process's checks of each cell against the history); when one is
  * hit, or the idle timeout passes between runs, or a run ends other than "ok"/"error", the
  * child is killed and every later run fails with PV_ERR_STATE. pv_session_free() kills the
  * child and removes its directory; nothing of a session survives it. A session never shares

@@ -26,6 +26,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -60,6 +61,8 @@ struct pv_session {
     unsigned history_lines;
     bool history_partial;  /* an unverified cell ran (PV_RUN_ALLOW_UNVERIFIED): its names are
                               plain globals of the later checks */
+    unsigned long check_ms; /* this process's CPU checking cells against the history: the
+                               session's budget pays for it (a long history is costly) */
     char **inputs;         /* owned: names earlier runs' inputs bound (JSON data: plain
                               globals of every later check, which the history does not show) */
     size_t ninputs;
@@ -721,8 +724,13 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
         return pv_fail(PV_ERR_STATE, "pv_session_run: the program was not verified "
                                      "(the session needs PV_RUN_ALLOW_UNVERIFIED)");
     o.flags = s->opts.flags;
+    if ((double)(s->cpu_ms + s->check_ms) / 1000.0 >= s->opts.total_cpu_s) {
+        session_end(s); /* the cells' CPU and this process's checks of them spent it */
+        return pv_fail(PV_ERR_STATE, "pv_session_run: the session's total CPU is spent (its "
+                                     "runs and the checks of its cells against the history)");
+    }
     /* what is left of the session's CPU bounds this run too */
-    left_s = s->opts.total_cpu_s - (double)s->cpu_ms / 1000.0;
+    left_s = s->opts.total_cpu_s - (double)(s->cpu_ms + s->check_ms) / 1000.0;
     if (left_s < 0.001)
         left_s = 0.001;
     if (o.cpu_s > left_s)
@@ -743,8 +751,16 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
             goto done;
         }
     }
-    if ((rc = check_in_context(s, program, &o, scratch)) < 0)
-        goto done;
+    {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+        rc = check_in_context(s, program, &o, scratch);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+        s->check_ms += (unsigned long)((t1.tv_sec - t0.tv_sec) * 1000 +
+                                       (t1.tv_nsec - t0.tv_nsec) / 1000000);
+        if (rc < 0)
+            goto done;
+    }
     bytes = PyMarshal_WriteObjectToString(program->code, Py_MARSHAL_VERSION);
     if (!bytes || PyBytes_AsStringAndSize(bytes, (char **)&code, &code_len) < 0) {
         rc = pv_fail_python(PV_ERR_PYTHON, "pv_session_run: marshal");

@@ -619,6 +619,47 @@ static void test_docstring_cell(void **state)
     pv_session_free(s);
 }
 
+/* Checking a cell against a long history costs this process CPU: the session's total CPU
+ * pays for it (the red team's finding: 0.7-1.1 s per one-line cell, charged to nobody). */
+static void test_history_check_is_charged(void **state)
+{
+    pv_session *s = NULL;
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *p = NULL;
+    pv_run_result *r = NULL;
+    enum { LINES = 2000, CELLS = 300 };
+    char *big = malloc(LINES * 16);
+    size_t off = 0;
+    int k, rc = 0;
+    (void)state;
+    assert_non_null(big);
+    for (int i = 0; i < LINES; i++)
+        off += (size_t)snprintf(big + off, 16, "a%d = %d\n", i, i);
+    so.total_cpu_s = 1.0;
+    so.max_runs = CELLS + 1;
+    assert_int_equal(pv_session_new(&s, policy, &so), 0);
+    for (k = 0; k < CELLS && rc == 0; k++) {
+        const char *src = k < 10 ? big : "x = 1\n";
+        assert_int_equal(pv_session_verify(&p, s, src, strlen(src), "c.py", NULL), 0);
+        assert_int_equal(pv_program_verdict(p), PV_ACCEPTED);
+        rc = pv_session_run(s, &r, p, &o);
+        if (rc == 0)
+            assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+        pv_run_result_free(r);
+        r = NULL;
+        pv_program_free(p);
+    }
+    /* each check of the growing history (ten 2,000-line cells) costs this process
+       milliseconds, while each later cell's program costs next to nothing: the budget
+       runs out (with the checks not charged, all 300 cells run) */
+    print_message("  %d cells, then: %s\n", k, pv_last_error());
+    assert_int_equal(rc, PV_ERR_STATE); /* the budget ended the session */
+    assert_false(pv_session_alive(s));
+    pv_session_free(s);
+    free(big);
+}
+
 /* A coding cookie (a policy that allows latin-1): each cell's text is decoded once; the
  * whole is that decoded text (the first cell's cookie is not read again), and a cell
  * accepted within the whole runs as it was checked. */
@@ -692,7 +733,7 @@ int main(void)
         cmocka_unit_test(test_host_error_read_only), cmocka_unit_test(test_slow_host_in_session),
         cmocka_unit_test(test_cells_keep_knowledge), cmocka_unit_test(test_session_verify),
         cmocka_unit_test(test_session_cookie), cmocka_unit_test(test_inputs_persist),
-        cmocka_unit_test(test_docstring_cell),
+        cmocka_unit_test(test_docstring_cell), cmocka_unit_test(test_history_check_is_charged),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }
