@@ -281,21 +281,6 @@ static void decide(pvb_run *st, size_t pos, pv_run_status status, const char *fm
     set_reason(it, fmt, arg);
 }
 
-static int send_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static void discard(int *fd)
 {
     char chunk[16384];
@@ -342,8 +327,8 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
         (void)setsockopt(sp.req, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     }
     h.body_len = req_len + tail_len;
-    if (send_all(sp.req, &h, sizeof h) < 0 || send_all(sp.req, req, req_len) < 0 ||
-        send_all(sp.req, body_tail, tail_len) < 0) {
+    if (pvx_send_full(sp.req, &h, sizeof h) < 0 || pvx_send_full(sp.req, req, req_len) < 0 ||
+        pvx_send_full(sp.req, body_tail, tail_len) < 0) {
         pvx_spawn_abort(&sp);
         return pv_fail(PV_ERR_RUNTIME, "pv_run_batch: the batch child did not take its items");
     }

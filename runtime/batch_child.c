@@ -17,27 +17,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-static int read_full(int fd, void *p, size_t n)
-{
-    char *c = p;
-    while (n > 0) {
-        ssize_t r = read(fd, c, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        c += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
-static _Noreturn void batch_fatal(const char *why)
-{
-    pvx_send(PVX_FD_CONTROL, PVX_REC_FATAL, why, strlen(why));
-    _exit(PVX_EXIT_SETUP);
-}
-
 static void send_item(uint32_t index, char kind, const char *a, size_t alen, const char *b,
                       size_t blen, unsigned line)
 {
@@ -120,32 +99,32 @@ void pvx_batch_child(pvx_child_plan *plan, pvx_py_plan *py)
 
     prctl(PR_SET_NAME, "pyverify-batch", 0, 0, 0);
     pvx_child_os_phase(plan, 0);
-    if (read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
+    if (pvx_read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
         _exit(PVX_EXIT_OK);
     if (h.magic != PVB_MAGIC || h.ncodes == 0 || h.ncodes > PVB_MAX_ITEMS_HARD ||
         h.nitems > PVB_MAX_ITEMS_HARD || h.body_len > PVB_MAX_BYTES_HARD + 16ull * h.nitems)
-        batch_fatal("malformed batch request");
+        pvx_child_fatal("malformed batch request");
     body = malloc((size_t)h.body_len + 1);
-    if (!body || read_full(PVX_FD_REQUEST, body, (size_t)h.body_len) < 0)
-        batch_fatal("cannot read the batch");
+    if (!body || pvx_read_full(PVX_FD_REQUEST, body, (size_t)h.body_len) < 0)
+        pvx_child_fatal("cannot read the batch");
     close(PVX_FD_REQUEST);
     p = body;
     end = body + h.body_len;
     codes = PyTuple_New((Py_ssize_t)h.ncodes);
     if (!codes)
-        batch_fatal("out of memory");
+        pvx_child_fatal("out of memory");
     for (uint32_t i = 0; i < h.ncodes; i++) {
         uint32_t len;
         PyObject *c;
         if (end - p < 4)
-            batch_fatal("malformed batch request");
+            pvx_child_fatal("malformed batch request");
         memcpy(&len, p, 4);
         p += 4;
         if ((size_t)(end - p) < len)
-            batch_fatal("malformed batch request");
+            pvx_child_fatal("malformed batch request");
         c = PyMarshal_ReadObjectFromString(p, (Py_ssize_t)len);
         if (!c || !PyCode_Check(c))
-            batch_fatal("a code object could not be rebuilt");
+            pvx_child_fatal("a code object could not be rebuilt");
         PyTuple_SET_ITEM(codes, i, c);
         p += len;
     }
@@ -160,7 +139,7 @@ void pvx_batch_child(pvx_child_plan *plan, pvx_py_plan *py)
         PyObject *gc = PyImport_ImportModule("gc");
         PyObject *r = gc ? PyObject_CallMethod(gc, "freeze", NULL) : NULL;
         if (!r)
-            batch_fatal("gc.freeze");
+            pvx_child_fatal("gc.freeze");
         Py_DECREF(r);
         Py_DECREF(gc);
     }

@@ -214,21 +214,6 @@ int pv_runner_new_opts(pv_runner **out, const pv_policy *policy, const pv_runner
     return 0;
 }
 
-static int send_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* The warm child has not exited (nor been reaped by someone else). */
 static bool spare_alive(const pvx_spawn *sp)
 {
@@ -364,10 +349,10 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
         start = pvx_now_ms();
         /* a supervisor killed from outside leaves its program alive for a moment (it dies
            with its init): the request would be accepted, then lost */
-        if (spare_alive(&sp) && send_all(sp.req, &h, sizeof h) == 0 && send_all(sp.req, code, (size_t)code_len) == 0 &&
-            (!h.input_len || send_all(sp.req, o.input_json, (size_t)h.input_len) == 0) &&
-            (!h.stdin_len || send_all(sp.req, o.stdin_data, (size_t)h.stdin_len) == 0) &&
-            (!h.host_len || send_all(sp.req, host_names, (size_t)h.host_len) == 0))
+        if (spare_alive(&sp) && pvx_send_full(sp.req, &h, sizeof h) == 0 && pvx_send_full(sp.req, code, (size_t)code_len) == 0 &&
+            (!h.input_len || pvx_send_full(sp.req, o.input_json, (size_t)h.input_len) == 0) &&
+            (!h.stdin_len || pvx_send_full(sp.req, o.stdin_data, (size_t)h.stdin_len) == 0) &&
+            (!h.host_len || pvx_send_full(sp.req, host_names, (size_t)h.host_len) == 0))
             break;
         /* the warm child is gone (killed from outside): start a fresh one */
         pvx_spawn_abort(&sp);

@@ -60,6 +60,12 @@ enum {
 PVX_INTERNAL int pvx_send(int fd, char type, const void *data, size_t len);
 /* Write a FAIL record "step\0reason". */
 PVX_INTERNAL void pvx_send_fail(int fd, const char *step, const char *reason);
+/* In a child: a FATAL record saying why, then exit (PVX_EXIT_SETUP). */
+PVX_INTERNAL _Noreturn void pvx_child_fatal(const char *why);
+/* Read exactly n bytes (retrying EINTR); 0, or -1 on EOF or an error. */
+PVX_INTERNAL int pvx_read_full(int fd, void *p, size_t n);
+/* Send exactly n bytes on a socket (MSG_NOSIGNAL, retrying EINTR); 0, or -1. */
+PVX_INTERNAL int pvx_send_full(int fd, const void *p, size_t n);
 
 /* ---- sandbox.c -------------------------------------------------------------------------- */
 

@@ -25,6 +25,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,6 +83,42 @@ int pvx_send(int fd, char type, const void *data, size_t len)
             p += w;
             left -= (size_t)w;
         }
+    }
+    return 0;
+}
+
+void pvx_child_fatal(const char *why)
+{
+    pvx_send(PVX_FD_CONTROL, PVX_REC_FATAL, why, strlen(why));
+    _exit(PVX_EXIT_SETUP);
+}
+
+int pvx_read_full(int fd, void *p, size_t n)
+{
+    char *c = p;
+    while (n > 0) {
+        ssize_t r = read(fd, c, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        c += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+int pvx_send_full(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        n -= (size_t)w;
     }
     return 0;
 }

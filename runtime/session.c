@@ -70,27 +70,6 @@ struct pv_session {
 
 /* ---- the child ------------------------------------------------------------------------------ */
 
-static int read_full(int fd, void *p, size_t n)
-{
-    char *c = p;
-    while (n > 0) {
-        ssize_t r = read(fd, c, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        c += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
-static _Noreturn void session_fatal(const char *why)
-{
-    pvx_send(PVX_FD_CONTROL, PVX_REC_FATAL, why, strlen(why));
-    _exit(PVX_EXIT_SETUP);
-}
-
 static _Noreturn void session_child(pvx_child_plan *plan, pvx_py_plan *py)
 {
     PyObject *keep;
@@ -101,11 +80,11 @@ static _Noreturn void session_child(pvx_child_plan *plan, pvx_py_plan *py)
     idle.tv_sec = (time_t)py->idle_s;
     idle.tv_usec = (suseconds_t)((py->idle_s - (double)idle.tv_sec) * 1e6);
     if (setsockopt(PVX_FD_REQUEST, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle) < 0)
-        session_fatal("cannot set the idle timeout");
+        pvx_child_fatal("cannot set the idle timeout");
     pvx_child_os_phase(plan, 1);
     keep = PyList_New(0); /* every program's code stays alive: the guard knows them by address */
     if (!keep)
-        session_fatal("out of memory");
+        pvx_child_fatal("out of memory");
     pvx_py_child_setup(py);
     pvx_send(PVX_FD_CONTROL, PVX_REC_DONE, "0", 1);
     for (;;) {
@@ -115,14 +94,14 @@ static _Noreturn void session_child(pvx_child_plan *plan, pvx_py_plan *py)
         PyObject *code;
         int rc;
 
-        if (read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
+        if (pvx_read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
             _exit(PVX_EXIT_OK); /* freed, or idle for too long */
         if (h.magic != PVX_SESSION_MAGIC || h.code_len == 0 || h.code_len > PVX_SESSION_REQ_MAX ||
             h.input_len > PVX_SESSION_REQ_MAX || h.host_len > PVX_SESSION_REQ_MAX)
             _exit(PVX_EXIT_SETUP);
         total = (size_t)(h.code_len + h.input_len + h.host_len);
         buf = malloc(total + 1);
-        if (!buf || read_full(PVX_FD_REQUEST, buf, total) < 0)
+        if (!buf || pvx_read_full(PVX_FD_REQUEST, buf, total) < 0)
             _exit(PVX_EXIT_SETUP);
         buf[total] = '\0';
         {
@@ -357,21 +336,6 @@ fail:
 int pv_session_alive(const pv_session *s)
 {
     return s && !s->ended && s->sp.pid > 0 && s->runs < s->opts.max_runs && !idle_expired(s);
-}
-
-static int send_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
 }
 
 /* The text a cell adds to the session's history: a module as it is, an expression as an
@@ -799,10 +763,10 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
     }
     {
         unsigned long start = pvx_now_ms();
-        if (send_all(s->sp.req, &h, sizeof h) < 0 ||
-            send_all(s->sp.req, code, (size_t)code_len) < 0 ||
-            (h.input_len && send_all(s->sp.req, o.input_json, (size_t)h.input_len) < 0) ||
-            (h.host_len && send_all(s->sp.req, names, (size_t)h.host_len) < 0)) {
+        if (pvx_send_full(s->sp.req, &h, sizeof h) < 0 ||
+            pvx_send_full(s->sp.req, code, (size_t)code_len) < 0 ||
+            (h.input_len && pvx_send_full(s->sp.req, o.input_json, (size_t)h.input_len) < 0) ||
+            (h.host_len && pvx_send_full(s->sp.req, names, (size_t)h.host_len) < 0)) {
             session_end(s);
             rc = pv_fail(PV_ERR_STATE, "pv_session_run: the session's child is gone");
             goto done;

@@ -17,27 +17,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-static int read_full(int fd, void *p, size_t n)
-{
-    char *c = p;
-    while (n > 0) {
-        ssize_t r = read(fd, c, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        c += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
-static _Noreturn void warm_fatal(const char *why)
-{
-    pvx_send(PVX_FD_CONTROL, PVX_REC_FATAL, why, strlen(why));
-    _exit(PVX_EXIT_SETUP);
-}
-
 /* The names of the request's host functions ("a\0b\0") become stubs in the globals. */
 static int warm_bind_host(pvx_py_plan *py, char *names, size_t len, size_t max_bytes)
 {
@@ -64,21 +43,21 @@ void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
     pvx_child_os_phase(plan, 0);
     /* the Python set-up that needs nothing of the program, before the request too */
     pvx_py_child_prepare(py);
-    if (read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
+    if (pvx_read_full(PVX_FD_REQUEST, &h, sizeof h) < 0)
         _exit(PVX_EXIT_OK); /* the runner was freed before using this child */
     if (h.magic != PVX_REQ_MAGIC || h.code_len == 0 || h.code_len > PVX_REQ_MAX ||
         h.input_len > PVX_REQ_MAX || h.stdin_len > PVX_REQ_MAX || h.host_len > PVX_REQ_MAX)
-        warm_fatal("malformed request");
+        pvx_child_fatal("malformed request");
     total = (size_t)(h.code_len + h.input_len + h.stdin_len + h.host_len);
     buf = malloc(total + 1);
-    if (!buf || read_full(PVX_FD_REQUEST, buf, total) < 0)
-        warm_fatal("cannot read the request");
+    if (!buf || pvx_read_full(PVX_FD_REQUEST, buf, total) < 0)
+        pvx_child_fatal("cannot read the request");
     buf[total] = '\0';
     if (h.host_len == 0)
         close(PVX_FD_REQUEST); /* else it carries the replies to host calls */
     else if (warm_bind_host(py, buf + h.code_len + h.input_len + h.stdin_len,
                             (size_t)h.host_len, (size_t)h.max_host_bytes) < 0)
-        warm_fatal("cannot bind the host functions");
+        pvx_child_fatal("cannot bind the host functions");
     if (h.stdin_len > 0) {
         int fd = memfd_create("pyverify-stdin", 0);
         size_t off = 0;
@@ -92,12 +71,12 @@ void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
             off += (size_t)w;
         }
         if (fd < 0 || off != h.stdin_len || lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, 0) < 0)
-            warm_fatal("cannot set up stdin");
+            pvx_child_fatal("cannot set up stdin");
         close(fd);
     }
     code = PyMarshal_ReadObjectFromString(buf, (Py_ssize_t)h.code_len);
     if (!code || !PyCode_Check(code))
-        warm_fatal("the code object could not be rebuilt");
+        pvx_child_fatal("the code object could not be rebuilt");
     py->code = code;
     py->expr = h.expr != 0;
     py->max_value = (size_t)h.max_value;
@@ -106,7 +85,7 @@ void pvx_warm_child(pvx_child_plan *plan, pvx_py_plan *py)
         char saved = input[h.input_len];
         input[h.input_len] = '\0';
         if (pvx_py_bind(PyModule_GetDict(py->main_module), input, NULL) < 0)
-            warm_fatal("cannot bind the inputs");
+            pvx_child_fatal("cannot bind the inputs");
         input[h.input_len] = saved;
     }
     plan->cpu_s = h.cpu_s;
