@@ -23,6 +23,7 @@
 #include <opcode.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -757,8 +758,14 @@ int pv_session_run(pv_session *s, pv_run_result **out, const pv_program *program
         goto done;
     }
     {
-        /* a child that stopped reading cannot hold this thread */
+        /* a child that stopped reading cannot hold this thread. The previous cell's host-call
+           channel left the socket non-blocking (hostcall.c): a cell larger than the socket's
+           buffer would then fail with EAGAIN and end the session. Block, bounded by the
+           timeout. */
         struct timeval tv = {(time_t)o.timeout_s + 1, 0};
+        int fl = fcntl(s->sp.req, F_GETFL);
+        if (fl >= 0 && (fl & O_NONBLOCK))
+            fcntl(s->sp.req, F_SETFL, fl & ~O_NONBLOCK);
         setsockopt(s->sp.req, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     }
     {

@@ -619,6 +619,29 @@ static void test_docstring_cell(void **state)
     pv_session_free(s);
 }
 
+/* A cell larger than the socket's buffer, after a first cell (which left the request socket
+ * non-blocking for its host calls): it used to fail with EAGAIN, ending the session with "the
+ * session's child is gone". */
+static void test_large_cell(void **state)
+{
+    pv_session *s = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    char out[64];
+    size_t cap = 20000 * 16, len = 0;
+    char *src = malloc(cap);
+    (void)state;
+    assert_non_null(src);
+    for (int i = 0; i < 20000; i++)
+        len += (size_t)snprintf(src + len, cap - len, "a = a + %d\n", i % 2);
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    assert_int_equal(run(s, "a = 1\n", &o, NULL, 0), PV_RUN_OK);
+    assert_int_equal(run(s, src, &o, NULL, 0), PV_RUN_OK);
+    assert_int_equal(run(s, "print(a)\n", &o, out, sizeof out), PV_RUN_OK);
+    assert_string_equal(out, "10001\n");
+    pv_session_free(s);
+    free(src);
+}
+
 /* Checking a cell against a long history costs this process CPU: the session's total CPU
  * pays for it (the red team's finding: 0.7-1.1 s per one-line cell, charged to nobody). */
 static void test_history_check_is_charged(void **state)
@@ -733,7 +756,7 @@ int main(void)
         cmocka_unit_test(test_host_error_read_only), cmocka_unit_test(test_slow_host_in_session),
         cmocka_unit_test(test_cells_keep_knowledge), cmocka_unit_test(test_session_verify),
         cmocka_unit_test(test_session_cookie), cmocka_unit_test(test_inputs_persist),
-        cmocka_unit_test(test_docstring_cell), cmocka_unit_test(test_history_check_is_charged),
+        cmocka_unit_test(test_docstring_cell), cmocka_unit_test(test_large_cell), cmocka_unit_test(test_history_check_is_charged),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }
