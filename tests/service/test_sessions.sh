@@ -103,6 +103,14 @@ check "... and the session is still its owner's" -- test "$(py 'd["stdout"]')" =
 cell 0123456789abcdef0123456789abcdef 'print(1)' "${ALICE[@]}"
 check "an unknown id: 404" -- test "$CODE" = 404
 
+# --- paths are routed as sent: no unescaping (%00 used to cut the path) -------------------
+http DELETE "/v1/sessions/$S2%00/run" "${ALICE[@]}"
+check "DELETE of ID%00/run: 400, not a DELETE of ID" -- test "$CODE" = 400
+cell "$S2" 'print(y)' "${ALICE[@]}"
+check "... and session ID is still there" -- test "$CODE" = 200 -a "$(py 'd["stdout"]')" = other
+http POST "/v1/%72un" "${ALICE[@]}" --data-binary '{"source":"print(1)"}'
+check "a percent-encoded route: 400" -- test "$CODE" = 400
+
 # --- DELETE ---------------------------------------------------------------------------------
 http DELETE "/v1/sessions/$S2" "${ALICE[@]}"
 check "DELETE: 204" -- test "$CODE" = 204
