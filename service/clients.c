@@ -6,7 +6,9 @@
  * waiting for a worker (`queue`, its share of the queue), a weight for the round-robin of
  * free workers between clients with work waiting (dispatch.c), and the most its runs may
  * ask for (`max_timeout`, `max_cpu`, `max_memory`, `max_output`, capped in turn by the
- * server's --max-* options).
+ * server's --max-* options), and the sessions it may hold open at once (`sessions`: by
+ * default all of --max-sessions when it is the only client, else half of them, at least one,
+ * so that one client cannot hold every session).
  *
  * The clients come from `--clients FILE` (TOML, see docs/service.md), from `--token-file`
  * (one client "token", quotas unlimited but the server's), or, with neither, the one
@@ -55,6 +57,7 @@ static void set_defaults(pvs_client *c, const pvs_config *cfg)
     c->max_cpu_s = cfg->max_cpu_s;
     c->max_memory_mb = cfg->max_memory_mb;
     c->max_output_kb = cfg->max_output_kb;
+    c->sessions = PVS_SESSIONS_DEFAULT;
 }
 
 /* A token: 16 to 4096 characters, no whitespace or NUL. */
@@ -149,18 +152,19 @@ int pvs_clients_add_token(const char *name, char *token, const pvs_config *cfg)
 
 /* The parser, run by the child's interpreter. One line per client:
  * name TAB token TAB token_file TAB concurrent TAB rate TAB burst TAB queue TAB weight TAB
- * max_timeout TAB max_cpu TAB max_memory TAB max_output; "-": not given. */
+ * max_timeout TAB max_cpu TAB max_memory TAB max_output TAB sessions; "-": not given. */
 static const char parser_py[] =
     "import tomllib, re\n"
     "KEYS = {'token': str, 'token_file': str, 'concurrent': int, 'rate': (int, float),\n"
     "        'burst': int, 'queue': int, 'weight': int, 'max_timeout': (int, float),\n"
-    "        'max_cpu': (int, float), 'max_memory': int, 'max_output': int}\n"
+    "        'max_cpu': (int, float), 'max_memory': int, 'max_output': int,\n"
+    "        'sessions': int}\n"
     "RANGE = {'concurrent': (1, 100000), 'rate': (0, 1e6), 'burst': (1, 1000000),\n"
     "         'queue': (0, 100000), 'weight': (1, 100), 'max_timeout': (0.001, 3600),\n"
     "         'max_cpu': (0.001, 3600), 'max_memory': (32, 1 << 22),\n"
-    "         'max_output': (1, 1 << 20)}\n"
+    "         'max_output': (1, 1 << 20), 'sessions': (0, 100000)}\n"
     "ORDER = ['token', 'token_file', 'concurrent', 'rate', 'burst', 'queue', 'weight',\n"
-    "         'max_timeout', 'max_cpu', 'max_memory', 'max_output']\n"
+    "         'max_timeout', 'max_cpu', 'max_memory', 'max_output', 'sessions']\n"
     "def check(where, t, tokens):\n"
     "    if not isinstance(t, dict):\n"
     "        raise ValueError(f'{where} must be a table')\n"
@@ -250,15 +254,15 @@ static int field_num(const char *f, double *out)
 /* One line of the child's output: a client. */
 static int add_line(char *line, const pvs_config *cfg, bool *inline_token)
 {
-    char *f[12], *save = NULL, *tok = NULL;
+    char *f[13], *save = NULL, *tok = NULL;
     int n = 0;
     pvs_client *c;
     double v;
-    for (char *p = strtok_r(line, "\t", &save); p && n < 12; p = strtok_r(NULL, "\t", &save))
+    for (char *p = strtok_r(line, "\t", &save); p && n < 13; p = strtok_r(NULL, "\t", &save))
         f[n++] = p;
-    if (n != 12 || g_n >= PVS_MAX_CLIENTS) {
+    if (n != 13 || g_n >= PVS_MAX_CLIENTS) {
         fprintf(stderr, "pyverify serve: --clients: %s\n",
-                n != 12 ? "internal error" : "too many clients");
+                n != 13 ? "internal error" : "too many clients");
         return -1;
     }
     for (unsigned i = 0; i < g_n; i++)
@@ -315,6 +319,8 @@ static int add_line(char *line, const pvs_config *cfg, bool *inline_token)
         c->max_memory_mb = (size_t)v;
     if (field_num(f[11], &v) > 0 && (size_t)v < c->max_output_kb)
         c->max_output_kb = (size_t)v;
+    if (field_num(f[12], &v) > 0)
+        c->sessions = (unsigned)v;
     c->bucket = c->burst;
     return 0;
 }

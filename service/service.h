@@ -105,6 +105,7 @@ typedef struct pvs_job pvs_job;
 
 #define PVS_MAX_CLIENTS 256u
 
+#define PVS_SESSIONS_DEFAULT (~0u)
 typedef struct pvs_client {
     char name[65];
     char *token;             /* owned; NULL: the anonymous client */
@@ -114,9 +115,12 @@ typedef struct pvs_client {
     double rate, burst;      /* requests per second (0: no limit), bucket size */
     double max_timeout_s, max_cpu_s;
     size_t max_memory_mb, max_output_kb;
+    unsigned sessions;       /* sessions open at once at most (PVS_SESSIONS_DEFAULT: see
+                                clients.c) */
     /* dispatch.c's state, under its lock */
     double bucket, refilled_at;
     unsigned in_flight, queued;
+    unsigned sess_held;      /* sessions.c's, under its lock: open or being created */
     double usage, usage_at, score; /* recent use of the workers (dispatch.c, pick) */
     pvs_job *head, *tail;
     unsigned long long admitted, refused_rate, refused_queue;

@@ -69,7 +69,7 @@ static struct {
     sess s[PVS_MAX_WORKERS];
     unsigned open, pending; /* pending: being created */
     bool stopped;
-    unsigned long long created, refused_max, ended[NEND];
+    unsigned long long created, refused_max, refused_client, ended[NEND];
 } S = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static double now_s(void)
@@ -129,11 +129,29 @@ static sess *find(const char *id, const pvs_client *cl)
     return hit;
 }
 
+/* With S.mu held: the sessions a client holds (open or being created), and the most it may. */
+static unsigned held_by(const pvs_client *cl)
+{
+    return cl->sess_held;
+}
+
+static unsigned client_quota(const pvs_client *cl)
+{
+    unsigned m = S.cfg->max_sessions;
+    if (cl->sessions != PVS_SESSIONS_DEFAULT)
+        return cl->sessions < m ? cl->sessions : m;
+    if (pvs_clients_count() > 1)
+        m = m / 2 > 0 ? m / 2 : 1;
+    return m;
+}
+
 /* With S.mu held: forget a session (its worker is released by the caller). */
 static void drop(sess *s, int why)
 {
     S.ended[why]++;
     S.open--;
+    if (s->cl && s->cl->sess_held > 0)
+        s->cl->sess_held--;
     memset(s, 0, sizeof *s);
 }
 
@@ -195,6 +213,17 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
         *reply = error(&http, 503, "the service is shutting down", rlen);
         return http;
     }
+    if (held_by(cl) >= client_quota(cl)) {
+        char text[240];
+        S.refused_client++;
+        pthread_mutex_unlock(&S.mu);
+        snprintf(text, sizeof text, "client %s holds its maximum of %u open sessions "
+                 "(`sessions` in --clients; by default half of --max-sessions when there are "
+                 "several clients); end one (DELETE) or retry later", cl->name,
+                 client_quota(cl));
+        *reply = error(&http, 503, text, rlen);
+        return http;
+    }
     if (S.open + S.pending >= S.cfg->max_sessions) {
         char text[200];
         S.refused_max++;
@@ -206,12 +235,14 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
         return http;
     }
     S.pending++;
+    cl->sess_held++;
     pthread_mutex_unlock(&S.mu);
 
     job = pvs_submit(PVS_REQ_SESSION_NEW, len ? body : "{}", len ? len : 2, cl, &why);
     if (!job) {
         pthread_mutex_lock(&S.mu);
         S.pending--;
+        cl->sess_held--;
         pthread_mutex_unlock(&S.mu);
         *reply = refused(why, &http, rlen);
         return http;
@@ -222,6 +253,7 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
     if (http != 201 || !pvs_job_worker(job, &slot, &pid, &idle)) {
         pthread_mutex_lock(&S.mu);
         S.pending--;
+        cl->sess_held--;
         pthread_mutex_unlock(&S.mu);
         *reply = reply_of(job, rlen);
         pvs_job_free(job);
@@ -231,6 +263,7 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
     if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
         pthread_mutex_lock(&S.mu);
         S.pending--;
+        cl->sess_held--;
         pthread_mutex_unlock(&S.mu);
         pvs_release_pinned(slot, pid);
         pvs_job_free(job);
@@ -267,6 +300,7 @@ static int create(pvs_client *cl, const char *body, size_t len, char **reply, si
         pvs_job_free(job);
         return 201;
     }
+    cl->sess_held--; /* not stored */
     pthread_mutex_unlock(&S.mu);
     pvs_release_pinned(slot, pid);
     pvs_job_free(job);
@@ -440,6 +474,10 @@ char *pvs_sessions_metrics_text(size_t *len)
                  "# HELP pyverify_sessions_refused_total Creations refused: --max-sessions.\n"
                  "# TYPE pyverify_sessions_refused_total counter\n"
                  "pyverify_sessions_refused_total %llu\n"
+                 "# HELP pyverify_sessions_refused_client_total Creations refused: the "
+                 "client's own maximum (sessions in --clients).\n"
+                 "# TYPE pyverify_sessions_refused_client_total counter\n"
+                 "pyverify_sessions_refused_client_total %llu\n"
                  "# HELP pyverify_sessions_expired_total Sessions ended by their idle timeout.\n"
                  "# TYPE pyverify_sessions_expired_total counter\n"
                  "pyverify_sessions_expired_total %llu\n"
@@ -450,7 +488,7 @@ char *pvs_sessions_metrics_text(size_t *len)
                  "pyverify_sessions_ended_total{reason=\"%s\"} %llu\n"
                  "pyverify_sessions_ended_total{reason=\"%s\"} %llu\n"
                  "pyverify_sessions_ended_total{reason=\"%s\"} %llu\n",
-                 S.open, S.cfg ? S.cfg->max_sessions : 0u, S.created, S.refused_max,
+                 S.open, S.cfg ? S.cfg->max_sessions : 0u, S.created, S.refused_max, S.refused_client,
                  S.ended[END_EXPIRED], end_names[0], S.ended[0], end_names[1], S.ended[1],
                  end_names[2], S.ended[2], end_names[3], S.ended[3], end_names[4], S.ended[4]);
     pthread_mutex_unlock(&S.mu);

@@ -10,6 +10,7 @@
 cat >"$T/clients.toml" <<'EOF'
 [clients.alice]
 token = "alice-token-0000000000000"
+sessions = 2
 [clients.bob]
 token = "bob-token-00000000000000"
 EOF
@@ -119,6 +120,16 @@ check "a run after DELETE: 404" -- test "$CODE" = 404
 http DELETE "/v1/sessions/$S2" "${ALICE[@]}"
 check "DELETE again: 404" -- test "$CODE" = 404
 
+# --- a client's own maximum: bob's is 1 (by default half of --max-sessions 2) ---------------
+new_session '{}' "${BOB[@]}"
+SB=$SID
+check "bob's first session: 201" -- test "$CODE" = 201
+new_session '{}' "${BOB[@]}"
+check "bob's second: 503 naming bob's own maximum, not the server's" -- \
+    eval 'test "$CODE" = 503 && grep -q "client bob holds its maximum of 1" "$T/body"'
+http DELETE "/v1/sessions/$SB" "${BOB[@]}"
+check "bob's DELETE: 204" -- test "$CODE" = 204
+
 # --- a cell over its CPU limit ends the session ---------------------------------------------
 new_session '{}' "${ALICE[@]}"
 S3=$SID
@@ -140,8 +151,8 @@ check "a run after the idle timeout: 404" -- test "$CODE" = 404
 # --- metrics --------------------------------------------------------------------------------
 http GET /metrics "${ALICE[@]}"
 m() { awk -v k="$1" '$1 == k {print $2}' "$T/body"; }
-check "metrics: open 1, created 4, refused 1, expired 1, ended by delete 1, limit 1" -- \
-    test "$(m pyverify_sessions_open)/$(m pyverify_sessions_created_total)/$(m pyverify_sessions_refused_total)/$(m pyverify_sessions_expired_total)/$(m 'pyverify_sessions_ended_total{reason="delete"}')/$(m 'pyverify_sessions_ended_total{reason="limit"}')" = 1/4/1/1/1/1
+check "metrics: open 1, created 5, refused 1 (+1 by the client's maximum), expired 1, ended by delete 2, limit 1" -- \
+    test "$(m pyverify_sessions_open)/$(m pyverify_sessions_created_total)/$(m pyverify_sessions_refused_total)/$(m pyverify_sessions_refused_client_total)/$(m pyverify_sessions_expired_total)/$(m 'pyverify_sessions_ended_total{reason="delete"}')/$(m 'pyverify_sessions_ended_total{reason="limit"}')" = 1/5/1/1/1/2/1
 
 # --- errors ---------------------------------------------------------------------------------
 http POST /v1/sessions "${ALICE[@]}" --data-binary '{"limits":{"bogus":1}}'
