@@ -21,10 +21,13 @@
  * When the host closes the channel (or dies) the template kills its children and exits.
  *
  * As root, each child drops to its own uid from the configured range, distinct among the
- * template's live children (rotating, so that a uid is not reused at once).
+ * template's live children (rotating, so that a uid is not reused at once). Not root, the
+ * same from a block of the user's subordinate range, mapped into each child's user
+ * namespace (subid.c).
  */
 #include "internal.h"
 #include "template.h"
+#include "subid.h"
 
 #include <marshal.h>
 
@@ -414,9 +417,13 @@ static pvt_child children[PVT_MAX_CHILDREN];
  * (mod count): pids of live templates differ, so with a range of pid_max * SLOTS uids (the
  * default) no two templates share a uid; within the block, slots rotate. */
 #define PVT_UID_SLOTS 16ul
+_Static_assert(PVT_UID_SLOTS == PVX_SUBID_SLOTS, "one block size for root and subordinate ids");
 static unsigned char slot_used[PVT_UID_SLOTS];
 static bool g_uids;
 static unsigned long g_uid_first, g_next_slot;
+/* not root: the block of subordinate ids (g_uids set), or why there is none */
+static pvx_subid_block g_sub = {0, 0, -1};
+static const char *g_sub_why;
 
 static void tmpl_send(char op, pid_t pid, const char *text, const int *fds, int nfds)
 {
@@ -480,7 +487,7 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
     pv_run_opts o = PV_RUN_OPTS_INIT;
     pvx_spawn sp;
     pvt_child *c = NULL;
-    int st[2] = {-1, -1}, pidfd = -1;
+    int st[2] = {-1, -1}, pidfd = -1, rc;
     long slot;
 
     for (size_t i = 0; i < PVT_MAX_CHILDREN && !c; i++)
@@ -500,8 +507,16 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
         goto fail;
     }
     o.flags = flags;
-    if (pvx_spawn_child_uid(&sp, base, &o, true,
-                            slot >= 0 ? g_uid_first + (unsigned long)slot : 0) < 0) {
+    if (g_sub.claim_fd >= 0) {
+        pvx_subid_ids ids = {g_sub.uid_first + (unsigned long)slot,
+                             g_sub.gid_first + (unsigned long)slot, NULL};
+        rc = pvx_spawn_child_sub(&sp, base, &o, true, 0, &ids);
+    } else {
+        pvx_subid_ids none = {0, 0, g_sub_why};
+        rc = pvx_spawn_child_sub(&sp, base, &o, true,
+                                 slot >= 0 ? g_uid_first + (unsigned long)slot : 0, &none);
+    }
+    if (rc < 0) {
         tmpl_send('E', 0, pv_last_error(), NULL, 0);
         goto fail;
     }
@@ -758,6 +773,12 @@ int pvx_template_main(int argc, char **argv)
         g_uids = true;
         g_uid_first = (unsigned long)h.uid_base +
                       ((unsigned long)getpid() % blocks) * PVT_UID_SLOTS;
+    } else if (geteuid() != 0 && !(h.flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES))) {
+        /* why not, kept for every child to report: static, or this buffer */
+        static char why[300];
+        if (pvx_subid_claim(&g_sub, (unsigned long)getpid(), (unsigned long)h.uid_base,
+                            (unsigned long)h.uid_count, &g_sub_why, why, sizeof why) == 0)
+            g_uids = true;
     }
     {
         /* what every child would otherwise do before its request (pylayer.c): the
