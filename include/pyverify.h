@@ -367,9 +367,10 @@ PV_EXTERN void pv_runner_free(pv_runner *runner);
  * each template takes the block of 16 at uid_base + 16 * (its pid mod uid_count/16) and
  * rotates in it, so live runs never share a uid when the range holds pid_max x 16 uids (the
  * default); it must belong to no account. When this process is not root, the same from
- * its user's subordinate range (/etc/subuid, /etc/subgid; mapped into each child's user
- * namespace by newuidmap/newgidmap, package uidmap): a template claims a free block of 16
- * (the whole first range, or [uid_base, uid_base + uid_count) when that lies in it).
+ * its user's subordinate range (/etc/subuid, /etc/subgid; package uidmap): a template
+ * claims a free block of 17 (of the first range, or of [uid_base, uid_base + uid_count)
+ * when that lies in one), becomes root of a user namespace where newuidmap/newgidmap map
+ * it, and its children drop to the block's other 16.
  * Reported as the layer "uid:per-run" (else skipped, with why). */
 typedef enum pv_template_mode {
     PV_TEMPLATE_AUTO = 0,

@@ -179,21 +179,18 @@ static step_result step_session(const pvx_child_plan *plan)
  * exits, and the parent sees PVX_EXIT_SETUP without a record. */
 static step_result step_descriptors(const pvx_child_plan *plan)
 {
-    int src[6] = {plan->stdin_fd, plan->stdout_fd, plan->stderr_fd, plan->control_fd,
-                  plan->request_fd, plan->sub_uid ? plan->subid_fd : -1};
-    int tmp[6];
-    /* a warm child keeps its request pipe on fd 4; the uid mapping's socket is on fd 5 */
-    int n = src[5] >= 0 ? 6 : plan->request_fd >= 0 ? 5 : 4;
+    int src[5] = {plan->stdin_fd, plan->stdout_fd, plan->stderr_fd, plan->control_fd,
+                  plan->request_fd};
+    int tmp[5];
+    int n = plan->request_fd >= 0 ? 5 : 4; /* a warm child keeps its request pipe on fd 4 */
     /* move out of the way first, so that dup2 never meets a descriptor already in place */
     for (int i = 0; i < n; i++) {
-        tmp[i] = src[i] < 0 ? -1 : fcntl(src[i], F_DUPFD_CLOEXEC, 10);
-        if (src[i] >= 0 && tmp[i] < 0)
+        tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 10);
+        if (tmp[i] < 0)
             _exit(PVX_EXIT_SETUP);
     }
     for (int i = 0; i < n; i++) {
-        if (tmp[i] < 0)
-            close(i); /* fd 4 without a request pipe */
-        else if (dup2(tmp[i], i) < 0) /* dup2 clears FD_CLOEXEC on the target */
+        if (dup2(tmp[i], i) < 0) /* dup2 clears FD_CLOEXEC on the target */
             _exit(PVX_EXIT_SETUP);
     }
     if (syscall(SYS_close_range, (unsigned)n, ~0u, 0u) < 0) {
@@ -360,9 +357,9 @@ static step_result step_privileges(const pvx_child_plan *plan)
     uid_t id = plan->run_uid ? (uid_t)plan->run_uid : PVX_NOBODY;
     if (geteuid() != 0 && getuid() != 0) {
         send_layer("unprivileged");
-        if (!(plan->flags & PV_RUN_NO_OS_LAYER) && !plan->sub_uid) /* else step_subid */
+        if (!(plan->flags & PV_RUN_NO_OS_LAYER))
             pvx_send_fail(PVX_FD_CONTROL, "uid:per-run",
-                          plan->sub_why ? plan->sub_why
+                          plan->uid_why ? plan->uid_why
                                         : "not root: every run keeps this process's uid "
                                           "(no uid_map)");
         return STEP_OK;
@@ -370,6 +367,14 @@ static step_result step_privileges(const pvx_child_plan *plan)
     if (setgroups(0, NULL) < 0 || setresgid(id, id, id) < 0 || setresuid(id, id, id) < 0) {
         fail_errno("unprivileged", plan->run_uid ? "dropping root to the run's uid"
                                                  : "dropping root to uid/gid 65534", errno);
+        return STEP_FATAL;
+    }
+    /* a non-root template is root only in its user namespace (subid.c): it opens the
+       child's /proc/PID/ns (template.c) with the capabilities it has there, which do not
+       cover a mm made outside, unless the child is dumpable. Only the run's own uid, the
+       template and the owner of its namespace (the host's uid) can trace it. */
+    if (plan->sub_userns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+        fail_errno("unprivileged", "prctl(PR_SET_DUMPABLE)", errno);
         return STEP_FATAL;
     }
     send_layer("unprivileged");
@@ -390,7 +395,7 @@ static step_result step_privileges(const pvx_child_plan *plan)
 /* What step_namespaces obtained (this process only: the child is single-threaded). */
 static bool have_userns, have_mountns, have_pidns;
 
-static step_result namespaces_unshare(const pvx_child_plan *plan)
+static step_result step_namespaces(const pvx_child_plan *plan)
 {
     static const struct {
         int flag;
@@ -438,68 +443,6 @@ static step_result namespaces_unshare(const pvx_child_plan *plan)
             fail_errno(ns[i].name, user ? "unshare" : "unshare without a user namespace",
                        errno);
     }
-    return STEP_OK;
-}
-
-/* A child whose parent maps its user namespace (subid.c) says on fd 5 that it has one now;
- * without one it closes fd 5 and the parent stops waiting. */
-static void subid_announce(const pvx_child_plan *plan)
-{
-    if (!plan->sub_uid)
-        return;
-    if (have_userns)
-        send(PVX_FD_SUBID, "U", 1, MSG_NOSIGNAL);
-    else
-        close(PVX_FD_SUBID);
-}
-
-static step_result step_namespaces(const pvx_child_plan *plan)
-{
-    step_result r = namespaces_unshare(plan);
-    subid_announce(plan);
-    return r;
-}
-
-/* Non-root with a subordinate range: once the parent has had newuidmap/newgidmap map
- * 65534 in the child's user namespace to the run's own uid and gid (outside), switch to
- * them: from outside the run is that uid, no other process's. After the file system step
- * (the empty root stays owned by an id the namespace does not map) and before the
- * parent-death signal (a change of credentials clears it). Dumpable again afterwards, so
- * that the template (owner of the namespace) may still open its /proc/PID/ns. */
-static step_result step_subid(const pvx_child_plan *plan)
-{
-    const uid_t id = PVX_NOBODY;
-    char buf[320];
-    ssize_t n;
-
-    if (!plan->sub_uid)
-        return STEP_SKIPPED; /* reported by step_privileges */
-    if (!have_userns) {
-        pvx_send_fail(PVX_FD_CONTROL, "uid:per-run",
-                      plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES)
-                          ? "disabled by the caller"
-                          : "needs a user namespace");
-        return STEP_SKIPPED;
-    }
-    do
-        n = recv(PVX_FD_SUBID, buf, sizeof buf - 1, 0);
-    while (n < 0 && errno == EINTR);
-    close(PVX_FD_SUBID);
-    buf[n > 0 ? n : 0] = '\0';
-    if (n < 1 || buf[0] != 'M') {
-        pvx_send_fail(PVX_FD_CONTROL, "uid:per-run",
-                      n > 1 && buf[0] == 'F' ? buf + 1 : "the parent did not map the namespace");
-        return STEP_SKIPPED;
-    }
-    if (setgroups(0, NULL) < 0 || setresgid(id, id, id) < 0 || setresuid(id, id, id) < 0) {
-        fail_errno("uid:per-run", "switching to the run's subordinate uid", errno);
-        return STEP_FATAL;
-    }
-    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
-        fail_errno("uid:per-run", "prctl(PR_SET_DUMPABLE)", errno);
-        return STEP_FATAL;
-    }
-    send_layer("uid:per-run");
     return STEP_OK;
 }
 
@@ -813,7 +756,6 @@ static const child_step steps[] = {
     {"unprivileged", step_privileges, true, 0},
     {"namespaces", step_namespaces, false, 0},
     {"fs:pivot_root", step_filesystem, true, 0}, /* fatal only once the old root is half gone */
-    {"uid:per-run", step_subid, true, 0}, /* not root: fatal only once the map is written */
     {"parent_death", step_parent_death, true, 0},
     {"namespace:pid", step_pid_split, false, 0}, /* last of phase 0: it forks */
     {"rlimits", step_rlimits, true, 1},

@@ -8,7 +8,6 @@
  */
 #include "internal.h"
 #include "runtime.h"
-#include "subid.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -228,19 +227,21 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     return rc;
 }
 
-int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm,
-                        unsigned long run_uid)
+static bool g_sub_userns;
+static const char *g_uid_why;
+
+void pvx_spawn_set_subid(bool in_userns, const char *why)
 {
-    return pvx_spawn_child_sub(s, py, o, warm, run_uid, NULL);
+    g_sub_userns = in_userns;
+    g_uid_why = why;
 }
 
-int pvx_spawn_child_sub(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm,
-                        unsigned long run_uid, const pvx_subid_ids *sub)
+int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm,
+                        unsigned long run_uid)
 {
     uid_t uid = run_uid ? (uid_t)run_uid : 65534;
     pvx_child_plan plan;
     int pout[2] = {-1, -1}, perr[2] = {-1, -1}, pctl[2] = {-1, -1}, preq[2] = {-1, -1};
-    int psub[2] = {-1, -1};
     int stdin_fd = -1, rc;
     pid_t pid;
 
@@ -255,7 +256,6 @@ int pvx_spawn_child_sub(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, boo
         pipe2(pctl, O_CLOEXEC) < 0 ||
         ((warm || o->n_host_functions > 0) &&
          socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, preq) < 0) ||
-        (sub && sub->uid && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, psub) < 0) ||
         !mkdtemp(s->workdir)) {
         rc = pv_fail(PV_ERR_RUNTIME, "pv_run: cannot prepare the child: %s", strerror(errno));
         goto fail;
@@ -281,9 +281,8 @@ int pvx_spawn_child_sub(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, boo
     plan.output_kb = o->output_kb;
     plan.parent = getpid();
     plan.run_uid = run_uid;
-    plan.subid_fd = psub[1];
-    plan.sub_uid = sub ? sub->uid : 0;
-    plan.sub_why = sub ? sub->why : NULL;
+    plan.sub_userns = g_sub_userns;
+    plan.uid_why = g_uid_why;
 
     flush_host_streams();
     PyOS_BeforeFork();
@@ -303,11 +302,6 @@ int pvx_spawn_child_sub(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, boo
         goto fail;
     }
     s->pid = pid;
-    if (psub[0] >= 0) {
-        pvx_close_fd(&psub[1]);
-        pvx_subid_serve(pid, psub[0], sub); /* the child waits for its map */
-        pvx_close_fd(&psub[0]);
-    }
     s->out = pout[0];
     s->err = perr[0];
     s->ctl = pctl[0];
@@ -328,8 +322,6 @@ fail:
     pvx_close_fd(&preq[0]);
     pvx_close_fd(&preq[1]);
     pvx_close_fd(&stdin_fd);
-    pvx_close_fd(&psub[0]);
-    pvx_close_fd(&psub[1]);
     if (s->have_workdir)
         remove_tree_at(AT_FDCWD, s->workdir, 0);
     s->have_workdir = false;

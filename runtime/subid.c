@@ -4,14 +4,17 @@
  * Root gives each child its own uid by dropping to it. A non-root host cannot; what it may
  * have is a subordinate range (/etc/subuid, /etc/subgid) and the setuid helpers newuidmap
  * and newgidmap, which map ids of that range into a user namespace of the user's. So the
- * template claims a block of the range, each child unshares its user namespace and waits,
- * the template has the helpers map the namespace's uid/gid 65534 to the child's own ids of
- * the block, and the child switches to them (sandbox.c). From outside the run is then a uid
- * no process of the host has, distinct among live runs: it can signal nothing of the host's
- * and nothing of another run's. The host's own uid and gid are never mapped.
+ * template claims a block of the range and moves, once, into a user namespace where the
+ * block is mapped to ids 0 to 16: root there, it is the block's first id from outside, and
+ * its children drop to ids 1 to 16 exactly as a root template's children drop to theirs
+ * (then unshare their own namespaces below it). From outside each run is then a uid no
+ * other process has, distinct among live runs: it can signal or trace nothing of the
+ * host's, the template's, or another run's. The host's own uid and gid are never mapped.
+ * Two helper execs per template, none per run.
  *
- * The files are parsed strictly, and anything that does not parse, any missing helper or a
- * helper that fails, leaves the run as it was without (reported, never silently).
+ * The files are parsed strictly; anything that does not parse, a missing helper or a helper
+ * that fails leaves the template where it was, without per-run uids (reported by each run,
+ * never silently).
  */
 #include "subid.h"
 
@@ -19,7 +22,9 @@
 #include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +37,6 @@
 
 #define PVX_SUBID_MAX_RANGES 16
 #define PVX_SUBID_ID_MAX 0xFFFFFFFEul /* (uid_t)-1 is no id */
-#define PVX_SUBID_WAIT_MS 10000
 
 /* The helpers found by pvx_subid_claim (fixed places: the template has no PATH). */
 static const char *g_newuidmap, *g_newgidmap;
@@ -228,45 +232,45 @@ int pvx_subid_claim(pvx_subid_block *b, unsigned long hint, unsigned long want_b
     if ((nu = user_ranges("/etc/subuid", pw.pw_name, uid, ur, buf, buflen, why)) < 0 ||
         (ng = user_ranges("/etc/subgid", pw.pw_name, uid, gr, buf, buflen, why)) < 0)
         return -1;
-    /* the uids: the first range of PVX_SUBID_SLOTS or more, or the one holding the runner's;
+    /* the uids: the first range of PVX_SUBID_BLOCK or more, or the one holding the runner's;
        the gids: the first range of as many, at the same offset */
     for (int i = 0; i < nu && ui < 0; i++) {
-        if (whole ? ur[i].count >= PVX_SUBID_SLOTS
+        if (whole ? ur[i].count >= PVX_SUBID_BLOCK
                   : holds(ur[i].start, ur[i].count, want_base) &&
                         want_count <= ur[i].count - (want_base - ur[i].start))
             ui = i;
     }
     if (ui < 0) {
-        *why = whole ? "no subordinate uid range of 16 ids or more"
+        *why = whole ? "no subordinate uid range of 17 ids or more"
                      : "the runner's uid range is not within a subordinate uid range";
         return -1;
     }
     ustart = whole ? ur[ui].start : want_base;
     n = whole ? ur[ui].count : want_count;
     for (int i = 0; i < ng && gi < 0; i++)
-        if (gr[i].count >= PVX_SUBID_SLOTS)
+        if (gr[i].count >= PVX_SUBID_BLOCK)
             gi = i;
     if (gi < 0) {
-        *why = "no subordinate gid range of 16 ids or more";
+        *why = "no subordinate gid range of 17 ids or more";
         return -1;
     }
     gstart = gr[gi].start;
     if (gr[gi].count < n)
         n = gr[gi].count;
-    blocks = n / PVX_SUBID_SLOTS;
+    blocks = n / PVX_SUBID_BLOCK;
     if (blocks == 0) {
-        *why = "the subordinate ranges hold fewer than 16 ids";
+        *why = "the runner's uid range holds fewer than 17 ids";
         return -1;
     }
     /* a block is ours while we hold an abstract socket named after it: released when this
        process dies, whoever it was; another template (of any user) finds it taken */
     for (unsigned long k = 0; k < blocks; k++) {
         unsigned long bi = (hint + k) % blocks;
-        unsigned long u0 = ustart + bi * PVX_SUBID_SLOTS, g0 = gstart + bi * PVX_SUBID_SLOTS;
+        unsigned long u0 = ustart + bi * PVX_SUBID_BLOCK, g0 = gstart + bi * PVX_SUBID_BLOCK;
         struct sockaddr_un sa;
         socklen_t salen;
         int fd, len;
-        if (holds(u0, PVX_SUBID_SLOTS, uid) || holds(g0, PVX_SUBID_SLOTS, gid))
+        if (holds(u0, PVX_SUBID_BLOCK, uid) || holds(g0, PVX_SUBID_BLOCK, gid))
             continue; /* never the host's own ids */
         memset(&sa, 0, sizeof sa);
         sa.sun_family = AF_UNIX;
@@ -293,14 +297,14 @@ int pvx_subid_claim(pvx_subid_block *b, unsigned long hint, unsigned long want_b
     return -1;
 }
 
-/* ---- mapping a child's namespace ------------------------------------------------------ */
+/* ---- entering the namespace ---------------------------------------------------------- */
 
-/* `exe pid INNER id 1`, with an empty environment and only stdin/stdout on /dev/null and
- * stderr on a pipe: 0, or -1 with its first line of error (or its status) in why. */
-static int run_map(const char *exe, pid_t pid, unsigned long id, char *why, size_t n)
+/* `exe pid 0 first PVX_SUBID_BLOCK`, with an empty environment, stdin/stdout on /dev/null
+ * and stderr on a pipe: 0, or -1 with its first line of error (or its status) in why. */
+static int run_map(const char *exe, pid_t pid, unsigned long first, char *why, size_t n)
 {
-    char a_pid[24], a_in[24], a_out[24];
-    char *const argv[] = {(char *)exe, a_pid, a_in, a_out, (char *)"1", NULL};
+    char a_pid[24], a_out[24], a_n[24];
+    char *const argv[] = {(char *)exe, a_pid, (char *)"0", a_out, a_n, NULL};
     char *const envp[] = {NULL};
     posix_spawn_file_actions_t fa;
     int ep[2], ws = 0, rc;
@@ -308,8 +312,8 @@ static int run_map(const char *exe, pid_t pid, unsigned long id, char *why, size
     ssize_t got = 0, r;
 
     snprintf(a_pid, sizeof a_pid, "%ld", (long)pid);
-    snprintf(a_in, sizeof a_in, "%lu", PVX_SUBID_INNER);
-    snprintf(a_out, sizeof a_out, "%lu", id);
+    snprintf(a_out, sizeof a_out, "%lu", first);
+    snprintf(a_n, sizeof a_n, "%lu", PVX_SUBID_BLOCK);
     if (pipe2(ep, O_CLOEXEC) < 0) {
         snprintf(why, n, "pipe2: %s", strerror(errno));
         return -1;
@@ -351,28 +355,73 @@ static int run_map(const char *exe, pid_t pid, unsigned long id, char *why, size
     return -1;
 }
 
-void pvx_subid_serve(pid_t pid, int sock, const pvx_subid_ids *ids)
+int pvx_subid_enter(const pvx_subid_block *b, const char **why, char *buf, size_t buflen)
 {
-    struct pollfd pf = {sock, POLLIN, 0};
-    char msg[300], c = 0;
+    int up[2] = {-1, -1}, hold[2] = {-1, -1}, ns = -1, rc = -1;
+    char path[64], c = 0;
+    pid_t probe;
     ssize_t r;
-    int p;
 
+    *why = buf;
+    buf[0] = '\0';
+    if (!g_newuidmap || !g_newgidmap || b->claim_fd < 0) {
+        *why = "no block of subordinate ids";
+        return -1;
+    }
+    if (pipe2(up, O_CLOEXEC) < 0 || pipe2(hold, O_CLOEXEC) < 0) {
+        snprintf(buf, buflen, "pipe2: %s", strerror(errno));
+        goto out;
+    }
+    probe = fork();
+    if (probe == 0) {
+        /* the probe: its own user namespace, said on `up`; lives until `hold` closes */
+        char ok = unshare(CLONE_NEWUSER) == 0 ? 'U' : 'N';
+        close(hold[1]); /* EOF on hold[0] when the parent closes its end */
+        if (write(up[1], &ok, 1) != 1)
+            _exit(1);
+        if (read(hold[0], &ok, 1) < 0)
+            _exit(1);
+        _exit(0);
+    }
+    if (probe < 0) {
+        snprintf(buf, buflen, "fork: %s", strerror(errno));
+        goto out;
+    }
+    close(up[1]);
+    up[1] = -1;
+    close(hold[0]);
+    hold[0] = -1;
     do
-        p = poll(&pf, 1, PVX_SUBID_WAIT_MS);
-    while (p < 0 && errno == EINTR);
-    if (p <= 0)
-        return; /* the child will read "not mapped" (EOF) */
-    do
-        r = recv(sock, &c, 1, 0);
+        r = read(up[0], &c, 1);
     while (r < 0 && errno == EINTR);
     if (r != 1 || c != 'U')
-        return; /* no user namespace, or the child is gone */
-    msg[0] = 'F';
-    if (!g_newuidmap || !g_newgidmap || ids->uid == 0)
-        snprintf(msg + 1, sizeof msg - 1, "no block of subordinate ids");
-    else if (run_map(g_newuidmap, pid, ids->uid, msg + 1, sizeof msg - 1) == 0 &&
-             run_map(g_newgidmap, pid, ids->gid, msg + 1, sizeof msg - 1) == 0)
-        msg[0] = 'M', msg[1] = '\0';
-    (void)send(sock, msg, strlen(msg), MSG_NOSIGNAL);
+        snprintf(buf, buflen, "unshare(CLONE_NEWUSER) failed in the probe");
+    else if (run_map(g_newuidmap, probe, b->uid_first, buf, buflen) == 0 &&
+             run_map(g_newgidmap, probe, b->gid_first, buf, buflen) == 0) {
+        snprintf(path, sizeof path, "/proc/%ld/ns/user", (long)probe);
+        ns = open(path, O_RDONLY | O_CLOEXEC);
+        if (ns < 0 || setns(ns, CLONE_NEWUSER) < 0)
+            snprintf(buf, buflen, "joining the namespace: %s", strerror(errno));
+        else if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+            snprintf(buf, buflen, "becoming root of the namespace: %s", strerror(errno));
+            rc = -2;
+        } else
+            rc = 0;
+    }
+    close(hold[1]);
+    hold[1] = -1;
+    while (waitpid(probe, NULL, 0) < 0 && errno == EINTR)
+        ;
+out:
+    if (ns >= 0)
+        close(ns);
+    for (int i = 0; i < 2; i++) {
+        if (up[i] >= 0)
+            close(up[i]);
+        if (hold[i] >= 0)
+            close(hold[i]);
+    }
+    if (rc == 0)
+        *why = NULL;
+    return rc;
 }

@@ -1,11 +1,12 @@
 /*
  * subid.h: per-run uids for a host that is not root (subid.c). Not installed.
  *
- * A template of a non-root host takes a block of PVX_SUBID_SLOTS ids from its user's
- * subordinate ranges (/etc/subuid, /etc/subgid), claimed so that two live templates never
- * hold the same block; each child, once it has unshared its user namespace, gets its own
- * uid and gid of the block mapped to PVX_SUBID_INNER by newuidmap/newgidmap (uidmap), and
- * switches to them (sandbox.c, step "uid:per-run").
+ * A template of a non-root host claims a block of PVX_SUBID_BLOCK ids of its user's
+ * subordinate ranges (/etc/subuid, /etc/subgid), so that two live templates never hold the
+ * same block, and enters a user namespace where the block is mapped to ids 0 to
+ * PVX_SUBID_SLOTS (newuidmap/newgidmap, package uidmap): root there, the template is id 0 of
+ * the block, and its children drop to ids 1 to PVX_SUBID_SLOTS as a root template's drop to
+ * theirs (template.c, sandbox.c).
  */
 #ifndef PV_SUBID_H
 #define PV_SUBID_H
@@ -14,8 +15,8 @@
 
 #include <sys/types.h>
 
-#define PVX_SUBID_SLOTS 16ul
-#define PVX_SUBID_INNER 65534ul /* the id the child has inside its namespace */
+#define PVX_SUBID_SLOTS 16ul                    /* the children's ids: 1 .. SLOTS inside */
+#define PVX_SUBID_BLOCK (PVX_SUBID_SLOTS + 1ul) /* and the template's: 0 inside */
 #define PVX_SUBID_MAX_FILE (1024u * 1024u)
 
 /* One line of /etc/subuid or /etc/subgid: ids [start, start + count). */
@@ -42,24 +43,21 @@ typedef struct pvx_subid_block {
 } pvx_subid_block;
 
 /* Find this user's subordinate ranges and newuidmap/newgidmap, and claim a free block of
- * PVX_SUBID_SLOTS uids and gids (starting at the block `hint` mod the number of blocks),
- * none of them this process's uid or gid or 0. `want_base`/`want_count`: the runner's
- * range, or PV_RUNNER_UID_BASE/PV_RUNNER_UID_COUNT for the whole subordinate range; any
- * other range must lie in it. 0, or -1 with why (a static or `buf` string) saying why not. */
+ * PVX_SUBID_BLOCK uids and gids (starting at the block `hint` mod the number of blocks),
+ * none of them this process's uid or gid. `want_base`/`want_count`: the runner's range, or
+ * PV_RUNNER_UID_BASE/PV_RUNNER_UID_COUNT for the first subordinate range; any other range
+ * must lie in one. 0, or -1 with *why (static, or `buf`) saying why not. */
 PVX_INTERNAL int pvx_subid_claim(pvx_subid_block *b, unsigned long hint,
                                  unsigned long want_base, unsigned long want_count,
                                  const char **why, char *buf, size_t buflen);
 
-/* The ids a child gets: a block's uid and gid, or uid 0 with why no per-run uid. */
-typedef struct pvx_subid_ids {
-    unsigned long uid, gid;
-    const char *why;
-} pvx_subid_ids;
-
-/* In the parent, right after fork: wait (at most a few seconds) for the child to say on
- * `sock` that it has unshared its user namespace ('U'), have newuidmap and newgidmap map
- * PVX_SUBID_INNER to ids->uid / ids->gid in it, and answer 'M' (mapped) or 'F' + why.
- * A child that closes the socket instead (no user namespace) gets no answer. */
-PVX_INTERNAL void pvx_subid_serve(pid_t pid, int sock, const pvx_subid_ids *ids);
+/* Enter a user namespace where the block is mapped to ids 0 .. PVX_SUBID_SLOTS and become
+ * its root: uid and gid 0 inside (the block's first ids outside), no supplementary group.
+ * A forked probe unshares the namespace, this process has newuidmap/newgidmap map it, then
+ * joins it (setns): when anything before the join fails, nothing has changed. The caller
+ * must be single-threaded. 0; -1 with *why (static, or buf) when it stayed outside; -2 when
+ * it joined but could not become root there (unusable: it must exit). */
+PVX_INTERNAL int pvx_subid_enter(const pvx_subid_block *b, const char **why, char *buf,
+                                 size_t buflen);
 
 #endif /* PV_SUBID_H */

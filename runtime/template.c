@@ -22,8 +22,8 @@
  *
  * As root, each child drops to its own uid from the configured range, distinct among the
  * template's live children (rotating, so that a uid is not reused at once). Not root, the
- * same from a block of the user's subordinate range, mapped into each child's user
- * namespace (subid.c).
+ * template first becomes root of a user namespace where a block of its user's subordinate
+ * ids is mapped (subid.c), and its children drop the same way to ids 1 .. 16 of it.
  */
 #include "internal.h"
 #include "template.h"
@@ -417,13 +417,10 @@ static pvt_child children[PVT_MAX_CHILDREN];
  * (mod count): pids of live templates differ, so with a range of pid_max * SLOTS uids (the
  * default) no two templates share a uid; within the block, slots rotate. */
 #define PVT_UID_SLOTS 16ul
-_Static_assert(PVT_UID_SLOTS == PVX_SUBID_SLOTS, "one block size for root and subordinate ids");
+_Static_assert(PVT_UID_SLOTS == PVX_SUBID_SLOTS, "as many slots for root and subordinate ids");
 static unsigned char slot_used[PVT_UID_SLOTS];
 static bool g_uids;
 static unsigned long g_uid_first, g_next_slot;
-/* not root: the block of subordinate ids (g_uids set), or why there is none */
-static pvx_subid_block g_sub = {0, 0, -1};
-static const char *g_sub_why;
 
 static void tmpl_send(char op, pid_t pid, const char *text, const int *fds, int nfds)
 {
@@ -487,7 +484,7 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
     pv_run_opts o = PV_RUN_OPTS_INIT;
     pvx_spawn sp;
     pvt_child *c = NULL;
-    int st[2] = {-1, -1}, pidfd = -1, rc;
+    int st[2] = {-1, -1}, pidfd = -1;
     long slot;
 
     for (size_t i = 0; i < PVT_MAX_CHILDREN && !c; i++)
@@ -507,16 +504,8 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
         goto fail;
     }
     o.flags = flags;
-    if (g_sub.claim_fd >= 0) {
-        pvx_subid_ids ids = {g_sub.uid_first + (unsigned long)slot,
-                             g_sub.gid_first + (unsigned long)slot, NULL};
-        rc = pvx_spawn_child_sub(&sp, base, &o, true, 0, &ids);
-    } else {
-        pvx_subid_ids none = {0, 0, g_sub_why};
-        rc = pvx_spawn_child_sub(&sp, base, &o, true,
-                                 slot >= 0 ? g_uid_first + (unsigned long)slot : 0, &none);
-    }
-    if (rc < 0) {
+    if (pvx_spawn_child_uid(&sp, base, &o, true,
+                            slot >= 0 ? g_uid_first + (unsigned long)slot : 0) < 0) {
         tmpl_send('E', 0, pv_last_error(), NULL, 0);
         goto fail;
     }
@@ -773,12 +762,6 @@ int pvx_template_main(int argc, char **argv)
         g_uids = true;
         g_uid_first = (unsigned long)h.uid_base +
                       ((unsigned long)getpid() % blocks) * PVT_UID_SLOTS;
-    } else if (geteuid() != 0 && !(h.flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES))) {
-        /* why not, kept for every child to report: static, or this buffer */
-        static char why[300];
-        if (pvx_subid_claim(&g_sub, (unsigned long)getpid(), (unsigned long)h.uid_base,
-                            (unsigned long)h.uid_count, &g_sub_why, why, sizeof why) == 0)
-            g_uids = true;
     }
     {
         /* what every child would otherwise do before its request (pylayer.c): the
@@ -809,6 +792,29 @@ int pvx_template_main(int argc, char **argv)
         struct stat st;
         snprintf(path, sizeof path, "/proc/self/ns/%s", held_ns[k]);
         own_ns[k] = stat(path, &st) == 0 ? st.st_ino : 0;
+    }
+    if (geteuid() != 0 && !(h.flags & PV_RUN_NO_OS_LAYER)) {
+        /* not root: root of a user namespace of a block of subordinate ids instead, the
+           children's uids 1 .. 16 in it (subid.c); else each child says why not. Last, so
+           that the set-up above read the host's files as the host's uid */
+        static pvx_subid_block block = {0, 0, -1};
+        static char why[300];
+        const char *w = NULL;
+        int rc = pvx_subid_claim(&block, (unsigned long)getpid(), (unsigned long)h.uid_base,
+                                 (unsigned long)h.uid_count, &w, why, sizeof why);
+        if (rc == 0)
+            rc = pvx_subid_enter(&block, &w, why, sizeof why);
+        if (rc == -2) {
+            pv_fail(PV_ERR_RUNTIME, "per-run uids: %s", w);
+            tmpl_fail("subordinate ids");
+        }
+        if (rc == 0) {
+            g_uids = true;
+            g_uid_first = 1;
+        } else if (block.claim_fd >= 0) {
+            close(block.claim_fd);
+        }
+        pvx_spawn_set_subid(rc == 0, w);
     }
     tmpl_send('R', getpid(), NULL, NULL, 0);
 

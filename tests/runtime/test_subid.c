@@ -9,7 +9,9 @@
  *       children forked ahead), seen from outside in /proc/PID/status, has all its uids in
  *       the subordinate uid range, its gids in the subordinate gid range, no supplementary
  *       group, never this process's uid, and no two of the templates' children share a uid.
- *       Each run reports the layer "uid:per-run".
+ *       Each run reports the layer "uid:per-run". Then, with namespaces and seccomp off
+ *       (only the uid in the way), a run cannot signal another live run, this process (the
+ *       host) or its own template.
  */
 #include <Python.h>
 #include <setjmp.h>
@@ -306,6 +308,114 @@ static void test_two_runs(void **state)
     pv_program_free(prog);
 }
 
+/* A process named `comm` (its /proc/PID/comm), or 0. */
+static pid_t find_comm(const char *comm)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    pid_t found = 0;
+    if (!d)
+        return 0;
+    while (!found && (e = readdir(d))) {
+        char path[300], buf[64];
+        FILE *f;
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/comm", e->d_name);
+        f = fopen(path, "r");
+        if (!f)
+            continue;
+        if (fgets(buf, sizeof buf, f) && strncmp(buf, comm, strlen(comm)) == 0)
+            found = (pid_t)strtol(e->d_name, NULL, 10);
+        fclose(f);
+    }
+    closedir(d);
+    return found;
+}
+
+typedef struct sig_arg {
+    pv_runner *rn;
+    pv_program *prog;
+    unsigned flags;
+    pv_run_result *r;
+    int rc;
+} sig_arg;
+
+static void *sig_thread(void *p)
+{
+    sig_arg *a = p;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    o.flags = a->flags;
+    o.timeout_s = 20;
+    a->rc = pv_runner_run(a->rn, &a->r, a->prog, &o);
+    return NULL;
+}
+
+/* Run A names itself and waits; run B, concurrent, is given A's pid and this process's and
+ * tries to signal them and its own parent, the template (signal 0: the permission check). */
+static void test_signals(void **state)
+{
+    const unsigned flags = PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED |
+                           PV_RUN_NO_NAMESPACES | PV_RUN_NO_SECCOMP;
+    const char *src_a = "import ctypes, time\n"
+                        "ctypes.CDLL(None).prctl(15, b'pv-subid-a', 0, 0, 0)\n"
+                        "time.sleep(3)\n";
+    const char *src_b = "import os, sys\n"
+                        "out = []\n"
+                        "for pid in [int(x) for x in sys.stdin.read().split()] + [os.getppid()]:\n"
+                        "    try:\n"
+                        "        os.kill(pid, 0)\n"
+                        "        out.append('signalled')\n"
+                        "    except PermissionError:\n"
+                        "        out.append('EPERM')\n"
+                        "print(os.getuid(), ' '.join(out))\n";
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_runner *rb = NULL;
+    pv_program *pb = NULL;
+    pv_run_result *r = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    sig_arg a;
+    pthread_t th;
+    pid_t pid_a = 0;
+    char pids[64];
+    (void)state;
+
+    vo.layers = PV_LAYER_UNSAFE_NONE;
+    memset(&a, 0, sizeof a);
+    assert_int_equal(pv_verify(&a.prog, policy, src_a, strlen(src_a), "a.py", &vo), 0);
+    assert_int_equal(pv_verify(&pb, policy, src_b, strlen(src_b), "b.py", &vo), 0);
+    ro.flags = flags;
+    ro.template_mode = PV_TEMPLATE_REQUIRE;
+    ro.pool = 1;
+    ro.preload = "ctypes,time,os,sys";
+    assert_int_equal(pv_runner_new_opts(&a.rn, policy, &ro), 0);
+    assert_int_equal(pv_runner_new_opts(&rb, policy, &ro), 0);
+    a.flags = flags;
+    assert_int_equal(pthread_create(&th, NULL, sig_thread, &a), 0);
+    for (int i = 0; i < 500 && !(pid_a = find_comm("pv-subid-a")); i++)
+        usleep(10000);
+    assert_true(pid_a > 0);
+    snprintf(pids, sizeof pids, "%ld %ld", (long)pid_a, (long)getpid());
+    o.flags = flags;
+    o.stdin_data = pids;
+    o.stdin_len = strlen(pids);
+    assert_int_equal(pv_runner_run(rb, &r, pb, &o), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(a.rc, 0);
+    print_message("  B: %s", pv_run_result_stdout(r, NULL));
+    assert_int_equal(pv_run_result_status(a.r), PV_RUN_OK);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    assert_true(has_layer(a.r, "uid:per-run") && has_layer(r, "uid:per-run"));
+    assert_non_null(strstr(pv_run_result_stdout(r, NULL), " EPERM EPERM EPERM\n"));
+    pv_run_result_free(a.r);
+    pv_run_result_free(r);
+    pv_program_free(a.prog);
+    pv_program_free(pb);
+    pv_runner_free(a.rn);
+    pv_runner_free(rb);
+}
+
 static int setup_all(void **state)
 {
     (void)state;
@@ -325,7 +435,8 @@ static int teardown_all(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest parse_tests[] = {cmocka_unit_test(test_parse)};
-    const struct CMUnitTest run_tests[] = {cmocka_unit_test(test_two_runs)};
+    const struct CMUnitTest run_tests[] = {cmocka_unit_test(test_two_runs),
+                                           cmocka_unit_test(test_signals)};
     if (argc == 2 && strcmp(argv[1], "parse") == 0)
         return cmocka_run_group_tests(parse_tests, NULL, NULL);
     if (argc == 6 && strcmp(argv[1], "runs") == 0) {
