@@ -211,7 +211,7 @@ int pvx_subid_claim(pvx_subid_block *b, unsigned long hint, unsigned long want_b
     static char uidmap_path[64], gidmap_path[64];
     pvx_subid_range ur[PVX_SUBID_MAX_RANGES], gr[PVX_SUBID_MAX_RANGES];
     unsigned long uid = (unsigned long)getuid(), gid = (unsigned long)getgid();
-    unsigned long ustart = 0, gstart = 0, n = 0, blocks;
+    unsigned long ustart = 0, gstart = 0, n = 0, off, blocks;
     struct passwd pw, *pwp = NULL;
     char pwbuf[4096];
     int nu, ng, ui = -1, gi = -1;
@@ -247,16 +247,17 @@ int pvx_subid_claim(pvx_subid_block *b, unsigned long hint, unsigned long want_b
     }
     ustart = whole ? ur[ui].start : want_base;
     n = whole ? ur[ui].count : want_count;
+    off = ustart - ur[ui].start;
     for (int i = 0; i < ng && gi < 0; i++)
-        if (gr[i].count >= PVX_SUBID_BLOCK)
+        if (gr[i].count >= PVX_SUBID_BLOCK && gr[i].count - PVX_SUBID_BLOCK >= off)
             gi = i;
     if (gi < 0) {
-        *why = "no subordinate gid range of 17 ids or more";
+        *why = "no subordinate gid range of 17 ids or more at the uids' offset";
         return -1;
     }
-    gstart = gr[gi].start;
-    if (gr[gi].count < n)
-        n = gr[gi].count;
+    gstart = gr[gi].start + off;
+    if (gr[gi].count - off < n)
+        n = gr[gi].count - off;
     blocks = n / PVX_SUBID_BLOCK;
     if (blocks == 0) {
         *why = "the runner's uid range holds fewer than 17 ids";

@@ -38,6 +38,13 @@ typedef struct pvx_subid_range {
 typedef void (*pvx_subid_diag)(void *ctx, unsigned line, const char *why);
 extern size_t pvx_subid_parse(const char *text, size_t len, const char *name, unsigned long uid,
                               pvx_subid_range *out, size_t max, pvx_subid_diag diag, void *ctx);
+typedef struct pvx_subid_block {
+    unsigned long uid_first, gid_first;
+    int claim_fd;
+} pvx_subid_block;
+extern int pvx_subid_claim(pvx_subid_block *b, unsigned long hint, unsigned long want_base,
+                           unsigned long want_count, const char **why, char *buf, size_t buflen);
+#define BLOCK 17ul
 
 static unsigned long g_range[4]; /* uid start, count, gid start, count */
 static pv_policy *policy;
@@ -416,6 +423,49 @@ static void test_signals(void **state)
     pv_runner_free(rb);
 }
 
+/* Claims: two with the same hint get different blocks (the second finds the first's
+ * taken), a released block can be claimed again, an explicit range is honoured or refused. */
+static void test_claim(void **state)
+{
+    pvx_subid_block b1, b2, b3;
+    const char *why = NULL;
+    char buf[300];
+    const unsigned long hint = 7;
+    (void)state;
+
+    assert_int_equal(pvx_subid_claim(&b1, hint, PV_RUNNER_UID_BASE, PV_RUNNER_UID_COUNT, &why,
+                                     buf, sizeof buf), 0);
+    assert_int_equal(pvx_subid_claim(&b2, hint, PV_RUNNER_UID_BASE, PV_RUNNER_UID_COUNT, &why,
+                                     buf, sizeof buf), 0);
+    print_message("  blocks at %lu and %lu\n", b1.uid_first, b2.uid_first);
+    assert_true(b1.claim_fd >= 0 && b2.claim_fd >= 0);
+    assert_true(b1.uid_first != b2.uid_first);
+    for (int i = 0; i < 2; i++) {
+        const pvx_subid_block *b = i ? &b2 : &b1;
+        assert_true(in(b->uid_first, g_range[0], g_range[1] - BLOCK + 1));
+        assert_true(in(b->gid_first, g_range[2], g_range[3] - BLOCK + 1));
+        assert_int_equal((b->uid_first - g_range[0]) % BLOCK, 0);
+        assert_int_equal(b->uid_first - g_range[0], b->gid_first - g_range[2]);
+    }
+    close(b1.claim_fd);
+    assert_int_equal(pvx_subid_claim(&b3, hint, PV_RUNNER_UID_BASE, PV_RUNNER_UID_COUNT, &why,
+                                     buf, sizeof buf), 0);
+    assert_int_equal(b3.uid_first, b1.uid_first);
+    close(b3.claim_fd);
+    close(b2.claim_fd);
+    /* a runner's explicit range within the subordinate one: its first block */
+    assert_int_equal(pvx_subid_claim(&b3, 0, g_range[0] + 100 * BLOCK, 4 * BLOCK, &why, buf,
+                                     sizeof buf), 0);
+    assert_int_equal(b3.uid_first, g_range[0] + 100 * BLOCK);
+    assert_int_equal(b3.gid_first, g_range[2] + 100 * BLOCK);
+    close(b3.claim_fd);
+    /* one that is not: refused, with why */
+    assert_int_equal(pvx_subid_claim(&b3, 0, g_range[0] + g_range[1], 4 * BLOCK, &why, buf,
+                                     sizeof buf), -1);
+    assert_non_null(strstr(why, "not within"));
+    assert_int_equal(b3.claim_fd, -1);
+}
+
 static int setup_all(void **state)
 {
     (void)state;
@@ -435,7 +485,8 @@ static int teardown_all(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest parse_tests[] = {cmocka_unit_test(test_parse)};
-    const struct CMUnitTest run_tests[] = {cmocka_unit_test(test_two_runs),
+    const struct CMUnitTest run_tests[] = {cmocka_unit_test(test_claim),
+                                           cmocka_unit_test(test_two_runs),
                                            cmocka_unit_test(test_signals)};
     if (argc == 2 && strcmp(argv[1], "parse") == 0)
         return cmocka_run_group_tests(parse_tests, NULL, NULL);

@@ -39,12 +39,15 @@ ur=$(range /etc/subuid)
 gr=$(range /etc/subgid)
 echo "user $user ($uid:$gid), subordinate uids ${ur/:/ +}, gids ${gr/:/ +}"
 
+as_user() { setpriv --reuid="$uid" --regid="$gid" --init-groups --reset-env -- "$@"; }
+as_user unshare --user true 2>/dev/null ||
+  skip "$user cannot create a user namespace here (a container's seccomp profile?)"
+
 # The user must reach both programs: copy them where it can when the build tree is private.
 dir=$(mktemp -d /tmp/pyverify-subid-XXXXXX) || exit 1
 trap 'rm -rf "$dir"' EXIT
 cp "$bin" "$dir/test_subid" && cp "$tmpl" "$dir/pyverify-template" && chmod -R a+rX "$dir" ||
   { echo "FAIL: cannot copy the programs"; exit 1; }
 cd / || exit 1
-setpriv --reuid="$uid" --regid="$gid" --init-groups --reset-env -- \
-  env PYVERIFY_TEMPLATE="$dir/pyverify-template" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+as_user env PYVERIFY_TEMPLATE="$dir/pyverify-template" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
   "$dir/test_subid" runs "${ur%%:*}" "${ur##*:}" "${gr%%:*}" "${gr##*:}"
