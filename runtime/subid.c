@@ -123,21 +123,19 @@ size_t pvx_subid_parse(const char *text, size_t len, const char *name, unsigned 
 
 typedef struct diag_ctx {
     const char *file;
-    char *buf;
-    size_t len;
-    bool any;
+    char first[160];
 } diag_ctx;
 
-/* The first malformed line, kept for the reason given when no range is found. */
+/* The first malformed line, quoted in the reason given when no range is found. */
 static void keep_diag(void *p, unsigned line, const char *why)
 {
     diag_ctx *d = p;
-    if (!d->any)
-        snprintf(d->buf, d->len, "%s:%u: ignored: %s", d->file, line, why);
-    d->any = true;
+    if (!d->first[0])
+        snprintf(d->first, sizeof d->first, "; %s:%u ignored: %s", d->file, line, why);
 }
 
-static char *read_small(const char *path)
+/* The whole file (NUL-terminated, its length in *len), or NULL. */
+static char *read_small(const char *path, size_t *len)
 {
     struct stat st;
     char *buf = NULL;
@@ -158,6 +156,7 @@ static char *read_small(const char *path)
         off += (size_t)n;
     }
     buf[off] = '\0';
+    *len = off;
     close(fd);
     return buf;
 fail:
@@ -181,20 +180,19 @@ static const char *find_helper(const char *name, char *store, size_t n)
 static int user_ranges(const char *path, const char *name, unsigned long uid,
                        pvx_subid_range *r, char *buf, size_t buflen, const char **why)
 {
-    diag_ctx d = {path, buf, buflen, false};
-    char *text = read_small(path);
-    size_t n;
+    diag_ctx d = {path, ""};
+    size_t len = 0, n;
+    char *text = read_small(path, &len);
     if (!text) {
         snprintf(buf, buflen, "%s cannot be read (or is not a small regular file)", path);
         *why = buf;
         return -1;
     }
-    n = pvx_subid_parse(text, strlen(text), name, uid, r, PVX_SUBID_MAX_RANGES, keep_diag, &d);
+    n = pvx_subid_parse(text, len, name, uid, r, PVX_SUBID_MAX_RANGES, keep_diag, &d);
     free(text);
     if (n == 0) {
-        if (!d.any)
-            snprintf(buf, buflen, "no range for %s (uid %lu) in %s", name, uid, path);
-        *why = buf; /* else the first malformed line says why, perhaps */
+        snprintf(buf, buflen, "no range for %s (uid %lu) in %s%s", name, uid, path, d.first);
+        *why = buf;
         return -1;
     }
     return n > PVX_SUBID_MAX_RANGES ? PVX_SUBID_MAX_RANGES : (int)n;
