@@ -366,8 +366,12 @@ PV_EXTERN void pv_runner_free(pv_runner *runner);
  * own in [uid_base, uid_base + uid_count) (0/0: PV_RUNNER_UID_BASE/PV_RUNNER_UID_COUNT):
  * each template takes the block of 16 at uid_base + 16 * (its pid mod uid_count/16) and
  * rotates in it, so live runs never share a uid when the range holds pid_max x 16 uids (the
- * default); it must belong to no account. Reported as the layer "uid:per-run" (else
- * skipped, with why). */
+ * default); it must belong to no account. When this process is not root, the same from
+ * its user's subordinate range (/etc/subuid, /etc/subgid; package uidmap): a template
+ * claims a free block of 17 (of the first range, or of [uid_base, uid_base + uid_count)
+ * when that lies in one), becomes root of a user namespace where newuidmap/newgidmap map
+ * it, and its children drop to the block's other 16.
+ * Reported as the layer "uid:per-run" (else skipped, with why). */
 typedef enum pv_template_mode {
     PV_TEMPLATE_AUTO = 0,
     PV_TEMPLATE_REQUIRE = 1,

@@ -86,6 +86,10 @@ typedef struct pvx_child_plan {
     pid_t parent;              /* the process that forked the child (pv_run's caller) */
     int request_fd;            /* a warm child's request pipe (becomes fd 4), else -1 */
     unsigned long run_uid;     /* as root: the uid/gid to drop to (0: 65534, shared) */
+    /* forked by a non-root template inside the user namespace of its subordinate ids
+       (subid.c): "root" there, the drop to run_uid is to a subordinate uid */
+    bool sub_userns;
+    const char *uid_why;       /* not root: why there is no per-run uid (static), or NULL */
 } pvx_child_plan;
 
 /* Apply the steps of one phase (0: those that need nothing of the program; 1: rlimits,
@@ -303,6 +307,10 @@ PVX_INTERNAL int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opt
 /* The same, the child dropping to `run_uid` when this process is root (0: 65534). */
 PVX_INTERNAL int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o,
                                      bool warm, unsigned long run_uid);
+/* Every child this process forks from now on: in_userns, this process is root only in the
+ * user namespace of its subordinate ids (subid.c); why (static, or NULL): not root, why
+ * there is no per-run uid. The template's, set once before it forks. */
+PVX_INTERNAL void pvx_spawn_set_subid(bool in_userns, const char *why);
 /* The host pid of the program under `child` when the child is a pid-namespace supervisor
  * (its init's first child, from /proc), else `child`. */
 PVX_INTERNAL pid_t pvx_program_pid(pid_t child);

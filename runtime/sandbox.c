@@ -359,12 +359,22 @@ static step_result step_privileges(const pvx_child_plan *plan)
         send_layer("unprivileged");
         if (!(plan->flags & PV_RUN_NO_OS_LAYER))
             pvx_send_fail(PVX_FD_CONTROL, "uid:per-run",
-                          "not root: every run keeps this process's uid (no uid_map)");
+                          plan->uid_why ? plan->uid_why
+                                        : "not root: every run keeps this process's uid "
+                                          "(no uid_map)");
         return STEP_OK;
     }
     if (setgroups(0, NULL) < 0 || setresgid(id, id, id) < 0 || setresuid(id, id, id) < 0) {
         fail_errno("unprivileged", plan->run_uid ? "dropping root to the run's uid"
                                                  : "dropping root to uid/gid 65534", errno);
+        return STEP_FATAL;
+    }
+    /* a non-root template is root only in its user namespace (subid.c): it opens the
+       child's /proc/PID/ns (template.c) with the capabilities it has there, which do not
+       cover a mm made outside, unless the child is dumpable. Only the run's own uid, the
+       template and the owner of its namespace (the host's uid) can trace it. */
+    if (plan->sub_userns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+        fail_errno("unprivileged", "prctl(PR_SET_DUMPABLE)", errno);
         return STEP_FATAL;
     }
     send_layer("unprivileged");

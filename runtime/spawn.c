@@ -227,6 +227,15 @@ int pvx_spawn_child(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool wa
     return rc;
 }
 
+static bool g_sub_userns;
+static const char *g_uid_why;
+
+void pvx_spawn_set_subid(bool in_userns, const char *why)
+{
+    g_sub_userns = in_userns;
+    g_uid_why = why;
+}
+
 int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm,
                         unsigned long run_uid)
 {
@@ -272,6 +281,8 @@ int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, boo
     plan.output_kb = o->output_kb;
     plan.parent = getpid();
     plan.run_uid = run_uid;
+    plan.sub_userns = g_sub_userns;
+    plan.uid_why = g_uid_why;
 
     flush_host_streams();
     PyOS_BeforeFork();

@@ -21,10 +21,13 @@
  * When the host closes the channel (or dies) the template kills its children and exits.
  *
  * As root, each child drops to its own uid from the configured range, distinct among the
- * template's live children (rotating, so that a uid is not reused at once).
+ * template's live children (rotating, so that a uid is not reused at once). Not root, the
+ * template first becomes root of a user namespace where a block of its user's subordinate
+ * ids is mapped (subid.c), and its children drop the same way to ids 1 .. 16 of it.
  */
 #include "internal.h"
 #include "template.h"
+#include "subid.h"
 
 #include <marshal.h>
 
@@ -414,6 +417,7 @@ static pvt_child children[PVT_MAX_CHILDREN];
  * (mod count): pids of live templates differ, so with a range of pid_max * SLOTS uids (the
  * default) no two templates share a uid; within the block, slots rotate. */
 #define PVT_UID_SLOTS 16ul
+_Static_assert(PVT_UID_SLOTS == PVX_SUBID_SLOTS, "as many slots for root and subordinate ids");
 static unsigned char slot_used[PVT_UID_SLOTS];
 static bool g_uids;
 static unsigned long g_uid_first, g_next_slot;
@@ -788,6 +792,29 @@ int pvx_template_main(int argc, char **argv)
         struct stat st;
         snprintf(path, sizeof path, "/proc/self/ns/%s", held_ns[k]);
         own_ns[k] = stat(path, &st) == 0 ? st.st_ino : 0;
+    }
+    if (geteuid() != 0 && !(h.flags & PV_RUN_NO_OS_LAYER)) {
+        /* not root: root of a user namespace of a block of subordinate ids instead, the
+           children's uids 1 .. 16 in it (subid.c); else each child says why not. Last, so
+           that the set-up above read the host's files as the host's uid */
+        static pvx_subid_block block = {0, 0, -1};
+        static char why[300];
+        const char *w = NULL;
+        int rc = pvx_subid_claim(&block, (unsigned long)getpid(), (unsigned long)h.uid_base,
+                                 (unsigned long)h.uid_count, &w, why, sizeof why);
+        if (rc == 0)
+            rc = pvx_subid_enter(&block, &w, why, sizeof why);
+        if (rc == -2) {
+            pv_fail(PV_ERR_RUNTIME, "per-run uids: %s", w);
+            tmpl_fail("subordinate ids");
+        }
+        if (rc == 0) {
+            g_uids = true;
+            g_uid_first = 1;
+        } else if (block.claim_fd >= 0) {
+            close(block.claim_fd);
+        }
+        pvx_spawn_set_subid(rc == 0, w);
     }
     tmpl_send('R', getpid(), NULL, NULL, 0);
 
