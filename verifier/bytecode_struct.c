@@ -514,6 +514,29 @@ static int pvb_check_stack(pvb_ctx *c, pvb_unit *u)
             } else if (nfree != 0) {
                 bad = "code with free variables gets no closure";
             }
+            /* The compiler binds each free variable to the enclosing scope's cell of the same
+             * name: LOAD_CLOSURE x ...; BUILD_TUPLE n; LOAD_CONST code; MAKE_FUNCTION. A
+             * crafted closure that bound a method's __class__ to any cell would turn
+             * super() into super(T, obj) for any T and obj (red team 2026-12-03). */
+            if ((i->arg & 8) && bad == NULL) {
+                PyCodeObject *ic = (PyCodeObject *)v;
+                const pvb_insn *bt = pvb_at(u, k - 2);
+                if (bt == NULL || bt->op != OP_BUILD_TUPLE || bt->arg != (unsigned long)nfree ||
+                    u->insns[k - 1].target || bt->target || k - 2 - nfree < 0)
+                    bad = "closure is not built right before MAKE_FUNCTION";
+                for (int j = 0; bad == NULL && j < nfree; j++) {
+                    const pvb_insn *cl = &u->insns[k - 2 - nfree + j];
+                    PyObject *want = PyTuple_GET_ITEM(ic->co_localsplusnames,
+                                                      ic->co_nlocalsplus - nfree + j);
+                    if (cl->op != OP_LOAD_CLOSURE || (j > 0 && cl->target) ||
+                        cl->arg >= (unsigned long)u->nlp ||
+                        PyUnicode_Compare(u->lp[cl->arg], want) != 0)
+                        bad = "closure cells are not the enclosing scope's variables of the "
+                              "names the code's free variables have";
+                }
+                if (PyErr_Occurred())
+                    PyErr_Clear(); /* a non-str name: the kinds check reports it */
+            }
             if ((i->arg & 4) && !pvb_tag_tuple(s[pos--]))
                 bad = "annotations are not a tuple";
             if ((i->arg & 2) && s[pos--] != TG_DICT)

@@ -496,6 +496,15 @@ def main():
         "__build_class__ kept in a variable, called later with metaclass=",
         pyc(dump_code(bcs, code=bytes(bb))))
 
+    sc = compile_src("def outer(T, obj):\n    __class__ = T\n    def m(self):\n"
+                     "        return super().__init__\n    return m(obj)\nprint(outer(int, 1))\n")
+    so = sc.co_consts[0]
+    add("make_function_closure_renamed", "structure", "PV507",
+        "a method's __class__ bound to a function's cell zz: super() would be super(T, obj)",
+        pyc(dump_code(sc, consts=(Raw(dump_code(so, lpnames=tuple(
+            "zz" if n == "__class__" else n for n in so.co_varnames + so.co_cellvars))),)
+            + sc.co_consts[1:])))
+
     # ---- PV517: line table ----
     add("linetable_no_start_bit", "structure", "PV517", "first byte without bit 7",
         pyc(dump_code(m, linetable=bytes([m.co_linetable[0] & 0x7F]) + m.co_linetable[1:])))

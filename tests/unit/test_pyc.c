@@ -242,7 +242,9 @@ static void test_policy(void **state)
 /* Red team 2026-12-03: values LOAD_METHOD and LOAD_BUILD_CLASS push may only be read by
  * their call. A crafted .pyc swapped the receiver of 'ok'.format for a template built at run
  * time (str.format(template, obj) reached attributes), and kept __build_class__ in a
- * variable, so that a later call passed metaclass= unseen. Compiled code stays accepted. */
+ * variable, so that a later call passed metaclass= unseen. A closure binds free variables by
+ * name only (a method's __class__ bound to another cell made super() any super(T, obj)).
+ * Compiled code, closures and zero-argument super() included, stays accepted. */
 static void test_receiver_and_build_class(void **state)
 {
     (void)state;
@@ -269,12 +271,21 @@ static void test_receiver_and_build_class(void **state)
         "for o in range(l[k - 1].offset, e, 2): b[o] = dis.opmap['NOP']; b[o + 1] = 0\n"
         "b[l[k - 1].offset] = dis.opmap['LOAD_BUILD_CLASS']\n"
         "bcl = marshal.dumps(bco.replace(co_code=bytes(b)))\n"
-        "ok = marshal.dumps(compile(\"class B:\\n    pass\\nclass C(B, *[B]):\\n    pass\\n\"\n"
+        /* outer's cell __class__ renamed zz: the method's __class__ free variable is bound
+         * to a cell holding any type, so super() is super(T, obj) */
+        "ss = ('def outer(T, obj):\\n    __class__ = T\\n    def m(self):\\n'\n"
+        "      '        return super().__init__\\n    return m(obj)\\nprint(outer(int, 1))\\n')\n"
+        "sco = compile(ss, 's.py', 'exec', dont_inherit=True)\n"
+        "o = sco.co_consts[0]\n"
+        "o = o.replace(co_cellvars=tuple('zz' if n == '__class__' else n for n in o.co_cellvars))\n"
+        "sup = marshal.dumps(sco.replace(co_consts=(o,) + sco.co_consts[1:]))\n"
+        "ok = marshal.dumps(compile(\"class B:\\n    pass\\nclass C(B, *[B]):\\n    def __init__(s):\\n\"\n"
+        "                           \"        super().__init__()\\n        f = lambda: super().__init__\\n\"\n"
         "                           \"print('{}-{x}'.format(1, x=C), 'a'.upper())\\n\", 'o.py', 'exec'))\n";
     static const struct {
         const char *expr, *code;
     } cases[] = {
-        {"fmt", "PV516"}, {"bcl", "PV516"}, {"ok", NULL},
+        {"fmt", "PV516"}, {"bcl", "PV516"}, {"sup", "PV507"}, {"ok", NULL},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         size_t n;
