@@ -1083,39 +1083,26 @@ static void pvb_check_name_tuple(pvb_ctx *c, pvb_unit *u, int k, PyObject *t, bo
     }
 }
 
-/* class C(Base, metaclass=M) / class C(x=1): keywords of the call that LOAD_BUILD_CLASS
- * at k starts run the metaclass or __init_subclass__ with them at class creation. The
- * call is the first PRECALL (or CALL_FUNCTION_EX) whose callee is the slot LOAD_BUILD_CLASS
- * pushed, found from the stack depths. */
+/* class C(Base, metaclass=M) / class C(x=1): keywords of a call of what LOAD_BUILD_CLASS
+ * pushed run the metaclass or __init_subclass__ with them at class creation. The stack
+ * analysis (bytecode_struct.c, TG_BUILDCLASS) marks every call whose callable may be it, on
+ * any path: a __build_class__ kept in a variable cannot be made (crafted .pyc), since only a
+ * call may read it. */
 #define PVB_CLASS_KW_HINT "remove metaclass= and other class keywords (see PV102)"
-static void pvb_check_class_call(pvb_ctx *c, pvb_unit *u, int k)
+static void pvb_check_class_call(pvb_ctx *c, pvb_unit *u, int j)
 {
-    if (u->sdepth == NULL || u->sdepth[k] < 0)
-        return;
-    long slot = u->sdepth[k];
-    for (int j = k + 1; j < u->ninsns; j++) {
-        const pvb_insn *i = &u->insns[j];
-        long d = u->sdepth[j];
-        if (d < 0)
-            continue;
-        if (d <= slot)
-            return; /* the class object was consumed without a call we recognise */
-        if (i->op == OP_PRECALL && d - (long)i->arg - 1 == slot) {
-            const pvb_insn *kw = pvb_at(u, j - 1);
-            PyObject *t = (kw != NULL && kw->op == OP_KW_NAMES) ? pvb_const(u, kw) : NULL;
-            if (t != NULL)
-                pvb_report_hint(c, u, j - 1, PVR_BC_CONST, PVB_CLASS_KW_HINT, "class keyword "
-                                "'%.100s' is passed to the metaclass or __init_subclass__ when "
-                                "the class is created", pvb_repr_names(t));
-            return;
-        }
-        if (i->op == OP_CALL_FUNCTION_EX && d - 2 - (long)(i->arg & 1) == slot) {
-            if (i->arg & 1)
-                pvb_report_hint(c, u, j, PVR_BC_CONST, PVB_CLASS_KW_HINT, "class keywords "
-                                "(**mapping) are passed to the metaclass or __init_subclass__ "
-                                "when the class is created");
-            return;
-        }
+    const pvb_insn *i = &u->insns[j];
+    if (i->op == OP_PRECALL) {
+        const pvb_insn *kw = pvb_at(u, j - 1);
+        PyObject *t = (kw != NULL && kw->op == OP_KW_NAMES) ? pvb_const(u, kw) : NULL;
+        if (t != NULL)
+            pvb_report_hint(c, u, j - 1, PVR_BC_CONST, PVB_CLASS_KW_HINT, "class keyword "
+                            "'%.100s' is passed to the metaclass or __init_subclass__ when the "
+                            "class is created", pvb_repr_names(t));
+    } else if (i->op == OP_CALL_FUNCTION_EX && (i->arg & 1)) {
+        pvb_report_hint(c, u, j, PVR_BC_CONST, PVB_CLASS_KW_HINT, "class keywords (**mapping) "
+                        "are passed to the metaclass or __init_subclass__ when the class is "
+                        "created");
     }
 }
 
@@ -1126,6 +1113,9 @@ static int pvb_check_insn(pvb_ctx *c, pvb_unit *u, int k)
     PyObject *nm = pvb_name(u, i), *v;
     pvn_verdict vd;
 
+    /* Metaclasses and __init_subclass__ run code implicitly at class creation. */
+    if (i->builds_class)
+        pvb_check_class_call(c, u, k);
     switch (i->op) {
     case OP_LOAD_NAME:
     case OP_LOAD_GLOBAL:
@@ -1202,10 +1192,6 @@ static int pvb_check_insn(pvb_ctx *c, pvb_unit *u, int k)
     case OP_KW_NAMES:
         /* f(__class__=1): keyword names become dunder keys of namespaces. */
         pvb_check_name_tuple(c, u, k, pvb_const(u, i), false, "keyword argument names");
-        break;
-    case OP_LOAD_BUILD_CLASS:
-        /* Metaclasses and __init_subclass__ run code implicitly at class creation. */
-        pvb_check_class_call(c, u, k);
         break;
     case OP_MATCH_CLASS:
         /* case C(attr=x) reads C's attribute `attr`: the names come from the constant. */

@@ -58,6 +58,8 @@ typedef struct pvb_insn {
     unsigned char target;   /* a jump or an exception handler lands here */
     unsigned char member;   /* LOAD_ATTR/LOAD_METHOD checked as an allowed module member */
     unsigned char imported; /* IMPORT_FROM checked as part of an import sequence */
+    unsigned char builds_class; /* PRECALL/CALL/CALL_FUNCTION_EX whose callable may be what
+                                   LOAD_BUILD_CLASS pushed (bytecode_struct.c) */
 } pvb_insn;
 
 /* One exception table entry: instructions in code units [start, end) jump to `target`

@@ -208,6 +208,16 @@ static unsigned long pvb_stack_need(int op, unsigned long a)
 #define TG_COMPFUNC 10u /* a comprehension function: only PRECALL 0; CALL 0 with an iterator */
 #define TG_NULLISH 11u  /* may be NULL (PUSH_NULL, LOAD_GLOBAL's and LOAD_METHOD's lower slot):
                            only a call may read it; anything else would dereference NULL */
+#define TG_SELF 12u     /* LOAD_METHOD's upper slot (the receiver, or the bound attribute):
+                           only its call may read it, as the call's self. Replacing the
+                           receiver would run the method on another object than the one
+                           the rules saw: 'x'.format's receiver swapped for a template
+                           built at run time reaches attributes (red team 2026-12-03) */
+#define TG_BUILDCLASS 13u /* LOAD_BUILD_CLASS: only the callable of a call; that call is
+                             marked (pvb_insn.builds_class) so that the policy sees its class
+                             keywords wherever the function went (red team 2026-12-03) */
+#define TG_POISON 14u   /* TG_SELF or TG_BUILDCLASS met another kind where paths join
+                           (compiled code never does that): nothing may read it */
 #define TG_CELLS 16u /* TG_CELLS + n: a tuple of n cells (BUILD_TUPLE of LOAD_CLOSUREs) */
 #define TG_MAX 0xffffu
 
@@ -220,6 +230,9 @@ static unsigned short pvb_tag_merge(unsigned short a, unsigned short b)
 {
     if (a == b)
         return a;
+    if (a == TG_SELF || b == TG_SELF || a == TG_BUILDCLASS || b == TG_BUILDCLASS ||
+        a == TG_POISON || b == TG_POISON)
+        return TG_POISON; /* a receiver or __build_class__ on one path only */
     if (a == TG_NULLISH || b == TG_NULLISH)
         return TG_NULLISH; /* never forgets that a slot may be NULL */
     if ((a == TG_EXC && b == TG_PREV) || (a == TG_PREV && b == TG_EXC))
@@ -408,6 +421,23 @@ static int pvb_check_stack(pvb_ctx *c, pvb_unit *u)
                       "other than as the first slot of a call";
                 why_rule = PVR_BC_STACK;
             }
+            if (t == TG_SELF &&
+                !((i->op == OP_PRECALL || i->op == OP_CALL) && q == i->arg + 1)) {
+                why = "the receiver LOAD_METHOD pushed is used other than as the self of its "
+                      "call";
+                why_rule = PVR_BC_STACK;
+            }
+            if (t == TG_BUILDCLASS) {
+                if (((i->op == OP_PRECALL || i->op == OP_CALL) && q == i->arg + 1) ||
+                    (i->op == OP_CALL_FUNCTION_EX && q == 2 + (i->arg & 1)))
+                    u->insns[k].builds_class = 1;
+                else if (!(i->op == OP_DICT_MERGE && q == i->arg + 3)) /* its error message */
+                    why = "the __build_class__ LOAD_BUILD_CLASS pushed is used other than as the "
+                          "callable of a call";
+            }
+            if (t == TG_POISON)
+                why = "a value that is a method's receiver or __build_class__ on one path only "
+                      "is used where the paths join";
             if (t == TG_COMPFUNC &&
                 !((i->op == OP_PRECALL || i->op == OP_CALL) && i->arg == 0 && q == 2 &&
                   top == TG_ITER))
@@ -484,6 +514,29 @@ static int pvb_check_stack(pvb_ctx *c, pvb_unit *u)
             } else if (nfree != 0) {
                 bad = "code with free variables gets no closure";
             }
+            /* The compiler binds each free variable to the enclosing scope's cell of the same
+             * name: LOAD_CLOSURE x ...; BUILD_TUPLE n; LOAD_CONST code; MAKE_FUNCTION. A
+             * crafted closure that bound a method's __class__ to any cell would turn
+             * super() into super(T, obj) for any T and obj (red team 2026-12-03). */
+            if ((i->arg & 8) && bad == NULL) {
+                PyCodeObject *ic = (PyCodeObject *)v;
+                const pvb_insn *bt = pvb_at(u, k - 2);
+                if (bt == NULL || bt->op != OP_BUILD_TUPLE || bt->arg != (unsigned long)nfree ||
+                    u->insns[k - 1].target || bt->target || k - 2 - nfree < 0)
+                    bad = "closure is not built right before MAKE_FUNCTION";
+                for (int j = 0; bad == NULL && j < nfree; j++) {
+                    const pvb_insn *cl = &u->insns[k - 2 - nfree + j];
+                    PyObject *want = PyTuple_GET_ITEM(ic->co_localsplusnames,
+                                                      ic->co_nlocalsplus - nfree + j);
+                    if (cl->op != OP_LOAD_CLOSURE || (j > 0 && cl->target) ||
+                        cl->arg >= (unsigned long)u->nlp ||
+                        PyUnicode_Compare(u->lp[cl->arg], want) != 0)
+                        bad = "closure cells are not the enclosing scope's variables of the "
+                              "names the code's free variables have";
+                }
+                if (PyErr_Occurred())
+                    PyErr_Clear(); /* a non-str name: the kinds check reports it */
+            }
             if ((i->arg & 4) && !pvb_tag_tuple(s[pos--]))
                 bad = "annotations are not a tuple";
             if ((i->arg & 2) && s[pos--] != TG_DICT)
@@ -550,6 +603,10 @@ static int pvb_check_stack(pvb_ctx *c, pvb_unit *u)
                 if (i->op == OP_PUSH_NULL || (i->op == OP_LOAD_GLOBAL && pushed == 2) ||
                     (i->op == OP_LOAD_METHOD && pushed == 2))
                     s[base] = TG_NULLISH;
+                if (i->op == OP_LOAD_METHOD && pushed == 2)
+                    s[base + 1] = TG_SELF;
+                if (i->op == OP_LOAD_BUILD_CLASS)
+                    s[base] = TG_BUILDCLASS;
             }
             PVB_REACH(k + 1, d + eff, s);
         }

@@ -471,6 +471,40 @@ def main():
                 if isinstance(k, types.CodeType) else k for k in outer.co_consts)))
             if k is outer else k for k in co["closure"].co_consts))))
 
+    # Red team 2026-12-03: only their call may read what LOAD_METHOD and LOAD_BUILD_CLASS push.
+    fm = compile_src("t = '{0.' + 'real}'\nprint('ok'.format(x, t, 1))\n")
+    fb, st = bytearray(fm.co_code), 0
+    for i in insns(fm):
+        if st == 0 and i.opname == "LOAD_NAME" and i.argval == "x":
+            fb[i.offset:i.offset + 2] = bytes([OP["POP_TOP"], 0])
+            st = 1
+        elif st == 1 and i.opname in ("PRECALL", "CALL"):
+            fb[i.offset + 1] = 1
+            st = 2 if i.opname == "CALL" else 1
+    add("stack_method_receiver_replaced", "structure", "PV516",
+        "'ok'.format's receiver popped and a run-time template called as its self",
+        pyc(dump_code(fm, code=bytes(fb))))
+    bcs = compile_src("def m(n, b, ns):\n    return 1\ndef body():\n    pass\n"
+                      "bc = g(0)\nprint(bc(body, 'C', metaclass=m))\n")
+    bb, bl = bytearray(bcs.co_code), insns(bcs)
+    gk = [j for j, i in enumerate(bl) if i.opname == "LOAD_NAME" and i.argval == "g"][0]
+    ge = [i for i in bl if i.opname == "STORE_NAME" and i.argval == "bc"][0].offset
+    for o in range(bl[gk - 1].offset, ge, 2):
+        bb[o:o + 2] = bytes([OP["NOP"], 0])
+    bb[bl[gk - 1].offset] = OP["LOAD_BUILD_CLASS"]
+    add("stack_build_class_stored", "structure", "PV516",
+        "__build_class__ kept in a variable, called later with metaclass=",
+        pyc(dump_code(bcs, code=bytes(bb))))
+
+    sc = compile_src("def outer(T, obj):\n    __class__ = T\n    def m(self):\n"
+                     "        return super().__init__\n    return m(obj)\nprint(outer(int, 1))\n")
+    so = sc.co_consts[0]
+    add("make_function_closure_renamed", "structure", "PV507",
+        "a method's __class__ bound to a function's cell zz: super() would be super(T, obj)",
+        pyc(dump_code(sc, consts=(Raw(dump_code(so, lpnames=tuple(
+            "zz" if n == "__class__" else n for n in so.co_varnames + so.co_cellvars))),)
+            + sc.co_consts[1:])))
+
     # ---- PV517: line table ----
     add("linetable_no_start_bit", "structure", "PV517", "first byte without bit 7",
         pyc(dump_code(m, linetable=bytes([m.co_linetable[0] & 0x7F]) + m.co_linetable[1:])))

@@ -239,6 +239,63 @@ static void test_policy(void **state)
     free(b);
 }
 
+/* Red team 2026-12-03: values LOAD_METHOD and LOAD_BUILD_CLASS push may only be read by
+ * their call. A crafted .pyc swapped the receiver of 'ok'.format for a template built at run
+ * time (str.format(template, obj) reached attributes), and kept __build_class__ in a
+ * variable, so that a later call passed metaclass= unseen. A closure binds free variables by
+ * name only (a method's __class__ bound to another cell made super() any super(T, obj)).
+ * Compiled code, closures and zero-argument super() included, stays accepted. */
+static void test_receiver_and_build_class(void **state)
+{
+    (void)state;
+    static const char s[] =
+        "import dis\n"
+        "def ins(co): return list(dis.get_instructions(co))\n"
+        "def put(b, i, op, arg): b[i.offset] = dis.opmap[op]; b[i.offset + 1] = arg\n"
+        /* 'ok'.format(x, t, 1): LOAD_NAME x -> POP_TOP (drops 'ok'), call 1: str.format(t, 1) */
+        "fs = \"t = '{0.' + 'real}'\\nprint('ok'.format(x, t, 1))\\n\"\n"
+        "fc = compile(fs, 'f.py', 'exec', dont_inherit=True)\n"
+        "b = bytearray(fc.co_code); st = 0\n"
+        "for i in ins(fc):\n"
+        "    if st == 0 and i.opname == 'LOAD_NAME' and i.argval == 'x': put(b, i, 'POP_TOP', 0); st = 1\n"
+        "    elif st == 1 and i.opname in ('PRECALL', 'CALL'):\n"
+        "        b[i.offset + 1] = 1; st = 2 if i.opname == 'CALL' else 1\n"
+        "fmt = marshal.dumps(fc.replace(co_code=bytes(b)))\n"
+        /* bc = g(0) -> bc = LOAD_BUILD_CLASS; then bc(body, 'C', metaclass=m) */
+        "bs = ('def m(n, b, ns):\\n    return 1\\ndef body():\\n    pass\\n'\n"
+        "      'bc = g(0)\\nprint(bc(body, \"C\", metaclass=m))\\n')\n"
+        "bco = compile(bs, 'b.py', 'exec', dont_inherit=True)\n"
+        "b = bytearray(bco.co_code); l = ins(bco)\n"
+        "k = [j for j, i in enumerate(l) if i.opname == 'LOAD_NAME' and i.argval == 'g'][0]\n"
+        "e = [i for i in l if i.opname == 'STORE_NAME' and i.argval == 'bc'][0].offset\n"
+        "for o in range(l[k - 1].offset, e, 2): b[o] = dis.opmap['NOP']; b[o + 1] = 0\n"
+        "b[l[k - 1].offset] = dis.opmap['LOAD_BUILD_CLASS']\n"
+        "bcl = marshal.dumps(bco.replace(co_code=bytes(b)))\n"
+        /* outer's cell __class__ renamed zz: the method's __class__ free variable is bound
+         * to a cell holding any type, so super() is super(T, obj) */
+        "ss = ('def outer(T, obj):\\n    __class__ = T\\n    def m(self):\\n'\n"
+        "      '        return super().__init__\\n    return m(obj)\\nprint(outer(int, 1))\\n')\n"
+        "sco = compile(ss, 's.py', 'exec', dont_inherit=True)\n"
+        "o = sco.co_consts[0]\n"
+        "o = o.replace(co_cellvars=tuple('zz' if n == '__class__' else n for n in o.co_cellvars))\n"
+        "sup = marshal.dumps(sco.replace(co_consts=(o,) + sco.co_consts[1:]))\n"
+        "ok = marshal.dumps(compile(\"class B:\\n    pass\\nclass C(B, *[B]):\\n    def __init__(s):\\n\"\n"
+        "                           \"        super().__init__()\\n        f = lambda: super().__init__\\n\"\n"
+        "                           \"print('{}-{x}'.format(1, x=C), 'a'.upper())\\n\", 'o.py', 'exec'))\n";
+    static const struct {
+        const char *expr, *code;
+    } cases[] = {
+        {"fmt", "PV516"}, {"bcl", "PV516"}, {"sup", "PV507"}, {"ok", NULL},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        size_t n;
+        unsigned char *b = py_bytes(s, cases[k].expr, &n);
+        expect(b, n, PV_PYC_HEADER_NONE, PV_PYC_STRUCTURE_ONLY, cases[k].code, cases[k].expr);
+        expect(b, n, PV_PYC_HEADER_NONE, 0, cases[k].code, cases[k].expr);
+        free(b);
+    }
+}
+
 /* Every proper prefix is refused; every single-byte change either is refused or still
  * verifies cleanly (and never leaves an exception pending or crashes). */
 static void test_prefixes_and_mutations(void **state)
@@ -446,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_benign_header_modes),
         cmocka_unit_test(test_run),
         cmocka_unit_test(test_policy),
+        cmocka_unit_test(test_receiver_and_build_class),
         cmocka_unit_test(test_prefixes_and_mutations),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_local_kinds),
