@@ -11,6 +11,7 @@
  */
 #include "internal.h"
 #include "runtime.h"
+#include "run_here.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -797,6 +798,11 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
     Py_BEGIN_ALLOW_THREADS
     watch_loop(&w, r, &ctl);
     if (s->remote) {
+        /* the watch can end with the child alive (it closed every pipe, then the grace
+           ran out): the template reports only a child that ended, so end it, through the
+           pidfd (it names this child and no other, even once reaped) */
+        if (!w.exited && w.pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, NULL, 0u);
         /* the template killed the group and reaped the child: its report */
         reaped = remote_wait(s, &wstatus, &ru) == 0 ? pid : -1;
     } else {
@@ -992,7 +998,55 @@ done:
     return rc;
 }
 
+/* The checks every pv_run makes before choosing where its child comes from. */
+static int run_checks(pv_run_opts *o, pv_run_result **out, const pv_program *program,
+                      const pv_run_opts *opts)
+{
+    int rc;
+    if (!out)
+        return pv_fail(PV_ERR_INVALID, "pv_run: out is NULL");
+    *out = NULL;
+    if (!program)
+        return pv_fail(PV_ERR_INVALID, "pv_run: program is NULL");
+    if (!pvi_ready())
+        return pv_fail(PV_ERR_STATE, "pv_run: pv_init() was not called");
+    rc = check_opts(o, opts);
+    if (rc < 0)
+        return rc;
+    if (program->verdict != PV_ACCEPTED || !program->code)
+        return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
+    if (program->unverified && !(o->flags & PV_RUN_ALLOW_UNVERIFIED))
+        return pv_fail(PV_ERR_STATE, "pv_run: the program was not verified "
+                                     "(needs PV_RUN_ALLOW_UNVERIFIED)");
+    if (!program->policy && !(o->flags & PV_RUN_NO_PYTHON_LAYER))
+        return pv_fail(PV_ERR_STATE, "pv_run: the program has no policy");
+    return 0;
+}
+
+/* pv_run: the child comes from a clean template (run_pool.c), which never held this
+ * process's memory; only when no template can be had is it forked here, and the run
+ * reports the step "template" as skipped with the reason. */
 int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts)
+{
+    pv_run_opts o;
+    char why[256];
+    int rc = run_checks(&o, out, program, opts);
+
+    if (rc < 0)
+        return rc;
+    rc = pvx_pool_run(out, program, opts, o.flags, why, sizeof why);
+    if (rc != 1)
+        return rc;
+    rc = pvx_run_here(out, program, opts);
+    if (rc == 0 && pvx_result_add_skip(*out, "template", why) < 0) {
+        pv_run_result_free(*out);
+        *out = NULL;
+        return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+    }
+    return rc;
+}
+
+int pvx_run_here(pv_run_result **out, const pv_program *program, const pv_run_opts *opts)
 {
     pv_run_opts o;
     pv_run_result *r = NULL;
@@ -1004,24 +1058,10 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     unsigned long start;
     int rc;
 
-    if (!out)
-        return pv_fail(PV_ERR_INVALID, "pv_run: out is NULL");
-    *out = NULL;
-    if (!program)
-        return pv_fail(PV_ERR_INVALID, "pv_run: program is NULL");
-    if (!pvi_ready())
-        return pv_fail(PV_ERR_STATE, "pv_run: pv_init() was not called");
-    rc = check_opts(&o, opts);
+    rc = run_checks(&o, out, program, opts);
     if (rc < 0)
         return rc;
-    if (program->verdict != PV_ACCEPTED || !program->code)
-        return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
-    if (program->unverified && !(o.flags & PV_RUN_ALLOW_UNVERIFIED))
-        return pv_fail(PV_ERR_STATE, "pv_run: the program was not verified "
-                                     "(needs PV_RUN_ALLOW_UNVERIFIED)");
     policy = program->policy;
-    if (!policy && !(o.flags & PV_RUN_NO_PYTHON_LAYER))
-        return pv_fail(PV_ERR_STATE, "pv_run: the program has no policy");
     gil = PyGILState_Ensure();
     rc = pvx_host_check(&o, program);
     PyGILState_Release(gil);

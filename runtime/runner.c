@@ -238,8 +238,73 @@ static unsigned long cpu_ms_of(pid_t pid)
     return (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul;
 }
 
+static int run_matched(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                       const pv_run_opts *opts);
+
 int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
                   const pv_run_opts *opts)
+{
+    pv_run_opts o;
+    int rc;
+
+    if (!rn || !out || !program)
+        return pv_fail(PV_ERR_INVALID, "pv_runner_run: runner, out and program are required");
+    *out = NULL;
+    rc = pvx_check_opts(&o, opts);
+    if (rc < 0)
+        return rc;
+    /* what this runner's children were not prepared for goes the ordinary way: pv_run,
+       whose child comes from a clean template of its own (run_pool.c) or, without one, is
+       reported as forked from this process */
+    if (program->policy != rn->policy || o.flags != rn->flags) {
+        if (rn->single_use)
+            return pv_fail(PV_ERR_STATE, "pv_run: this runner's child was prepared for another "
+                                         "policy or other flags");
+        return pv_run(out, program, opts);
+    }
+    return run_matched(rn, out, program, opts);
+}
+
+int pvx_runner_run_pooled(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                          const pv_run_opts *opts)
+{
+    pv_run_opts o;
+    int rc = pvx_check_opts(&o, opts);
+    *out = NULL;
+    if (rc < 0)
+        return rc;
+    /* the pool made this runner for the program's policy and the run's flags: never
+       pv_run from here (pv_run comes here) */
+    if (program->policy != rn->policy || o.flags != rn->flags)
+        return pv_fail(PV_ERR_STATE, "pv_run: the cached runner does not match the run");
+    return run_matched(rn, out, program, opts);
+}
+
+bool pvx_runner_template_alive(const pv_runner *rn)
+{
+    return rn->tmpl && pvx_template_alive(rn->tmpl);
+}
+
+void pvx_runner_close_inherited(pv_runner *rn)
+{
+    /* in a fork of the process that made rn: its descriptors only (no signal, no wait: the
+       template and the warm child are the other process's) */
+    pvx_close_fd(&rn->spare.out);
+    pvx_close_fd(&rn->spare.err);
+    pvx_close_fd(&rn->spare.ctl);
+    pvx_close_fd(&rn->spare.req);
+    pvx_close_fd(&rn->spare.pidfd);
+    pvx_close_fd(&rn->spare.status_fd);
+    rn->spare.pid = 0;
+    rn->spare.uid_slot1 = 0;
+    rn->spare.remote = false;
+    rn->spare.have_workdir = false;
+    pvx_template_close_inherited(rn->tmpl);
+}
+
+/* Runs through rn's warm child: program->policy and the flags of opts are rn's. */
+static int run_matched(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                       const pv_run_opts *opts)
 {
     pv_run_opts o;
     pv_run_result *res = NULL;
@@ -253,30 +318,10 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     Py_ssize_t code_len;
     int rc;
 
-    if (!rn || !out || !program)
-        return pv_fail(PV_ERR_INVALID, "pv_runner_run: runner, out and program are required");
     *out = NULL;
     rc = pvx_check_opts(&o, opts);
     if (rc < 0)
         return rc;
-    /* what this runner's children were not prepared for goes the ordinary way */
-    if (program->policy != rn->policy || o.flags != rn->flags) {
-        if (rn->single_use)
-            return pv_fail(PV_ERR_STATE, "pv_run: this runner's child was prepared for another "
-                                         "policy or other flags");
-        rc = pv_run(out, program, opts);
-        /* not the template's child: say so (this process forked it) */
-        if (rc == 0 && !rn->single_use &&
-            pvx_result_add_skip(*out, "template",
-                                rn->tmpl ? "the run's policy or flags are not the runner's: "
-                                           "forked by pv_run from this process"
-                                         : rn->no_template) < 0) {
-            pv_run_result_free(*out);
-            *out = NULL;
-            return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
-        }
-        return rc;
-    }
     if (program->verdict != PV_ACCEPTED || !program->code)
         return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
     if (program->unverified && !(o.flags & PV_RUN_ALLOW_UNVERIFIED))
