@@ -100,6 +100,26 @@ static int count_fds(void)
     return n;
 }
 
+/* Sockets open in this process (a template's channel, a warm child's request socket). */
+static int open_sockets(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+    if (!d)
+        return -1;
+    while ((e = readdir(d))) {
+        char path[300], target[64];
+        ssize_t len;
+        snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+        len = readlink(path, target, sizeof target - 1);
+        if (len > 0 && (target[len] = '\0', strncmp(target, "socket:", 7) == 0))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
 /* fork() as a host embedding Python does it (this thread holds the GIL). */
 static pid_t fork_host(void)
 {
@@ -184,13 +204,16 @@ static void test_fork_makes_its_own(void **state)
     pv_run_cache_free();
     run_ok(prog, 0, "forked\n");
     assert_int_equal(children(t, 4), 1);
+    assert_true(open_sockets() >= 1); /* the channel to the template (and a warm child's) */
     pid = fork_host();
     if (pid == 0) {
         /* 0: ok; 1..: which check failed */
         pv_run_result *r = NULL;
         pid_t mine[4];
         int code = 0;
-        if (pv_run(&r, prog, NULL) < 0 || pv_run_result_status(r) != PV_RUN_OK)
+        if (open_sockets() != 0)
+            code = 5; /* the parent's template channel: closed at the fork (atfork) */
+        else if (pv_run(&r, prog, NULL) < 0 || pv_run_result_status(r) != PV_RUN_OK)
             code = 1;
         else if (!has_layer(r, "template"))
             code = 2;
