@@ -1,5 +1,6 @@
 /*
- * run.c: pv_run(), the parent side of a sandboxed run, and the result handle.
+ * run.c: the parent side of a sandboxed run (pvx_run_here: pv_run() forking from this
+ * process; run_pool.c's pv_run() calls it without a template), and the result handle.
  *
  * The parent prepares everything that can fail before fork: the Python-level plan
  * (pylayer.c), then spawn.c the seccomp program (seccomp_filter.c), the private directory,
@@ -998,7 +999,7 @@ done:
     return rc;
 }
 
-/* The checks every pv_run makes before choosing where its child comes from. */
+/* The checks every pv_run makes, before it chooses where its child comes from. */
 static int run_checks(pv_run_opts *o, pv_run_result **out, const pv_program *program,
                       const pv_run_opts *opts)
 {
@@ -1023,29 +1024,14 @@ static int run_checks(pv_run_opts *o, pv_run_result **out, const pv_program *pro
     return 0;
 }
 
-/* pv_run: the child comes from a clean template (run_pool.c), which never held this
- * process's memory; only when no template can be had is it forked here, and the run
- * reports the step "template" as skipped with the reason. */
-int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts)
+int pvx_run_checks(pv_run_opts *o, pv_run_result **out, const pv_program *program,
+                   const pv_run_opts *opts)
 {
-    pv_run_opts o;
-    char why[256];
-    int rc = run_checks(&o, out, program, opts);
-
-    if (rc < 0)
-        return rc;
-    rc = pvx_pool_run(out, program, opts, o.flags, why, sizeof why);
-    if (rc != 1)
-        return rc;
-    rc = pvx_run_here(out, program, opts);
-    if (rc == 0 && pvx_result_add_skip(*out, "template", why) < 0) {
-        pv_run_result_free(*out);
-        *out = NULL;
-        return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
-    }
-    return rc;
+    return run_checks(o, out, program, opts);
 }
 
+/* pv_run's child forked from this process (run_pool.c's pv_run calls it when no template
+ * can be had; run_here.h says who else may). */
 int pvx_run_here(pv_run_result **out, const pv_program *program, const pv_run_opts *opts)
 {
     pv_run_opts o;

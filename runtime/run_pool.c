@@ -1,5 +1,6 @@
 /*
- * run_pool.c: the clean templates of pv_run() (runtime/README.md, "The process tree").
+ * run_pool.c: pv_run() and pv_runner_run(), the entry points that choose where a run's child
+ * comes from, and pv_run()'s clean templates (runtime/README.md, "The process tree").
  *
  * A child forked from the calling process holds that process's memory: a host's token, the
  * data of its earlier requests. So pv_run() runs through a pv_runner made for the program's
@@ -25,6 +26,7 @@
  */
 #include "internal.h"
 #include "runtime.h"
+#include "run_here.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -128,8 +130,11 @@ static void free_runners(pv_runner **drop, size_t n)
         pv_runner_free(drop[i]); /* closes the channel, reaps the template (or only frees) */
 }
 
-int pvx_pool_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts,
-                 unsigned flags, char *why, size_t why_len)
+/* Runs `program` through a cached runner with a clean template for its policy and the
+ * run's flags (opts checked). 1 when no template can be had (why: the reason, for the
+ * skipped step "template"), else 0 or an error as pv_runner_run. */
+static int pool_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts,
+                    unsigned flags, char *why, size_t why_len)
 {
     const pv_policy *pol = program->policy;
     pv_runner *rn = NULL, *drop[PVX_POOL_MAX + 1];
@@ -213,7 +218,9 @@ int pvx_pool_run(pv_run_result **out, const pv_program *program, const pv_run_op
         }
     }
 
-    rc = pvx_runner_run_pooled(rn, out, program, opts);
+    rc = pvx_runner_try(rn, out, program, opts);
+    if (rc == 1) /* made for this policy and these flags: cannot happen; never pv_run here */
+        rc = pv_fail(PV_ERR_STATE, "pv_run: the cached runner does not match the run");
 
     if (!e) {
         pv_runner_free(rn); /* every entry was busy: this run's own */
@@ -252,4 +259,35 @@ void pv_run_cache_free(void)
     }
     pthread_mutex_unlock(&g_lock);
     free_runners(drop, ndrop);
+}
+
+/* The child comes from a clean template, which never held this process's memory; only when
+ * none can be had is it forked here, and the run reports the step "template" as skipped. */
+int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts)
+{
+    pv_run_opts o;
+    char why[256];
+    int rc = pvx_run_checks(&o, out, program, opts);
+
+    if (rc < 0)
+        return rc;
+    rc = pool_run(out, program, opts, o.flags, why, sizeof why);
+    if (rc != 1)
+        return rc;
+    rc = pvx_run_here(out, program, opts);
+    if (rc == 0 && pvx_result_add_skip(*out, "template", why) < 0) {
+        pv_run_result_free(*out);
+        *out = NULL;
+        return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
+    }
+    return rc;
+}
+
+/* A run the runner was not made for (another policy, other flags) is pv_run's: a template
+ * of its own, not this process. */
+int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                  const pv_run_opts *opts)
+{
+    int rc = pvx_runner_try(rn, out, program, opts);
+    return rc == 1 ? pv_run(out, program, opts) : rc;
 }

@@ -241,8 +241,8 @@ static unsigned long cpu_ms_of(pid_t pid)
 static int run_matched(pv_runner *rn, pv_run_result **out, const pv_program *program,
                        const pv_run_opts *opts);
 
-int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
-                  const pv_run_opts *opts)
+int pvx_runner_try(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                   const pv_run_opts *opts)
 {
     pv_run_opts o;
     int rc;
@@ -253,30 +253,14 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     rc = pvx_check_opts(&o, opts);
     if (rc < 0)
         return rc;
-    /* what this runner's children were not prepared for goes the ordinary way: pv_run,
-       whose child comes from a clean template of its own (run_pool.c) or, without one, is
-       reported as forked from this process */
+    /* what this runner's children were not prepared for goes the ordinary way (the
+       caller: pv_run) */
     if (program->policy != rn->policy || o.flags != rn->flags) {
         if (rn->single_use)
             return pv_fail(PV_ERR_STATE, "pv_run: this runner's child was prepared for another "
                                          "policy or other flags");
-        return pv_run(out, program, opts);
+        return 1;
     }
-    return run_matched(rn, out, program, opts);
-}
-
-int pvx_runner_run_pooled(pv_runner *rn, pv_run_result **out, const pv_program *program,
-                          const pv_run_opts *opts)
-{
-    pv_run_opts o;
-    int rc = pvx_check_opts(&o, opts);
-    *out = NULL;
-    if (rc < 0)
-        return rc;
-    /* the pool made this runner for the program's policy and the run's flags: never
-       pv_run from here (pv_run comes here) */
-    if (program->policy != rn->policy || o.flags != rn->flags)
-        return pv_fail(PV_ERR_STATE, "pv_run: the cached runner does not match the run");
     return run_matched(rn, out, program, opts);
 }
 

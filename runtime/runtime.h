@@ -321,24 +321,20 @@ PVX_INTERNAL void pvx_close_fd(int *fd);
  * fails (PV_ERR_RUNTIME) when that child is used or gone. For a process that will hold a
  * request (a service worker): a child forked after it would carry the request. */
 PVX_INTERNAL void pvx_runner_single_use(pv_runner *rn);
-/* pv_runner_run for the pool of pv_run (run_pool.c): program->policy and the run's flags
- * must be rn's (else PV_ERR_STATE); never falls back to pv_run. */
-PVX_INTERNAL int pvx_runner_run_pooled(pv_runner *rn, pv_run_result **out,
-                                       const pv_program *program, const pv_run_opts *opts);
+/* pv_runner_run's work (run_pool.c defines the entry point): 1 when the run is not for rn
+ * (another policy or other flags; the caller runs it with pv_run), else 0 or an error. */
+PVX_INTERNAL int pvx_runner_try(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                                const pv_run_opts *opts);
 /* rn has a template and it has not exited (its channel is open). */
 PVX_INTERNAL bool pvx_runner_template_alive(const pv_runner *rn);
 /* In a fork of the process that made rn: close rn's descriptors (async-signal-safe; no
  * signal, no wait). pv_runner_free(rn) then only frees memory. */
 PVX_INTERNAL void pvx_runner_close_inherited(pv_runner *rn);
 
-/* ---- run_pool.c: the clean templates of pv_run ----------------------------------------- */
-
-/* Runs `program` through a cached runner with a clean template for its policy and the
- * run's flags (opts already checked by pv_run). Returns 1 when no template can be had
- * (why: the reason, for the skipped step "template"; pv_run then forks from this
- * process), else 0 or an error as pv_runner_run. */
-PVX_INTERNAL int pvx_pool_run(pv_run_result **out, const pv_program *program,
-                              const pv_run_opts *opts, unsigned flags, char *why, size_t why_len);
+/* run.c: pv_run's argument checks (out, program, pv_init, options, verdict, policy), the
+ * options checked into *o. 0 or the error pv_run returns. */
+PVX_INTERNAL int pvx_run_checks(pv_run_opts *o, pv_run_result **out, const pv_program *program,
+                                const pv_run_opts *opts);
 
 /* ---- warm_child.c / batch_child.c: a warm child's life after fork ----------------------- */
 
