@@ -21,11 +21,12 @@
  *   returned; calls are serialised by the GIL. A host that embeds Python already keeps
  *   its interpreter: pv_init() reuses it and pv_shutdown() never finalises an
  *   interpreter pyverify did not start. Runs do not serialise: each releases the GIL while
- *   it waits. pv_run() and runners fork their children from a clean template
- *   (`pyverify-template`, exec'd fresh), never from this process, so no secret of this
- *   process and no earlier run's data is in a child's memory; only when no template can
- *   be started does a run fork from this process and report the step "template" as
- *   skipped (PV600).
+ *   it waits. pv_run() and runners get their children from a clean template
+ *   (`pyverify-template`, exec'd fresh), not by forking this process, so no secret of
+ *   this process and no earlier run's data is in a child's memory. Only when no template
+ *   can be started (or a runner has PV_TEMPLATE_OFF) is the child forked from this
+ *   process, and the run reports the step "template" as skipped (PV600); call it then
+ *   from a process whose other threads hold no locks the child would need.
  */
 #ifndef PYVERIFY_H
 #define PYVERIFY_H
