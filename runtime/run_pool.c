@@ -46,7 +46,7 @@ typedef struct pool_entry {
     unsigned flags;
     pid_t owner;                 /* the process that made it */
     pv_runner *rn;               /* owned; NULL: no template could be had (why) */
-    char why[240];
+    char why[256];
     unsigned long failed_ms;
     bool busy;                   /* a run uses rn */
     unsigned long long last_use; /* LRU clock */
@@ -192,6 +192,8 @@ static int pool_run(pv_run_result **out, const pv_program *program, const pv_run
         ro.template_mode = PV_TEMPLATE_REQUIRE;
         ro.pool = PVX_POOL_WARM;
         rc = pv_runner_new_opts(&rn, pol, &ro);
+        if (rc < 0)
+            snprintf(why, why_len, "%s", pv_last_error()); /* before anything else fails */
         pthread_mutex_lock(&g_lock);
         e = take_slot(drop, &ndrop);
         if (e) {
@@ -202,7 +204,7 @@ static int pool_run(pv_run_result **out, const pv_program *program, const pv_run
             e->owner = me;
             e->last_use = ++g_clock;
             if (rc < 0) {
-                snprintf(e->why, sizeof e->why, "%s", pv_last_error());
+                snprintf(e->why, sizeof e->why, "%s", why);
                 e->failed_ms = pvx_now_ms();
             } else {
                 e->rn = rn;
@@ -212,10 +214,8 @@ static int pool_run(pv_run_result **out, const pv_program *program, const pv_run
         pthread_mutex_unlock(&g_lock);
         free_runners(drop, ndrop);
         ndrop = 0;
-        if (rc < 0) {
-            snprintf(why, why_len, "%s", pv_last_error());
+        if (rc < 0)
             return 1;
-        }
     }
 
     rc = pvx_runner_try(rn, out, program, opts);
