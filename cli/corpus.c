@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "run_here.h"
 
 #define MAX_FAMILY 17
 #define FUZZ_TIMEOUT_S 10
@@ -222,7 +223,8 @@ static int run(runner *r, const pv_program *prog, unsigned flags, pv_run_result 
     o.flags = flags;
     if (g_wall_s > 0)
         o.timeout_s = g_wall_s;
-    int rc = pv_run(res, prog, &o);
+    /* forked from this process (runtime/run_here.h): it holds only the corpus */
+    int rc = pvx_run_here(res, prog, &o);
     if (rc < 0)
         fprintf(stderr, "pyverify corpus: run failed: %s\n", pv_last_error());
     return rc;

@@ -24,6 +24,7 @@
 #include "batch.h"
 #include "config.h"
 #include "pyverify.h"
+#include "run_here.h"
 
 /* Largest program or --stdin file read (the policy's own source limit applies after). */
 #define CLI_READ_CAP (64u * 1024u * 1024u)
@@ -316,7 +317,9 @@ int pv_cli_run(int argc, char **argv)
         for (size_t k = 0; k < pv_program_diag_count(prog); k++)
             pv_cli_print_diag(stderr, prog, pv_program_diag(prog, k));
 
-    rc = pv_run(&res, prog, &ro);
+    /* forked from this process, not from a template: a one-shot run holds no other
+       request and no host secret, and its start-up time counts (runtime/run_here.h) */
+    rc = pvx_run_here(&res, prog, &ro);
     if (rc < 0) {
         fprintf(stderr, "pyverify run: %s\n", pv_last_error());
         status = rc == PV_ERR_INVALID ? 2 : 3;

@@ -20,8 +20,13 @@
  *   (PyGILState_Ensure), so any thread of the host may call it once pv_init() has
  *   returned; calls are serialised by the GIL. A host that embeds Python already keeps
  *   its interpreter: pv_init() reuses it and pv_shutdown() never finalises an
- *   interpreter pyverify did not start. pv_run() forks; call it from a process whose
- *   other threads hold no locks the child would need (the child only runs Python).
+ *   interpreter pyverify did not start. Runs do not serialise: each releases the GIL while
+ *   it waits. pv_run() and runners get their children from a clean template
+ *   (`pyverify-template`, exec'd fresh), not by forking this process, so no secret of
+ *   this process and no earlier run's data is in a child's memory. Only when no template
+ *   can be started (or a runner has PV_TEMPLATE_OFF) is the child forked from this
+ *   process, and the run reports the step "template" as skipped (PV600); call it then
+ *   from a process whose other threads hold no locks the child would need.
  */
 #ifndef PYVERIFY_H
 #define PYVERIFY_H
@@ -284,8 +289,16 @@ PV_EXTERN const char *pv_run_status_name(pv_run_status status);
 
 typedef struct pv_run_result pv_run_result;
 
-/* Run an accepted program in a sandboxed child of this process and wait for it.
- * `program` must have verdict PV_ACCEPTED (else PV_ERR_STATE); a program compiled without
+/* Run an accepted program in a sandboxed child and wait for it. The child comes from a
+ * clean template (see pv_runner_opts) for the program's policy and opts->flags, which
+ * pv_run() starts at the first run that needs it (one exec and interpreter start-up) and
+ * keeps for later ones: a few templates per process, the least recently used ended first,
+ * one run at a time each (concurrent runs get their own), re-created after a fork of this
+ * process or when one died, ended by pv_run_cache_free() and pv_shutdown() (and when this
+ * process exits). The policy is identified by the object: keep it for a loop of runs. When
+ * no template can be started (the helper is missing, exec is forbidden) the child is
+ * forked from this process and the result reports the skipped step "template" with the
+ * reason; the template is tried again after 10 s. `program` must have verdict PV_ACCEPTED (else PV_ERR_STATE); a program compiled without
  * verification (PV_LAYER_UNSAFE_NONE) is refused unless opts->flags has
  * PV_RUN_ALLOW_UNVERIFIED. The program's policy (kept by the program) must still be alive:
  * free programs before their policy. opts may be NULL (defaults). On success (0) *out owns
@@ -293,6 +306,10 @@ typedef struct pv_run_result pv_run_result;
  * PV_ERR_INVALID (bad options or --input), PV_ERR_STATE, PV_ERR_RUNTIME (pipes, fork),
  * PV_ERR_PYTHON, PV_ERR_NOMEM. */
 PV_EXTERN int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts);
+/* End the templates pv_run() keeps (idle ones; a run in progress keeps its own): their
+ * children are killed and they are reaped. The next pv_run() starts them again. Any thread;
+ * also called by pv_shutdown(). */
+PV_EXTERN void pv_run_cache_free(void);
 
 /* Accessors. Borrowed pointers live as long as the result. */
 PV_EXTERN pv_run_status pv_run_result_status(const pv_run_result *r);

@@ -1,5 +1,6 @@
 /*
- * run.c: pv_run(), the parent side of a sandboxed run, and the result handle.
+ * run.c: the parent side of a sandboxed run (pvx_run_here: pv_run() forking from this
+ * process; run_pool.c's pv_run() calls it without a template), and the result handle.
  *
  * The parent prepares everything that can fail before fork: the Python-level plan
  * (pylayer.c), then spawn.c the seccomp program (seccomp_filter.c), the private directory,
@@ -11,6 +12,7 @@
  */
 #include "internal.h"
 #include "runtime.h"
+#include "run_here.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -797,6 +799,11 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
     Py_BEGIN_ALLOW_THREADS
     watch_loop(&w, r, &ctl);
     if (s->remote) {
+        /* the watch can end with the child alive (it closed every pipe, then the grace
+           ran out): the template reports only a child that ended, so end it, through the
+           pidfd (it names this child and no other, even once reaped) */
+        if (!w.exited && w.pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, NULL, 0u);
         /* the template killed the group and reaped the child: its report */
         reaped = remote_wait(s, &wstatus, &ru) == 0 ? pid : -1;
     } else {
@@ -992,7 +999,40 @@ done:
     return rc;
 }
 
-int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *opts)
+/* The checks every pv_run makes, before it chooses where its child comes from. */
+static int run_checks(pv_run_opts *o, pv_run_result **out, const pv_program *program,
+                      const pv_run_opts *opts)
+{
+    int rc;
+    if (!out)
+        return pv_fail(PV_ERR_INVALID, "pv_run: out is NULL");
+    *out = NULL;
+    if (!program)
+        return pv_fail(PV_ERR_INVALID, "pv_run: program is NULL");
+    if (!pvi_ready())
+        return pv_fail(PV_ERR_STATE, "pv_run: pv_init() was not called");
+    rc = check_opts(o, opts);
+    if (rc < 0)
+        return rc;
+    if (program->verdict != PV_ACCEPTED || !program->code)
+        return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
+    if (program->unverified && !(o->flags & PV_RUN_ALLOW_UNVERIFIED))
+        return pv_fail(PV_ERR_STATE, "pv_run: the program was not verified "
+                                     "(needs PV_RUN_ALLOW_UNVERIFIED)");
+    if (!program->policy && !(o->flags & PV_RUN_NO_PYTHON_LAYER))
+        return pv_fail(PV_ERR_STATE, "pv_run: the program has no policy");
+    return 0;
+}
+
+int pvx_run_checks(pv_run_opts *o, pv_run_result **out, const pv_program *program,
+                   const pv_run_opts *opts)
+{
+    return run_checks(o, out, program, opts);
+}
+
+/* pv_run's child forked from this process (run_pool.c's pv_run calls it when no template
+ * can be had; run_here.h says who else may). */
+int pvx_run_here(pv_run_result **out, const pv_program *program, const pv_run_opts *opts)
 {
     pv_run_opts o;
     pv_run_result *r = NULL;
@@ -1004,24 +1044,10 @@ int pv_run(pv_run_result **out, const pv_program *program, const pv_run_opts *op
     unsigned long start;
     int rc;
 
-    if (!out)
-        return pv_fail(PV_ERR_INVALID, "pv_run: out is NULL");
-    *out = NULL;
-    if (!program)
-        return pv_fail(PV_ERR_INVALID, "pv_run: program is NULL");
-    if (!pvi_ready())
-        return pv_fail(PV_ERR_STATE, "pv_run: pv_init() was not called");
-    rc = check_opts(&o, opts);
+    rc = run_checks(&o, out, program, opts);
     if (rc < 0)
         return rc;
-    if (program->verdict != PV_ACCEPTED || !program->code)
-        return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
-    if (program->unverified && !(o.flags & PV_RUN_ALLOW_UNVERIFIED))
-        return pv_fail(PV_ERR_STATE, "pv_run: the program was not verified "
-                                     "(needs PV_RUN_ALLOW_UNVERIFIED)");
     policy = program->policy;
-    if (!policy && !(o.flags & PV_RUN_NO_PYTHON_LAYER))
-        return pv_fail(PV_ERR_STATE, "pv_run: the program has no policy");
     gil = PyGILState_Ensure();
     rc = pvx_host_check(&o, program);
     PyGILState_Release(gil);

@@ -238,8 +238,57 @@ static unsigned long cpu_ms_of(pid_t pid)
     return (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul;
 }
 
-int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
-                  const pv_run_opts *opts)
+static int run_matched(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                       const pv_run_opts *opts);
+
+int pvx_runner_try(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                   const pv_run_opts *opts)
+{
+    pv_run_opts o;
+    int rc;
+
+    if (!rn || !out || !program)
+        return pv_fail(PV_ERR_INVALID, "pv_runner_run: runner, out and program are required");
+    *out = NULL;
+    rc = pvx_check_opts(&o, opts);
+    if (rc < 0)
+        return rc;
+    /* what this runner's children were not prepared for goes the ordinary way (the
+       caller: pv_run) */
+    if (program->policy != rn->policy || o.flags != rn->flags) {
+        if (rn->single_use)
+            return pv_fail(PV_ERR_STATE, "pv_run: this runner's child was prepared for another "
+                                         "policy or other flags");
+        return 1;
+    }
+    return run_matched(rn, out, program, opts);
+}
+
+bool pvx_runner_template_alive(const pv_runner *rn)
+{
+    return rn->tmpl && pvx_template_alive(rn->tmpl);
+}
+
+void pvx_runner_close_inherited(pv_runner *rn)
+{
+    /* in a fork of the process that made rn: its descriptors only (no signal, no wait: the
+       template and the warm child are the other process's) */
+    pvx_close_fd(&rn->spare.out);
+    pvx_close_fd(&rn->spare.err);
+    pvx_close_fd(&rn->spare.ctl);
+    pvx_close_fd(&rn->spare.req);
+    pvx_close_fd(&rn->spare.pidfd);
+    pvx_close_fd(&rn->spare.status_fd);
+    rn->spare.pid = 0;
+    rn->spare.uid_slot1 = 0;
+    rn->spare.remote = false;
+    rn->spare.have_workdir = false;
+    pvx_template_close_inherited(rn->tmpl);
+}
+
+/* Runs through rn's warm child: program->policy and the flags of opts are rn's. */
+static int run_matched(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                       const pv_run_opts *opts)
 {
     pv_run_opts o;
     pv_run_result *res = NULL;
@@ -253,30 +302,10 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     Py_ssize_t code_len;
     int rc;
 
-    if (!rn || !out || !program)
-        return pv_fail(PV_ERR_INVALID, "pv_runner_run: runner, out and program are required");
     *out = NULL;
     rc = pvx_check_opts(&o, opts);
     if (rc < 0)
         return rc;
-    /* what this runner's children were not prepared for goes the ordinary way */
-    if (program->policy != rn->policy || o.flags != rn->flags) {
-        if (rn->single_use)
-            return pv_fail(PV_ERR_STATE, "pv_run: this runner's child was prepared for another "
-                                         "policy or other flags");
-        rc = pv_run(out, program, opts);
-        /* not the template's child: say so (this process forked it) */
-        if (rc == 0 && !rn->single_use &&
-            pvx_result_add_skip(*out, "template",
-                                rn->tmpl ? "the run's policy or flags are not the runner's: "
-                                           "forked by pv_run from this process"
-                                         : rn->no_template) < 0) {
-            pv_run_result_free(*out);
-            *out = NULL;
-            return pv_fail(PV_ERR_NOMEM, "pv_run: out of memory");
-        }
-        return rc;
-    }
     if (program->verdict != PV_ACCEPTED || !program->code)
         return pv_fail(PV_ERR_STATE, "pv_run: the program was not accepted");
     if (program->unverified && !(o.flags & PV_RUN_ALLOW_UNVERIFIED))

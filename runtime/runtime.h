@@ -329,6 +329,20 @@ PVX_INTERNAL void pvx_close_fd(int *fd);
  * fails (PV_ERR_RUNTIME) when that child is used or gone. For a process that will hold a
  * request (a service worker): a child forked after it would carry the request. */
 PVX_INTERNAL void pvx_runner_single_use(pv_runner *rn);
+/* pv_runner_run's work (run_pool.c defines the entry point): 1 when the run is not for rn
+ * (another policy or other flags; the caller runs it with pv_run), else 0 or an error. */
+PVX_INTERNAL int pvx_runner_try(pv_runner *rn, pv_run_result **out, const pv_program *program,
+                                const pv_run_opts *opts);
+/* rn has a template and it has not exited (its channel is open). */
+PVX_INTERNAL bool pvx_runner_template_alive(const pv_runner *rn);
+/* In a fork of the process that made rn: close rn's descriptors (async-signal-safe; no
+ * signal, no wait). pv_runner_free(rn) then only frees memory. */
+PVX_INTERNAL void pvx_runner_close_inherited(pv_runner *rn);
+
+/* run.c: pv_run's argument checks (out, program, pv_init, options, verdict, policy), the
+ * options checked into *o. 0 or the error pv_run returns. */
+PVX_INTERNAL int pvx_run_checks(pv_run_opts *o, pv_run_result **out, const pv_program *program,
+                                const pv_run_opts *opts);
 
 /* ---- warm_child.c / batch_child.c: a warm child's life after fork ----------------------- */
 

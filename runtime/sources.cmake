@@ -9,6 +9,7 @@
 # unavailable instead of silently skipping it.
 set(PV_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/run.c
+  ${CMAKE_CURRENT_LIST_DIR}/run_pool.c
   ${CMAKE_CURRENT_LIST_DIR}/spawn.c
   ${CMAKE_CURRENT_LIST_DIR}/sandbox.c
   ${CMAKE_CURRENT_LIST_DIR}/seccomp_filter.c

@@ -227,6 +227,22 @@ void pvx_template_stop(pvx_template *t)
     free(t);
 }
 
+bool pvx_template_alive(const pvx_template *t)
+{
+    struct pollfd pf = {t->sock, 0, 0};
+    /* POLLHUP: the template's end is closed (it exited); a pending reply is POLLIN only */
+    return t->sock >= 0 && poll(&pf, 1, 0) >= 0 && !(pf.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+void pvx_template_close_inherited(pvx_template *t)
+{
+    if (!t)
+        return;
+    close_fd(&t->sock);
+    t->pid = 0;
+    t->pending = 0;
+}
+
 /* The set-up, in a memfd: header, the policy's tables (marshalled), origin, preload. */
 static int setup_memfd(const pv_policy *policy, unsigned flags, const char *preload,
                        unsigned long uid_base, unsigned long uid_count)

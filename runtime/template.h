@@ -26,6 +26,11 @@ PVX_INTERNAL int pvx_template_request(pvx_template *t);
  * waiting): s becomes a remote spawn (pid, out, err, ctl, req, pidfd, status_fd). 0 or a
  * pv_fail error. */
 PVX_INTERNAL int pvx_template_take(pvx_template *t, pvx_spawn *s);
+/* The template has not closed its channel (it did not exit). */
+PVX_INTERNAL bool pvx_template_alive(const pvx_template *t);
+/* In a fork of the host that started t: close the channel, forget the pid (t is the
+ * other process's). Async-signal-safe; NULL is a no-op. pvx_template_stop(t) then frees. */
+PVX_INTERNAL void pvx_template_close_inherited(pvx_template *t);
 /* Close the channel (the template kills and reaps its children, then exits) and reap it. */
 PVX_INTERNAL void pvx_template_stop(pvx_template *t);
 

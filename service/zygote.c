@@ -40,6 +40,7 @@
 
 #include "pyverify.h"
 #include "run_json.h"
+#include "run_here.h"
 #include "runtime.h"
 #include "layers.h"
 #include "service.h"
@@ -419,7 +420,7 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
         /* a session's cell: its child was forked before the session's first cell */
         rc = pvs_wsession_active() ? pvs_wsession_run(&res, prog, &ro)
              : g_runner            ? pv_runner_run(g_runner, &res, prog, &ro)
-                                   : pv_run(&res, prog, &ro);
+                                   : pvx_run_here(&res, prog, &ro);
         if (rc < 0 && pvs_wsession_active() && !pvs_wsession_alive()) {
             fail_reply(r, 404, "the session has ended: %s", pv_last_error());
             goto done;
@@ -730,7 +731,7 @@ static int warm_up(const pv_policy *pol, const char *require, char *why, size_t 
         snprintf(why, n, "the policy rejects the warm-up program");
         rc = -1;
     } else if (rc == 0) {
-        rc = pv_run(&res, prog, NULL);
+        rc = pvx_run_here(&res, prog, NULL); /* the clean zygote warms itself */
         if (rc == 0 && pv_run_result_status(res) != PV_RUN_OK) {
             snprintf(why, n, "the warm-up program did not run: status %s",
                      pv_run_status_name(pv_run_result_status(res)));

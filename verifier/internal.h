@@ -46,6 +46,9 @@ PV_INTERNAL PyObject *pvi_detect_encoding(void);
  * mark the library not ready and finalise the interpreter if pv_init() started it. */
 PV_INTERNAL void pvi_release_static(void);
 PV_INTERNAL void pvi_finalize(void);
+/* A layer above (the runtime's pool of pv_run templates, run_pool.c) registers what
+ * pv_shutdown() must release first (GIL held). One hook; set once, before it can matter. */
+PV_INTERNAL void pvi_set_shutdown_hook(void (*hook)(void));
 /* Cached objects used everywhere (borrowed, alive while the library is initialised). */
 typedef struct pvi_cache {
     PyObject *builtins_module;  /* the real builtins module */
@@ -98,7 +101,12 @@ struct pv_policy {
     pcre2_match_data *match_data;    /* owned scratch for matching (GIL-serialised) */
     pcre2_match_context *mctx;       /* owned: match and depth limits */
     PyObject *loaded;                /* owned dict: the validated policy as the loader returned it */
+    unsigned long long serial;       /* unique in this process (never reused): with the
+                                        address, the policy's identity for caches that
+                                        outlive it (run_pool.c) */
 };
+/* The next policy serial (1, 2, ...; thread-safe). */
+PV_INTERNAL unsigned long long pvp_next_serial(void);
 
 /* True when `s` (UTF-8, len bytes) matches any regex of the list; *which (optional) gets
  * the pattern. A match error (limit exceeded) counts as `on_error`: fail closed means true

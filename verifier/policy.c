@@ -4,6 +4,7 @@
  * answer into the C tables the layers use: PCRE2 patterns, node and opcode bitmaps, sets.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,7 @@ int pvp_load(pv_policy **out, const char *toml, size_t len, const char *origin, 
         rc = pv_fail(PV_ERR_NOMEM, "out of memory");
         goto done;
     }
+    p->serial = pvp_next_serial();
     p->origin = strdup(origin);
     if (!p->origin) {
         rc = pv_fail(PV_ERR_NOMEM, "out of memory");
@@ -390,6 +392,12 @@ done:
     return rc;
 }
 
+unsigned long long pvp_next_serial(void)
+{
+    static atomic_ullong next;
+    return atomic_fetch_add(&next, 1) + 1;
+}
+
 int pvp_from_loaded(pv_policy **out, PyObject *loaded, const char *origin)
 {
     pv_policy *p;
@@ -402,6 +410,7 @@ int pvp_from_loaded(pv_policy **out, PyObject *loaded, const char *origin)
         free(p);
         return pv_fail(PV_ERR_NOMEM, "out of memory");
     }
+    p->serial = pvp_next_serial();
     Py_INCREF(loaded);
     p->loaded = loaded;
     rc = fill(p, p->loaded);

@@ -6,11 +6,20 @@
  */
 #include "internal.h"
 
+static void (*g_hook)(void);
+
+void pvi_set_shutdown_hook(void (*hook)(void))
+{
+    g_hook = hook;
+}
+
 PV_EXTERN void pv_shutdown(void)
 {
     if (!pvi_ready())
         return;
     PyGILState_STATE gs = PyGILState_Ensure();
+    if (g_hook)
+        g_hook(); /* the runtime's cached templates end before anything they use */
     pvp_release_static();
     pva_release_static();
     pvc_release_static();
