@@ -26,6 +26,14 @@
 #include "config.h"
 #include "pyverify.h"
 
+/* Sanitizer builds free everything at the end, for the leak checker (gcc says so with
+ * __SANITIZE_ADDRESS__, clang with __has_feature). */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PV_CLI_FULL_CLEANUP 1
+#endif
+#endif
+
 /* Largest program or --stdin file read (the policy's own source limit applies after). */
 #define CLI_READ_CAP (64u * 1024u * 1024u)
 
