@@ -11,6 +11,10 @@
  *                                       19): per expression, verified once per formula
  *                                       (batch_run) and verified every time (batch_verify_run)
  *   pvbench spawn N [--rlimits] -- ARGV whole-process wall time of a command (fork/exec/wait)
+ *   pvbench pair N -- A... -- B... [-- C...]  commands spawned in turn (A B C, B C A, ...),
+ *                                       so all see the same machine load: wall (a_time,
+ *                                       b_time, ...) and CPU of the waited process tree
+ *                                       (a_cpu, ...)
  *   pvbench host N                      host calls and sessions (issue 17): a warm-runner run
  *                                       with 0 and with 200 host calls, a session run
  *
@@ -335,6 +339,34 @@ static int cmd_spawn(int n, int rlimits, char *const *argv)
         double t = spawn_once(argv, rlimits, &rss, NULL);
         printf("time %.6f\nrss %ld\n", t, rss);
     }
+    return 0;
+}
+
+static double ru_cpu(const struct rusage *ru)
+{
+    return (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
+           (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+}
+
+/* The commands in turn (A, B, C, ... then B, C, ..., A, ...: each starts a round as often),
+ * N times each after one warm-up of each. CPU: the spawned process and every descendant
+ * it waited for (RUSAGE_CHILDREN of this process, before and after). */
+static int cmd_pair(int n, char **const *argvs, int k)
+{
+    for (int j = 0; j < k; j++) {
+        int st;
+        spawn_once(argvs[j], 0, NULL, &st);
+        printf("%c_exit %d\n", 'a' + j, WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < k; j++) {
+            struct rusage r0, r1;
+            int w = (i + j) % k;
+            getrusage(RUSAGE_CHILDREN, &r0);
+            double t = spawn_once(argvs[w], 0, NULL, NULL);
+            getrusage(RUSAGE_CHILDREN, &r1);
+            printf("%c_time %.6f\n%c_cpu %.6f\n", 'a' + w, t, 'a' + w, ru_cpu(&r1) - ru_cpu(&r0));
+        }
     return 0;
 }
 
@@ -761,8 +793,20 @@ int main(int argc, char **argv)
             i++;
         return cmd_spawn((int)strtol(argv[2], NULL, 10), rl, argv + i);
     }
+    if (argc >= 7 && strcmp(argv[1], "pair") == 0 && strcmp(argv[3], "--") == 0) {
+        char **cmds[8];
+        int k = 0;
+        for (int j = 3; j < argc && k < 8; j++)
+            if (strcmp(argv[j], "--") == 0) {
+                argv[j] = NULL; /* ends the previous command */
+                if (j + 1 < argc && strcmp(argv[j + 1], "--") != 0)
+                    cmds[k++] = argv + j + 1;
+            }
+        if (k >= 2)
+            return cmd_pair((int)strtol(argv[2], NULL, 10), cmds, k);
+    }
     fprintf(stderr, "usage: pvbench throughput LIST REPEATS | verify LIST LAYERS | digest LIST [DUMP] | run N | expr FILE N |\n"
                     "               batch FILE N COUNT |\n"
-                    "               spawn N [--rlimits] -- ARGV...\n");
+                    "               spawn N [--rlimits] -- ARGV... | pair N -- A... -- B... [-- C...]\n");
     return 2;
 }

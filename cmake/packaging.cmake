@@ -27,6 +27,12 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_PYVERIFY_PACKAGE_NAME pyverify)
 # (CPackDeb puts CPACK_PACKAGE_DESCRIPTION_SUMMARY first: the texts below are the rest)
 set(CPACK_DEBIAN_PYVERIFY_PACKAGE_SECTION utils)
+# `pyverify serve` loads libmicrohttpd with dlopen (service/mhd_load.c): dpkg-shlibdeps
+# cannot see it, so it is named here (libmicrohttpd.so.12 -> libmicrohttpd12; the version
+# dpkg-shlibdeps gave while it was linked); the rest is appended by dpkg-shlibdeps
+if(PV_MHD_SONAME MATCHES "^(lib[^.]+)\\.so\\.([0-9]+)$")
+  set(CPACK_DEBIAN_PYVERIFY_PACKAGE_DEPENDS "${CMAKE_MATCH_1}${CMAKE_MATCH_2} (>= 0.9.50)")
+endif()
 set(CPACK_DEBIAN_PYVERIFY_DESCRIPTION
   "This package holds the pyverify command (check, run, corpus, serve), its man pages
  and a hardened systemd unit for pyverify serve, not enabled.")

@@ -193,9 +193,49 @@ bool pvx_guard_event_allowed(const char *event, PyObject *code, PyObject *arg1)
     return false;
 }
 
+/* The module, as PyImport_ImportModule would return it. With sys.path empty (the child,
+ * after pvx_py_image_prepare) a module that is not loaded yet can only come from the
+ * interpreter itself (built-in or frozen): any other is not imported at all, which fails
+ * the same way without the import machinery's search (about 80 K instructions a module,
+ * 1.2 M of a trivial run's set-up). */
+static PyObject *import_loaded(const char *module)
+{
+    PyObject *path = PySys_GetObject("path"); /* borrowed */
+    PyObject *name, *m, *builtins, *imp, *frozen;
+    int may;
+
+    if (!path || !PyList_Check(path) || PyList_GET_SIZE(path) != 0)
+        return PyImport_ImportModule(module);
+    name = PyUnicode_FromString(module);
+    if (!name)
+        return NULL;
+    m = PyImport_GetModule(name);
+    if (m || PyErr_Occurred()) {
+        Py_DECREF(name);
+        return m;
+    }
+    builtins = PySys_GetObject("builtin_module_names"); /* borrowed */
+    may = builtins ? PySequence_Contains(builtins, name) : -1;
+    if (may == 0) {
+        imp = PyImport_ImportModule("_imp");
+        frozen = imp ? PyObject_CallMethod(imp, "is_frozen", "O", name) : NULL;
+        may = frozen ? PyObject_IsTrue(frozen) : -1;
+        Py_XDECREF(frozen);
+        Py_XDECREF(imp);
+    }
+    if (may != 0) {
+        PyErr_Clear(); /* when in doubt, the import decides */
+        m = PyImport_Import(name);
+    } else {
+        PyErr_Format(PyExc_ModuleNotFoundError, "No module named '%s'", module);
+    }
+    Py_DECREF(name);
+    return m;
+}
+
 static PyObject *resolve(const char *module, const char *qualname)
 {
-    PyObject *obj = PyImport_ImportModule(module);
+    PyObject *obj = import_loaded(module);
     char part[64];
     const char *p = qualname;
     while (obj && *p) {
@@ -478,9 +518,16 @@ static bool python_level_setattr(PyTypeObject *t)
     return false;
 }
 
+/* "__setattr__" and "__delattr__", interned once: guard_type looks both up in every type's
+ * dict (417 types in a trivial run; PyDict_GetItemString made a new string each time). */
+static PyObject *g_slot_names[2];
+
 static int guard_type(PyTypeObject *t)
 {
     static const char *const slots[] = {"__setattr__", "__delattr__"};
+    for (size_t i = 0; i < 2; i++)
+        if (!g_slot_names[i] && !(g_slot_names[i] = PyUnicode_InternFromString(slots[i])))
+            return -1;
     if (t->tp_setattro && !g_slot_fn && python_level_setattr(t))
         g_slot_fn = t->tp_setattro;
     if (t->tp_setattro && t->tp_setattro != g_slot_fn) {
@@ -491,7 +538,7 @@ static int guard_type(PyTypeObject *t)
     }
     if (t->tp_dict) {
         for (size_t i = 0; i < 2; i++) {
-            PyObject *d = PyDict_GetItemString(t->tp_dict, slots[i]); /* borrowed */
+            PyObject *d = PyDict_GetItem(t->tp_dict, g_slot_names[i]); /* borrowed */
             if (d && Py_IS_TYPE(d, &PyWrapperDescr_Type)) {
                 PyWrapperDescrObject *w = (PyWrapperDescrObject *)d;
                 if (w->d_base && w->d_base->wrapper && w->d_wrapped) {
@@ -511,7 +558,7 @@ full:
 
 /* Every type alive now (object's subclasses, recursively): recorded as the library's and
  * guarded. */
-static int walk_types(PyObject *seen, PyTypeObject *t, int depth)
+static int walk_types(PyObject *seen, PyObject *subclasses, PyTypeObject *t, int depth)
 {
     PyObject *subs, *id = PyLong_FromVoidPtr(t);
     int rc = id ? PySet_Contains(seen, id) : -1;
@@ -524,11 +571,7 @@ static int walk_types(PyObject *seen, PyTypeObject *t, int depth)
         return -1;
     if (guard_type(t) < 0 || depth > 1000)
         return -1;
-    {
-        /* type.__subclasses__(t): t.__subclasses__ is unbound when t is a metaclass */
-        PyObject *m = PyDict_GetItemString(PyType_Type.tp_dict, "__subclasses__"); /* borrowed */
-        subs = m ? PyObject_CallOneArg(m, (PyObject *)t) : NULL;
-    }
+    subs = PyObject_CallOneArg(subclasses, (PyObject *)t);
     if (!subs || !PyList_Check(subs)) {
         Py_XDECREF(subs);
         return -1;
@@ -536,7 +579,7 @@ static int walk_types(PyObject *seen, PyTypeObject *t, int depth)
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(subs) && rc == 0; i++) {
         PyObject *s = PyList_GET_ITEM(subs, i);
         if (PyType_Check(s))
-            rc = walk_types(seen, (PyTypeObject *)s, depth + 1);
+            rc = walk_types(seen, subclasses, (PyTypeObject *)s, depth + 1);
     }
     Py_DECREF(subs);
     return rc;
@@ -955,8 +998,10 @@ int pvx_guard_setup_library(const pv_policy *policy, PyObject *main_module)
             g_slot_fn = ((PyTypeObject *)et)->tp_setattro;
         Py_XDECREF(et);
         PyErr_Clear();
-        seen = PySet_New(NULL);
-        bad = !seen || walk_types(seen, &PyBaseObject_Type, 0) < 0;
+        /* type.__subclasses__(t): t.__subclasses__ is unbound when t is a metaclass */
+        PyObject *subclasses = PyDict_GetItemString(PyType_Type.tp_dict, "__subclasses__");
+        seen = PySet_New(NULL); /* (subclasses: borrowed) */
+        bad = !seen || !subclasses || walk_types(seen, subclasses, &PyBaseObject_Type, 0) < 0;
         Py_XDECREF(seen);
         if (bad)
             goto done;

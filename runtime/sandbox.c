@@ -71,6 +71,26 @@ int pvx_send(int fd, char type, const void *data, size_t len)
         return -1;
     hdr[0] = (unsigned char)type;
     memcpy(hdr + 1, &n, 4);
+    if (len <= 251) {
+        /* a short record (every layer and set-up record) in one write: one system call
+           and one wake-up of the parent instead of two (about 25 records per run) */
+        unsigned char rec[256];
+        memcpy(rec, hdr, sizeof hdr);
+        if (len)
+            memcpy(rec + sizeof hdr, data, len);
+        p = rec;
+        left = sizeof hdr + len;
+        while (left > 0) {
+            ssize_t w = write(fd, p, left);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return -1;
+            p += w;
+            left -= (size_t)w;
+        }
+        return 0;
+    }
     for (int part = 0; part < 2; part++) {
         p = part == 0 ? hdr : data;
         left = part == 0 ? sizeof hdr : len;
