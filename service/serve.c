@@ -320,9 +320,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->method = post ? "POST" : strcmp(method, MHD_HTTP_METHOD_GET) == 0 ? "GET"
                   : get  ? "HEAD" : "other";
         pvs_conn_stage(c, PVS_CONN_BODY); /* the head is in */
-        if (strchr(url, '%'))
+        if (strchr(url, '%')) {
+            r->ep = EP_OTHER; /* logged as "other": nothing the client sent is copied */
             return error(c, r, 400, "a percent-encoded path is not accepted (no route needs "
                                     "one)");
+        }
         r->ep = strcmp(url, "/v1/verify") == 0 ? EP_VERIFY
               : strcmp(url, "/v1/run") == 0    ? EP_RUN
               : strcmp(url, "/v1/batch") == 0  ? EP_BATCH
