@@ -754,6 +754,15 @@ static void assign(void)
                 continue;
             }
             w = fresh;
+        } else if (j->kind != PVS_REQ_BATCH && j->kind != PVS_REQ_SESSION_NEW && !w->used) {
+            /* a run or a verification goes to a worker that already holds requests (it
+               runs many: its children come from its template), keeping the fresh ones for
+               batches and sessions */
+            for (unsigned k = 0; k < D.cfg->workers; k++)
+                if (D.w[k].fd >= 0 && !D.w[k].job && !D.w[k].pinned && D.w[k].used) {
+                    w = &D.w[k];
+                    break;
+                }
         }
         memset(&f, 0, sizeof f);
         f.magic = PVS_MAGIC;

@@ -301,8 +301,17 @@ static int input_key_ok(const char *k, reply *r)
     return -1;
 }
 
-/* The worker's warm runner: a sandboxed child forked ahead of each run (NULL: plain pv_run). */
+/* The worker's runner (NULL: plain pv_run). Its children come from an exec'd
+ * pyverify-template the worker started before it read any request (g_long_lived): the
+ * worker runs any number of programs. Where the template cannot be started, the runner
+ * forks its one child from this worker before any request and the worker exits after one
+ * run (single-use, as before the template). */
 static pv_runner *g_runner;
+static bool g_long_lived;
+/* A runner failure in a long-lived worker (its template gone): it retires after replying. */
+static bool g_retire;
+/* $PYVERIFY_TEMPLATE, read by the zygote before it wipes the environment (NULL: unset). */
+static char *g_template_path;
 
 /* Requests this worker has read (verify or run): its memory holds them. */
 static unsigned g_served;
@@ -425,6 +434,8 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
             goto done;
         }
         if (rc < 0) {
+            if (rc != PV_ERR_INVALID && g_runner && !pvs_wsession_active())
+                g_retire = true; /* e.g. its template died: a fresh worker starts another */
             fail_reply(r, rc == PV_ERR_INVALID ? 400 : 500, "%s", pv_last_error());
             goto done;
         }
@@ -461,6 +472,7 @@ static void session_new(const pvs_config *cfg, const pv_policy *pol, json_t *req
     if (clean) {
         pv_runner_free(g_runner); /* the session forks its own child */
         g_runner = NULL;
+        g_long_lived = false;
     }
     r->doc = pvs_wsession_new(cfg, pol, req, clean, input != NULL, &r->http);
     if (r->http == 201 && input) {
@@ -505,6 +517,7 @@ static void handle(const pvs_config *cfg, const pv_policy *pol, uint32_t kind, c
         if (clean) {
             pv_runner_free(g_runner);
             g_runner = NULL;
+            g_long_lived = false;
         }
         r->doc = pvs_do_batch(cfg, pol, req, clean, &r->http, &r->run_status);
     }
@@ -525,16 +538,26 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
     body = malloc(cfg->max_body + 1);
     if (!body)
         _exit(1);
-    /* a child forked and half-sandboxed before each request arrives; without one (fork
-       refused) runs fork on demand */
+    /* Before any request: the runner's clean template, pyverify-template exec'd by this
+       worker (empty environment, a fresh address layout, nothing of this process's
+       memory), which alone forks the sandboxed children, so that this worker can run
+       many requests and no child holds another request's data (runtime/README.md, "The
+       process tree"). Without it, a child forked now, before any request, for one run. */
     {
-        /* this worker is a copy of the clean zygote: it is the template (no exec'd one) */
         pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
-        ro.template_mode = PV_TEMPLATE_OFF;
-        if (pv_runner_new_opts(&g_runner, pol, &ro) < 0)
-            g_runner = NULL;
-        else
-            pvx_runner_single_use(g_runner); /* its one child was forked before any request */
+        ro.template_mode = PV_TEMPLATE_REQUIRE;
+        ro.template_path = g_template_path;
+        if (pv_runner_new_opts(&g_runner, pol, &ro) == 0) {
+            g_long_lived = true;
+        } else {
+            fprintf(stderr, "pyverify serve: worker %ld: no clean template (%s); this worker "
+                    "runs one program\n", (long)getpid(), pv_last_error());
+            ro.template_mode = PV_TEMPLATE_OFF;
+            if (pv_runner_new_opts(&g_runner, pol, &ro) < 0)
+                g_runner = NULL;
+            else
+                pvx_runner_single_use(g_runner); /* its child was forked before any request */
+        }
     }
     /* a session's worker (sessions.c) serves its session to the end, whatever the budget */
     while (pvs_wsession_active() || cfg->worker_requests == 0 || served < cfg->worker_requests) {
@@ -600,12 +623,13 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         f.verdict = r.verdict;
         served++;
         g_served = served;
-        /* the request budget is spent, or a program ran (a worker runs one program: it holds
-           the request, so it never forks another child): say so, so that no job is sent to
-           a worker that is about to exit */
+        /* the request budget is spent, or a program ran in a child this worker forked (a
+           single-use worker, a batch: it holds the request, so it never forks another
+           child), or its runner failed: say so, so that no job is sent to a worker that is
+           about to exit */
         last = (cfg->worker_requests && served >= cfg->worker_requests &&
                 !pvs_wsession_active()) ||
-               kind == PVS_REQ_RUN || kind == PVS_REQ_BATCH ||
+               (kind == PVS_REQ_RUN && (!g_long_lived || g_retire)) || kind == PVS_REQ_BATCH ||
                /* a session's worker: until its session ends (a limit, an error at start) */
                ((kind == PVS_REQ_SESSION_NEW || kind == PVS_REQ_SESSION_RUN) &&
                 !pvs_wsession_alive());
@@ -799,6 +823,12 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
     /* a clean template: the service's environment never reaches the interpreter (whose
        os.environ would copy it into the heap every worker and child inherits), and the
        strings on the stack are zeroed once the policy path (in argv) has been used */
+    {
+        /* the one variable the workers need (where their template is); not a secret */
+        const char *t = secure_getenv("PYVERIFY_TEMPLATE");
+        if (t && *t && !(g_template_path = strdup(t)))
+            zygote_fatal(ctl, "out of memory");
+    }
     pvx_wipe_environment();
     if (pv_init() < 0)
         zygote_fatal(ctl, pv_last_error());
