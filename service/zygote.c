@@ -11,14 +11,15 @@
  * environment before its interpreter starts, never holds the bearer token (read by the
  * front end after this fork) and never reads a request.
  *
- * A worker is a single-threaded copy of the warm zygote; its runner forks the sandboxed
- * child before the worker reads anything, and the worker runs one program in it, then
- * exits (it never forks once it holds a request). It reads one framed request at a
- * time from its socket, parses the JSON body with jansson, verifies the source with the
- * policy (both static layers), runs an accepted program with pv_run() (which forks the
- * sandboxed child and applies every runtime layer), and writes the reply. A worker that
- * dies, or reaches its request budget, is replaced; its sandboxed child dies with it
- * (PR_SET_PDEATHSIG in the sandbox).
+ * A worker is a single-threaded copy of the warm zygote. Before it reads anything it starts
+ * its runner's template (pyverify-template, exec'd: template.c), which alone forks the
+ * sandboxed children, so the worker serves many requests and never forks a child once it
+ * holds one (without a template: one run in a child forked before any request, then it
+ * exits). It reads one framed request at a time from its socket, parses the JSON body with
+ * jansson, verifies the source with the policy (both static layers), runs an accepted
+ * program with pv_runner_run() (every runtime layer), and writes the reply. A worker that
+ * dies, or reaches its request budget, is replaced; its template and children die with it
+ * (the template's channel closes; PR_SET_PDEATHSIG in the sandbox).
  */
 #include <Python.h>
 
