@@ -313,6 +313,9 @@ static bool g_long_lived;
 static bool g_retire;
 /* $PYVERIFY_TEMPLATE, read by the zygote before it wipes the environment (NULL: unset). */
 static char *g_template_path;
+/* Workers the zygote has forked (in a worker: itself included): only the first pool says
+ * why it has no template, not every replacement. */
+static unsigned long g_spawned;
 
 /* Requests this worker has read (verify or run): its memory holds them. */
 static unsigned g_served;
@@ -551,8 +554,9 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         if (pv_runner_new_opts(&g_runner, pol, &ro) == 0) {
             g_long_lived = true;
         } else {
-            fprintf(stderr, "pyverify serve: worker %ld: no clean template (%s); this worker "
-                    "runs one program\n", (long)getpid(), pv_last_error());
+            if (g_spawned <= cfg->workers)
+                fprintf(stderr, "pyverify serve: worker %ld: no clean template (%s); each "
+                        "worker runs one program\n", (long)getpid(), pv_last_error());
             ro.template_mode = PV_TEMPLATE_OFF;
             if (pv_runner_new_opts(&g_runner, pol, &ro) < 0)
                 g_runner = NULL;
@@ -711,6 +715,7 @@ static int spawn(const pvs_config *cfg, const pv_policy *pol, int ctl, int sfd, 
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return -1;
     gil = PyGILState_Ensure();
+    g_spawned++;
     PyOS_BeforeFork();
     pid = fork();
     if (pid == 0) {
