@@ -121,6 +121,7 @@ typedef struct pvs_client {
     unsigned in_flight, queued;
     double usage, usage_at, score; /* recent use of the workers (dispatch.c, pick) */
     pvs_job *head, *tail;
+    bool wait_fresh;         /* its head (a batch, a session) waits for a fresh worker */
     unsigned long long admitted, refused_rate, refused_queue;
 } pvs_client;
 

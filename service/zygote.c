@@ -518,16 +518,30 @@ static void handle(const pvs_config *cfg, const pv_policy *pol, uint32_t kind, c
     else if (kind == PVS_REQ_BATCH) {
         /* batch.c: the worker forks the batch's child, so only as its first request */
         bool clean = g_served == 0;
-        if (clean) {
-            pv_runner_free(g_runner);
+        if (clean && !g_long_lived) {
+            pv_runner_free(g_runner); /* its unused child, forked by this worker */
             g_runner = NULL;
-            g_long_lived = false;
         }
+        /* a template is left as it is rather than waited for (the worker exits after the
+           batch: its channel closes, and it ends its children) */
         r->doc = pvs_do_batch(cfg, pol, req, clean, &r->http, &r->run_status);
     }
     else
         do_run(cfg, pol, req, r);
     json_decref(req);
+}
+
+/* A batch or a session forks its own child from this worker (batch.c, sessions.c), which
+ * needs no template: a worker forked to replace one the dispatcher retired for it finds it
+ * waiting at once. Only the frame's header is peeked (its kind); nothing is read. */
+static bool first_forks_own_child(int fd)
+{
+    pvs_frame f;
+    struct pollfd p = {fd, POLLIN, 0};
+    if (poll(&p, 1, 10) != 1 ||
+        recv(fd, &f, sizeof f, MSG_PEEK | MSG_DONTWAIT) != (ssize_t)sizeof f)
+        return false;
+    return f.magic == PVS_MAGIC && (f.kind == PVS_REQ_BATCH || f.kind == PVS_REQ_SESSION_NEW);
 }
 
 static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const pv_policy *pol,
@@ -547,7 +561,7 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
        memory), which alone forks the sandboxed children, so that this worker can run
        many requests and no child holds another request's data (runtime/README.md, "The
        process tree"). Without it, a child forked now, before any request, for one run. */
-    {
+    if (!first_forks_own_child(fd)) {
         pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
         ro.template_mode = PV_TEMPLATE_REQUIRE;
         ro.template_path = g_template_path;
@@ -651,7 +665,11 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
             break;
     }
     pvs_wsession_end();       /* a session's child and private directory */
-    pv_runner_free(g_runner); /* its waiting child and private directory */
+    /* a template sees its channel close, kills its children, removes their directories
+       and exits, reaped by the zygote (a subreaper): this worker does not wait for it, so
+       that its replacement (e.g. the fresh worker a batch waits for) comes at once */
+    if (!g_long_lived)
+        pv_runner_free(g_runner); /* its waiting child and private directory */
     _exit(0);
 }
 
@@ -813,6 +831,8 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
 
     /* the front end decides when to stop; its death ends the zygote too */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    /* the templates of exited workers are reparented here and reaped below */
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
@@ -876,8 +896,12 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
             else if (!stopping && slots[i].respawn_at && (!next || slots[i].respawn_at < next))
                 next = slots[i].respawn_at;
         }
-        if (stopping && alive == 0)
+        if (stopping && alive == 0) {
+            /* the workers' templates, still killing their children: none outlives this */
+            while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+                ;
             _exit(0);
+        }
         if (stopping && now >= stop_deadline) {
             for (unsigned i = 0; i < cfg->workers; i++)
                 if (slots[i].pid)
