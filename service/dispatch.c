@@ -693,8 +693,9 @@ static pvs_job *dequeue(pvs_client *c)
  * run to spare under their `concurrent`: the one that used the workers least lately for
  * its weight, ties in round-robin order (fair queuing: a client that keeps every worker it
  * can get busy goes after one that asks now and then). When only --reserve-workers
- * workers are idle, they go only to a client that has nothing in flight and nothing else
- * waiting: a client that piles up work cannot take them, so a newcomer finds a worker at
+ * workers are idle, they go only to a client that has nothing in flight, nothing else
+ * waiting and a recent use at most half the mean of the active clients': a client that
+ * piles up work cannot take them, so a newcomer finds a worker at
  * once however the others load the service. */
 static pvs_client *pick(unsigned idle)
 {
