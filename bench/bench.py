@@ -236,7 +236,7 @@ def main():
             ("fork", "fork-and-wait floor of the same process"),
             ("pv_run", "`pv_run` warm loop (verified once, all layers)"),
             ("pv_runner", "`pv_runner_run` loop: child forked and half-sandboxed ahead by the clean template (all layers)"),
-            ("pv_runner_inproc", "`pv_runner_run` loop, children forked by the host (`PV_TEMPLATE_OFF`, as the service's workers do)"),
+            ("pv_runner_inproc", "`pv_runner_run` loop, children forked by the host (`PV_TEMPLATE_OFF`)"),
             ("pv_verify_run", "`pv_verify` + `pv_run` per iteration"),
             ("pv_run_no_namespaces", "`pv_run`, namespaces off (diagnostic)"),
             ("pv_run_no_os_layer", "`pv_run`, namespaces+seccomp off (diagnostic)"),

@@ -653,6 +653,9 @@ static _Noreturn void shut_down(void)
             forget(&children[i]);
         }
     }
+    /* the orphaned inits of those children (subreaper): none outlives the template */
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
     _exit(0);
 }
 
@@ -723,6 +726,9 @@ int pvx_template_main(int argc, char **argv)
     (void)argc;
     (void)argv;
     prctl(PR_SET_NAME, "pyverify-tmpl", 0, 0, 0);
+    /* an init whose supervisor was killed with it (its group) comes back to this process,
+       which reaps it (shut_down waits for them), rather than to the machine's init */
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     pvx_wipe_environment(); /* exec'd with none: nothing to inherit */
     signal(SIGPIPE, SIG_IGN);
     sigemptyset(&chld);

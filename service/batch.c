@@ -13,8 +13,7 @@
  *
  * The batch's child is forked by this worker (pv_run_batch), so the worker must hold no
  * other client's request: only a worker whose first request this is runs a batch (its
- * unused warm child is freed first); any other answers 503, and the worker exits after the
- * batch, as after a run.
+ * template is stopped first); any other answers 503, and the worker exits after the batch.
  */
 #include <stdbool.h>
 #include <stdio.h>

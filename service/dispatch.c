@@ -71,6 +71,7 @@ static struct {
     uint64_t next_id;
     worker w[PVS_MAX_WORKERS];
     unsigned alive;
+    unsigned fresh_pending; /* workers retired so that a fresh one takes a batch or session */
 } D = {.mu = PTHREAD_MUTEX_INITIALIZER, .done_cv = PTHREAD_COND_INITIALIZER, .ctl = -1,
        .efd = -1};
 
@@ -604,6 +605,8 @@ static void receive_worker(void)
         w->fd = fd;
         w->pid = m.pid;
         D.alive++;
+        if (D.fresh_pending)
+            D.fresh_pending--;
         pthread_mutex_lock(&M.mu);
         M.workers_started++;
         pthread_mutex_unlock(&M.mu);
@@ -690,8 +693,9 @@ static pvs_job *dequeue(pvs_client *c)
  * run to spare under their `concurrent`: the one that used the workers least lately for
  * its weight, ties in round-robin order (fair queuing: a client that keeps every worker it
  * can get busy goes after one that asks now and then). When only --reserve-workers
- * workers are idle, they go only to a client that has nothing in flight and nothing else
- * waiting: a client that piles up work cannot take them, so a newcomer finds a worker at
+ * workers are idle, they go only to a client that has nothing in flight, nothing else
+ * waiting and a recent use at most half the mean of the active clients': a client that
+ * piles up work cannot take them, so a newcomer finds a worker at
  * once however the others load the service. */
 static pvs_client *pick(unsigned idle)
 {
@@ -700,16 +704,29 @@ static pvs_client *pick(unsigned idle)
     pvs_client *best = NULL;
     for (unsigned i = 0; i < n; i++)
         pvs_client_at(i)->score = decayed(pvs_client_at(i), now);
+    double active_sum = 0;
+    unsigned active = 0;
     for (unsigned i = 0; i < D.cfg->workers; i++)
         if (D.w[i].fd >= 0 && D.w[i].job)
             D.w[i].job->client->score += now - D.w[i].started;
+    /* the reserve is for light clients: at most half the mean use of the clients with work
+       in flight or waiting (long-lived workers free and are taken at once: a heavy client
+       between two of its requests would otherwise pass the test below) */
+    for (unsigned i = 0; i < n; i++) {
+        pvs_client *c = pvs_client_at(i);
+        if (c->head || c->in_flight) {
+            active_sum += c->score / c->weight;
+            active++;
+        }
+    }
     for (unsigned k = 0; k < n; k++) {
         unsigned i = (D.rr + k) % n;
         pvs_client *c = pvs_client_at(i);
         double score = c->score / c->weight;
-        if (!c->head || c->in_flight >= c->concurrent)
+        if (!c->head || c->in_flight >= c->concurrent || c->wait_fresh)
             continue;
-        if (idle <= D.cfg->reserve_workers && (c->in_flight > 0 || c->queued > 1))
+        if (idle <= D.cfg->reserve_workers &&
+            (c->in_flight > 0 || c->queued > 1 || score > 0.5 * active_sum / active))
             continue;
         if (!best || score < best_score) {
             best = c;
@@ -726,9 +743,11 @@ static pvs_client *pick(unsigned idle)
  * worker reads the body. */
 static void assign(void)
 {
-    unsigned idle = 0;
+    unsigned idle = 0, nwait = 0;
     for (unsigned i = 0; i < D.cfg->workers; i++)
         idle += D.w[i].fd >= 0 && !D.w[i].job && !D.w[i].pinned;
+    for (unsigned i = 0; i < pvs_clients_count(); i++)
+        pvs_client_at(i)->wait_fresh = false;
     for (unsigned i = 0; i < D.cfg->workers && D.queued; i++) {
         worker *w = &D.w[i];
         pvs_client *c;
@@ -742,18 +761,33 @@ static void assign(void)
         if ((j->kind == PVS_REQ_BATCH || j->kind == PVS_REQ_SESSION_NEW) && w->used) {
             /* a batch's child, or a session's, is forked by its worker, so only a worker
                that has held no request may take it (batch.c, sessions.c): a fresh idle one
-               if there is one; else this one retires (it exits on the closed socket, the
-               zygote replaces it) and the job waits for a fresh worker */
+               if there is one; else one used worker per such job waiting retires (it exits
+               on the closed socket, the zygote replaces it) and the job waits for a fresh
+               worker while the other clients' jobs go on */
             worker *fresh = NULL;
             for (unsigned k = 0; k < D.cfg->workers && !fresh; k++)
                 if (D.w[k].fd >= 0 && !D.w[k].job && !D.w[k].pinned && !D.w[k].used)
                     fresh = &D.w[k];
             if (!fresh) {
-                worker_gone(w);
-                idle--;
+                c->wait_fresh = true;
+                if (D.fresh_pending < ++nwait) {
+                    worker_gone(w);
+                    D.fresh_pending++;
+                    idle--;
+                }
+                i--; /* this worker (if not retired) for another client's job */
                 continue;
             }
             w = fresh;
+        } else if (j->kind != PVS_REQ_BATCH && j->kind != PVS_REQ_SESSION_NEW && !w->used) {
+            /* a run or a verification goes to a worker that already holds requests (it
+               runs many: its children come from its template), keeping the fresh ones for
+               batches and sessions */
+            for (unsigned k = 0; k < D.cfg->workers; k++)
+                if (D.w[k].fd >= 0 && !D.w[k].job && !D.w[k].pinned && D.w[k].used) {
+                    w = &D.w[k];
+                    break;
+                }
         }
         memset(&f, 0, sizeof f);
         f.magic = PVS_MAGIC;

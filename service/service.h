@@ -11,8 +11,10 @@
  *     |  fork                            the policy, imports the allowed modules, then only
  *   workers (zygote.c)                   forks workers and replaces the ones that exit.
  *     |                                  each a warm, single-threaded copy of the zygote:
- *     |  fork (pv_run)                   parses a request with jansson, verifies it, runs it
- *   sandboxed child                      with pv_run() (every runtime layer), answers.
+ *     |  fork + exec (before a request)  parses a request with jansson, verifies it, runs it
+ *   pyverify-template                    with its pv_runner (every runtime layer), answers;
+ *     |  fork                            many requests (long-lived). The template, exec'd
+ *   sandboxed child                      by the worker, forks the children (runner.c).
  *
  * A session (sessions.c) is a worker pinned to it: it forks the session's child on the
  * create request and then serves only that session's cells, until the session ends.
@@ -123,6 +125,7 @@ typedef struct pvs_client {
     unsigned sess_held;      /* sessions.c's, under its lock: open or being created */
     double usage, usage_at, score; /* recent use of the workers (dispatch.c, pick) */
     pvs_job *head, *tail;
+    bool wait_fresh;         /* its head (a batch, a session) waits for a fresh worker */
     unsigned long long admitted, refused_rate, refused_queue;
 } pvs_client;
 

@@ -11,14 +11,15 @@
  * environment before its interpreter starts, never holds the bearer token (read by the
  * front end after this fork) and never reads a request.
  *
- * A worker is a single-threaded copy of the warm zygote; its runner forks the sandboxed
- * child before the worker reads anything, and the worker runs one program in it, then
- * exits (it never forks once it holds a request). It reads one framed request at a
- * time from its socket, parses the JSON body with jansson, verifies the source with the
- * policy (both static layers), runs an accepted program with pv_run() (which forks the
- * sandboxed child and applies every runtime layer), and writes the reply. A worker that
- * dies, or reaches its request budget, is replaced; its sandboxed child dies with it
- * (PR_SET_PDEATHSIG in the sandbox).
+ * A worker is a single-threaded copy of the warm zygote. Before it reads anything it starts
+ * its runner's template (pyverify-template, exec'd: template.c), which alone forks the
+ * sandboxed children, so the worker serves many requests and never forks a child once it
+ * holds one (without a template: one run in a child forked before any request, then it
+ * exits). It reads one framed request at a time from its socket, parses the JSON body with
+ * jansson, verifies the source with the policy (both static layers), runs an accepted
+ * program with pv_runner_run() (every runtime layer), and writes the reply. A worker that
+ * dies, or reaches its request budget, is replaced; its template and children die with it
+ * (the template's channel closes; PR_SET_PDEATHSIG in the sandbox).
  */
 #include <Python.h>
 
@@ -302,8 +303,20 @@ static int input_key_ok(const char *k, reply *r)
     return -1;
 }
 
-/* The worker's warm runner: a sandboxed child forked ahead of each run (NULL: plain pv_run). */
+/* The worker's runner (NULL: plain pv_run). Its children come from an exec'd
+ * pyverify-template the worker started before it read any request (g_long_lived): the
+ * worker runs any number of programs. Where the template cannot be started, the runner
+ * forks its one child from this worker before any request and the worker exits after one
+ * run (single-use, as before the template). */
 static pv_runner *g_runner;
+static bool g_long_lived;
+/* A runner failure in a long-lived worker (its template gone): it retires after replying. */
+static bool g_retire;
+/* $PYVERIFY_TEMPLATE, read by the zygote before it wipes the environment (NULL: unset). */
+static char *g_template_path;
+/* Workers the zygote has forked (in a worker: itself included): only the first pool says
+ * why it has no template, not every replacement. */
+static unsigned long g_spawned;
 
 /* Requests this worker has read (verify or run): its memory holds them. */
 static unsigned g_served;
@@ -426,6 +439,8 @@ static void do_run(const pvs_config *cfg, const pv_policy *pol, json_t *req, rep
             goto done;
         }
         if (rc < 0) {
+            if (rc != PV_ERR_INVALID && g_runner && !pvs_wsession_active())
+                g_retire = true; /* e.g. its template died: a fresh worker starts another */
             fail_reply(r, rc == PV_ERR_INVALID ? 400 : 500, "%s", pv_last_error());
             goto done;
         }
@@ -462,6 +477,7 @@ static void session_new(const pvs_config *cfg, const pv_policy *pol, json_t *req
     if (clean) {
         pv_runner_free(g_runner); /* the session forks its own child */
         g_runner = NULL;
+        g_long_lived = false;
     }
     r->doc = pvs_wsession_new(cfg, pol, req, clean, input != NULL, &r->http);
     if (r->http == 201 && input) {
@@ -503,15 +519,30 @@ static void handle(const pvs_config *cfg, const pv_policy *pol, uint32_t kind, c
     else if (kind == PVS_REQ_BATCH) {
         /* batch.c: the worker forks the batch's child, so only as its first request */
         bool clean = g_served == 0;
-        if (clean) {
-            pv_runner_free(g_runner);
+        if (clean && !g_long_lived) {
+            pv_runner_free(g_runner); /* its unused child, forked by this worker */
             g_runner = NULL;
         }
+        /* a template is left as it is rather than waited for (the worker exits after the
+           batch: its channel closes, and it ends its children) */
         r->doc = pvs_do_batch(cfg, pol, req, clean, &r->http, &r->run_status);
     }
     else
         do_run(cfg, pol, req, r);
     json_decref(req);
+}
+
+/* A batch or a session forks its own child from this worker (batch.c, sessions.c), which
+ * needs no template: a worker forked to replace one the dispatcher retired for it finds it
+ * waiting at once. Only the frame's header is peeked (its kind); nothing is read. */
+static bool first_forks_own_child(int fd)
+{
+    pvs_frame f;
+    struct pollfd p = {fd, POLLIN, 0};
+    if (poll(&p, 1, 10) != 1 ||
+        recv(fd, &f, sizeof f, MSG_PEEK | MSG_DONTWAIT) != (ssize_t)sizeof f)
+        return false;
+    return f.magic == PVS_MAGIC && (f.kind == PVS_REQ_BATCH || f.kind == PVS_REQ_SESSION_NEW);
 }
 
 static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const pv_policy *pol,
@@ -526,16 +557,27 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
     body = malloc(cfg->max_body + 1);
     if (!body)
         _exit(1);
-    /* a child forked and half-sandboxed before each request arrives; without one (fork
-       refused) runs fork on demand */
-    {
-        /* this worker is a copy of the clean zygote: it is the template (no exec'd one) */
+    /* Before any request: the runner's clean template, pyverify-template exec'd by this
+       worker (empty environment, a fresh address layout, nothing of this process's
+       memory), which alone forks the sandboxed children, so that this worker can run
+       many requests and no child holds another request's data (runtime/README.md, "The
+       process tree"). Without it, a child forked now, before any request, for one run. */
+    if (!first_forks_own_child(fd)) {
         pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
-        ro.template_mode = PV_TEMPLATE_OFF;
-        if (pv_runner_new_opts(&g_runner, pol, &ro) < 0)
-            g_runner = NULL;
-        else
-            pvx_runner_single_use(g_runner); /* its one child was forked before any request */
+        ro.template_mode = PV_TEMPLATE_REQUIRE;
+        ro.template_path = g_template_path;
+        if (pv_runner_new_opts(&g_runner, pol, &ro) == 0) {
+            g_long_lived = true;
+        } else {
+            if (g_spawned <= cfg->workers)
+                fprintf(stderr, "pyverify serve: worker %ld: no clean template (%s); each "
+                        "worker runs one program\n", (long)getpid(), pv_last_error());
+            ro.template_mode = PV_TEMPLATE_OFF;
+            if (pv_runner_new_opts(&g_runner, pol, &ro) < 0)
+                g_runner = NULL;
+            else
+                pvx_runner_single_use(g_runner); /* its child was forked before any request */
+        }
     }
     /* a session's worker (sessions.c) serves its session to the end, whatever the budget */
     while (pvs_wsession_active() || cfg->worker_requests == 0 || served < cfg->worker_requests) {
@@ -601,12 +643,13 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
         f.verdict = r.verdict;
         served++;
         g_served = served;
-        /* the request budget is spent, or a program ran (a worker runs one program: it holds
-           the request, so it never forks another child): say so, so that no job is sent to
-           a worker that is about to exit */
+        /* the request budget is spent, or a program ran in a child this worker forked (a
+           single-use worker, a batch: it holds the request, so it never forks another
+           child), or its runner failed: say so, so that no job is sent to a worker that is
+           about to exit */
         last = (cfg->worker_requests && served >= cfg->worker_requests &&
                 !pvs_wsession_active()) ||
-               kind == PVS_REQ_RUN || kind == PVS_REQ_BATCH ||
+               (kind == PVS_REQ_RUN && (!g_long_lived || g_retire)) || kind == PVS_REQ_BATCH ||
                /* a session's worker: until its session ends (a limit, an error at start) */
                ((kind == PVS_REQ_SESSION_NEW || kind == PVS_REQ_SESSION_RUN) &&
                 !pvs_wsession_alive());
@@ -623,7 +666,11 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
             break;
     }
     pvs_wsession_end();       /* a session's child and private directory */
-    pv_runner_free(g_runner); /* its waiting child and private directory */
+    /* a template sees its channel close, kills its children, removes their directories
+       and exits, reaped by the zygote (a subreaper): this worker does not wait for it, so
+       that its replacement (e.g. the fresh worker a batch waits for) comes at once */
+    if (!g_long_lived)
+        pv_runner_free(g_runner); /* its waiting child and private directory */
     _exit(0);
 }
 
@@ -687,6 +734,7 @@ static int spawn(const pvs_config *cfg, const pv_policy *pol, int ctl, int sfd, 
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return -1;
     gil = PyGILState_Ensure();
+    g_spawned++;
     PyOS_BeforeFork();
     pid = fork();
     if (pid == 0) {
@@ -784,6 +832,8 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
 
     /* the front end decides when to stop; its death ends the zygote too */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    /* the templates of exited workers are reparented here and reaped below */
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
@@ -800,6 +850,12 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
     /* a clean template: the service's environment never reaches the interpreter (whose
        os.environ would copy it into the heap every worker and child inherits), and the
        strings on the stack are zeroed once the policy path (in argv) has been used */
+    {
+        /* the one variable the workers need (where their template is); not a secret */
+        const char *t = secure_getenv("PYVERIFY_TEMPLATE");
+        if (t && *t && !(g_template_path = strdup(t)))
+            zygote_fatal(ctl, "out of memory");
+    }
     pvx_wipe_environment();
     if (pv_init() < 0)
         zygote_fatal(ctl, pv_last_error());
@@ -841,8 +897,12 @@ void pvs_zygote_main(const pvs_config *cfg, int ctl)
             else if (!stopping && slots[i].respawn_at && (!next || slots[i].respawn_at < next))
                 next = slots[i].respawn_at;
         }
-        if (stopping && alive == 0)
+        if (stopping && alive == 0) {
+            /* the workers' templates, still killing their children: none outlives this */
+            while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+                ;
             _exit(0);
+        }
         if (stopping && now >= stop_deadline) {
             for (unsigned i = 0; i < cfg->workers; i++)
                 if (slots[i].pid)

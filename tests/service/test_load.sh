@@ -34,19 +34,28 @@ check "no worker lost or killed" -- grep -q '^pyverify_workers_lost_total 0' "$T
     grep -q '^pyverify_workers_killed_total 0' "$T/body"
 check "no 429 or 5xx answered" -- test -z "$(grep '^pyverify_http_requests_total' "$T/body" | grep -v 'code="200"')"
 
-# children: the zygote, exactly its workers, and one waiting (warm) child per worker; no
-# sandboxed child of a finished run left behind. With a pid namespace (runtime/sandbox.c,
-# step_pid_split) a warm child is a supervisor ("pyverify-sup") over exactly one init, whose
-# one child is the waiting program; without one, nothing is below the warm child. Nothing is
-# ever below the program.
+# children: the zygote, exactly its workers, one template per worker (pyverify-template,
+# exec'd by it) and below each template its waiting (warm) children, at most its pool (the
+# cores, at most 4); no sandboxed child of a finished run left behind. With a pid namespace
+# (runtime/sandbox.c, step_pid_split) a warm child is a supervisor ("pyverify-sup") over
+# exactly one init, whose one child is the waiting program; without one, nothing is below
+# the warm child. Nothing is ever below the program.
 Z=$(pgrep -P "$PID")
 nz=$(echo "$Z" | wc -w)
 nw=$(pgrep -P "$Z" | wc -l)
+nt=0
 ngrand=0
 nbad=0
 for w in $(pgrep -P "$Z"); do
-    for c in $(pgrep -P "$w"); do
-        ngrand=$((ngrand + 1))
+    t=$(pgrep -P "$w")
+    if [ "$(echo "$t" | wc -w)" != 1 ] || [ "$(cat "/proc/$t/comm" 2>/dev/null)" != pyverify-tmpl ]; then
+        nbad=$((nbad + 1))
+        continue
+    fi
+    nt=$((nt + 1))
+    nc=0
+    for c in $(pgrep -P "$t"); do
+        nc=$((nc + 1))
         below=$(pgrep -P "$c")
         if [ "$(cat "/proc/$c/comm" 2>/dev/null)" = pyverify-sup ]; then
             prog=$(pgrep -P "$below" 2>/dev/null)
@@ -56,9 +65,11 @@ for w in $(pgrep -P "$Z"); do
             [ -z "$below" ] || nbad=$((nbad + 1))
         fi
     done
+    [ "$nc" -ge 1 ] && [ "$nc" -le 4 ] || nbad=$((nbad + 1))
+    ngrand=$((ngrand + nc))
 done
-check "no child leaked: 1 zygote, $WORKERS workers, $WORKERS warm children of the expected shape ($nz, $nw, $ngrand, $nbad bad)" -- \
-    test "$nz" = 1 -a "$nw" = "$WORKERS" -a "$ngrand" = "$WORKERS" -a "$nbad" = 0
+check "no child leaked: 1 zygote, $WORKERS workers, $WORKERS templates, 1 to 4 warm children each of the expected shape ($nz, $nw, $nt, $ngrand, $nbad bad)" -- \
+    test "$nz" = 1 -a "$nw" = "$WORKERS" -a "$nt" = "$WORKERS" -a "$nbad" = 0
 # flat: the whole tree within 25% (workers are replaced every 1000 requests), the front end
 # within 8 MiB (its per-request state is freed)
 if ldd "$PV" 2>/dev/null | grep -q libasan; then
