@@ -333,6 +333,9 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
     h.code_len = (uint64_t)code_len;
     h.input_len = o.input_json ? strlen(o.input_json) : 0;
     h.stdin_len = o.stdin_data ? o.stdin_len : 0;
+    /* a template's child reports the program's end and waits: the run can end there, the
+       three processes' exits and the reaping then happen off this call (run.c, end_early) */
+    h.end_wait = rn->tmpl ? 1u : 0u;
 
     for (int attempt = 0;; attempt++) {
         if (!rn->spare.pid && rn->single_use && !rn->tmpl) {
@@ -343,6 +346,7 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
         if (!rn->spare.pid && (rc = spawn_spare(rn)) < 0)
             goto done;
         sp = rn->spare;
+        sp.end_early = h.end_wait != 0;
         memset(&rn->spare, 0, sizeof rn->spare);
         rn->spare.out = rn->spare.err = rn->spare.ctl = rn->spare.req = -1;
         base = cpu_ms_of(pvx_program_pid(sp.pid)); /* its set-up, not the program's */
