@@ -27,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,15 +66,35 @@ int pvx_send(int fd, char type, const void *data, size_t len)
     unsigned char hdr[5];
     uint32_t n = (uint32_t)len;
     const unsigned char *p;
-    size_t left;
+    size_t left, skip;
 
     if (len > PVX_MAX_RECORD)
         return -1;
     hdr[0] = (unsigned char)type;
     memcpy(hdr + 1, &n, 4);
+    {
+        /* one call for the header and the payload: the parent wakes once per record */
+        struct iovec iov[2] = {{hdr, sizeof hdr}, {(void *)data, len}};
+        ssize_t w;
+        do
+            w = writev(fd, iov, len ? 2 : 1);
+        while (w < 0 && errno == EINTR);
+        if (w < 0)
+            return -1;
+        if ((size_t)w == sizeof hdr + len)
+            return 0;
+        skip = (size_t)w; /* a partial write: the rest below */
+    }
     for (int part = 0; part < 2; part++) {
         p = part == 0 ? hdr : data;
         left = part == 0 ? sizeof hdr : len;
+        if (skip >= left) {
+            skip -= left;
+            continue;
+        }
+        p += skip;
+        left -= skip;
+        skip = 0;
         while (left > 0) {
             ssize_t w = write(fd, p, left);
             if (w < 0 && errno == EINTR)
