@@ -212,7 +212,7 @@ def main():
         allp = med(rp["runner_all"])
         prof = [
             ("runner_all", "every layer (3 ms between runs: the pool refilled)"),
-            ("runner_no_seccomp", "seccomp off (its two filters are attached on the request path)"),
+            ("runner_no_seccomp", "seccomp off (its filter is attached on the request path)"),
             ("runner_no_namespaces", "namespaces off (no pid namespace: no init, no supervisor)"),
             ("runner_no_python", "Python layer off (no guard walk of the code, no audit hook)"),
             ("runner_no_os", "OS layer off (no rlimits, Landlock, seccomp, namespaces)"),

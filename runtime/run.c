@@ -361,6 +361,7 @@ typedef struct pvx_watch {
     int prog_pidfd;         /* a pidfd of it (-1: none), opened when its pid was found */
     bool ended_early;       /* end_early() ended the run: no wait status will be read */
     unsigned long early_rss_kb; /* the program's VmHWM, read by end_early() */
+    pid_t prog_hint;        /* the program's pid as the runner found it before the request */
 } pvx_watch;
 
 static bool has_pid_layer(const pv_run_result *r)
@@ -607,7 +608,8 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
                program's, two levels below, found in /proc (the kernel's word, not the
                child's); until then RLIMIT_CPU, set in the program, still holds */
             if (r->ready && !w->clock_resolved && has_pid_layer(r)) {
-                pid_t prog = pvx_program_pid(w->pid);
+                pid_t prog = w->prog_hint > 0 && w->prog_hint != w->pid ? w->prog_hint
+                                                                   : pvx_program_pid(w->pid);
                 clockid_t clk;
                 w->clock_resolved = true;
                 if (prog != w->pid && clock_getcpuclockid(prog, &clk) == 0) {
@@ -896,6 +898,7 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
     w.have_cpu_clock = clock_getcpuclockid(pid, &w.cpu_clock) == 0;
 
     w.prog_pidfd = -1;
+    w.prog_hint = s->prog_pid;
     ctl.end_early = s->end_early && s->remote;
 
     Py_BEGIN_ALLOW_THREADS

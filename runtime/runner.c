@@ -349,7 +349,8 @@ int pv_runner_run(pv_runner *rn, pv_run_result **out, const pv_program *program,
         sp.end_early = h.end_wait != 0;
         memset(&rn->spare, 0, sizeof rn->spare);
         rn->spare.out = rn->spare.err = rn->spare.ctl = rn->spare.req = -1;
-        base = cpu_ms_of(pvx_program_pid(sp.pid)); /* its set-up, not the program's */
+        sp.prog_pid = pvx_program_pid(sp.pid); /* looked up once: pvx_collect reuses it */
+        base = cpu_ms_of(sp.prog_pid);          /* its set-up, not the program's */
         start = pvx_now_ms();
         /* a supervisor killed from outside leaves its program alive for a moment (it dies
            with its init): the request would be accepted, then lost */
