@@ -808,10 +808,12 @@ static const child_step steps[] = {
     {"namespaces", step_namespaces, false, 0},
     {"fs:pivot_root", step_filesystem, true, 0}, /* fatal only once the old root is half gone */
     {"parent_death", step_parent_death, true, 0},
-    {"namespace:pid", step_pid_split, false, 0}, /* last of phase 0: it forks */
+    {"namespace:pid", step_pid_split, false, 0}, /* it forks: what follows is the program's */
+    /* need nothing of the program either: a warm child applies them before its request
+       (issue 19: off the request's path); it opens no path after them (its root is empty) */
+    {"no_new_privs", step_no_new_privs, false, 0},
+    {"fs:landlock", step_landlock, false, 0},
     {"rlimits", step_rlimits, true, 1},
-    {"no_new_privs", step_no_new_privs, false, 1},
-    {"fs:landlock", step_landlock, false, 1},
     {"seccomp", step_seccomp, false, 1},
 };
 
