@@ -25,7 +25,7 @@ typedef struct pvx_request {
     uint32_t end_wait, pad;
 } pvx_request;
 
-#define PVX_END_WAIT_MS 200
+#define PVX_END_WAIT_MS 100
 
 /* A batch (batch.c). */
 #define PVB_MAGIC 0x31514250u /* "PBQ1" */
