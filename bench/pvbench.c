@@ -17,6 +17,9 @@
  *                                       (a_cpu, ...)
  *   pvbench host N                      host calls and sessions (issue 17): a warm-runner run
  *                                       with 0 and with 200 host calls, a session run
+ *   pvbench runner N GAP_US             issue 19: where pv_runner_run's time goes, by layer:
+ *                                       one runner per set of layers, runs interleaved, GAP_US
+ *                                       between runs (so each finds its pool refilled)
  *
  * Every result is a line "key value..." on stdout; times are seconds. The driver computes
  * medians, spreads and ratios from the raw samples.
@@ -765,6 +768,64 @@ static int cmd_host(int n)
     return 0;
 }
 
+/* Issue 19's profile of pv_runner_run: the same trivial program through one runner per set
+ * of layers, interleaved (each iteration runs every configuration once), so that the
+ * differences are the request-path cost of each layer on the same machine at the same
+ * moment. */
+static int cmd_runner(int n, int gap_us)
+{
+    static const struct {
+        const char *key;
+        unsigned flags;
+    } cfg[] = {
+        {"runner_all", 0},
+        {"runner_no_seccomp", PV_RUN_NO_SECCOMP},
+        {"runner_no_namespaces", PV_RUN_NO_NAMESPACES},
+        {"runner_no_python", PV_RUN_NO_PYTHON_LAYER},
+        {"runner_no_os", PV_RUN_NO_OS_LAYER},
+        {"runner_no_layers", PV_RUN_NO_OS_LAYER | PV_RUN_NO_PYTHON_LAYER},
+    };
+    enum { NCFG = sizeof cfg / sizeof cfg[0] };
+    static const char src[] = "x = 1\n";
+    pv_runner *rn[NCFG];
+    pv_policy *pol;
+    pv_program *prog;
+
+    if (pv_init() < 0 || pv_policy_default(&pol) < 0)
+        die("pv_init");
+    if (pv_verify(&prog, pol, src, sizeof src - 1, "trivial.py", NULL) < 0 ||
+        pv_program_verdict(prog) != PV_ACCEPTED)
+        die("verify");
+    for (size_t c = 0; c < NCFG; c++)
+        if (pv_runner_new(&rn[c], pol, cfg[c].flags) < 0)
+            die("pv_runner_new");
+    usleep(500000); /* every pool filled */
+    for (int i = -2; i < n; i++) {
+        for (size_t c = 0; c < NCFG; c++) {
+            pv_run_opts o = PV_RUN_OPTS_INIT;
+            pv_run_result *r;
+            double t0, t;
+            o.flags = cfg[c].flags;
+            t0 = now();
+            if (pv_runner_run(rn[c], &r, prog, &o) < 0)
+                die("pv_runner_run");
+            t = now() - t0;
+            if (pv_run_result_status(r) != PV_RUN_OK)
+                die("pv_runner_run status");
+            if (i >= 0)
+                printf("%s %.6f\n", cfg[c].key, t);
+            pv_run_result_free(r);
+            if (gap_us > 0)
+                usleep((useconds_t)gap_us);
+        }
+    }
+    for (size_t c = 0; c < NCFG; c++)
+        pv_runner_free(rn[c]);
+    pv_program_free(prog);
+    pv_policy_free(pol);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -776,6 +837,8 @@ int main(int argc, char **argv)
         return cmd_digest(argv[2], argc >= 4 ? argv[3] : NULL);
     if (argc >= 3 && strcmp(argv[1], "host") == 0)
         return cmd_host((int)strtol(argv[2], NULL, 10));
+    if (argc >= 4 && strcmp(argv[1], "runner") == 0)
+        return cmd_runner((int)strtol(argv[2], NULL, 10), (int)strtol(argv[3], NULL, 10));
     if (argc >= 3 && strcmp(argv[1], "run") == 0)
         return cmd_run((int)strtol(argv[2], NULL, 10));
     if (argc >= 4 && strcmp(argv[1], "expr") == 0)
@@ -806,7 +869,7 @@ int main(int argc, char **argv)
             return cmd_pair((int)strtol(argv[2], NULL, 10), cmds, k);
     }
     fprintf(stderr, "usage: pvbench throughput LIST REPEATS | verify LIST LAYERS | digest LIST [DUMP] | run N | expr FILE N |\n"
-                    "               batch FILE N COUNT |\n"
+                    "               batch FILE N COUNT | runner N GAP_US |\n"
                     "               spawn N [--rlimits] -- ARGV... | pair N -- A... -- B... [-- C...]\n");
     return 2;
 }

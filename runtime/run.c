@@ -220,6 +220,7 @@ typedef struct pvx_control {
     size_t other, other_limit; /* with host calls: bytes of the other records, and their cap */
     bool closed;     /* the run is being ended: host calls are no longer answered */
     bool until_done; /* a session's step: the watch ends at DONE */
+    bool end_early;  /* a runner's template child: DONE may end the run (end_early) */
 } pvx_control;
 
 /* Parse complete records. Returns -1 on allocation failure (or too much control data), -2
@@ -307,7 +308,7 @@ static int control_parse(pvx_control *c, pv_run_result *r)
             }
             break;
         case PVX_REC_DONE:
-            if (c->until_done && r->ready && !r->done) {
+            if ((c->until_done || c->end_early) && r->ready && !r->done) {
                 r->done = true;
                 r->done_code = n > 0 ? payload[0] : '?';
             }
@@ -358,6 +359,11 @@ typedef struct pvx_watch {
     unsigned long prog_cpu_ms; /* its last reading before a kill: killed together, the
                                   supervisor and init never reap the program, so wait4's
                                   rusage would not include it */
+    pid_t prog_pid;         /* the program's pid (below the pid namespace), once known */
+    int prog_pidfd;         /* a pidfd of it (-1: none), opened when its pid was found */
+    bool ended_early;       /* end_early() ended the run: no wait status will be read */
+    unsigned long early_rss_kb; /* the program's VmHWM, read by end_early() */
+    pid_t prog_hint;        /* the program's pid as the runner found it before the request */
 } pvx_watch;
 
 static bool has_pid_layer(const pv_run_result *r)
@@ -405,6 +411,84 @@ static bool child_exited(pvx_watch *w)
     if (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == w->pid)
         return true;
     return false;
+}
+
+static bool drain_ready(int *fd, pvx_buf *b);
+
+/* The state letter and VmHWM (kB) of a process, from /proc/<pid>/status; false when
+ * unreadable (gone). */
+static bool proc_status(pid_t pid, char *state, unsigned long *hwm_kb)
+{
+    char path[64], buf[4096];
+    const char *p;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    p = strstr(buf, "\nState:\t");
+    if (!p)
+        return false;
+    *state = p[8];
+    p = strstr(buf, "\nVmHWM:");
+    *hwm_kb = p ? strtoul(p + 7, NULL, 10) : 0;
+    return true;
+}
+
+/* A template's child reported the program's end (DONE) and now waits to be killed
+ * (warm_child.c). The run ends here instead of at the end of the exit chain (the program,
+ * its init and the supervisor exit one after the other, each tearing down a copy of the
+ * interpreter's address space and waking the next, then the template reaps), provided this
+ * process observes the program asleep after its report: the outcome is then the one the
+ * report gives (exit 0, or 1 after an exception: what the program could have obtained by
+ * exiting), and this process's own verdicts (watchdog, the program's CPU clock, the caps)
+ * are taken now. A program running on or already dead after its report (a forged DONE) is
+ * not ended here: its run goes on to its real end, classified from the wait status as
+ * always. The whole tree gets SIGKILL before this returns true; a process with SIGKILL
+ * pending never returns to user code and cannot fork (the kernel checks for a fatal signal
+ * first), so the processes still dying after the call are harmless; the template reaps
+ * them and drops the namespaces, off the request's path. */
+static bool end_early(pvx_watch *w, pv_run_result *r)
+{
+    int pfd = w->prog_pidfd >= 0 ? w->prog_pidfd : w->prog_pid == w->pid ? w->pidfd : -1;
+    unsigned long used, rss = 0;
+    struct timespec ts;
+    char state = '?';
+
+    if (pfd < 0 || w->prog_pid <= 0 || !w->have_cpu_clock)
+        return false;
+    /* it gets to its wait microseconds after the write */
+    for (int i = 0; i < 100; i++) {
+        if (!proc_status(w->prog_pid, &state, &rss) || state != 'R')
+            break;
+        nanosleep(&(struct timespec){0, 20000}, NULL);
+    }
+    if (state != 'S' || clock_gettime(w->cpu_clock, &ts) != 0)
+        return false;
+    /* not reaped yet (so the pid read above was not reused): the readings are the program's */
+    if (syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0u) != 0)
+        return false;
+    used = (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul;
+    /* what it wrote before its report is in the pipes */
+    if (!drain_ready(&w->out, &r->out) || !drain_ready(&w->err, &r->err))
+        w->output_exceeded = true;
+    syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0u);
+    stop(w); /* its init (the namespace with it) and the supervisor */
+    w->prog_cpu_ms = used;
+    w->early_rss_kb = rss;
+    if (used >= w->cpu_limit_ms)
+        w->cpu_exceeded = true;
+    if (now_ms() >= w->deadline)
+        w->timed_out = true;
+    w->ended_early = true;
+    return true;
 }
 
 static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
@@ -526,15 +610,34 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
                program's, two levels below, found in /proc (the kernel's word, not the
                child's); until then RLIMIT_CPU, set in the program, still holds */
             if (r->ready && !w->clock_resolved && has_pid_layer(r)) {
-                pid_t prog = pvx_program_pid(w->pid);
+                pid_t prog = w->prog_hint > 0 && w->prog_hint != w->pid ? w->prog_hint
+                                                                   : pvx_program_pid(w->pid);
                 clockid_t clk;
                 w->clock_resolved = true;
                 if (prog != w->pid && clock_getcpuclockid(prog, &clk) == 0) {
                     w->cpu_clock = clk;
                     w->have_cpu_clock = true;
+                    if (c->end_early) {
+                        /* a pidfd, then the same pid still the init's child: it names the
+                           program (a reaped pid's number is not the init's child again) */
+                        int fd = (int)syscall(SYS_pidfd_open, prog, 0);
+                        if (fd >= 0 && pvx_program_pid(w->pid) == prog) {
+                            w->prog_pidfd = fd;
+                            w->prog_pid = prog;
+                        } else if (fd >= 0) {
+                            close(fd);
+                        }
+                    }
                 } else {
                     w->have_cpu_clock = false;
                 }
+            } else if (r->ready && !w->clock_resolved && !w->prog_pid) {
+                w->prog_pid = w->pid; /* no pid namespace: the child is the program */
+            }
+            if (c->end_early && r->done && !killed) {
+                if (end_early(w, r))
+                    break;
+                c->end_early = false; /* the ordinary end, from here on */
             }
         }
         if (idx_pid >= 0 && pfd[idx_pid].revents)
@@ -796,9 +899,19 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
     w.cpu_check = start + (unsigned long)ceil(o->cpu_s * 1000.0);
     w.have_cpu_clock = clock_getcpuclockid(pid, &w.cpu_clock) == 0;
 
+    w.prog_pidfd = -1;
+    w.prog_hint = s->prog_pid;
+    ctl.end_early = s->end_early && s->remote;
+
     Py_BEGIN_ALLOW_THREADS
     watch_loop(&w, r, &ctl);
-    if (s->remote) {
+    if (w.ended_early) {
+        /* end_early(): the reported end, observed; nothing more is waited for */
+        wstatus = r->done_code == '1' ? PVX_EXIT_EXCEPTION << 8 : PVX_EXIT_OK << 8;
+        memset(&ru, 0, sizeof ru);
+        ru.ru_maxrss = (long)w.early_rss_kb;
+        reaped = pid;
+    } else if (s->remote) {
         /* the watch can end with the child alive (it closed every pipe, then the grace
            ran out): the template reports only a child that ended, so end it, through the
            pidfd (it names this child and no other, even once reaped) */
@@ -828,7 +941,7 @@ int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool expr,
         cpu = w.prog_cpu_ms;
     r->cpu_ms = cpu > cpu_base_ms ? cpu - cpu_base_ms : 0;
     r->max_rss_kb = (unsigned long)ru.ru_maxrss;
-    if (w.ctl >= 0)
+    if (w.ctl >= 0 && !w.ended_early) /* else its writer may live on a moment */
         drain(&w.ctl, &ctl.raw);
     ctl.closed = true; /* no more host calls are answered */
     if (control_parse(&ctl, r) < 0)
@@ -859,6 +972,7 @@ done:
     pvx_close_fd(&w.err);
     pvx_close_fd(&w.ctl);
     pvx_close_fd(&w.pidfd);
+    pvx_close_fd(&w.prog_pidfd);
     free(ctl.raw.data);
     pvx_host_clear(&host);
     pvx_spawn_abort(s); /* the request pipe and the private directory */

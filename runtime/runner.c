@@ -27,11 +27,13 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -229,6 +231,20 @@ static bool spare_alive(const pvx_spawn *sp)
     return si.si_pid != pid;
 }
 
+/* The early end reads the program's pid in /proc/PID/task/PID/children (a kernel built
+ * without CONFIG_PROC_CHILDREN has none): without it the child would report and wait in
+ * vain (its nap, then the ordinary end). */
+static bool proc_children_readable(void)
+{
+    static int known; /* 0 unknown, 1 yes, 2 no */
+    if (!known) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)syscall(SYS_gettid));
+        known = access(path, R_OK) == 0 ? 1 : 2;
+    }
+    return known == 1;
+}
+
 static unsigned long cpu_ms_of(pid_t pid)
 {
     clockid_t clk;
@@ -362,6 +378,9 @@ static int run_matched(pv_runner *rn, pv_run_result **out, const pv_program *pro
     h.code_len = (uint64_t)code_len;
     h.input_len = o.input_json ? strlen(o.input_json) : 0;
     h.stdin_len = o.stdin_data ? o.stdin_len : 0;
+    /* a template's child reports the program's end and waits: the run can end there, the
+       three processes' exits and the reaping then happen off this call (run.c, end_early) */
+    h.end_wait = rn->tmpl && proc_children_readable() ? 1u : 0u;
 
     for (int attempt = 0;; attempt++) {
         if (!rn->spare.pid && rn->single_use && !rn->tmpl) {
@@ -372,9 +391,11 @@ static int run_matched(pv_runner *rn, pv_run_result **out, const pv_program *pro
         if (!rn->spare.pid && (rc = spawn_spare(rn)) < 0)
             goto done;
         sp = rn->spare;
+        sp.end_early = h.end_wait != 0;
         memset(&rn->spare, 0, sizeof rn->spare);
         rn->spare.out = rn->spare.err = rn->spare.ctl = rn->spare.req = -1;
-        base = cpu_ms_of(pvx_program_pid(sp.pid)); /* its set-up, not the program's */
+        sp.prog_pid = pvx_program_pid(sp.pid); /* looked up once: pvx_collect reuses it */
+        base = cpu_ms_of(sp.prog_pid);          /* its set-up, not the program's */
         start = pvx_now_ms();
         /* a supervisor killed from outside leaves its program alive for a moment (it dies
            with its init): the request would be accepted, then lost */

@@ -268,6 +268,10 @@ typedef struct pvx_spawn {
     bool remote;
     int pidfd, status_fd;
     int uid_slot1;           /* this process's per-run uid slot + 1 (run.c), 0: none */
+    /* a template's child told to report its end and wait (warm.h end_wait): the run may end
+       at that report, once this process observed the program asleep (run.c, end_early) */
+    bool end_early;
+    pid_t prog_pid;          /* the program's pid as found before the request, or 0 */
 } pvx_spawn;
 
 PVX_INTERNAL int pvx_check_opts(pv_run_opts *o, const pv_run_opts *in);

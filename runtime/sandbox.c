@@ -27,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,35 +66,35 @@ int pvx_send(int fd, char type, const void *data, size_t len)
     unsigned char hdr[5];
     uint32_t n = (uint32_t)len;
     const unsigned char *p;
-    size_t left;
+    size_t left, skip;
 
     if (len > PVX_MAX_RECORD)
         return -1;
     hdr[0] = (unsigned char)type;
     memcpy(hdr + 1, &n, 4);
-    if (len <= 251) {
-        /* a short record (every layer and set-up record) in one write: one system call
-           and one wake-up of the parent instead of two (about 25 records per run) */
-        unsigned char rec[256];
-        memcpy(rec, hdr, sizeof hdr);
-        if (len)
-            memcpy(rec + sizeof hdr, data, len);
-        p = rec;
-        left = sizeof hdr + len;
-        while (left > 0) {
-            ssize_t w = write(fd, p, left);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return -1;
-            p += w;
-            left -= (size_t)w;
-        }
-        return 0;
+    {
+        /* one call for the header and the payload: the parent wakes once per record */
+        struct iovec iov[2] = {{hdr, sizeof hdr}, {(void *)data, len}};
+        ssize_t w;
+        do
+            w = writev(fd, iov, len ? 2 : 1);
+        while (w < 0 && errno == EINTR);
+        if (w < 0)
+            return -1;
+        if ((size_t)w == sizeof hdr + len)
+            return 0;
+        skip = (size_t)w; /* a partial write: the rest below */
     }
     for (int part = 0; part < 2; part++) {
         p = part == 0 ? hdr : data;
         left = part == 0 ? sizeof hdr : len;
+        if (skip >= left) {
+            skip -= left;
+            continue;
+        }
+        p += skip;
+        left -= skip;
+        skip = 0;
         while (left > 0) {
             ssize_t w = write(fd, p, left);
             if (w < 0 && errno == EINTR)
@@ -734,8 +735,39 @@ static int install_pid_guard(void)
     return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
+/* The pid guard and the main filter as one program (one attach instead of two: each costs
+ * the kernel a JIT compilation and an emulation of the filter for every syscall number):
+ * the guard's "allow" falls through to the main filter, its "kill" kills, so the verdict is
+ * the more restrictive of the two, as with two filters. Static: this runs after fork. */
+static struct sock_filter joined[BPF_MAXINSNS];
+
+static const struct sock_fprog *join_pid_guard(const struct sock_fprog *main_prog)
+{
+    static struct sock_fprog out;
+    uint32_t self = (uint32_t)getpid();
+    const struct sock_filter guard[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_kill, 3, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_tkill, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_tgkill, 1, 0),
+        BPF_STMT(BPF_JMP | BPF_JA, 3), /* to the main filter */
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, self, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    };
+    const size_t ng = sizeof guard / sizeof guard[0];
+    if ((size_t)main_prog->len + ng > BPF_MAXINSNS)
+        return NULL;
+    memcpy(joined, guard, sizeof guard);
+    memcpy(joined + ng, main_prog->filter, (size_t)main_prog->len * sizeof joined[0]);
+    out.len = (unsigned short)(ng + main_prog->len);
+    out.filter = joined;
+    return &out;
+}
+
 static step_result step_seccomp(const pvx_child_plan *plan)
 {
+    const struct sock_fprog *one;
     if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_SECCOMP)) {
         pvx_send_fail(PVX_FD_CONTROL, "seccomp", "disabled by the caller");
         return STEP_SKIPPED;
@@ -743,6 +775,15 @@ static step_result step_seccomp(const pvx_child_plan *plan)
     if (!plan->bpf) {
         pvx_send_fail(PVX_FD_CONTROL, "seccomp", plan->bpf_missing);
         return STEP_SKIPPED;
+    }
+    one = join_pid_guard(plan->bpf);
+    if (one) {
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, one) < 0) {
+            fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", errno);
+            return STEP_SKIPPED;
+        }
+        send_layer("seccomp");
+        return STEP_OK;
     }
     /* the pid guard first: once the main filter is in, seccomp(2) itself is forbidden */
     if (install_pid_guard() < 0) {
@@ -777,10 +818,12 @@ static const child_step steps[] = {
     {"namespaces", step_namespaces, false, 0},
     {"fs:pivot_root", step_filesystem, true, 0}, /* fatal only once the old root is half gone */
     {"parent_death", step_parent_death, true, 0},
-    {"namespace:pid", step_pid_split, false, 0}, /* last of phase 0: it forks */
+    {"namespace:pid", step_pid_split, false, 0}, /* it forks: what follows is the program's */
+    /* need nothing of the program either: a warm child applies them before its request
+       (issue 19: off the request's path); it opens no path after them (its root is empty) */
+    {"no_new_privs", step_no_new_privs, false, 0},
+    {"fs:landlock", step_landlock, false, 0},
     {"rlimits", step_rlimits, true, 1},
-    {"no_new_privs", step_no_new_privs, false, 1},
-    {"fs:landlock", step_landlock, false, 1},
     {"seccomp", step_seccomp, false, 1},
 };
 

@@ -215,6 +215,12 @@ static const char *build(struct sock_fprog *out)
         why = "seccomp_attr_set(NNP) failed";
         goto fail;
     }
+    /* a binary tree of syscall numbers instead of a linear chain: the kernel runs the filter
+       for each call, and emulates it for every syscall number when the filter is attached
+       (its cache of always-allowed calls): both walk a few comparisons instead of up to a
+       hundred (issue 19: the attach was ~0.14 ms of each warm run). Best effort: a
+       libseccomp without the attribute builds the linear filter */
+    (void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
     for (size_t i = 0; i < NSYSCALLS; i++) {
         if (add_entry(ctx, &syscall_table[i]) < 0) {
             why = "seccomp_rule_add failed";

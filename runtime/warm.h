@@ -19,7 +19,13 @@ typedef struct pvx_request {
     uint64_t memory_mb, max_value;
     uint64_t code_len, input_len, stdin_len;
     uint64_t host_len, max_host_bytes; /* host-function names, each NUL-terminated */
+    /* 1: after the program, report its end (DONE: '0' or '1') and wait to be killed, up to
+       PVX_END_WAIT_MS, then exit as usual (runner.c: a template's child, whose exit chain is
+       then off the request's path) */
+    uint32_t end_wait, pad;
 } pvx_request;
+
+#define PVX_END_WAIT_MS 100
 
 /* A batch (batch.c). */
 #define PVB_MAGIC 0x31514250u /* "PBQ1" */
