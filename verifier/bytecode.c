@@ -471,15 +471,151 @@ static PyObject *pvb_lib_key(const pvb_ctx *c, size_t x, int k)
     return Py_BuildValue("(lO)", scope, nm);
 }
 
-static int pvb_lib_bump(PyObject *d, PyObject *key)
+/* Add `key` to `set` (lib_names, lib_makers, lib_funcs); note growth in c->lib_grew.
+ * ANY store of a library value makes the name one: the analysis does not follow the order
+ * of stores (`f = dataclasses.field()` next to `class f: pass`, HOLES f14). -1 on error. */
+static int pvb_lib_add(pvb_ctx *c, PyObject *set, PyObject *key)
 {
-    PyObject *n = PyDict_GetItemWithError(d, key);
-    if (n == NULL && PyErr_Occurred())
+    int r = PySet_Contains(set, key);
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    c->lib_grew = true;
+    return PySet_Add(set, key);
+}
+
+/* The instruction that pushed stack slot `slot` as it stands before instruction p: the
+ * last one before p whose stack depth was at most `slot`, in straight-line code (no jump
+ * target after it up to p). -1 when there is none. */
+static int pvb_producer(const pvb_unit *u, int p, long slot)
+{
+    for (int q = p - 1; q >= 0; q--) {
+        if (u->insns[q + 1].target || u->sdepth[q] < 0)
+            return -1;
+        if (u->sdepth[q] <= slot)
+            return q;
+    }
+    return -1;
+}
+
+static int pvb_loads_module(const pvb_ctx *c, const pvb_unit *u, int k, PyObject **mods);
+
+/* True when the decorator in stack slot `slot` before instruction p hands back the class it
+ * is given: `M.member` or `M.member(...)` that pvn_class_decorator lists, M one module; the
+ * AST layer's keeps_class. */
+static bool pvb_keeps_class(const pvb_ctx *c, const pvb_unit *u, int p, long slot)
+{
+    int q = pvb_producer(u, p, slot), end = q + 2;
+    bool called = false;
+    PyObject *mods = NULL;
+    if (q >= 0 && u->insns[q].op == OP_PUSH_NULL && u->sdepth[q] == slot) {
+        /* NULL, M, .member, arguments, PRECALL, CALL */
+        called = true;
+        q++;
+        for (end = q + 2; end + 1 < p; end++)
+            if (u->insns[end].op == OP_PRECALL && u->sdepth[end] >= 0 &&
+                u->sdepth[end] - (long)u->insns[end].arg - 2 == slot)
+                break;
+        if (end + 1 >= p || u->insns[end + 1].op != OP_CALL)
+            return false;
+        end += 2;
+    }
+    if (q < 0 || q + 1 >= p || u->sdepth[q] != slot + called ||
+        u->insns[q + 1].op != OP_LOAD_ATTR || u->insns[q + 1].target ||
+        u->sdepth[q + 1] != slot + 1 + called || end >= p || u->sdepth[end] != slot + 1)
+        return false;
+    int r = pvb_loads_module(c, u, q, &mods);
+    if (r != 1 || !PySet_Check(mods) || PySet_GET_SIZE(mods) != 1) {
+        PyErr_Clear();
+        return false;
+    }
+    PyObject *it = PyObject_GetIter(mods), *m = it ? PyIter_Next(it) : NULL;
+    bool ok = m && pvn_class_decorator(m, pvb_name(u, &u->insns[q + 1]), called);
+    Py_XDECREF(m);
+    Py_XDECREF(it);
+    PyErr_Clear();
+    return ok;
+}
+
+/* True when the value instruction e (a CALL) leaves on the stack is made by a class
+ * statement: LOAD_BUILD_CLASS called, then decorators that keep the class called on it
+ * one by one. */
+static bool pvb_class_value(const pvb_ctx *c, const pvb_unit *u, int e)
+{
+    for (int depth = 0; depth < 64; depth++) {
+        if (e < 2 || u->insns[e].op != OP_CALL || u->insns[e].target ||
+            u->insns[e - 1].op != OP_PRECALL || u->sdepth[e - 1] < 0)
+            return false;
+        long n = (long)u->insns[e - 1].arg, base = u->sdepth[e - 1] - n - 2;
+        int q = pvb_producer(u, e - 1, base + 1);
+        if (q >= 0 && u->insns[q].op == OP_LOAD_BUILD_CLASS && u->sdepth[q] == base + 1)
+            return true;
+        /* deco(<class statement>): the argument is the result of the CALL just before
+         * (CPython 3.11 calls a decorator as `deco` + the value, PRECALL 0) */
+        if (n != 0 || u->sdepth[e - 1] != base + 2 || !pvb_keeps_class(c, u, e - 1, base))
+            return false;
+        e -= 2;
+    }
+    return false;
+}
+
+/* The binding key of the callee of the call whose PRECALL is instruction p (its callee
+ * slot base + 1) when a plain name load pushed it; NULL otherwise (new reference; NULL
+ * without an exception when there is none). */
+static PyObject *pvb_callee_key(const pvb_ctx *c, size_t x, int p, long base)
+{
+    const pvb_unit *u = &c->units[x];
+    int q = pvb_producer(u, p, base + 1);
+    if (q < 0)
+        return NULL;
+    const pvb_insn *i = &u->insns[q];
+    bool nullpair = i->op == OP_LOAD_GLOBAL && (i->arg & 1);
+    if (u->sdepth[q] != (nullpair ? base : base + 1))
+        return NULL;
+    return pvb_lib_key(c, x, q);
+}
+
+/* 1 when the callee of the call whose PRECALL is p (callee slot base + 1) is a builtin
+ * that makes a new value whatever it is handed (pvn_fresh_builtin), loaded by LOAD_GLOBAL
+ * or a module-level LOAD_NAME of a name the module never binds. -1 on error. */
+static int pvb_fresh_call(const pvb_ctx *c, const pvb_unit *u, int p, long base)
+{
+    int q = pvb_producer(u, p, base + 1);
+    if (q < 0)
+        return 0;
+    const pvb_insn *i = &u->insns[q];
+    PyObject *nm = pvb_name(u, i);
+    bool ok = (i->op == OP_LOAD_GLOBAL && (i->arg & 1) && u->sdepth[q] == base) ||
+              (i->op == OP_LOAD_NAME && u->is_module && u->sdepth[q] == base + 1);
+    if (!ok || !pvn_fresh_builtin(nm))
+        return 0;
+    int b = PySet_Contains(c->module_bound, nm);
+    if (b == 0 && c->prog->globals)
+        b = PySet_Contains(c->prog->globals, nm);
+    return b < 0 ? -1 : b == 0;
+}
+
+/* The stack slot where instruction p (straight-line, value at `slot` live below the top)
+ * leaves a result built from the values it consumes when that includes `slot`: the
+ * container displays (BUILD_LIST/TUPLE/SET/MAP, BUILD_CONST_KEY_MAP). -1 when p is not
+ * one of them or does not consume `slot`. */
+static long pvb_build_slot(const pvb_unit *u, int p, long slot)
+{
+    const pvb_insn *i = &u->insns[p];
+    long d = u->sdepth[p], n;
+    switch (i->op) {
+    case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_SET:
+        n = (long)i->arg;
+        break;
+    case OP_BUILD_MAP:
+        n = 2 * (long)i->arg;
+        break;
+    case OP_BUILD_CONST_KEY_MAP:
+        n = (long)i->arg + 1;
+        break;
+    default:
         return -1;
-    PyObject *v = PyLong_FromLong(n ? PyLong_AsLong(n) + 1 : 1);
-    int r = v ? PyDict_SetItem(d, key, v) : -1;
-    Py_XDECREF(v);
-    return r;
+    }
+    return d - n <= slot ? d - n : -1;
 }
 
 static bool pvb_is_name_store(int op)
@@ -513,10 +649,22 @@ static int pvb_member_makes_lib(const pvb_ctx *c, PyObject *mods, PyObject *attr
  * fields, anything unknown (pvn_call_makes_library_object for `M.member(...)`, lib_makers
  * for a name); other module functions (heapq.heappop) and the methods of a library object
  * return the program's own values: not followed. A STORE_ATTR/DELETE_ATTR on it is reported
- * (when `report`), a name store counted in lib_count (and mk_count when `maker`). The AST
- * layer's lib_value and lib_maker. */
-static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
-                          PyObject *mods, bool maker, bool report)
+ * (when `report`), a name store added to lib_names (and lib_makers when `maker`). The AST
+ * layer's lib_value and lib_maker. COPY 1 (chained assignment, walrus) duplicates the
+ * value: the copy is followed first, the original (`pend`, at most PVB_LIB_PEND of them)
+ * after. */
+#define PVB_LIB_PEND 16
+
+typedef struct pvb_pending {
+    int j;
+    long slot;
+    bool chain, maker;
+    PyObject *mods;
+} pvb_pending;
+
+static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
+                           PyObject *mods, bool maker, bool report, pvb_pending *pend,
+                           int *npend)
 {
     pvb_unit *u = &c->units[x];
     for (int steps = 0; steps < u->ninsns; steps++) {
@@ -579,18 +727,55 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
         case OP_LOAD_CONST: case OP_LOAD_FAST: case OP_LOAD_NAME: case OP_LOAD_DEREF:
         case OP_LOAD_GLOBAL:
             if ((i->op == OP_LOAD_GLOBAL && (i->arg & 1)) || !pvb_op_is(u, j + 1, OP_BINARY_SUBSCR))
-                return 0;
+                goto operand;
             j += 2;
             chain = false;
             mods = NULL;
             maker = true;
             continue;
+        case OP_COPY: {
+            if (i->arg != 1)
+                goto operand;
+            /* the original stays below the copy until the copy is consumed */
+            int p = j + 1;
+            while (p < u->ninsns && !u->insns[p].target && u->sdepth[p] > slot + 1)
+                p++;
+            if (p < u->ninsns && !u->insns[p].target && u->sdepth[p] == slot + 1 && p > j + 1) {
+                if (*npend >= PVB_LIB_PEND) {
+                    /* fail closed */
+                    if (report)
+                        pvb_report(c, u, j, PVR_BC_LIBRARY_STORE,
+                                   "a library value copied more than %d times in one "
+                                   "statement", PVB_LIB_PEND);
+                    return 0;
+                }
+                pend[(*npend)++] = (pvb_pending){ p, slot, chain, maker, mods };
+            }
+            j++;
+            slot++;
+            continue;
+        }
+        case OP_RETURN_VALUE:
+        case OP_YIELD_VALUE: {
+            /* this code object returns a library value: calling it makes one */
+            PyObject *key = PyLong_FromVoidPtr(u->code);
+            int r = key ? pvb_lib_add(c, c->lib_funcs, key) : -1;
+            Py_XDECREF(key);
+            return r;
+        }
         case OP_GET_ITER: {
             /* for name in <library value>: FOR_ITER (a loop target) then the store. */
             const pvb_insn *fi = pvb_at(u, j + 1), *st = pvb_at(u, j + 2);
             if (fi == NULL || fi->op != OP_FOR_ITER || st == NULL || st->target ||
-                !pvb_is_name_store(st->op))
-                return 0;
+                !pvb_is_name_store(st->op)) {
+                /* an iterator over a library value (handed to a comprehension): its
+                 * items are library values */
+                j++;
+                chain = false;
+                mods = NULL;
+                maker = true;
+                continue;
+            }
             j += 2;
             i = st;
             maker = true;
@@ -600,17 +785,94 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
             PyObject *key = pvb_lib_key(c, x, j);
             if (key == NULL)
                 return PyErr_Occurred() ? -1 : 0;
-            int r = pvb_lib_bump(c->lib_count, key);
+            int r = pvb_lib_add(c, c->lib_names, key);
             if (r == 0 && maker)
-                r = pvb_lib_bump(c->mk_count, key);
+                r = pvb_lib_add(c, c->lib_makers, key);
             Py_DECREF(key);
             return r;
         }
         default:
-            return 0;
+        operand: {
+            /* The value is an operand of what follows: an argument of a call (whatever a
+             * call is handed it may return: `def g(x): return x`, max, next, random.choice)
+             * or an element of a container display; both results are library values.
+             * Straight-line code only, while the value stays on the stack. */
+            int p = j;
+            long nslot = -1;
+            for (; p < u->ninsns && !u->insns[p].target; p++) {
+                long d = u->sdepth[p];
+                if (d < slot + 1)
+                    return 0;
+                if (u->insns[p].op == OP_PRECALL) {
+                    long base = d - (long)u->insns[p].arg - 2;
+                    if (base > slot)
+                        continue; /* a call inside the operands that follow */
+                    if (!pvb_op_is(u, p + 1, OP_CALL))
+                        return 0;
+                    int below = base + 1 == slot ? pvb_producer(u, p, base) : -1;
+                    if (base == slot ||
+                        (base + 1 == slot && (d != slot + 1 ||
+                                              (below >= 0 && u->insns[below].op == OP_PUSH_NULL)))) {
+                        /* the value is the callee (`deco` + the decorated value, or NULL +
+                         * the callee): the result is a library object when calling it
+                         * makes one */
+                        if (!maker)
+                            return 0;
+                    } else if (base + 2 <= slot) {
+                        /* an argument: a program class makes an instance of itself,
+                         * whatever it is handed; len, str ... a new value */
+                        int fr = pvb_fresh_call(c, u, p, base);
+                        if (fr != 0)
+                            return fr < 0 ? -1 : 0;
+                        PyObject *key = pvb_callee_key(c, x, p, base);
+                        int cls = key ? PySet_Contains(c->class_only, key) : 0;
+                        if (cls == 1)
+                            cls = PySet_Contains(c->lib_names, key) == 0;
+                        Py_XDECREF(key);
+                        if (PyErr_Occurred())
+                            return -1;
+                        if (cls)
+                            return 0;
+                    }
+                    /* else: the argument of `callable` + value (a comprehension's
+                     * iterable, a decorator) */
+                    nslot = base;
+                    p += 2;
+                    break;
+                }
+                if ((nslot = pvb_build_slot(u, p, slot)) >= 0) {
+                    p += 1;
+                    break;
+                }
+                if (p + 1 < u->ninsns && u->sdepth[p + 1] < slot + 1)
+                    return 0; /* consumed by something else */
+            }
+            if (nslot < 0 || p >= u->ninsns)
+                return 0;
+            j = p;
+            slot = nslot;
+            chain = false;
+            mods = NULL;
+            maker = true;
+            continue;
+        }
         }
     }
     return 0;
+}
+
+static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
+                          PyObject *mods, bool maker, bool report)
+{
+    pvb_pending pend[PVB_LIB_PEND];
+    int npend = 0;
+    int r = pvb_lib_follow1(c, x, j, slot, callable, chain, mods, maker, report, pend, &npend);
+    while (r == 0 && npend > 0) {
+        pvb_pending q = pend[--npend];
+        r = pvb_lib_follow1(c, x, q.j, q.slot, false, q.chain, q.mods, q.maker, report, pend,
+                            &npend);
+    }
+    return r;
 }
 
 /* The module-binding tables a load of opcode `op` reads, in order (at most two): LOAD_NAME
@@ -671,8 +933,8 @@ static PyObject *pvb_import_from_module(const pvb_unit *u, int k)
     return pvb_name(u, &u->insns[p]);
 }
 
-/* One pass over every load that starts a library value: a module, or a name bound only to
- * library values (lib_names). */
+/* One pass over every load that starts a library value: a module, a name any store of which
+ * is a library value (lib_names), or a function whose code returns one (lib_funcs). */
 static int pvb_lib_pass(pvb_ctx *c, bool report)
 {
     for (size_t x = 0; x < c->n; x++) {
@@ -682,15 +944,29 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
         for (int k = 0; k < u->ninsns; k++) {
             const pvb_insn *i = &u->insns[k];
             int op = i->op;
+            if (op == OP_LOAD_CONST && pvb_op_is(u, k + 1, OP_MAKE_FUNCTION) &&
+                pvb_at(u, k + 2) != NULL && u->sdepth[k + 2] >= 1) {
+                /* a function that returns a library value: calling it makes one */
+                PyObject *co = pvb_const(u, i);
+                PyObject *key = co && PyCode_Check(co) ? PyLong_FromVoidPtr(co) : NULL;
+                int r = key ? PySet_Contains(c->lib_funcs, key) : 0;
+                Py_XDECREF(key);
+                if (r == 1)
+                    r = pvb_lib_follow(c, x, k + 2, u->sdepth[k + 2] - 1, false, false, NULL,
+                                       true, report);
+                if (r < 0 || PyErr_Occurred())
+                    return -1;
+                continue;
+            }
             if (op == OP_IMPORT_FROM && pvb_at(u, k + 1) != NULL &&
                 pvb_is_name_store(u->insns[k + 1].op) && !u->insns[k + 1].target) {
                 /* from M import name: a member of an allowed module */
                 PyObject *key = pvb_lib_key(c, x, k + 1);
                 PyObject *mod = pvb_import_from_module(u, k);
-                int r = key ? pvb_lib_bump(c->lib_count, key) : PyErr_Occurred() ? -1 : 0;
+                int r = key ? pvb_lib_add(c, c->lib_names, key) : PyErr_Occurred() ? -1 : 0;
                 if (r == 0 && key &&
                     (!mod || pvn_call_makes_library_object(c->p, mod, pvb_name(u, i))))
-                    r = pvb_lib_bump(c->mk_count, key);
+                    r = pvb_lib_add(c, c->lib_makers, key);
                 Py_XDECREF(key);
                 if (r < 0)
                     return -1;
@@ -723,7 +999,10 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
             bool callable = false, chain = lib == 1;
             if (op == OP_LOAD_GLOBAL && (i->arg & 1)) {
                 callable = true; /* NULL, then the callee */
-            } else if (pvb_op_is(u, k - 1, OP_PUSH_NULL) && !i->target && u->sdepth[k - 1] >= 0) {
+            } else if (pvb_at(u, k - 1) != NULL && u->insns[k - 1].op == OP_PUSH_NULL &&
+                       !i->target && u->sdepth[k - 1] >= 0) {
+                /* the PUSH_NULL may be a jump target (the statement after a loop or an if):
+                 * only the load itself must not be */
                 callable = true;
                 slot = u->sdepth[k - 1];
             }
@@ -740,65 +1019,85 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
     return 0;
 }
 
-/* Add to `set` the keys `counts` counts as often as `total` does (every binding). 1 when the
- * set grew, 0 when not, -1 on error. */
-static int pvb_lib_grow(PyObject *set, PyObject *counts, PyObject *total)
+/* class_only: the keys every store of which ends a class statement (a parameter, a delete,
+ * an import or any other store makes the name anything). -1 on error. */
+static int pvb_class_names(pvb_ctx *c)
 {
-    int grew = 0;
-    PyObject *key, *cnt;
-    Py_ssize_t pos = 0;
-    while (PyDict_Next(counts, &pos, &key, &cnt)) {
-        PyObject *t = PyDict_GetItemWithError(total, key);
-        if (t == NULL && PyErr_Occurred())
-            return -1;
-        if (t != NULL && PyLong_AsLong(t) == PyLong_AsLong(cnt) && PySet_Contains(set, key) == 0) {
-            if (PySet_Add(set, key) < 0)
-                return -1;
-            grew = 1;
-        }
-    }
-    return PyErr_Occurred() ? -1 : grew;
-}
-
-/* Count every name store, then grow lib_names and lib_makers to a fixpoint, then report. */
-static int pvb_library_stores(pvb_ctx *c)
-{
-    if ((c->lib_total = PyDict_New()) == NULL || (c->lib_names = PySet_New(NULL)) == NULL ||
-        (c->lib_makers = PySet_New(NULL)) == NULL)
-        goto pyfail;
+    PyObject *other = PySet_New(NULL), *key = NULL;
+    if ((c->class_only = PySet_New(NULL)) == NULL || other == NULL)
+        goto fail;
     for (size_t x = 0; x < c->n; x++) {
         pvb_unit *u = &c->units[x];
         if (u->broken)
             continue;
+        if (u->is_function) {
+            /* parameters are bound by the call, locally and as cells */
+            PyCodeObject *co = (PyCodeObject *)u->code;
+            long nargs = (long)co->co_argcount + co->co_kwonlyargcount +
+                         ((co->co_flags & CO_VARARGS) != 0) + ((co->co_flags & CO_VARKEYWORDS) != 0);
+            for (long a = 0; a < nargs && a < PyTuple_GET_SIZE(u->varnames); a++) {
+                PyObject *nm = PyTuple_GET_ITEM(u->varnames, a);
+                for (int cell = 0; cell < 2; cell++) {
+                    key = Py_BuildValue("(lO)", cell ? -2L : (long)x, nm);
+                    if (key == NULL || PySet_Add(other, key) < 0)
+                        goto fail;
+                    Py_CLEAR(key);
+                }
+            }
+        }
         for (int k = 0; k < u->ninsns; k++) {
             int op = u->insns[k].op;
             if (!pvb_is_name_store(op) && op != OP_DELETE_FAST && op != OP_DELETE_NAME &&
                 op != OP_DELETE_GLOBAL && op != OP_DELETE_DEREF)
                 continue;
-            PyObject *key = pvb_lib_key(c, x, k);
-            if (key == NULL) {
+            if ((key = pvb_lib_key(c, x, k)) == NULL) {
                 if (PyErr_Occurred())
-                    goto pyfail;
+                    goto fail;
                 continue;
             }
-            int r = pvb_lib_bump(c->lib_total, key);
-            Py_DECREF(key);
-            if (r < 0)
-                goto pyfail;
+            bool cls = pvb_is_name_store(op) && !u->insns[k].target && pvb_class_value(c, u, k - 1);
+            if (PySet_Add(cls ? c->class_only : other, key) < 0)
+                goto fail;
+            Py_CLEAR(key);
         }
     }
-    for (int round = 0; round < 16; round++) {
-        Py_XSETREF(c->lib_count, PyDict_New());
-        Py_XSETREF(c->mk_count, PyDict_New());
-        if (c->lib_count == NULL || c->mk_count == NULL || pvb_lib_pass(c, false) < 0)
-            goto pyfail;
-        int g1 = pvb_lib_grow(c->lib_names, c->lib_count, c->lib_total);
-        int g2 = g1 < 0 ? -1 : pvb_lib_grow(c->lib_makers, c->mk_count, c->lib_total);
-        if (g2 < 0)
-            goto pyfail;
-        if (!g1 && !g2)
+    PyObject *it = PyObject_GetIter(other);
+    while (it != NULL && (key = PyIter_Next(it)) != NULL) {
+        int r = PySet_Discard(c->class_only, key);
+        Py_CLEAR(key);
+        if (r < 0)
             break;
     }
+    Py_XDECREF(it);
+    Py_DECREF(other);
+    return PyErr_Occurred() ? -1 : 0;
+fail:
+    Py_XDECREF(key);
+    Py_XDECREF(other);
+    return -1;
+}
+
+/* Passes over the code, to a fixpoint of lib_names, lib_makers and lib_funcs, then one that
+ * reports. A new pass is only needed for a name stored after its use; past PVB_LIB_ROUNDS
+ * the analysis gives up and rejects (fail closed). */
+#define PVB_LIB_ROUNDS 64
+
+static int pvb_library_stores(pvb_ctx *c)
+{
+    if ((c->lib_names = PySet_New(NULL)) == NULL || (c->lib_makers = PySet_New(NULL)) == NULL ||
+        (c->lib_funcs = PySet_New(NULL)) == NULL || pvb_class_names(c) < 0)
+        goto pyfail;
+    int round = 0;
+    do {
+        c->lib_grew = false;
+        if (pvb_lib_pass(c, false) < 0)
+            goto pyfail;
+    } while (c->lib_grew && ++round < PVB_LIB_ROUNDS);
+    if (c->lib_grew && c->n > 0)
+        pvb_report(c, &c->units[0], -1, PVR_BC_LIBRARY_STORE,
+                   "library values pass through more than %d chained stores made after their "
+                   "use; the verifier cannot tell which objects are the program's",
+                   PVB_LIB_ROUNDS);
     if (pvb_lib_pass(c, true) < 0)
         goto pyfail;
     return 0;
@@ -1378,11 +1677,10 @@ done:
     Py_XDECREF(c.module_bound);
     Py_XDECREF(c.modvars);
     Py_XDECREF(c.modcells);
-    Py_XDECREF(c.lib_total);
-    Py_XDECREF(c.lib_count);
     Py_XDECREF(c.lib_names);
-    Py_XDECREF(c.mk_count);
     Py_XDECREF(c.lib_makers);
+    Py_XDECREF(c.lib_funcs);
+    Py_XDECREF(c.class_only);
     if (rc == 0 && PyErr_Occurred())
         rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer");
     return rc;
