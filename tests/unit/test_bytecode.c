@@ -585,6 +585,15 @@ static const attack attacks[] = {
     {"module_member_module", "PV508",
      "import enum\n"
      "x = enum.bltns\n"},
+    /* collections.namedtuple re-exported (HOLES f15) */
+    {"module_member_namedtuple_statistics", "PV508",
+     "import statistics\n"
+     "T = statistics.namedtuple('P', 'a b')\n"},
+    {"module_member_namedtuple_functools_passed", "PV508",
+     "import functools\n"
+     "def mk(f):\n"
+     "    return f('__getattr__', 'a b')\n"
+     "mk(functools.namedtuple)\n"},
     {"module_member_sys", "PV508",
      "import dataclasses\n"
      "dataclasses.sys.modules\n"},

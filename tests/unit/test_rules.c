@@ -367,6 +367,12 @@ static const rcase g_cases[] = {
     /* types.FunctionType(code, globals) re-exported by dataclasses (rules/surface.tsv). */
     REJ("PV303", "import dataclasses\ndataclasses.FunctionType", 2, 13),
     REJ("PV303", "import enum\nenum.EnumMeta", 2, 6),
+    /* collections.namedtuple re-exported (HOLES f15): one spelling, checked by identity */
+    REJ("PV303", "import statistics\nT = statistics.namedtuple('P', 'a b')", 2, 16),
+    REJ("PV303", "import functools\ndef mk(f):\n    return f('__getattr__', 'a b')\n"
+                 "mk(functools.namedtuple)", 4, 14),
+    REJ("PV403", "from statistics import namedtuple", 1, 24),
+    ACC("PV303", "import collections\nP = collections.namedtuple('P', 'a b')\nprint(P(1, 2).a)"),
     REJ("PV303", "from re import enum\nenum.bltns", 2, 6),
     ACC("PV303", "d = {}\nd.copy()"),
     ACC("PV303", "from re import enum\nclass E(enum.Enum):\n    A = 1"),
