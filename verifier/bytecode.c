@@ -596,13 +596,24 @@ static int pvb_fresh_call(const pvb_ctx *c, const pvb_unit *u, int p, long base)
 
 /* The stack slot where instruction p (straight-line, value at `slot` live below the top)
  * leaves a result built from the values it consumes when that includes `slot`: the
- * container displays (BUILD_LIST/TUPLE/SET/MAP, BUILD_CONST_KEY_MAP). -1 when p is not
- * one of them or does not consume `slot`. */
+ * container displays (BUILD_LIST/TUPLE/SET/MAP, BUILD_CONST_KEY_MAP), the items added to a
+ * container further down (LIST_APPEND, SET_ADD, MAP_ADD, LIST_EXTEND, SET_UPDATE,
+ * DICT_UPDATE, DICT_MERGE: that container), the arguments of CALL_FUNCTION_EX (its
+ * result). -1 when p is not one of them or does not consume `slot`. */
 static long pvb_build_slot(const pvb_unit *u, int p, long slot)
 {
     const pvb_insn *i = &u->insns[p];
-    long d = u->sdepth[p], n;
+    long d = u->sdepth[p], n, k;
     switch (i->op) {
+    case OP_LIST_APPEND: case OP_SET_ADD: case OP_LIST_EXTEND: case OP_SET_UPDATE:
+    case OP_DICT_UPDATE: case OP_DICT_MERGE:
+        return slot == d - 1 ? d - 1 - (long)i->arg : -1;
+    case OP_MAP_ADD:
+        return slot >= d - 2 ? d - 2 - (long)i->arg : -1;
+    case OP_CALL_FUNCTION_EX:
+        /* NULL, callable, positional tuple[, keyword dict] */
+        k = (long)(i->arg & 1);
+        return slot >= d - 1 - k ? d - 3 - k : -1;
     case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_SET:
         n = (long)i->arg;
         break;
@@ -662,6 +673,18 @@ typedef struct pvb_pending {
     PyObject *mods;
 } pvb_pending;
 
+/* 1 when a library value at `slot` before instruction p of unit x was already followed in
+ * this pass (else it is noted now), 0 when not, -1 on error. */
+static int pvb_lib_seen(pvb_ctx *c, size_t x, int p, long slot)
+{
+    PyObject *key = Py_BuildValue("(nil)", (Py_ssize_t)x, p, slot);
+    int r = key ? PySet_Contains(c->lib_seen, key) : -1;
+    if (r == 0 && PySet_Add(c->lib_seen, key) < 0)
+        r = -1;
+    Py_XDECREF(key);
+    return r;
+}
+
 static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
                            PyObject *mods, bool maker, bool report, pvb_pending *pend,
                            int *npend)
@@ -700,8 +723,13 @@ static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable
             continue;
         }
         const pvb_insn *i = pvb_at(u, j);
-        if (i == NULL || i->target || u->sdepth[j] != slot + 1)
+        if (i == NULL || u->sdepth[j] != slot + 1)
             return 0;
+        if (maker && !chain && mods == NULL) {
+            int seen = pvb_lib_seen(c, x, j, slot);
+            if (seen != 0)
+                return seen < 0 ? -1 : 0;
+        }
         switch (i->op) {
         case OP_LOAD_ATTR:
         case OP_LOAD_METHOD: {
@@ -796,13 +824,28 @@ static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable
             /* The value is an operand of what follows: an argument of a call (whatever a
              * call is handed it may return: `def g(x): return x`, max, next, random.choice)
              * or an element of a container display; both results are library values.
-             * Straight-line code only, while the value stays on the stack. */
+             * In instruction order while the value stays on the stack: across a jump
+             * target too, where the slot holds this value or, when the value was pushed
+             * inside one branch, another branch's (counted as library too). */
             int p = j;
             long nslot = -1;
-            for (; p < u->ninsns && !u->insns[p].target; p++) {
+            for (; p < u->ninsns; p++) {
                 long d = u->sdepth[p];
                 if (d < slot + 1)
                     return 0;
+                if (u->insns[p].op == OP_JUMP_FORWARD && u->insns[p].jump > p) {
+                    p = u->insns[p].jump - 1; /* the end of `x if c else y` */
+                    continue;
+                }
+                if (d == slot + 1 && p > j && u->insns[p].op != OP_PRECALL) {
+                    nslot = slot; /* on top again (a comprehension's list at its return) */
+                    break;
+                }
+                if (p > j && maker) {
+                    int seen = pvb_lib_seen(c, x, p, slot);
+                    if (seen != 0)
+                        return seen < 0 ? -1 : 0;
+                }
                 if (u->insns[p].op == OP_PRECALL) {
                     long base = d - (long)u->insns[p].arg - 2;
                     if (base > slot)
@@ -840,7 +883,26 @@ static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable
                     p += 2;
                     break;
                 }
+                if (u->insns[p].op == OP_CALL_FUNCTION_EX &&
+                    slot == d - 2 - (long)(u->insns[p].arg & 1)) {
+                    /* the value is the callee */
+                    if (!maker)
+                        return 0;
+                    nslot = slot - 1;
+                    p += 1;
+                    break;
+                }
                 if ((nslot = pvb_build_slot(u, p, slot)) >= 0) {
+                    if (nslot < 0 || p + 1 >= u->ninsns || u->sdepth[p + 1] < nslot + 1)
+                        return 0;
+                    if (u->sdepth[p + 1] != nslot + 1) {
+                        /* a container below the top (a comprehension's list under its
+                         * iterator): keep scanning with it */
+                        slot = nslot;
+                        nslot = -1;
+                        maker = true;
+                        continue;
+                    }
                     p += 1;
                     break;
                 }
@@ -1090,7 +1152,8 @@ static int pvb_library_stores(pvb_ctx *c)
     int round = 0;
     do {
         c->lib_grew = false;
-        if (pvb_lib_pass(c, false) < 0)
+        Py_XSETREF(c->lib_seen, PySet_New(NULL));
+        if (c->lib_seen == NULL || pvb_lib_pass(c, false) < 0)
             goto pyfail;
     } while (c->lib_grew && ++round < PVB_LIB_ROUNDS);
     if (c->lib_grew && c->n > 0)
@@ -1098,7 +1161,8 @@ static int pvb_library_stores(pvb_ctx *c)
                    "library values pass through more than %d chained stores made after their "
                    "use; the verifier cannot tell which objects are the program's",
                    PVB_LIB_ROUNDS);
-    if (pvb_lib_pass(c, true) < 0)
+    Py_XSETREF(c->lib_seen, PySet_New(NULL));
+    if (c->lib_seen == NULL || pvb_lib_pass(c, true) < 0)
         goto pyfail;
     return 0;
 pyfail:
@@ -1681,6 +1745,7 @@ done:
     Py_XDECREF(c.lib_makers);
     Py_XDECREF(c.lib_funcs);
     Py_XDECREF(c.class_only);
+    Py_XDECREF(c.lib_seen);
     if (rc == 0 && PyErr_Occurred())
         rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer");
     return rc;

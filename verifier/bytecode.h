@@ -116,6 +116,9 @@ typedef struct pvb_ctx {
     /* Binding keys stored only by class statements (calling one makes an instance of a
      * program class, whatever its arguments). */
     PyObject *class_only;
+    /* The (unit, instruction, slot) states a pass has followed a library value from
+     * (owned set; reset each pass): each is followed once (linear, not quadratic). */
+    PyObject *lib_seen;
     bool namedtuples;       /* some code object names `namedtuple`: its API is readable */
 } pvb_ctx;
 

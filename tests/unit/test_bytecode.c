@@ -417,6 +417,33 @@ static const attack attacks[] = {
      "    pass\n"
      "f = dataclasses.field()\n"
      "f.name = 'y'\n"},
+    {"library_store_star_arguments", "PV520",
+     "import dataclasses\n"
+     "def g(*a):\n"
+     "    return a[0]\n"
+     "h = g(*[dataclasses.field()])\n"
+     "h.name = 'y'\n"},
+    {"library_store_double_star_arguments", "PV520",
+     "import dataclasses\n"
+     "def g(**k):\n"
+     "    return k['b']\n"
+     "h = g(**{'b': dataclasses.field()})\n"
+     "h.name = 'y'\n"},
+    {"library_store_many_arguments", "PV520",
+     "import dataclasses\n"
+     "def g(*a):\n"
+     "    return a[-1]\n"
+     "h = g(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,\n"
+     "      23, 24, 25, 26, 27, 28, 29, 30, 31, 32, dataclasses.field())\n"
+     "h.name = 'y'\n"},
+    {"library_store_comprehension_element", "PV520",
+     "import dataclasses\n"
+     "xs = [dataclasses.field() for _ in range(1)]\n"
+     "xs[0].name = 'y'\n"},
+    {"library_store_conditional", "PV520",
+     "import dataclasses\n"
+     "f = dataclasses.field() if len('a') else None\n"
+     "f.name = 'y'\n"},
     {"library_store_class_decorator", "PV520",
      "import collections\n"
      "def deco(c):\n"

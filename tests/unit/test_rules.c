@@ -285,6 +285,12 @@ static const rcase g_cases[] = {
     REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\nxs = [f for f in dataclasses.fields(A)]\n"
                  "xs[0].name = 'x'", 5, 7),
     REJ("PV307", "import dataclasses\nf = dataclasses.field() if 1 else None\nf.name = 'y'", 3, 3),
+    REJ("PV307", "import dataclasses\ndef g(*a):\n    return a[0]\nh = g(*[dataclasses.field()])\n"
+                 "h.name = 'y'", 5, 3),
+    REJ("PV307", "import dataclasses\ndef g(**k):\n    return k['b']\nh = g(**{'b': dataclasses.field()})\n"
+                 "h.name = 'y'", 5, 3),
+    REJ("PV307", "import dataclasses\nxs = [dataclasses.field() for _ in range(1)]\nxs[0].name = 'y'",
+        3, 7),
     REJ("PV307", "import collections\ndef deco(c):\n    return collections.OrderedDict\n@deco\n"
                  "class K:\n    pass\nk = K()\nk.x = 1", 8, 3),
     /* calling a program class makes a program instance whatever it is handed (also through
