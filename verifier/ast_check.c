@@ -85,6 +85,11 @@ typedef struct walker {
     PyObject *lib_makers;     /* owned subset of lib_names: calling them makes library objects */
     PyObject *fn_of;          /* owned dict: function scope (int) -> (def scope, name) */
     PyObject *inner_of;       /* owned dict: id of a Lambda or comprehension node -> its scope */
+    binding *taints;          /* stores into containers and attributes: `name` is the target
+                                 expression (X.a, X[k], or X of a call X.m(...)), `value` the
+                                 stored value or the call */
+    size_t ntaints, captaints;
+    PyObject *lib_attrs;      /* owned set of attribute names some store gives a library value */
     binding *binds;           /* every binding of a name (maker: by a class statement) */
     size_t nbinds, capbinds;
     PyObject *class_only;     /* owned set of (scope, name): bound only by class statements
@@ -304,6 +309,30 @@ static int add_libcand_in(walker *w, int scope, PyObject *name, PyObject *value,
 static int add_libcand(walker *w, int scope, PyObject *name, PyObject *value, bool maker)
 {
     return add_libcand_in(w, scope, name, value, maker, scope, false);
+}
+
+/* A store target `t` (evaluated in `scope`) given `value`: a name binds it (the names of a
+ * tuple or list target, starred ones included, each get the whole value); an attribute or
+ * item store, a taint of the container or attribute name (compute_lib_names). */
+static int add_store(walker *w, int scope, PyObject *t, PyObject *value)
+{
+    int k = t ? kind_of(t) : -2;
+    PyObject *id, *elts;
+    if (k == K_Name && (id = field(t, S_id)) && PyUnicode_Check(id))
+        return add_libcand(w, scope, id, value, false);
+    if (k == K_Starred)
+        return add_store(w, scope, field(t, S_value), value);
+    if ((k == K_Tuple || k == K_List) && (elts = field(t, S_elts)) && PyList_Check(elts)) {
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(elts); i++)
+            if (add_store(w, scope, PyList_GET_ITEM(elts, i), value) < 0)
+                return -1;
+        return 0;
+    }
+    if (k == K_Attribute || k == K_Subscript) {
+        GROW(w->taints, w->ntaints, w->captaints);
+        w->taints[w->ntaints++] = (binding){ t, value, scope, false, scope, false };
+    }
+    return 0;
 }
 
 /* Remember the scope of a Lambda or comprehension node (for lib_value). -1 on error. */
@@ -747,37 +776,41 @@ static int visit(walker *w, frame *f)
         /* `name = value`: remembered for lib_names (stores into library objects, PV307). */
         PyObject *targets = field(node, S_targets), *value = field(node, S_value);
         if (!f->dead && targets && value && PyList_Check(targets)) {
-            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(targets); i++) {
-                PyObject *t = PyList_GET_ITEM(targets, i), *id;
-                if (kind_of(t) == K_Name && (id = field(t, S_id)) && PyUnicode_Check(id) &&
-                    add_libcand(w, s, id, value, false) < 0)
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(targets); i++)
+                if (add_store(w, s, PyList_GET_ITEM(targets, i), value) < 0)
                     return -1;
-            }
         }
         return push_rest(w, f, kind, NULL);
     }
     case K_AnnAssign: {
         /* `name: T = value` stores like `name = value` */
-        PyObject *t = field(node, S_target), *value = field(node, S_value), *id;
-        if (!f->dead && t && value && value != Py_None && kind_of(t) == K_Name &&
-            (id = field(t, S_id)) && PyUnicode_Check(id) && add_libcand(w, s, id, value, false) < 0)
+        PyObject *t = field(node, S_target), *value = field(node, S_value);
+        if (!f->dead && t && value && value != Py_None && add_store(w, s, t, value) < 0)
             return -1;
         return push_rest(w, f, kind, NULL);
     }
     case K_For: {
         /* `for name in <library value>`: the items of a library container. */
-        PyObject *t = field(node, S_target), *it = field(node, S_iter), *id;
-        if (!f->dead && t && it && kind_of(t) == K_Name && (id = field(t, S_id)) &&
-            PyUnicode_Check(id) && add_libcand(w, s, id, it, false) < 0)
+        PyObject *t = field(node, S_target), *it = field(node, S_iter);
+        if (!f->dead && t && it && add_store(w, s, t, it) < 0)
             return -1;
         return push_rest(w, f, kind, NULL);
     }
-    case K_Call:
+    case K_Call: {
         if (!f->dead && field_names_call(w, node) < 0)
             return -1;
+        /* X.m(..., value, ...) where m keeps what it is handed (append, setdefault,
+         * update, ...; pvn_keeping_method) or X is a module (heapq.heappush): X, or the
+         * module function's arguments, are tainted when an argument is a library value */
+        PyObject *fn = field(node, S_func);
+        if (!f->dead && fn && kind_of(fn) == K_Attribute) {
+            GROW(w->taints, w->ntaints, w->captaints);
+            w->taints[w->ntaints++] = (binding){ field(fn, S_value), node, s, false, s, true };
+        }
         if (push_rest(w, f, kind, (PyObject *const[]){ S_func, NULL }) < 0)
             return -1;
         return push_field(w, f, S_func, s, s, FL_CALL_FUNC);
+    }
     case K_Return:
     case K_Yield:
     case K_YieldFrom:
@@ -1218,6 +1251,12 @@ static int lib_value(walker *w, PyObject *e, int scope)
 {
     for (;;) {
         int k = e ? kind_of(e) : -2, r;
+        if (k == K_Attribute && w->lib_attrs) {
+            /* an attribute some store gave a library value, whatever the object */
+            PyObject *a = field(e, S_attr);
+            if (a && (r = PySet_Contains(w->lib_attrs, a)) != 0)
+                return r;
+        }
         if (k == K_Attribute || k == K_Subscript || k == K_Starred || k == K_NamedExpr) {
             e = field(e, S_value);
         } else if (k == K_List || k == K_Tuple || k == K_Set) {
@@ -1356,6 +1395,67 @@ static int class_lib(walker *w, PyObject *node, int scope)
     return 0;
 }
 
+/* A library value was stored into (or handed to a method of) the object expression `e`:
+ * the name that holds it, or the attribute name it was read from (any object's), becomes a
+ * library value. An item (X[k]) taints its container X. -1 on error, else whether
+ * lib_names or lib_attrs grew. */
+static int taint_target(walker *w, PyObject *e, int scope)
+{
+    for (;;) {
+        int k = e ? kind_of(e) : -2;
+        PyObject *id;
+        if (k == K_Subscript) {
+            e = field(e, S_value);
+            continue;
+        }
+        if (k == K_Attribute) {
+            PyObject *a = field(e, S_attr);
+            if (!a || module_chain(w, e, scope))
+                return 0; /* a module's own members are PV303's */
+            return add_if(w->lib_attrs, a, 1);
+        }
+        if (k == K_Name && (id = field(e, S_id)) && PyUnicode_Check(id) &&
+            !module_binding(w, id, scope)) {
+            PyObject *key = name_key(w, scope, id);
+            int r = key ? add_if(w->lib_names, key, 1) : -1;
+            Py_XDECREF(key);
+            return r;
+        }
+        return 0;
+    }
+}
+
+/* One entry of w->taints: whether it stores a library value, and then its target
+ * (taint_target). A call `X.m(args)` taints X (a method that keeps what it is handed),
+ * and when X is a module (heapq.heappush(pq, v)) each argument. -1 on error, else
+ * whether a set grew. */
+static int apply_taint(walker *w, const binding *t)
+{
+    int r;
+    if (!t->ret) {
+        r = lib_value(w, t->value, t->vscope);
+        return r <= 0 ? r : taint_target(w, t->name, t->scope);
+    }
+    PyObject *args = field(t->value, S_args);
+    if ((r = any_lib(w, args, NULL, t->vscope)) == 0)
+        r = any_lib(w, field(t->value, S_keywords), S_value, t->vscope);
+    if (r <= 0)
+        return r;
+    if (!module_chain(w, t->name, t->scope)) {
+        PyObject *fn = field(t->value, S_func);
+        return pvn_keeping_method(fn ? field(fn, S_attr) : NULL) ?
+               taint_target(w, t->name, t->scope) : 0;
+    }
+    int grew = 0;
+    for (Py_ssize_t i = 0; args && PyList_Check(args) && i < PyList_GET_SIZE(args); i++) {
+        int g = taint_target(w, PyList_GET_ITEM(args, i), t->scope);
+        if (g < 0)
+            return -1;
+        grew |= g;
+    }
+    return grew;
+}
+
 /* Rounds compute_lib_names makes before it gives up (and rejects): each round but the last
  * adds a name, a new round is only needed for a name bound after its use. */
 #define LIB_ROUNDS 64
@@ -1370,7 +1470,7 @@ static int class_lib(walker *w, PyObject *node, int scope)
 static int compute_lib_names(walker *w)
 {
     if (!(w->lib_names = PySet_New(NULL)) || !(w->lib_makers = PySet_New(NULL)) ||
-        !(w->class_only = PySet_New(NULL)))
+        !(w->class_only = PySet_New(NULL)) || !(w->lib_attrs = PySet_New(NULL)))
         return -1;
     PyObject *other = PySet_New(NULL);
     if (!other)
@@ -1421,6 +1521,12 @@ static int compute_lib_names(walker *w)
             if (g2 < 0)
                 return -1;
             grew |= g1 | g2;
+        }
+        for (size_t i = 0; i < w->ntaints; i++) {
+            int g = apply_taint(w, &w->taints[i]);
+            if (g < 0)
+                return -1;
+            grew |= g;
         }
         if (!grew)
             return 0;
@@ -1589,6 +1695,8 @@ out:
     Py_XDECREF(w.lib_makers);
     Py_XDECREF(w.fn_of);
     Py_XDECREF(w.inner_of);
+    Py_XDECREF(w.lib_attrs);
+    free(w.taints);
     Py_XDECREF(w.class_only);
     free(w.binds);
     Py_XDECREF(w.dunder_ok);

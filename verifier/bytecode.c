@@ -685,6 +685,46 @@ static int pvb_lib_seen(pvb_ctx *c, size_t x, int p, long slot)
     return r;
 }
 
+/* A library value was stored into (or handed to a keeping method of) the object in stack
+ * slot t before instruction p: the name loaded into that slot, or the attribute name read
+ * into it (any object's), becomes a library value; an item (X[k]) taints its container.
+ * The AST layer's taint_target. -1 on error. */
+static int pvb_taint_slot(pvb_ctx *c, size_t x, int p, long t)
+{
+    const pvb_unit *u = &c->units[x];
+    for (int depth = 0; depth < 64; depth++) {
+        int r = p - 1;
+        while (r >= 0 && u->sdepth[r] >= 0 && u->sdepth[r + 1] != t + 1)
+            r--;
+        if (r < 0 || u->sdepth[r] < 0)
+            return 0;
+        const pvb_insn *i = &u->insns[r];
+        PyObject *mods = NULL, *key;
+        switch (i->op) {
+        case OP_LOAD_ATTR: {
+            int q = pvb_producer(u, r, t);
+            if (q >= 0 && u->sdepth[q] == t && pvb_loads_module(c, u, q, &mods) != 0)
+                return PyErr_Occurred() ? -1 : 0; /* a module's member: PV303/PV508 */
+            return pvb_name(u, i) ? pvb_lib_add(c, c->lib_attrs, pvb_name(u, i)) : 0;
+        }
+        case OP_BINARY_SUBSCR:
+            p = r; /* the container, at t before the subscript */
+            continue;
+        case OP_LOAD_FAST: case OP_LOAD_NAME: case OP_LOAD_GLOBAL: case OP_LOAD_DEREF:
+            if (pvb_loads_module(c, u, r, &mods) != 0)
+                return PyErr_Occurred() ? -1 : 0;
+            if ((key = pvb_lib_key(c, x, r)) == NULL)
+                return PyErr_Occurred() ? -1 : 0;
+            int rc = pvb_lib_add(c, c->lib_names, key);
+            Py_DECREF(key);
+            return rc;
+        default:
+            return 0;
+        }
+    }
+    return 0;
+}
+
 static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
                            PyObject *mods, bool maker, bool report, pvb_pending *pend,
                            int *npend)
@@ -833,6 +873,20 @@ static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable
                 long d = u->sdepth[p];
                 if (d < slot + 1)
                     return 0;
+                if (u->insns[p].op == OP_SWAP && u->insns[p].arg >= 2) {
+                    /* the value moves: TOS <-> stack[-i] */
+                    long other = d - (long)u->insns[p].arg;
+                    if (slot == d - 1)
+                        slot = other;
+                    else if (slot == other)
+                        slot = d - 1;
+                    if (p + 1 < u->ninsns && u->sdepth[p + 1] == slot + 1) {
+                        nslot = slot; /* now on top */
+                        p += 1;
+                        break;
+                    }
+                    continue;
+                }
                 if (u->insns[p].op == OP_JUMP_FORWARD && u->insns[p].jump > p) {
                     p = u->insns[p].jump - 1; /* the end of `x if c else y` */
                     continue;
@@ -845,6 +899,40 @@ static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable
                     int seen = pvb_lib_seen(c, x, p, slot);
                     if (seen != 0)
                         return seen < 0 ? -1 : 0;
+                }
+                const pvb_insn *pi = &u->insns[p];
+                if (pi->op == OP_STORE_ATTR && slot == d - 2) {
+                    /* obj.attr = value: that attribute name holds a library value */
+                    PyObject *a = pvb_name(u, pi);
+                    return a ? pvb_lib_add(c, c->lib_attrs, a) : 0;
+                }
+                if (pi->op == OP_STORE_SUBSCR && slot == d - 3)
+                    return pvb_taint_slot(c, x, p, d - 2); /* X[k] = value */
+                if ((pi->op == OP_UNPACK_SEQUENCE || pi->op == OP_UNPACK_EX) && slot == d - 1) {
+                    /* a, b = value: every target gets the value (the top one now, the
+                     * others when they come to the top) */
+                    long n = pi->op == OP_UNPACK_SEQUENCE ? (long)pi->arg
+                             : (long)(pi->arg & 0xff) + 1 + (long)(pi->arg >> 8);
+                    for (long t = slot; t < slot + n - 1; t++) {
+                        int q = p + 1;
+                        while (q < u->ninsns && u->sdepth[q] > t + 1)
+                            q++;
+                        if (q >= u->ninsns || u->sdepth[q] != t + 1)
+                            continue;
+                        if (*npend >= PVB_LIB_PEND) {
+                            if (report)
+                                pvb_report(c, u, p, PVR_BC_LIBRARY_STORE,
+                                           "a library value unpacked into more than %d targets",
+                                           PVB_LIB_PEND);
+                            return 0;
+                        }
+                        pend[(*npend)++] = (pvb_pending){ q, t, false, true, NULL };
+                    }
+                    if (n < 1)
+                        return 0;
+                    nslot = slot + n - 1;
+                    p += 1;
+                    break;
                 }
                 if (u->insns[p].op == OP_PRECALL) {
                     long base = d - (long)u->insns[p].arg - 2;
@@ -862,6 +950,40 @@ static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable
                         if (!maker)
                             return 0;
                     } else if (base + 2 <= slot) {
+                        /* a method that keeps what it is handed (X.append(value)) taints
+                         * X; a module function (heapq.heappush(pq, value)) its arguments */
+                        int lm = pvb_producer(u, p, base + 1);
+                        if (lm >= 0 && u->insns[lm].op == OP_LOAD_METHOD &&
+                            u->sdepth[lm] == base + 1) {
+                            PyObject *rmods = NULL;
+                            int recv = pvb_producer(u, lm, base);
+                            int ismod = recv >= 0 && u->sdepth[recv] == base ?
+                                        pvb_loads_module(c, u, recv, &rmods) : 0;
+                            int tr = 0;
+                            if (ismod < 0)
+                                return -1;
+                            if (ismod) {
+                                for (long a = base + 2; tr >= 0 && a < d; a++)
+                                    if (a != slot)
+                                        tr = pvb_taint_slot(c, x, p, a);
+                            } else if (pvn_keeping_method(pvb_name(u, &u->insns[lm]))) {
+                                tr = pvb_taint_slot(c, x, lm, base);
+                            }
+                            if (tr < 0)
+                                return -1;
+                        } else if (lm >= 0 && u->sdepth[lm] == base + 1 &&
+                                   u->insns[lm].op != OP_LOAD_METHOD) {
+                            /* NULL, M, .function (CPython 3.11's module calls) */
+                            PyObject *fmods = NULL;
+                            int ismod = pvb_loads_module(c, u, lm, &fmods), tr = 0;
+                            if (ismod < 0)
+                                return -1;
+                            for (long a = base + 2; ismod && tr >= 0 && a < d; a++)
+                                if (a != slot)
+                                    tr = pvb_taint_slot(c, x, p, a);
+                            if (tr < 0)
+                                return -1;
+                        }
                         /* an argument: a program class makes an instance of itself,
                          * whatever it is handed; len, str ... a new value */
                         int fr = pvb_fresh_call(c, u, p, base);
@@ -1020,6 +1142,16 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
                     return -1;
                 continue;
             }
+            if (op == OP_LOAD_ATTR && u->sdepth[k] >= 1 && pvb_name(u, i) != NULL &&
+                PySet_Contains(c->lib_attrs, pvb_name(u, i)) == 1) {
+                /* an attribute some store gave a library value, whatever the object */
+                if (pvb_lib_follow(c, x, k + 1, u->sdepth[k] - 1, false, false, NULL, true,
+                                   report) < 0)
+                    return -1;
+                continue;
+            }
+            if (PyErr_Occurred())
+                return -1;
             if (op == OP_IMPORT_FROM && pvb_at(u, k + 1) != NULL &&
                 pvb_is_name_store(u->insns[k + 1].op) && !u->insns[k + 1].target) {
                 /* from M import name: a member of an allowed module */
@@ -1147,7 +1279,8 @@ fail:
 static int pvb_library_stores(pvb_ctx *c)
 {
     if ((c->lib_names = PySet_New(NULL)) == NULL || (c->lib_makers = PySet_New(NULL)) == NULL ||
-        (c->lib_funcs = PySet_New(NULL)) == NULL || pvb_class_names(c) < 0)
+        (c->lib_funcs = PySet_New(NULL)) == NULL || (c->lib_attrs = PySet_New(NULL)) == NULL ||
+        pvb_class_names(c) < 0)
         goto pyfail;
     int round = 0;
     do {
@@ -1746,6 +1879,7 @@ done:
     Py_XDECREF(c.lib_funcs);
     Py_XDECREF(c.class_only);
     Py_XDECREF(c.lib_seen);
+    Py_XDECREF(c.lib_attrs);
     if (rc == 0 && PyErr_Occurred())
         rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer");
     return rc;

@@ -119,6 +119,8 @@ typedef struct pvb_ctx {
     /* The (unit, instruction, slot) states a pass has followed a library value from
      * (owned set; reset each pass): each is followed once (linear, not quadratic). */
     PyObject *lib_seen;
+    /* Attribute names some STORE_ATTR gives a library value (owned set of str). */
+    PyObject *lib_attrs;
     bool namedtuples;       /* some code object names `namedtuple`: its API is readable */
 } pvb_ctx;
 

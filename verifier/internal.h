@@ -226,6 +226,10 @@ PV_INTERNAL bool pvn_fresh_builtin(PyObject *name);
  * given: dataclasses.dataclass (also called with options: `called`), functools.total_ordering
  * (PV307/PV520: a name bound only by such class statements makes program instances). */
 PV_INTERNAL bool pvn_class_decorator(PyObject *module, PyObject *member, bool called);
+/* True when a method named `name` (str) of a builtin or library container keeps what it
+ * is handed (list.append, dict.setdefault, deque.appendleft, set.add, ...): a library value
+ * handed to it makes the container hold one (PV307/PV520). */
+PV_INTERNAL bool pvn_keeping_method(PyObject *name);
 /* Describe a verdict for a message ("is private", "matches deny pattern ..."). */
 PV_INTERNAL const char *pvn_describe(pvn_verdict v);
 

@@ -232,6 +232,20 @@ bool pvn_fresh_builtin(PyObject *name)
     return false;
 }
 
+bool pvn_keeping_method(PyObject *name)
+{
+    static const char *const keep[] = {
+        "append", "extend", "insert", "add", "update", "setdefault", "appendleft",
+        "extendleft", "fromkeys",
+    };
+    if (!name || !PyUnicode_Check(name))
+        return false;
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+        if (PyUnicode_CompareWithASCIIString(name, keep[i]) == 0)
+            return true;
+    return false;
+}
+
 bool pvn_class_decorator(PyObject *module, PyObject *member, bool called)
 {
     if (!module || !member || !PyUnicode_Check(module) || !PyUnicode_Check(member))

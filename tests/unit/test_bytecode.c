@@ -444,6 +444,36 @@ static const attack attacks[] = {
      "import dataclasses\n"
      "f = dataclasses.field() if len('a') else None\n"
      "f.name = 'y'\n"},
+    {"library_store_tuple_unpacking", "PV520",
+     "import dataclasses\n"
+     "a, b = 0, dataclasses.field()\n"
+     "b.name = 'y'\n"},
+    {"library_store_through_attribute", "PV520",
+     "import dataclasses\n"
+     "class O:\n"
+     "    def __init__(self):\n"
+     "        self.f = dataclasses.field()\n"
+     "    def go(self):\n"
+     "        self.f.name = 'y'\n"},
+    {"library_store_list_append", "PV520",
+     "import dataclasses\n"
+     "box = []\n"
+     "box.append(dataclasses.field())\n"
+     "box[0].name = 'y'\n"},
+    {"library_store_item_store", "PV520",
+     "import dataclasses\n"
+     "class O:\n"
+     "    def __init__(self):\n"
+     "        self.d = {}\n"
+     "        self.d['k'] = dataclasses.field()\n"
+     "    def go(self):\n"
+     "        self.d['k'].name = 'y'\n"},
+    {"library_store_heappush", "PV520",
+     "import dataclasses\n"
+     "import heapq\n"
+     "pq = []\n"
+     "heapq.heappush(pq, dataclasses.field())\n"
+     "pq[0].name = 'y'\n"},
     {"library_store_class_decorator", "PV520",
      "import collections\n"
      "def deco(c):\n"
@@ -1145,7 +1175,19 @@ static const char benign_class_calls[] =
     "O.x = 1\n"
     "def f():\n"
     "    p = N(math.pi)\n"
-    "    p.d = 5\n";
+    "    p.d = 5\n"
+    "    kids = []\n"
+    "    kids.append(N(1))\n"
+    "    kids[0].d = 6\n"
+    "    a, b = N(1), N(2)\n"
+    "    a.d = 7\n"
+    "    q = collections.deque()\n"
+    "    q.append(N(3))\n"
+    "    q.popleft().d = 8\n"
+    "class Acct:\n"
+    "    def __init__(self):\n"
+    "        self.bal = collections.deque()\n"
+    "        self.bal += [1]\n";
 
 /* The results of module functions and of writable data classes are the program's to change
  * (PV520 must not fire). */

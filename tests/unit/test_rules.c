@@ -291,6 +291,18 @@ static const rcase g_cases[] = {
                  "h.name = 'y'", 5, 3),
     REJ("PV307", "import dataclasses\nxs = [dataclasses.field() for _ in range(1)]\nxs[0].name = 'y'",
         3, 7),
+    REJ("PV307", "import dataclasses\na, b = 0, dataclasses.field()\nb.name = 'y'", 3, 3),
+    REJ("PV307", "import dataclasses\nclass O:\n    def __init__(self):\n        self.f = dataclasses.field()\n"
+                 "    def go(self):\n        self.f.name = 'y'", 6, 16),
+    REJ("PV307", "import dataclasses\nbox = []\nbox.append(dataclasses.field())\nbox[0].name = 'y'", 4, 8),
+    REJ("PV307", "import dataclasses\nclass O:\n    def __init__(self):\n        self.d = {}\n"
+                 "        self.d['k'] = dataclasses.field()\n    def go(self):\n        self.d['k'].name = 'y'",
+        7, 21),
+    REJ("PV307", "import dataclasses\nimport heapq\npq = []\nheapq.heappush(pq, dataclasses.field())\n"
+                 "pq[0].name = 'y'", 5, 7),
+    ACC("PV307", "import collections\nclass N:\n    def __init__(self, d):\n        self.d = d\n"
+                 "kids = []\nkids.append(N(1))\nkids[0].d = 6\na, b = N(1), N(2)\na.d = 7\n"
+                 "q = collections.deque()\nq.append(N(3))\nq.popleft().d = 8"),
     REJ("PV307", "import collections\ndef deco(c):\n    return collections.OrderedDict\n@deco\n"
                  "class K:\n    pass\nk = K()\nk.x = 1", 8, 3),
     /* calling a program class makes a program instance whatever it is handed (also through
