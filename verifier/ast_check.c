@@ -58,6 +58,9 @@ typedef struct binding {
     PyObject *value; /* borrowed: the assigned expression; NULL for a module member */
     int scope;
     bool maker;      /* a module member (value NULL): calling it makes a library object */
+    int vscope;      /* libcands: the scope `value` is evaluated in (scope unless noted) */
+    bool ret;        /* libcands: a value the function `name` returns or yields: calling
+                        `name` makes a library object when `value` is one */
 } binding;
 
 typedef struct walker {
@@ -76,12 +79,21 @@ typedef struct walker {
     size_t nchains, capchains;
     attrref *kwds;
     size_t nkwds, capkwds;
-    binding *binds;           /* every binding of a name (bind_name), for lib_names */
-    size_t nbinds, capbinds;
     binding *libcands;        /* `name = <expr>` and `from M import name`: value or NULL */
     size_t nlibcands, caplibcands;
     PyObject *lib_names;      /* owned set of (scope, name): bound only to library values */
     PyObject *lib_makers;     /* owned subset of lib_names: calling them makes library objects */
+    PyObject *fn_of;          /* owned dict: function scope (int) -> (def scope, name) */
+    PyObject *inner_of;       /* owned dict: id of a Lambda or comprehension node -> its scope */
+    binding *taints;          /* stores into containers and attributes: `name` is the target
+                                 expression (X.a, X[k], or X of a call X.m(...)), `value` the
+                                 stored value or the call */
+    size_t ntaints, captaints;
+    PyObject *lib_attrs;      /* owned set of attribute names some store gives a library value */
+    binding *binds;           /* every binding of a name (maker: by a class statement) */
+    size_t nbinds, capbinds;
+    PyObject *class_only;     /* owned set of (scope, name): bound only by class statements
+                                 (calling one makes an instance of a program class) */
     bool namedtuples;         /* the program calls namedtuple: its API is readable */
     PyObject *dunder_ok;      /* owned set of ids of Name nodes in an allowed dunder shape
                                  (main guard, __slots__/__all__ literals) */
@@ -252,27 +264,112 @@ static int push_field(walker *w, const frame *f, PyObject *name, int scope, int 
 
 /* Bind `name` in `scope` for the frame `f`: a binding in dropped code does not count for
  * a module or class namespace (dead_from). */
-static int bind_name(walker *w, const frame *f, int scope, PyObject *name)
+static int record_bind(walker *w, int scope, PyObject *name, bool cls)
+{
+    GROW(w->binds, w->nbinds, w->capbinds);
+    w->binds[w->nbinds++] = (binding){ name, NULL, scope, cls, scope, false };
+    return 0;
+}
+
+/* bind_name_as for the ClassDef `node` (its decorators are judged later, class_only). */
+static int record_class(walker *w, PyObject *node)
+{
+    if (w->nbinds > 0)
+        w->binds[w->nbinds - 1].value = node;
+    return 0;
+}
+
+/* bind_name for a class statement (cls) or any other binding. */
+static int bind_name_as(walker *w, const frame *f, int scope, PyObject *name, bool cls)
 {
     if (f->dead && (w->sc.s[scope].kind == PVSC_MODULE || w->sc.s[scope].kind == PVSC_CLASS ||
                     PySet_Contains(w->sc.s[scope].globals, name) == 1))
         return 0;
-    /* Bindings the compiler drops do not count against lib_names either: the bytecode
-     * layer never sees them (a layer disagreement otherwise). */
-    if (!f->dead) {
-        GROW(w->binds, w->nbinds, w->capbinds);
-        w->binds[w->nbinds++] = (binding){ name, NULL, scope, false };
-    }
+    if (record_bind(w, scope, name, cls) < 0)
+        return -1;
     return pvsc_bind(&w->sc, scope, name);
 }
 
+static int bind_name(walker *w, const frame *f, int scope, PyObject *name)
+{
+    return bind_name_as(w, f, scope, name, false);
+}
+
 /* A binding of `name` in `scope` to `value` (NULL: a member of an allowed module), for
- * lib_names: a name all of whose bindings are library values holds a library object. */
-static int add_libcand(walker *w, int scope, PyObject *name, PyObject *value, bool maker)
+ * lib_names: a name any binding of which is a library value holds a library object.
+ * `value` is evaluated in `vscope`; `ret`: value is what function `name` returns. */
+static int add_libcand_in(walker *w, int scope, PyObject *name, PyObject *value, bool maker,
+                          int vscope, bool ret)
 {
     GROW(w->libcands, w->nlibcands, w->caplibcands);
-    w->libcands[w->nlibcands++] = (binding){ name, value, scope, maker };
+    w->libcands[w->nlibcands++] = (binding){ name, value, scope, maker, vscope, ret };
     return 0;
+}
+
+static int add_libcand(walker *w, int scope, PyObject *name, PyObject *value, bool maker)
+{
+    return add_libcand_in(w, scope, name, value, maker, scope, false);
+}
+
+/* A store target `t` (evaluated in `scope`) given `value`: a name binds it (the names of a
+ * tuple or list target, starred ones included, each get the whole value); an attribute or
+ * item store, a taint of the container or attribute name (compute_lib_names). */
+static int add_store(walker *w, int scope, PyObject *t, PyObject *value)
+{
+    int k = t ? kind_of(t) : -2;
+    PyObject *id, *elts;
+    if (k == K_Name && (id = field(t, S_id)) && PyUnicode_Check(id))
+        return add_libcand(w, scope, id, value, false);
+    if (k == K_Starred)
+        return add_store(w, scope, field(t, S_value), value);
+    if ((k == K_Tuple || k == K_List) && (elts = field(t, S_elts)) && PyList_Check(elts)) {
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(elts); i++)
+            if (add_store(w, scope, PyList_GET_ITEM(elts, i), value) < 0)
+                return -1;
+        return 0;
+    }
+    if (k == K_Attribute || k == K_Subscript) {
+        GROW(w->taints, w->ntaints, w->captaints);
+        w->taints[w->ntaints++] = (binding){ t, value, scope, false, scope, false };
+    }
+    return 0;
+}
+
+/* Remember the scope of a Lambda or comprehension node (for lib_value). -1 on error. */
+static int note_inner(walker *w, PyObject *node, int inner)
+{
+    PyObject *k = PyLong_FromVoidPtr(node), *v = PyLong_FromLong(inner);
+    int r = k && v && (w->inner_of || (w->inner_of = PyDict_New())) ?
+            PyDict_SetItem(w->inner_of, k, v) : -1;
+    Py_XDECREF(k);
+    Py_XDECREF(v);
+    return r;
+}
+
+/* The scope note_inner remembered for `node`, or -1. */
+static int inner_scope(walker *w, PyObject *node)
+{
+    PyObject *k = w->inner_of ? PyLong_FromVoidPtr(node) : NULL;
+    PyObject *v = k ? PyDict_GetItemWithError(w->inner_of, k) : NULL;
+    Py_XDECREF(k);
+    return v ? (int)PyLong_AsLong(v) : -1;
+}
+
+/* `return value` / `yield value` in function scope `s`: a binding of the function's name
+ * (in the scope its def binds it) for lib_names, so that a program function that returns
+ * a library value, or passes one through, is a maker (PV307). Lambdas and functions
+ * reached other than by their def name (methods, stored functions) are not followed. */
+static int add_return(walker *w, int s, PyObject *value)
+{
+    if (!value || value == Py_None || !w->fn_of)
+        return 0;
+    PyObject *k = PyLong_FromLong(s);
+    PyObject *d = k ? PyDict_GetItemWithError(w->fn_of, k) : NULL;
+    Py_XDECREF(k);
+    if (!d)
+        return PyErr_Occurred() ? -1 : 0;
+    return add_libcand_in(w, (int)PyLong_AsLong(PyTuple_GET_ITEM(d, 0)), PyTuple_GET_ITEM(d, 1),
+                          value, false, s, true);
 }
 
 static int bind_import_name(walker *w, const frame *f, int scope, PyObject *name,
@@ -280,6 +377,8 @@ static int bind_import_name(walker *w, const frame *f, int scope, PyObject *name
 {
     if (f->dead && (w->sc.s[scope].kind == PVSC_MODULE || w->sc.s[scope].kind == PVSC_CLASS))
         return 0;
+    if (record_bind(w, scope, name, false) < 0)
+        return -1;
     return pvsc_bind_import(&w->sc, scope, name, module);
 }
 
@@ -677,41 +776,59 @@ static int visit(walker *w, frame *f)
         /* `name = value`: remembered for lib_names (stores into library objects, PV307). */
         PyObject *targets = field(node, S_targets), *value = field(node, S_value);
         if (!f->dead && targets && value && PyList_Check(targets)) {
-            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(targets); i++) {
-                PyObject *t = PyList_GET_ITEM(targets, i), *id;
-                if (kind_of(t) == K_Name && (id = field(t, S_id)) && PyUnicode_Check(id) &&
-                    add_libcand(w, s, id, value, false) < 0)
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(targets); i++)
+                if (add_store(w, s, PyList_GET_ITEM(targets, i), value) < 0)
                     return -1;
-            }
         }
         return push_rest(w, f, kind, NULL);
     }
     case K_AnnAssign: {
         /* `name: T = value` stores like `name = value` */
-        PyObject *t = field(node, S_target), *value = field(node, S_value), *id;
-        if (!f->dead && t && value && value != Py_None && kind_of(t) == K_Name &&
-            (id = field(t, S_id)) && PyUnicode_Check(id) && add_libcand(w, s, id, value, false) < 0)
+        PyObject *t = field(node, S_target), *value = field(node, S_value);
+        if (!f->dead && t && value && value != Py_None && add_store(w, s, t, value) < 0)
             return -1;
         return push_rest(w, f, kind, NULL);
     }
     case K_For: {
         /* `for name in <library value>`: the items of a library container. */
-        PyObject *t = field(node, S_target), *it = field(node, S_iter), *id;
-        if (!f->dead && t && it && kind_of(t) == K_Name && (id = field(t, S_id)) &&
-            PyUnicode_Check(id) && add_libcand(w, s, id, it, false) < 0)
+        PyObject *t = field(node, S_target), *it = field(node, S_iter);
+        if (!f->dead && t && it && add_store(w, s, t, it) < 0)
             return -1;
         return push_rest(w, f, kind, NULL);
     }
-    case K_Call:
+    case K_Call: {
         if (!f->dead && field_names_call(w, node) < 0)
             return -1;
+        /* X.m(..., value, ...) where m keeps what it is handed (append, setdefault,
+         * update, ...; pvn_keeping_method) or X is a module (heapq.heappush): X, or the
+         * module function's arguments, are tainted when an argument is a library value */
+        PyObject *fn = field(node, S_func);
+        if (!f->dead && fn && kind_of(fn) == K_Attribute) {
+            GROW(w->taints, w->ntaints, w->captaints);
+            w->taints[w->ntaints++] = (binding){ field(fn, S_value), node, s, false, s, true };
+        }
         if (push_rest(w, f, kind, (PyObject *const[]){ S_func, NULL }) < 0)
             return -1;
         return push_field(w, f, S_func, s, s, FL_CALL_FUNC);
-    case K_NamedExpr:
+    }
+    case K_Return:
+    case K_Yield:
+    case K_YieldFrom:
+        if (!f->dead && add_return(w, s, field(node, S_value)) < 0)
+            return -1;
+        return push_rest(w, f, kind, NULL);
+    case K_NamedExpr: {
+        /* `(name := value)` binds like `name = value` */
+        PyObject *t = field(node, S_target), *id;
+        if (!f->dead && t && kind_of(t) == K_Name && (id = field(t, S_id)) &&
+            PyUnicode_Check(id) &&
+            add_libcand_in(w, pvsc_walrus_scope(&w->sc, s), id, field(node, S_value), false, s,
+                           false) < 0)
+            return -1;
         if (push_rest(w, f, kind, (PyObject *const[]){ S_target, NULL }) < 0)
             return -1;
         return push_field(w, f, S_target, s, s, FL_WALRUS);
+    }
     case K_AugAssign:
         /* `m += x` hands the old value of m to x.__radd__: a load in disguise. */
         if (push_rest(w, f, kind, (PyObject *const[]){ S_target, NULL }) < 0)
@@ -735,6 +852,16 @@ static int visit(walker *w, frame *f)
         int inner = new_scope(w, PVSC_FUNCTION, s);
         if (inner < 0)
             return -1;
+        if (name && PyUnicode_Check(name) && !f->dead) {
+            /* for add_return: what this function returns is what calling `name` makes */
+            PyObject *k = PyLong_FromLong(inner), *v = Py_BuildValue("(iO)", s, name);
+            int r = k && v && (w->fn_of || (w->fn_of = PyDict_New())) ?
+                    PyDict_SetItem(w->fn_of, k, v) : -1;
+            Py_XDECREF(k);
+            Py_XDECREF(v);
+            if (r < 0)
+                return -1;
+        }
         if (push_field(w, f, S_body, inner, inner, 0) < 0 ||
             push_field(w, f, S_returns, s, s, 0) < 0 ||
             push_field(w, f, S_args, s, inner, 0) < 0 ||
@@ -744,7 +871,7 @@ static int visit(walker *w, frame *f)
     }
     case K_Lambda: {
         int inner = new_scope(w, PVSC_FUNCTION, s);
-        if (inner < 0)
+        if (inner < 0 || note_inner(w, node, inner) < 0)
             return -1;
         if (push_field(w, f, S_body, inner, inner, 0) < 0 ||
             push_field(w, f, S_args, s, inner, 0) < 0)
@@ -761,7 +888,9 @@ static int visit(walker *w, frame *f)
             diag(w, k0, PVR_CLASS_KEYWORDS, NULL, "class '%s' has keyword argument '%s'",
                  utf8(name), a && a != Py_None ? utf8(a) : "**");
         }
-        if (name && bind_name(w, f, s, name) < 0)
+        if (name && (bind_name_as(w, f, s, name, true) < 0 ||
+                     (!f->dead && (record_class(w, node) < 0 ||
+                                   add_libcand(w, s, name, node, false) < 0))))
             return -1;
         int inner = new_scope(w, PVSC_CLASS, s);
         if (inner < 0)
@@ -778,7 +907,7 @@ static int visit(walker *w, frame *f)
     case K_GeneratorExp:
     case K_DictComp: {
         int inner = new_scope(w, PVSC_COMP, s);
-        if (inner < 0)
+        if (inner < 0 || note_inner(w, node, inner) < 0)
             return -1;
         PyObject *gens = field(node, S_generators);
         if (gens && PyList_Check(gens)) {
@@ -794,6 +923,12 @@ static int visit(walker *w, frame *f)
     case K_comprehension: {
         /* The first iterable is evaluated in the enclosing scope. */
         int outer = (f->flags & FL_FIRST_GEN) ? w->sc.s[s].parent : s;
+        /* `for name in <library value>` inside the comprehension */
+        PyObject *t = field(node, S_target), *id;
+        if (!f->dead && t && kind_of(t) == K_Name && (id = field(t, S_id)) &&
+            PyUnicode_Check(id) && add_libcand_in(w, s, id, field(node, S_iter), false, outer,
+                                                  false) < 0)
+            return -1;
         if (push_field(w, f, S_ifs, s, s, 0) < 0 ||
             push_field(w, f, S_iter, outer, outer, 0) < 0 ||
             push_field(w, f, S_target, s, s, 0) < 0)
@@ -803,7 +938,8 @@ static int visit(walker *w, frame *f)
     case K_arg: {
         PyObject *a = field(node, S_arg);
         check_name(w, node, a, "parameter");
-        if (a && pvsc_bind(&w->sc, f->bind_scope, a) < 0)
+        if (a && (record_bind(w, f->bind_scope, a, false) < 0 ||
+                  pvsc_bind(&w->sc, f->bind_scope, a) < 0))
             return -1;
         return push_field(w, f, S_annotation, s, s, 0);
     }
@@ -1092,14 +1228,92 @@ static bool module_call_makes_lib(walker *w, PyObject *fn, int scope)
  * program's values. Calling a method of a library object (d.popleft(), d.get(k)) returns
  * the program's own values too. Calling anything else is a library object when the callee
  * is. -1 on error. */
+static int lib_value(walker *w, PyObject *e, int scope);
+
+/* True when any expression of list `l` (elements, arguments; keywords and dict keys/values
+ * by `f`, else the items themselves) is a library value. -1 on error. */
+static int any_lib(walker *w, PyObject *l, PyObject *f, int scope)
+{
+    if (!l || !PyList_Check(l))
+        return 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(l); i++) {
+        PyObject *x = PyList_GET_ITEM(l, i);
+        if (x == Py_None)
+            continue; /* `{**d}`: a None key */
+        int r = lib_value(w, f ? field(x, f) : x, scope);
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
 static int lib_value(walker *w, PyObject *e, int scope)
 {
     for (;;) {
-        int k = e ? kind_of(e) : -2;
-        if (k == K_Attribute || k == K_Subscript) {
+        int k = e ? kind_of(e) : -2, r;
+        if (k == K_Attribute && w->lib_attrs) {
+            /* an attribute some store gave a library value, whatever the object */
+            PyObject *a = field(e, S_attr);
+            if (a && (r = PySet_Contains(w->lib_attrs, a)) != 0)
+                return r;
+        }
+        if (k == K_Attribute || k == K_Subscript || k == K_Starred || k == K_NamedExpr) {
             e = field(e, S_value);
+        } else if (k == K_List || k == K_Tuple || k == K_Set) {
+            /* a container holds what it was built from */
+            return any_lib(w, field(e, S_elts), NULL, scope);
+        } else if (k == K_Dict) {
+            if ((r = any_lib(w, field(e, S_keys), NULL, scope)) != 0)
+                return r;
+            return any_lib(w, field(e, S_values), NULL, scope);
+        } else if (k == K_BoolOp) {
+            return any_lib(w, field(e, S_values), NULL, scope);
+        } else if (k == K_Lambda) {
+            /* a lambda whose body is a library value makes one when called */
+            int in = inner_scope(w, e);
+            if (in < 0)
+                return PyErr_Occurred() ? -1 : 1; /* not seen by the walk: fail closed */
+            e = field(e, S_body);
+            scope = in;
+        } else if (k == K_ListComp || k == K_SetComp || k == K_GeneratorExp ||
+                   k == K_DictComp) {
+            /* built from its iterables and element expressions */
+            int in = inner_scope(w, e);
+            if (in < 0)
+                return PyErr_Occurred() ? -1 : 1;
+            PyObject *gens = field(e, S_generators);
+            for (Py_ssize_t g = 0; gens && PyList_Check(gens) && g < PyList_GET_SIZE(gens); g++)
+                if ((r = lib_value(w, field(PyList_GET_ITEM(gens, g), S_iter),
+                                   g == 0 ? scope : in)) != 0)
+                    return r;
+            if (k == K_DictComp && (r = lib_value(w, field(e, S_key), in)) != 0)
+                return r;
+            e = field(e, k == K_DictComp ? S_value : S_elt);
+            scope = in;
+        } else if (k == K_IfExp) {
+            if ((r = lib_value(w, field(e, S_body), scope)) != 0)
+                return r;
+            e = field(e, S_orelse);
         } else if (k == K_Call) {
             PyObject *fn = field(e, S_func), *id;
+            /* calling a name bound only by class statements makes an instance of a program
+             * class (no __new__, no metaclass: PV103, PV102), whatever the arguments */
+            if (fn && kind_of(fn) == K_Name && (id = field(fn, S_id)) && PyUnicode_Check(id) &&
+                !module_binding(w, id, scope) &&
+                (r = name_in(w, w->class_only, id, scope)) != 0)
+                return r < 0 ? -1 : 0;
+            /* builtins that make a new str/int/bool whatever they are handed (len) */
+            int bsc = 0;
+            if (fn && kind_of(fn) == K_Name && (id = field(fn, S_id)) && pvn_fresh_builtin(id) &&
+                pvsc_resolve(&w->sc, scope, id, &bsc) == PVSC_GLOBAL &&
+                !pvsc_is_bound(&w->sc, 0, id) &&
+                !(w->prog->globals && PySet_Contains(w->prog->globals, id) == 1))
+                return 0;
+            /* whatever a call is handed it may return (`def g(x): return x`, max, next,
+             * random.choice): a library value among the arguments makes the result one */
+            if ((r = any_lib(w, field(e, S_args), NULL, scope)) != 0 ||
+                (r = any_lib(w, field(e, S_keywords), S_value, scope)) != 0)
+                return r;
             if (fn && kind_of(fn) == K_Attribute)
                 return module_chain(w, fn, scope) && module_call_makes_lib(w, fn, scope);
             if (fn && kind_of(fn) == K_Name && (id = field(fn, S_id)) && PyUnicode_Check(id))
@@ -1131,93 +1345,197 @@ static int lib_maker(walker *w, PyObject *e, int scope)
     return lib_value(w, e, scope);
 }
 
-/* Add 1 (when `yes`) or 0 to the count of `key` in dict `d`. -1 on error. */
-static int bump(PyObject *d, PyObject *key, bool yes)
+/* Add `key` to `set` when `yes`. -1 on error, else whether the set grew. */
+static int add_if(PyObject *set, PyObject *key, int yes)
 {
-    PyObject *n = PyDict_GetItemWithError(d, key);
-    if (!n && PyErr_Occurred())
-        return -1;
-    PyObject *v = PyLong_FromLong((n ? PyLong_AsLong(n) : 0) + (yes ? 1 : 0));
-    int r = v ? PyDict_SetItem(d, key, v) : -1;
-    Py_XDECREF(v);
-    return r;
+    if (yes <= 0)
+        return 0;
+    int r = PySet_Contains(set, key);
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    return PySet_Add(set, key) < 0 ? -1 : 1;
 }
 
-/* Add to `set` the keys of `counts` that count every binding of theirs (`total`). -1 on
- * error, else whether the set grew. */
-static int grow_all_bound(PyObject *set, PyObject *counts, PyObject *total)
+/* A decorator that hands back the class it is given: `M.member` or `M.member(...)` that
+ * pvn_class_decorator lists (dataclasses.dataclass, functools.total_ordering), M bound only
+ * to that module. Anything else (a program function, a from-imported name) may return
+ * anything. */
+static bool keeps_class(walker *w, PyObject *d, int scope)
 {
-    int grew = 0;
-    PyObject *key, *cnt;
-    Py_ssize_t pos = 0;
-    while (PyDict_Next(counts, &pos, &key, &cnt)) {
-        PyObject *t = PyDict_GetItemWithError(total, key);
-        if (!t && PyErr_Occurred())
-            return -1;
-        long nl = PyLong_AsLong(cnt), nt = t ? PyLong_AsLong(t) : 0;
-        if (nl > 0 && nl == nt && PySet_Contains(set, key) == 0) {
-            if (PySet_Add(set, key) < 0)
-                return -1;
-            grew = 1;
-        }
+    bool called = d && kind_of(d) == K_Call;
+    if (called)
+        d = field(d, S_func);
+    PyObject *root = d && kind_of(d) == K_Attribute ? field(d, S_value) : NULL, *id, *l;
+    if (!root || kind_of(root) != K_Name || !(id = field(root, S_id)) || !PyUnicode_Check(id) ||
+        !(l = module_binding(w, id, scope)) || PyList_GET_SIZE(l) != 1)
+        return false;
+    return pvn_class_decorator(PyList_GET_ITEM(l, 0), field(d, S_attr), called);
+}
+
+/* True when every decorator of ClassDef `node` keeps the class (keeps_class). */
+static bool class_kept(walker *w, PyObject *node, int scope)
+{
+    PyObject *ds = node ? field(node, S_decorator_list) : NULL;
+    for (Py_ssize_t i = 0; ds && PyList_Check(ds) && i < PyList_GET_SIZE(ds); i++)
+        if (!keeps_class(w, PyList_GET_ITEM(ds, i), scope))
+            return false;
+    return true;
+}
+
+/* A decorated class statement binds what its decorators return: a library object when
+ * one of them makes one when called. -1 on error. */
+static int class_lib(walker *w, PyObject *node, int scope)
+{
+    PyObject *ds = field(node, S_decorator_list);
+    for (Py_ssize_t i = 0; ds && PyList_Check(ds) && i < PyList_GET_SIZE(ds); i++) {
+        int r = lib_maker(w, PyList_GET_ITEM(ds, i), scope);
+        if (r != 0)
+            return r;
     }
-    return PyErr_Occurred() ? -1 : grew;
+    return 0;
 }
 
-/* lib_names: (scope, name) keys every binding of which is a library value, to a fixpoint
- * (`f = dataclasses.field()`, `g = f`); lib_makers: those every binding of which makes a
- * library object when called (`from dataclasses import field`, `F = dataclasses.Field`).
- * Bindings in scopes the key does not resolve to (global declarations) are counted where
- * they resolve. */
+/* A library value was stored into (or handed to a method of) the object expression `e`:
+ * the name that holds it, or the attribute name it was read from (any object's), becomes a
+ * library value. An item (X[k]) taints its container X. -1 on error, else whether
+ * lib_names or lib_attrs grew. */
+static int taint_target(walker *w, PyObject *e, int scope)
+{
+    for (;;) {
+        int k = e ? kind_of(e) : -2;
+        PyObject *id;
+        if (k == K_Subscript) {
+            e = field(e, S_value);
+            continue;
+        }
+        if (k == K_Attribute) {
+            PyObject *a = field(e, S_attr);
+            if (!a || module_chain(w, e, scope))
+                return 0; /* a module's own members are PV303's */
+            return add_if(w->lib_attrs, a, 1);
+        }
+        if (k == K_Name && (id = field(e, S_id)) && PyUnicode_Check(id) &&
+            !module_binding(w, id, scope)) {
+            PyObject *key = name_key(w, scope, id);
+            int r = key ? add_if(w->lib_names, key, 1) : -1;
+            Py_XDECREF(key);
+            return r;
+        }
+        return 0;
+    }
+}
+
+/* One entry of w->taints: whether it stores a library value, and then its target
+ * (taint_target). A call `X.m(args)` taints X (a method that keeps what it is handed),
+ * and when X is a module (heapq.heappush(pq, v)) each argument. -1 on error, else
+ * whether a set grew. */
+static int apply_taint(walker *w, const binding *t)
+{
+    int r;
+    if (!t->ret) {
+        r = lib_value(w, t->value, t->vscope);
+        return r <= 0 ? r : taint_target(w, t->name, t->scope);
+    }
+    PyObject *args = field(t->value, S_args);
+    if ((r = any_lib(w, args, NULL, t->vscope)) == 0)
+        r = any_lib(w, field(t->value, S_keywords), S_value, t->vscope);
+    if (r <= 0)
+        return r;
+    if (!module_chain(w, t->name, t->scope)) {
+        PyObject *fn = field(t->value, S_func);
+        return pvn_keeping_method(fn ? field(fn, S_attr) : NULL) ?
+               taint_target(w, t->name, t->scope) : 0;
+    }
+    int grew = 0;
+    for (Py_ssize_t i = 0; args && PyList_Check(args) && i < PyList_GET_SIZE(args); i++) {
+        int g = taint_target(w, PyList_GET_ITEM(args, i), t->scope);
+        if (g < 0)
+            return -1;
+        grew |= g;
+    }
+    return grew;
+}
+
+/* Rounds compute_lib_names makes before it gives up (and rejects): each round but the last
+ * adds a name, a new round is only needed for a name bound after its use. */
+#define LIB_ROUNDS 64
+
+/* lib_names: (scope, name) keys ANY binding of which is a library value, to a fixpoint
+ * (`f = dataclasses.field()`, `g = f`, `def g(x): return x` then `h = g(f)`); the analysis
+ * does not follow the order of bindings, so `f = dataclasses.field()` next to `class f:
+ * pass` is a library value (HOLES f14). lib_makers: those any binding of which makes a
+ * library object when called (`from dataclasses import field`, `F = dataclasses.Field`, a
+ * function that returns or passes through a library value). Bindings in scopes the key
+ * does not resolve to (global declarations) are counted where they resolve. */
 static int compute_lib_names(walker *w)
 {
-    PyObject *total = PyDict_New(), *lib = NULL, *mk = NULL;
-    int rc = -1;
-    if (!(w->lib_names = PySet_New(NULL)) || !(w->lib_makers = PySet_New(NULL)) || !total)
-        goto out;
+    if (!(w->lib_names = PySet_New(NULL)) || !(w->lib_makers = PySet_New(NULL)) ||
+        !(w->class_only = PySet_New(NULL)) || !(w->lib_attrs = PySet_New(NULL)))
+        return -1;
+    PyObject *other = PySet_New(NULL);
+    if (!other)
+        return -1;
     for (size_t i = 0; i < w->nbinds; i++) {
         PyObject *key = name_key(w, w->binds[i].scope, w->binds[i].name);
-        PyObject *n = key ? PyDict_GetItemWithError(total, key) : NULL;
-        PyObject *v = key && !PyErr_Occurred() ? PyLong_FromLong(n ? PyLong_AsLong(n) + 1 : 1) : NULL;
-        int r = v ? PyDict_SetItem(total, key, v) : -1;
+        const binding *b = &w->binds[i];
+        bool cls = b->maker && class_kept(w, b->value, b->scope);
+        int r = key ? PySet_Add(cls ? w->class_only : other, key) : -1;
         Py_XDECREF(key);
-        Py_XDECREF(v);
-        if (r < 0)
-            goto out;
-    }
-    for (int round = 0; round < 16; round++) {
-        Py_XDECREF(lib);
-        Py_XDECREF(mk);
-        mk = NULL;
-        if (!(lib = PyDict_New()) || !(mk = PyDict_New()))
-            goto out;
-        for (size_t i = 0; i < w->nlibcands; i++) {
-            const binding *b = &w->libcands[i];
-            int is_lib = b->value ? lib_value(w, b->value, b->scope) : 1;
-            int is_mk = b->value ? (is_lib > 0 ? lib_maker(w, b->value, b->scope) : 0) : b->maker;
-            if (is_lib < 0 || is_mk < 0)
-                goto out;
-            PyObject *key = name_key(w, b->scope, b->name);
-            if (!key)
-                goto out;
-            int r = bump(lib, key, is_lib) < 0 || bump(mk, key, is_mk) < 0 ? -1 : 0;
-            Py_DECREF(key);
-            if (r < 0)
-                goto out;
+        if (r < 0) {
+            Py_DECREF(other);
+            return -1;
         }
-        int g1 = grow_all_bound(w->lib_names, lib, total);
-        int g2 = g1 < 0 ? -1 : grow_all_bound(w->lib_makers, mk, total);
-        if (g2 < 0)
-            goto out;
-        if (!g1 && !g2)
+    }
+    /* a name also bound otherwise (an assignment, an import, a parameter, a def) may be
+     * anything */
+    PyObject *it = PyObject_GetIter(other), *ok;
+    while (it && (ok = PyIter_Next(it)) != NULL) {
+        int r = PySet_Discard(w->class_only, ok);
+        Py_DECREF(ok);
+        if (r < 0)
             break;
     }
-    rc = PyErr_Occurred() ? -1 : 0;
-out:
-    Py_XDECREF(total);
-    Py_XDECREF(lib);
-    Py_XDECREF(mk);
-    return rc;
+    Py_XDECREF(it);
+    Py_DECREF(other);
+    if (PyErr_Occurred())
+        return -1;
+    for (int round = 0; round < LIB_ROUNDS; round++) {
+        int grew = 0;
+        for (size_t i = 0; i < w->nlibcands; i++) {
+            const binding *b = &w->libcands[i];
+            bool cdef = b->value && kind_of(b->value) == K_ClassDef;
+            int is_lib = cdef ? class_lib(w, b->value, b->vscope)
+                         : b->value ? lib_value(w, b->value, b->vscope) : 1;
+            int is_mk = cdef ? is_lib
+                        : !b->value ? b->maker
+                        : is_lib > 0 ? (b->ret ? 1 : lib_maker(w, b->value, b->vscope))
+                                     : 0;
+            if (is_lib < 0 || is_mk < 0)
+                return -1;
+            PyObject *key = name_key(w, b->scope, b->name);
+            if (!key)
+                return -1;
+            int g1 = add_if(w->lib_names, key, is_lib);
+            int g2 = g1 < 0 ? -1 : add_if(w->lib_makers, key, is_mk);
+            Py_DECREF(key);
+            if (g2 < 0)
+                return -1;
+            grew |= g1 | g2;
+        }
+        for (size_t i = 0; i < w->ntaints; i++) {
+            int g = apply_taint(w, &w->taints[i]);
+            if (g < 0)
+                return -1;
+            grew |= g;
+        }
+        if (!grew)
+            return 0;
+    }
+    /* fail closed: the set of library values is not known */
+    diag(w, NULL, PVR_LIBRARY_STORE, NULL,
+         "library values pass through more than %d chained bindings bound after their use; "
+         "the verifier cannot tell which objects are the program's", LIB_ROUNDS);
+    return 0;
 }
 
 /* An attribute store or delete whose object is a library value (PV307). A module's own
@@ -1372,10 +1690,15 @@ out:
     free(w.refs);
     free(w.chains);
     free(w.kwds);
-    free(w.binds);
     free(w.libcands);
     Py_XDECREF(w.lib_names);
     Py_XDECREF(w.lib_makers);
+    Py_XDECREF(w.fn_of);
+    Py_XDECREF(w.inner_of);
+    Py_XDECREF(w.lib_attrs);
+    free(w.taints);
+    Py_XDECREF(w.class_only);
+    free(w.binds);
     Py_XDECREF(w.dunder_ok);
     Py_XDECREF(w.program_attrs);
     Py_XDECREF(w.name_verdicts);

@@ -471,15 +471,162 @@ static PyObject *pvb_lib_key(const pvb_ctx *c, size_t x, int k)
     return Py_BuildValue("(lO)", scope, nm);
 }
 
-static int pvb_lib_bump(PyObject *d, PyObject *key)
+/* Add `key` to `set` (lib_names, lib_makers, lib_funcs); note growth in c->lib_grew.
+ * ANY store of a library value makes the name one: the analysis does not follow the order
+ * of stores (`f = dataclasses.field()` next to `class f: pass`, HOLES f14). -1 on error. */
+static int pvb_lib_add(pvb_ctx *c, PyObject *set, PyObject *key)
 {
-    PyObject *n = PyDict_GetItemWithError(d, key);
-    if (n == NULL && PyErr_Occurred())
+    int r = PySet_Contains(set, key);
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    c->lib_grew = true;
+    return PySet_Add(set, key);
+}
+
+/* The instruction that pushed stack slot `slot` as it stands before instruction p: the
+ * last one before p whose stack depth was at most `slot`, in straight-line code (no jump
+ * target after it up to p). -1 when there is none. */
+static int pvb_producer(const pvb_unit *u, int p, long slot)
+{
+    for (int q = p - 1; q >= 0; q--) {
+        if (u->insns[q + 1].target || u->sdepth[q] < 0)
+            return -1;
+        if (u->sdepth[q] <= slot)
+            return q;
+    }
+    return -1;
+}
+
+static int pvb_loads_module(const pvb_ctx *c, const pvb_unit *u, int k, PyObject **mods);
+
+/* True when the decorator in stack slot `slot` before instruction p hands back the class it
+ * is given: `M.member` or `M.member(...)` that pvn_class_decorator lists, M one module; the
+ * AST layer's keeps_class. */
+static bool pvb_keeps_class(const pvb_ctx *c, const pvb_unit *u, int p, long slot)
+{
+    int q = pvb_producer(u, p, slot), end = q + 2;
+    bool called = false;
+    PyObject *mods = NULL;
+    if (q >= 0 && u->insns[q].op == OP_PUSH_NULL && u->sdepth[q] == slot) {
+        /* NULL, M, .member, arguments, PRECALL, CALL */
+        called = true;
+        q++;
+        for (end = q + 2; end + 1 < p; end++)
+            if (u->insns[end].op == OP_PRECALL && u->sdepth[end] >= 0 &&
+                u->sdepth[end] - (long)u->insns[end].arg - 2 == slot)
+                break;
+        if (end + 1 >= p || u->insns[end + 1].op != OP_CALL)
+            return false;
+        end += 2;
+    }
+    if (q < 0 || q + 1 >= p || u->sdepth[q] != slot + called ||
+        u->insns[q + 1].op != OP_LOAD_ATTR || u->insns[q + 1].target ||
+        u->sdepth[q + 1] != slot + 1 + called || end >= p || u->sdepth[end] != slot + 1)
+        return false;
+    int r = pvb_loads_module(c, u, q, &mods);
+    if (r != 1 || !PySet_Check(mods) || PySet_GET_SIZE(mods) != 1) {
+        PyErr_Clear();
+        return false;
+    }
+    PyObject *it = PyObject_GetIter(mods), *m = it ? PyIter_Next(it) : NULL;
+    bool ok = m && pvn_class_decorator(m, pvb_name(u, &u->insns[q + 1]), called);
+    Py_XDECREF(m);
+    Py_XDECREF(it);
+    PyErr_Clear();
+    return ok;
+}
+
+/* True when the value instruction e (a CALL) leaves on the stack is made by a class
+ * statement: LOAD_BUILD_CLASS called, then decorators that keep the class called on it
+ * one by one. */
+static bool pvb_class_value(const pvb_ctx *c, const pvb_unit *u, int e)
+{
+    for (int depth = 0; depth < 64; depth++) {
+        if (e < 2 || u->insns[e].op != OP_CALL || u->insns[e].target ||
+            u->insns[e - 1].op != OP_PRECALL || u->sdepth[e - 1] < 0)
+            return false;
+        long n = (long)u->insns[e - 1].arg, base = u->sdepth[e - 1] - n - 2;
+        int q = pvb_producer(u, e - 1, base + 1);
+        if (q >= 0 && u->insns[q].op == OP_LOAD_BUILD_CLASS && u->sdepth[q] == base + 1)
+            return true;
+        /* deco(<class statement>): the argument is the result of the CALL just before
+         * (CPython 3.11 calls a decorator as `deco` + the value, PRECALL 0) */
+        if (n != 0 || u->sdepth[e - 1] != base + 2 || !pvb_keeps_class(c, u, e - 1, base))
+            return false;
+        e -= 2;
+    }
+    return false;
+}
+
+/* The binding key of the callee of the call whose PRECALL is instruction p (its callee
+ * slot base + 1) when a plain name load pushed it; NULL otherwise (new reference; NULL
+ * without an exception when there is none). */
+static PyObject *pvb_callee_key(const pvb_ctx *c, size_t x, int p, long base)
+{
+    const pvb_unit *u = &c->units[x];
+    int q = pvb_producer(u, p, base + 1);
+    if (q < 0)
+        return NULL;
+    const pvb_insn *i = &u->insns[q];
+    bool nullpair = i->op == OP_LOAD_GLOBAL && (i->arg & 1);
+    if (u->sdepth[q] != (nullpair ? base : base + 1))
+        return NULL;
+    return pvb_lib_key(c, x, q);
+}
+
+/* 1 when the callee of the call whose PRECALL is p (callee slot base + 1) is a builtin
+ * that makes a new value whatever it is handed (pvn_fresh_builtin), loaded by LOAD_GLOBAL
+ * or a module-level LOAD_NAME of a name the module never binds. -1 on error. */
+static int pvb_fresh_call(const pvb_ctx *c, const pvb_unit *u, int p, long base)
+{
+    int q = pvb_producer(u, p, base + 1);
+    if (q < 0)
+        return 0;
+    const pvb_insn *i = &u->insns[q];
+    PyObject *nm = pvb_name(u, i);
+    bool ok = (i->op == OP_LOAD_GLOBAL && (i->arg & 1) && u->sdepth[q] == base) ||
+              (i->op == OP_LOAD_NAME && u->is_module && u->sdepth[q] == base + 1);
+    if (!ok || !pvn_fresh_builtin(nm))
+        return 0;
+    int b = PySet_Contains(c->module_bound, nm);
+    if (b == 0 && c->prog->globals)
+        b = PySet_Contains(c->prog->globals, nm);
+    return b < 0 ? -1 : b == 0;
+}
+
+/* The stack slot where instruction p (straight-line, value at `slot` live below the top)
+ * leaves a result built from the values it consumes when that includes `slot`: the
+ * container displays (BUILD_LIST/TUPLE/SET/MAP, BUILD_CONST_KEY_MAP), the items added to a
+ * container further down (LIST_APPEND, SET_ADD, MAP_ADD, LIST_EXTEND, SET_UPDATE,
+ * DICT_UPDATE, DICT_MERGE: that container), the arguments of CALL_FUNCTION_EX (its
+ * result). -1 when p is not one of them or does not consume `slot`. */
+static long pvb_build_slot(const pvb_unit *u, int p, long slot)
+{
+    const pvb_insn *i = &u->insns[p];
+    long d = u->sdepth[p], n, k;
+    switch (i->op) {
+    case OP_LIST_APPEND: case OP_SET_ADD: case OP_LIST_EXTEND: case OP_SET_UPDATE:
+    case OP_DICT_UPDATE: case OP_DICT_MERGE:
+        return slot == d - 1 ? d - 1 - (long)i->arg : -1;
+    case OP_MAP_ADD:
+        return slot >= d - 2 ? d - 2 - (long)i->arg : -1;
+    case OP_CALL_FUNCTION_EX:
+        /* NULL, callable, positional tuple[, keyword dict] */
+        k = (long)(i->arg & 1);
+        return slot >= d - 1 - k ? d - 3 - k : -1;
+    case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_SET:
+        n = (long)i->arg;
+        break;
+    case OP_BUILD_MAP:
+        n = 2 * (long)i->arg;
+        break;
+    case OP_BUILD_CONST_KEY_MAP:
+        n = (long)i->arg + 1;
+        break;
+    default:
         return -1;
-    PyObject *v = PyLong_FromLong(n ? PyLong_AsLong(n) + 1 : 1);
-    int r = v ? PyDict_SetItem(d, key, v) : -1;
-    Py_XDECREF(v);
-    return r;
+    }
+    return d - n <= slot ? d - n : -1;
 }
 
 static bool pvb_is_name_store(int op)
@@ -513,10 +660,74 @@ static int pvb_member_makes_lib(const pvb_ctx *c, PyObject *mods, PyObject *attr
  * fields, anything unknown (pvn_call_makes_library_object for `M.member(...)`, lib_makers
  * for a name); other module functions (heapq.heappop) and the methods of a library object
  * return the program's own values: not followed. A STORE_ATTR/DELETE_ATTR on it is reported
- * (when `report`), a name store counted in lib_count (and mk_count when `maker`). The AST
- * layer's lib_value and lib_maker. */
-static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
-                          PyObject *mods, bool maker, bool report)
+ * (when `report`), a name store added to lib_names (and lib_makers when `maker`). The AST
+ * layer's lib_value and lib_maker. COPY 1 (chained assignment, walrus) duplicates the
+ * value: the copy is followed first, the original (`pend`, at most PVB_LIB_PEND of them)
+ * after. */
+#define PVB_LIB_PEND 16
+
+typedef struct pvb_pending {
+    int j;
+    long slot;
+    bool chain, maker;
+    PyObject *mods;
+} pvb_pending;
+
+/* 1 when a library value at `slot` before instruction p of unit x was already followed in
+ * this pass (else it is noted now), 0 when not, -1 on error. */
+static int pvb_lib_seen(pvb_ctx *c, size_t x, int p, long slot)
+{
+    PyObject *key = Py_BuildValue("(nil)", (Py_ssize_t)x, p, slot);
+    int r = key ? PySet_Contains(c->lib_seen, key) : -1;
+    if (r == 0 && PySet_Add(c->lib_seen, key) < 0)
+        r = -1;
+    Py_XDECREF(key);
+    return r;
+}
+
+/* A library value was stored into (or handed to a keeping method of) the object in stack
+ * slot t before instruction p: the name loaded into that slot, or the attribute name read
+ * into it (any object's), becomes a library value; an item (X[k]) taints its container.
+ * The AST layer's taint_target. -1 on error. */
+static int pvb_taint_slot(pvb_ctx *c, size_t x, int p, long t)
+{
+    const pvb_unit *u = &c->units[x];
+    for (int depth = 0; depth < 64; depth++) {
+        int r = p - 1;
+        while (r >= 0 && u->sdepth[r] >= 0 && u->sdepth[r + 1] != t + 1)
+            r--;
+        if (r < 0 || u->sdepth[r] < 0)
+            return 0;
+        const pvb_insn *i = &u->insns[r];
+        PyObject *mods = NULL, *key;
+        switch (i->op) {
+        case OP_LOAD_ATTR: {
+            int q = pvb_producer(u, r, t);
+            if (q >= 0 && u->sdepth[q] == t && pvb_loads_module(c, u, q, &mods) != 0)
+                return PyErr_Occurred() ? -1 : 0; /* a module's member: PV303/PV508 */
+            return pvb_name(u, i) ? pvb_lib_add(c, c->lib_attrs, pvb_name(u, i)) : 0;
+        }
+        case OP_BINARY_SUBSCR:
+            p = r; /* the container, at t before the subscript */
+            continue;
+        case OP_LOAD_FAST: case OP_LOAD_NAME: case OP_LOAD_GLOBAL: case OP_LOAD_DEREF:
+            if (pvb_loads_module(c, u, r, &mods) != 0)
+                return PyErr_Occurred() ? -1 : 0;
+            if ((key = pvb_lib_key(c, x, r)) == NULL)
+                return PyErr_Occurred() ? -1 : 0;
+            int rc = pvb_lib_add(c, c->lib_names, key);
+            Py_DECREF(key);
+            return rc;
+        default:
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static int pvb_lib_follow1(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
+                           PyObject *mods, bool maker, bool report, pvb_pending *pend,
+                           int *npend)
 {
     pvb_unit *u = &c->units[x];
     for (int steps = 0; steps < u->ninsns; steps++) {
@@ -552,8 +763,13 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
             continue;
         }
         const pvb_insn *i = pvb_at(u, j);
-        if (i == NULL || i->target || u->sdepth[j] != slot + 1)
+        if (i == NULL || u->sdepth[j] != slot + 1)
             return 0;
+        if (maker && !chain && mods == NULL) {
+            int seen = pvb_lib_seen(c, x, j, slot);
+            if (seen != 0)
+                return seen < 0 ? -1 : 0;
+        }
         switch (i->op) {
         case OP_LOAD_ATTR:
         case OP_LOAD_METHOD: {
@@ -579,18 +795,55 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
         case OP_LOAD_CONST: case OP_LOAD_FAST: case OP_LOAD_NAME: case OP_LOAD_DEREF:
         case OP_LOAD_GLOBAL:
             if ((i->op == OP_LOAD_GLOBAL && (i->arg & 1)) || !pvb_op_is(u, j + 1, OP_BINARY_SUBSCR))
-                return 0;
+                goto operand;
             j += 2;
             chain = false;
             mods = NULL;
             maker = true;
             continue;
+        case OP_COPY: {
+            if (i->arg != 1)
+                goto operand;
+            /* the original stays below the copy until the copy is consumed */
+            int p = j + 1;
+            while (p < u->ninsns && !u->insns[p].target && u->sdepth[p] > slot + 1)
+                p++;
+            if (p < u->ninsns && !u->insns[p].target && u->sdepth[p] == slot + 1 && p > j + 1) {
+                if (*npend >= PVB_LIB_PEND) {
+                    /* fail closed */
+                    if (report)
+                        pvb_report(c, u, j, PVR_BC_LIBRARY_STORE,
+                                   "a library value copied more than %d times in one "
+                                   "statement", PVB_LIB_PEND);
+                    return 0;
+                }
+                pend[(*npend)++] = (pvb_pending){ p, slot, chain, maker, mods };
+            }
+            j++;
+            slot++;
+            continue;
+        }
+        case OP_RETURN_VALUE:
+        case OP_YIELD_VALUE: {
+            /* this code object returns a library value: calling it makes one */
+            PyObject *key = PyLong_FromVoidPtr(u->code);
+            int r = key ? pvb_lib_add(c, c->lib_funcs, key) : -1;
+            Py_XDECREF(key);
+            return r;
+        }
         case OP_GET_ITER: {
             /* for name in <library value>: FOR_ITER (a loop target) then the store. */
             const pvb_insn *fi = pvb_at(u, j + 1), *st = pvb_at(u, j + 2);
             if (fi == NULL || fi->op != OP_FOR_ITER || st == NULL || st->target ||
-                !pvb_is_name_store(st->op))
-                return 0;
+                !pvb_is_name_store(st->op)) {
+                /* an iterator over a library value (handed to a comprehension): its
+                 * items are library values */
+                j++;
+                chain = false;
+                mods = NULL;
+                maker = true;
+                continue;
+            }
             j += 2;
             i = st;
             maker = true;
@@ -600,17 +853,210 @@ static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable,
             PyObject *key = pvb_lib_key(c, x, j);
             if (key == NULL)
                 return PyErr_Occurred() ? -1 : 0;
-            int r = pvb_lib_bump(c->lib_count, key);
+            int r = pvb_lib_add(c, c->lib_names, key);
             if (r == 0 && maker)
-                r = pvb_lib_bump(c->mk_count, key);
+                r = pvb_lib_add(c, c->lib_makers, key);
             Py_DECREF(key);
             return r;
         }
         default:
-            return 0;
+        operand: {
+            /* The value is an operand of what follows: an argument of a call (whatever a
+             * call is handed it may return: `def g(x): return x`, max, next, random.choice)
+             * or an element of a container display; both results are library values.
+             * In instruction order while the value stays on the stack: across a jump
+             * target too, where the slot holds this value or, when the value was pushed
+             * inside one branch, another branch's (counted as library too). */
+            int p = j;
+            long nslot = -1;
+            for (; p < u->ninsns; p++) {
+                long d = u->sdepth[p];
+                if (d < slot + 1)
+                    return 0;
+                if (u->insns[p].op == OP_SWAP && u->insns[p].arg >= 2) {
+                    /* the value moves: TOS <-> stack[-i] */
+                    long other = d - (long)u->insns[p].arg;
+                    if (slot == d - 1)
+                        slot = other;
+                    else if (slot == other)
+                        slot = d - 1;
+                    if (p + 1 < u->ninsns && u->sdepth[p + 1] == slot + 1) {
+                        nslot = slot; /* now on top */
+                        p += 1;
+                        break;
+                    }
+                    continue;
+                }
+                if (u->insns[p].op == OP_JUMP_FORWARD && u->insns[p].jump > p) {
+                    p = u->insns[p].jump - 1; /* the end of `x if c else y` */
+                    continue;
+                }
+                if (d == slot + 1 && p > j && u->insns[p].op != OP_PRECALL) {
+                    nslot = slot; /* on top again (a comprehension's list at its return) */
+                    break;
+                }
+                if (p > j && maker) {
+                    int seen = pvb_lib_seen(c, x, p, slot);
+                    if (seen != 0)
+                        return seen < 0 ? -1 : 0;
+                }
+                const pvb_insn *pi = &u->insns[p];
+                if (pi->op == OP_STORE_ATTR && slot == d - 2) {
+                    /* obj.attr = value: that attribute name holds a library value */
+                    PyObject *a = pvb_name(u, pi);
+                    return a ? pvb_lib_add(c, c->lib_attrs, a) : 0;
+                }
+                if (pi->op == OP_STORE_SUBSCR && slot == d - 3)
+                    return pvb_taint_slot(c, x, p, d - 2); /* X[k] = value */
+                if ((pi->op == OP_UNPACK_SEQUENCE || pi->op == OP_UNPACK_EX) && slot == d - 1) {
+                    /* a, b = value: every target gets the value (the top one now, the
+                     * others when they come to the top) */
+                    long n = pi->op == OP_UNPACK_SEQUENCE ? (long)pi->arg
+                             : (long)(pi->arg & 0xff) + 1 + (long)(pi->arg >> 8);
+                    for (long t = slot; t < slot + n - 1; t++) {
+                        int q = p + 1;
+                        while (q < u->ninsns && u->sdepth[q] > t + 1)
+                            q++;
+                        if (q >= u->ninsns || u->sdepth[q] != t + 1)
+                            continue;
+                        if (*npend >= PVB_LIB_PEND) {
+                            if (report)
+                                pvb_report(c, u, p, PVR_BC_LIBRARY_STORE,
+                                           "a library value unpacked into more than %d targets",
+                                           PVB_LIB_PEND);
+                            return 0;
+                        }
+                        pend[(*npend)++] = (pvb_pending){ q, t, false, true, NULL };
+                    }
+                    if (n < 1)
+                        return 0;
+                    nslot = slot + n - 1;
+                    p += 1;
+                    break;
+                }
+                if (u->insns[p].op == OP_PRECALL) {
+                    long base = d - (long)u->insns[p].arg - 2;
+                    if (base > slot)
+                        continue; /* a call inside the operands that follow */
+                    if (!pvb_op_is(u, p + 1, OP_CALL))
+                        return 0;
+                    int below = base + 1 == slot ? pvb_producer(u, p, base) : -1;
+                    if (base == slot ||
+                        (base + 1 == slot && (d != slot + 1 ||
+                                              (below >= 0 && u->insns[below].op == OP_PUSH_NULL)))) {
+                        /* the value is the callee (`deco` + the decorated value, or NULL +
+                         * the callee): the result is a library object when calling it
+                         * makes one */
+                        if (!maker)
+                            return 0;
+                    } else if (base + 2 <= slot) {
+                        /* a method that keeps what it is handed (X.append(value)) taints
+                         * X; a module function (heapq.heappush(pq, value)) its arguments */
+                        int lm = pvb_producer(u, p, base + 1);
+                        if (lm >= 0 && u->insns[lm].op == OP_LOAD_METHOD &&
+                            u->sdepth[lm] == base + 1) {
+                            PyObject *rmods = NULL;
+                            int recv = pvb_producer(u, lm, base);
+                            int ismod = recv >= 0 && u->sdepth[recv] == base ?
+                                        pvb_loads_module(c, u, recv, &rmods) : 0;
+                            int tr = 0;
+                            if (ismod < 0)
+                                return -1;
+                            if (ismod) {
+                                for (long a = base + 2; tr >= 0 && a < d; a++)
+                                    if (a != slot)
+                                        tr = pvb_taint_slot(c, x, p, a);
+                            } else if (pvn_keeping_method(pvb_name(u, &u->insns[lm]))) {
+                                tr = pvb_taint_slot(c, x, lm, base);
+                            }
+                            if (tr < 0)
+                                return -1;
+                        } else if (lm >= 0 && u->sdepth[lm] == base + 1 &&
+                                   u->insns[lm].op != OP_LOAD_METHOD) {
+                            /* NULL, M, .function (CPython 3.11's module calls) */
+                            PyObject *fmods = NULL;
+                            int ismod = pvb_loads_module(c, u, lm, &fmods), tr = 0;
+                            if (ismod < 0)
+                                return -1;
+                            for (long a = base + 2; ismod && tr >= 0 && a < d; a++)
+                                if (a != slot)
+                                    tr = pvb_taint_slot(c, x, p, a);
+                            if (tr < 0)
+                                return -1;
+                        }
+                        /* an argument: a program class makes an instance of itself,
+                         * whatever it is handed; len, str ... a new value */
+                        int fr = pvb_fresh_call(c, u, p, base);
+                        if (fr != 0)
+                            return fr < 0 ? -1 : 0;
+                        PyObject *key = pvb_callee_key(c, x, p, base);
+                        int cls = key ? PySet_Contains(c->class_only, key) : 0;
+                        if (cls == 1)
+                            cls = PySet_Contains(c->lib_names, key) == 0;
+                        Py_XDECREF(key);
+                        if (PyErr_Occurred())
+                            return -1;
+                        if (cls)
+                            return 0;
+                    }
+                    /* else: the argument of `callable` + value (a comprehension's
+                     * iterable, a decorator) */
+                    nslot = base;
+                    p += 2;
+                    break;
+                }
+                if (u->insns[p].op == OP_CALL_FUNCTION_EX &&
+                    slot == d - 2 - (long)(u->insns[p].arg & 1)) {
+                    /* the value is the callee */
+                    if (!maker)
+                        return 0;
+                    nslot = slot - 1;
+                    p += 1;
+                    break;
+                }
+                if ((nslot = pvb_build_slot(u, p, slot)) >= 0) {
+                    if (nslot < 0 || p + 1 >= u->ninsns || u->sdepth[p + 1] < nslot + 1)
+                        return 0;
+                    if (u->sdepth[p + 1] != nslot + 1) {
+                        /* a container below the top (a comprehension's list under its
+                         * iterator): keep scanning with it */
+                        slot = nslot;
+                        nslot = -1;
+                        maker = true;
+                        continue;
+                    }
+                    p += 1;
+                    break;
+                }
+                if (p + 1 < u->ninsns && u->sdepth[p + 1] < slot + 1)
+                    return 0; /* consumed by something else */
+            }
+            if (nslot < 0 || p >= u->ninsns)
+                return 0;
+            j = p;
+            slot = nslot;
+            chain = false;
+            mods = NULL;
+            maker = true;
+            continue;
+        }
         }
     }
     return 0;
+}
+
+static int pvb_lib_follow(pvb_ctx *c, size_t x, int j, long slot, bool callable, bool chain,
+                          PyObject *mods, bool maker, bool report)
+{
+    pvb_pending pend[PVB_LIB_PEND];
+    int npend = 0;
+    int r = pvb_lib_follow1(c, x, j, slot, callable, chain, mods, maker, report, pend, &npend);
+    while (r == 0 && npend > 0) {
+        pvb_pending q = pend[--npend];
+        r = pvb_lib_follow1(c, x, q.j, q.slot, false, q.chain, q.mods, q.maker, report, pend,
+                            &npend);
+    }
+    return r;
 }
 
 /* The module-binding tables a load of opcode `op` reads, in order (at most two): LOAD_NAME
@@ -671,8 +1117,8 @@ static PyObject *pvb_import_from_module(const pvb_unit *u, int k)
     return pvb_name(u, &u->insns[p]);
 }
 
-/* One pass over every load that starts a library value: a module, or a name bound only to
- * library values (lib_names). */
+/* One pass over every load that starts a library value: a module, a name any store of which
+ * is a library value (lib_names), or a function whose code returns one (lib_funcs). */
 static int pvb_lib_pass(pvb_ctx *c, bool report)
 {
     for (size_t x = 0; x < c->n; x++) {
@@ -682,15 +1128,39 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
         for (int k = 0; k < u->ninsns; k++) {
             const pvb_insn *i = &u->insns[k];
             int op = i->op;
+            if (op == OP_LOAD_CONST && pvb_op_is(u, k + 1, OP_MAKE_FUNCTION) &&
+                pvb_at(u, k + 2) != NULL && u->sdepth[k + 2] >= 1) {
+                /* a function that returns a library value: calling it makes one */
+                PyObject *co = pvb_const(u, i);
+                PyObject *key = co && PyCode_Check(co) ? PyLong_FromVoidPtr(co) : NULL;
+                int r = key ? PySet_Contains(c->lib_funcs, key) : 0;
+                Py_XDECREF(key);
+                if (r == 1)
+                    r = pvb_lib_follow(c, x, k + 2, u->sdepth[k + 2] - 1, false, false, NULL,
+                                       true, report);
+                if (r < 0 || PyErr_Occurred())
+                    return -1;
+                continue;
+            }
+            if (op == OP_LOAD_ATTR && u->sdepth[k] >= 1 && pvb_name(u, i) != NULL &&
+                PySet_Contains(c->lib_attrs, pvb_name(u, i)) == 1) {
+                /* an attribute some store gave a library value, whatever the object */
+                if (pvb_lib_follow(c, x, k + 1, u->sdepth[k] - 1, false, false, NULL, true,
+                                   report) < 0)
+                    return -1;
+                continue;
+            }
+            if (PyErr_Occurred())
+                return -1;
             if (op == OP_IMPORT_FROM && pvb_at(u, k + 1) != NULL &&
                 pvb_is_name_store(u->insns[k + 1].op) && !u->insns[k + 1].target) {
                 /* from M import name: a member of an allowed module */
                 PyObject *key = pvb_lib_key(c, x, k + 1);
                 PyObject *mod = pvb_import_from_module(u, k);
-                int r = key ? pvb_lib_bump(c->lib_count, key) : PyErr_Occurred() ? -1 : 0;
+                int r = key ? pvb_lib_add(c, c->lib_names, key) : PyErr_Occurred() ? -1 : 0;
                 if (r == 0 && key &&
                     (!mod || pvn_call_makes_library_object(c->p, mod, pvb_name(u, i))))
-                    r = pvb_lib_bump(c->mk_count, key);
+                    r = pvb_lib_add(c, c->lib_makers, key);
                 Py_XDECREF(key);
                 if (r < 0)
                     return -1;
@@ -723,7 +1193,10 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
             bool callable = false, chain = lib == 1;
             if (op == OP_LOAD_GLOBAL && (i->arg & 1)) {
                 callable = true; /* NULL, then the callee */
-            } else if (pvb_op_is(u, k - 1, OP_PUSH_NULL) && !i->target && u->sdepth[k - 1] >= 0) {
+            } else if (pvb_at(u, k - 1) != NULL && u->insns[k - 1].op == OP_PUSH_NULL &&
+                       !i->target && u->sdepth[k - 1] >= 0) {
+                /* the PUSH_NULL may be a jump target (the statement after a loop or an if):
+                 * only the load itself must not be */
                 callable = true;
                 slot = u->sdepth[k - 1];
             }
@@ -740,66 +1213,89 @@ static int pvb_lib_pass(pvb_ctx *c, bool report)
     return 0;
 }
 
-/* Add to `set` the keys `counts` counts as often as `total` does (every binding). 1 when the
- * set grew, 0 when not, -1 on error. */
-static int pvb_lib_grow(PyObject *set, PyObject *counts, PyObject *total)
+/* class_only: the keys every store of which ends a class statement (a parameter, a delete,
+ * an import or any other store makes the name anything). -1 on error. */
+static int pvb_class_names(pvb_ctx *c)
 {
-    int grew = 0;
-    PyObject *key, *cnt;
-    Py_ssize_t pos = 0;
-    while (PyDict_Next(counts, &pos, &key, &cnt)) {
-        PyObject *t = PyDict_GetItemWithError(total, key);
-        if (t == NULL && PyErr_Occurred())
-            return -1;
-        if (t != NULL && PyLong_AsLong(t) == PyLong_AsLong(cnt) && PySet_Contains(set, key) == 0) {
-            if (PySet_Add(set, key) < 0)
-                return -1;
-            grew = 1;
-        }
-    }
-    return PyErr_Occurred() ? -1 : grew;
-}
-
-/* Count every name store, then grow lib_names and lib_makers to a fixpoint, then report. */
-static int pvb_library_stores(pvb_ctx *c)
-{
-    if ((c->lib_total = PyDict_New()) == NULL || (c->lib_names = PySet_New(NULL)) == NULL ||
-        (c->lib_makers = PySet_New(NULL)) == NULL)
-        goto pyfail;
+    PyObject *other = PySet_New(NULL), *key = NULL;
+    if ((c->class_only = PySet_New(NULL)) == NULL || other == NULL)
+        goto fail;
     for (size_t x = 0; x < c->n; x++) {
         pvb_unit *u = &c->units[x];
         if (u->broken)
             continue;
+        if (u->is_function) {
+            /* parameters are bound by the call, locally and as cells */
+            PyCodeObject *co = (PyCodeObject *)u->code;
+            long nargs = (long)co->co_argcount + co->co_kwonlyargcount +
+                         ((co->co_flags & CO_VARARGS) != 0) + ((co->co_flags & CO_VARKEYWORDS) != 0);
+            for (long a = 0; a < nargs && a < PyTuple_GET_SIZE(u->varnames); a++) {
+                PyObject *nm = PyTuple_GET_ITEM(u->varnames, a);
+                for (int cell = 0; cell < 2; cell++) {
+                    key = Py_BuildValue("(lO)", cell ? -2L : (long)x, nm);
+                    if (key == NULL || PySet_Add(other, key) < 0)
+                        goto fail;
+                    Py_CLEAR(key);
+                }
+            }
+        }
         for (int k = 0; k < u->ninsns; k++) {
             int op = u->insns[k].op;
             if (!pvb_is_name_store(op) && op != OP_DELETE_FAST && op != OP_DELETE_NAME &&
                 op != OP_DELETE_GLOBAL && op != OP_DELETE_DEREF)
                 continue;
-            PyObject *key = pvb_lib_key(c, x, k);
-            if (key == NULL) {
+            if ((key = pvb_lib_key(c, x, k)) == NULL) {
                 if (PyErr_Occurred())
-                    goto pyfail;
+                    goto fail;
                 continue;
             }
-            int r = pvb_lib_bump(c->lib_total, key);
-            Py_DECREF(key);
-            if (r < 0)
-                goto pyfail;
+            bool cls = pvb_is_name_store(op) && !u->insns[k].target && pvb_class_value(c, u, k - 1);
+            if (PySet_Add(cls ? c->class_only : other, key) < 0)
+                goto fail;
+            Py_CLEAR(key);
         }
     }
-    for (int round = 0; round < 16; round++) {
-        Py_XSETREF(c->lib_count, PyDict_New());
-        Py_XSETREF(c->mk_count, PyDict_New());
-        if (c->lib_count == NULL || c->mk_count == NULL || pvb_lib_pass(c, false) < 0)
-            goto pyfail;
-        int g1 = pvb_lib_grow(c->lib_names, c->lib_count, c->lib_total);
-        int g2 = g1 < 0 ? -1 : pvb_lib_grow(c->lib_makers, c->mk_count, c->lib_total);
-        if (g2 < 0)
-            goto pyfail;
-        if (!g1 && !g2)
+    PyObject *it = PyObject_GetIter(other);
+    while (it != NULL && (key = PyIter_Next(it)) != NULL) {
+        int r = PySet_Discard(c->class_only, key);
+        Py_CLEAR(key);
+        if (r < 0)
             break;
     }
-    if (pvb_lib_pass(c, true) < 0)
+    Py_XDECREF(it);
+    Py_DECREF(other);
+    return PyErr_Occurred() ? -1 : 0;
+fail:
+    Py_XDECREF(key);
+    Py_XDECREF(other);
+    return -1;
+}
+
+/* Passes over the code, to a fixpoint of lib_names, lib_makers and lib_funcs, then one that
+ * reports. A new pass is only needed for a name stored after its use; past PVB_LIB_ROUNDS
+ * the analysis gives up and rejects (fail closed). */
+#define PVB_LIB_ROUNDS 64
+
+static int pvb_library_stores(pvb_ctx *c)
+{
+    if ((c->lib_names = PySet_New(NULL)) == NULL || (c->lib_makers = PySet_New(NULL)) == NULL ||
+        (c->lib_funcs = PySet_New(NULL)) == NULL || (c->lib_attrs = PySet_New(NULL)) == NULL ||
+        pvb_class_names(c) < 0)
+        goto pyfail;
+    int round = 0;
+    do {
+        c->lib_grew = false;
+        Py_XSETREF(c->lib_seen, PySet_New(NULL));
+        if (c->lib_seen == NULL || pvb_lib_pass(c, false) < 0)
+            goto pyfail;
+    } while (c->lib_grew && ++round < PVB_LIB_ROUNDS);
+    if (c->lib_grew && c->n > 0)
+        pvb_report(c, &c->units[0], -1, PVR_BC_LIBRARY_STORE,
+                   "library values pass through more than %d chained stores made after their "
+                   "use; the verifier cannot tell which objects are the program's",
+                   PVB_LIB_ROUNDS);
+    Py_XSETREF(c->lib_seen, PySet_New(NULL));
+    if (c->lib_seen == NULL || pvb_lib_pass(c, true) < 0)
         goto pyfail;
     return 0;
 pyfail:
@@ -1364,11 +1860,12 @@ done:
     Py_XDECREF(c.module_bound);
     Py_XDECREF(c.modvars);
     Py_XDECREF(c.modcells);
-    Py_XDECREF(c.lib_total);
-    Py_XDECREF(c.lib_count);
     Py_XDECREF(c.lib_names);
-    Py_XDECREF(c.mk_count);
     Py_XDECREF(c.lib_makers);
+    Py_XDECREF(c.lib_funcs);
+    Py_XDECREF(c.class_only);
+    Py_XDECREF(c.lib_seen);
+    Py_XDECREF(c.lib_attrs);
     if (rc == 0 && PyErr_Occurred())
         rc = pv_fail_python(PV_ERR_PYTHON, "bytecode layer");
     return rc;

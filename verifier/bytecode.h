@@ -108,12 +108,21 @@ typedef struct pvb_ctx {
     PyObject *modvars;      /* module globals: STORE_NAME in the module, STORE_GLOBAL */
     PyObject *modcells;     /* cells: STORE_DEREF (matched by name in any code object) */
     bool structure_only;    /* PVB_STRUCTURE_ONLY: no policy rules */
-    /* Stores into library objects (PV520): binding keys (scope, name) -> count of all
-     * stores, of stores of a library value, and the keys bound only to library values. */
-    PyObject *lib_total, *lib_count, *lib_names;
-    /* The same for calls: stores of a value whose call makes a library object, and the keys
-     * bound only to such values (from dataclasses import field; F = dataclasses.Field). */
-    PyObject *mk_count, *lib_makers;
+    /* Stores into library objects (PV520): the binding keys (scope, name) any store of
+     * which is a library value; those any store of which makes a library object when
+     * called (from dataclasses import field; F = dataclasses.Field; a function that
+     * returns one); the code objects (as PyLong_FromVoidPtr) that return or yield a
+     * library value. lib_grew: a pass added to one of them. */
+    PyObject *lib_names, *lib_makers, *lib_funcs;
+    bool lib_grew;
+    /* Binding keys stored only by class statements (calling one makes an instance of a
+     * program class, whatever its arguments). */
+    PyObject *class_only;
+    /* The (unit, instruction, slot) states a pass has followed a library value from
+     * (owned set; reset each pass): each is followed once (linear, not quadratic). */
+    PyObject *lib_seen;
+    /* Attribute names some STORE_ATTR gives a library value (owned set of str). */
+    PyObject *lib_attrs;
     bool namedtuples;       /* some code object names `namedtuple`: its API is readable */
 } pvb_ctx;
 

@@ -225,6 +225,19 @@ PV_INTERNAL extern const size_t pvn_nwritable_classes;
  * library. */
 PV_INTERNAL bool pvn_call_makes_library_object(const pv_policy *p, PyObject *module,
                                                PyObject *member);
+/* True when the builtin `name` (str) returns a new value of a builtin type whatever it is
+ * handed (len, str, isinstance, ...): a library value among its arguments does not make
+ * its result one (PV307/PV520). min, max, next, sorted, abs (__abs__) ... may hand back
+ * what they are given: not listed. */
+PV_INTERNAL bool pvn_fresh_builtin(PyObject *name);
+/* True when `module.member` (str, str) used as a class decorator hands back the class it is
+ * given: dataclasses.dataclass (also called with options: `called`), functools.total_ordering
+ * (PV307/PV520: a name bound only by such class statements makes program instances). */
+PV_INTERNAL bool pvn_class_decorator(PyObject *module, PyObject *member, bool called);
+/* True when a method named `name` (str) of a builtin or library container keeps what it
+ * is handed (list.append, dict.setdefault, deque.appendleft, set.add, ...): a library value
+ * handed to it makes the container hold one (PV307/PV520). */
+PV_INTERNAL bool pvn_keeping_method(PyObject *name);
 /* Describe a verdict for a message ("is private", "matches deny pattern ..."). */
 PV_INTERNAL const char *pvn_describe(pvn_verdict v);
 

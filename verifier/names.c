@@ -215,6 +215,48 @@ static const pvn_modattr lib_factories[] = {
     { "dataclasses", "fields" },
 };
 
+bool pvn_fresh_builtin(PyObject *name)
+{
+    /* each converts its result to (an exact or subclass of) int, float, complex, str or
+     * bool, or makes one itself */
+    static const char *const fresh[] = {
+        "len", "str", "repr", "ascii", "int", "float", "complex", "bool", "hash",
+        "isinstance", "issubclass", "callable", "ord", "chr", "bin", "hex", "oct", "any",
+        "all", "id", "format",
+    };
+    if (!name || !PyUnicode_Check(name))
+        return false;
+    for (size_t i = 0; i < sizeof fresh / sizeof fresh[0]; i++)
+        if (PyUnicode_CompareWithASCIIString(name, fresh[i]) == 0)
+            return true;
+    return false;
+}
+
+bool pvn_keeping_method(PyObject *name)
+{
+    static const char *const keep[] = {
+        "append", "extend", "insert", "add", "update", "setdefault", "appendleft",
+        "extendleft", "fromkeys",
+    };
+    if (!name || !PyUnicode_Check(name))
+        return false;
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+        if (PyUnicode_CompareWithASCIIString(name, keep[i]) == 0)
+            return true;
+    return false;
+}
+
+bool pvn_class_decorator(PyObject *module, PyObject *member, bool called)
+{
+    if (!module || !member || !PyUnicode_Check(module) || !PyUnicode_Check(member))
+        return false;
+    if (PyUnicode_CompareWithASCIIString(module, "dataclasses") == 0 &&
+        PyUnicode_CompareWithASCIIString(member, "dataclass") == 0)
+        return true; /* dataclass(cls) and dataclass(**options)(cls) return cls */
+    return !called && PyUnicode_CompareWithASCIIString(module, "functools") == 0 &&
+           PyUnicode_CompareWithASCIIString(member, "total_ordering") == 0;
+}
+
 /* True when (module, member) is in `tab`. */
 static bool listed(const pvn_modattr *tab, size_t n, PyObject *module, PyObject *member)
 {

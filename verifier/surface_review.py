@@ -66,10 +66,12 @@ REVIEWED = {
                                "eval()s source built from field names; namedtuple itself "
                                "refuses non-identifiers, keywords and _names, and the "
                                "runtime layer checks them against the policy's name rules"),
-    "functools.namedtuple": ("data-code+data-name", "runtime:names",
-                             "the same object as collections.namedtuple"),
-    "statistics.namedtuple": ("data-code+data-name", "runtime:names",
-                              "the same object as collections.namedtuple"),
+    "functools.namedtuple": ("data-code+data-name", "removed",
+                             "the same object as collections.namedtuple, re-exported; one "
+                             "spelling is enough (deny_members, HOLES f15)"),
+    "statistics.namedtuple": ("data-code+data-name", "removed",
+                              "the same object as collections.namedtuple, re-exported; one "
+                              "spelling is enough (deny_members, HOLES f15)"),
     # ---- enum: functional-API names become class attributes -----------------------------
     "enum.Enum": ("data-name+callback", "runtime:names",
                   "Enum('E', names): names become class attributes (dunders included); "

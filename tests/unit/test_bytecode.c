@@ -345,6 +345,144 @@ static const attack attacks[] = {
     {"library_store_deeper_chain_call", "PV520",
      "import datetime\n"
      "datetime.date.today().foo = 1\n"},
+    /* HOLES f14: ANY store of a library value makes the name one; a library value handed
+     * to a call (a program function, next, random.choice), put in a container, returned
+     * or yielded by a function may come back */
+    {"library_store_binding_order", "PV520",
+     "import dataclasses\n"
+     "f = dataclasses.field()\n"
+     "f.name = 'y'\n"
+     "class f:\n"
+     "    pass\n"},
+    {"library_store_binding_order_rebound", "PV520",
+     "import dataclasses\n"
+     "class A:\n"
+     "    pass\n"
+     "f = dataclasses.field()\n"
+     "f = A()\n"
+     "f.name = 'x'\n"},
+    {"library_store_pass_through", "PV520",
+     "import dataclasses\n"
+     "def g(x):\n"
+     "    return x\n"
+     "h = g(dataclasses.field())\n"
+     "h.name = 'y'\n"},
+    {"library_store_pass_through_second_argument", "PV520",
+     "import dataclasses\n"
+     "def g(a, b):\n"
+     "    return b\n"
+     "h = g(1, dataclasses.field())\n"
+     "h.name = 'y'\n"},
+    {"library_store_function_returns", "PV520",
+     "import dataclasses\n"
+     "def mk():\n"
+     "    return dataclasses.field()\n"
+     "mk().name = 'y'\n"},
+    {"library_store_generator_yields", "PV520",
+     "import dataclasses\n"
+     "def gen():\n"
+     "    yield dataclasses.field()\n"
+     "for f in gen():\n"
+     "    f.name = 'y'\n"},
+    {"library_store_lambda_returns", "PV520",
+     "import dataclasses\n"
+     "mk = lambda: dataclasses.field()\n"
+     "mk().name = 'y'\n"},
+    {"library_store_builtin_next", "PV520",
+     "import dataclasses\n"
+     "class A:\n"
+     "    a: int = 0\n"
+     "next(iter(dataclasses.fields(A))).name = 'x'\n"},
+    {"library_store_list_display", "PV520",
+     "import dataclasses\n"
+     "box = [dataclasses.field()]\n"
+     "box[0].name = 'y'\n"},
+    {"library_store_walrus", "PV520",
+     "import dataclasses\n"
+     "if (f := dataclasses.field()):\n"
+     "    f.name = 'y'\n"},
+    {"library_store_chained_assignment", "PV520",
+     "import dataclasses\n"
+     "a = b = dataclasses.field()\n"
+     "b.name = 'y'\n"},
+    {"library_store_comprehension", "PV520",
+     "import dataclasses\n"
+     "class A:\n"
+     "    a: int = 0\n"
+     "xs = [f for f in dataclasses.fields(A)]\n"
+     "xs[0].name = 'x'\n"},
+    {"library_store_after_loop", "PV520",
+     "import dataclasses\n"
+     "for i in range(2):\n"
+     "    pass\n"
+     "f = dataclasses.field()\n"
+     "f.name = 'y'\n"},
+    {"library_store_star_arguments", "PV520",
+     "import dataclasses\n"
+     "def g(*a):\n"
+     "    return a[0]\n"
+     "h = g(*[dataclasses.field()])\n"
+     "h.name = 'y'\n"},
+    {"library_store_double_star_arguments", "PV520",
+     "import dataclasses\n"
+     "def g(**k):\n"
+     "    return k['b']\n"
+     "h = g(**{'b': dataclasses.field()})\n"
+     "h.name = 'y'\n"},
+    {"library_store_many_arguments", "PV520",
+     "import dataclasses\n"
+     "def g(*a):\n"
+     "    return a[-1]\n"
+     "h = g(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,\n"
+     "      23, 24, 25, 26, 27, 28, 29, 30, 31, 32, dataclasses.field())\n"
+     "h.name = 'y'\n"},
+    {"library_store_comprehension_element", "PV520",
+     "import dataclasses\n"
+     "xs = [dataclasses.field() for _ in range(1)]\n"
+     "xs[0].name = 'y'\n"},
+    {"library_store_conditional", "PV520",
+     "import dataclasses\n"
+     "f = dataclasses.field() if len('a') else None\n"
+     "f.name = 'y'\n"},
+    {"library_store_tuple_unpacking", "PV520",
+     "import dataclasses\n"
+     "a, b = 0, dataclasses.field()\n"
+     "b.name = 'y'\n"},
+    {"library_store_through_attribute", "PV520",
+     "import dataclasses\n"
+     "class O:\n"
+     "    def __init__(self):\n"
+     "        self.f = dataclasses.field()\n"
+     "    def go(self):\n"
+     "        self.f.name = 'y'\n"},
+    {"library_store_list_append", "PV520",
+     "import dataclasses\n"
+     "box = []\n"
+     "box.append(dataclasses.field())\n"
+     "box[0].name = 'y'\n"},
+    {"library_store_item_store", "PV520",
+     "import dataclasses\n"
+     "class O:\n"
+     "    def __init__(self):\n"
+     "        self.d = {}\n"
+     "        self.d['k'] = dataclasses.field()\n"
+     "    def go(self):\n"
+     "        self.d['k'].name = 'y'\n"},
+    {"library_store_heappush", "PV520",
+     "import dataclasses\n"
+     "import heapq\n"
+     "pq = []\n"
+     "heapq.heappush(pq, dataclasses.field())\n"
+     "pq[0].name = 'y'\n"},
+    {"library_store_class_decorator", "PV520",
+     "import collections\n"
+     "def deco(c):\n"
+     "    return collections.OrderedDict\n"
+     "@deco\n"
+     "class K:\n"
+     "    pass\n"
+     "k = K()\n"
+     "k.x = 1\n"},
     {"main_guard_other_value", "PV502",
      "if __name__ == 'builtins':\n"
      "    pass\n"},
@@ -504,6 +642,15 @@ static const attack attacks[] = {
     {"module_member_module", "PV508",
      "import enum\n"
      "x = enum.bltns\n"},
+    /* collections.namedtuple re-exported (HOLES f15) */
+    {"module_member_namedtuple_statistics", "PV508",
+     "import statistics\n"
+     "T = statistics.namedtuple('P', 'a b')\n"},
+    {"module_member_namedtuple_functools_passed", "PV508",
+     "import functools\n"
+     "def mk(f):\n"
+     "    return f('__getattr__', 'a b')\n"
+     "mk(functools.namedtuple)\n"},
     {"module_member_sys", "PV508",
      "import dataclasses\n"
      "dataclasses.sys.modules\n"},
@@ -981,9 +1128,6 @@ static const char benign_stores[] =
     "nodes[0].y = 2\n"
     "for n in nodes:\n"
     "    n.y = 3\n"
-    "f = dataclasses.field()\n"
-    "f = A()\n"
-    "f.name = 'x'\n"
     "def g(obj):\n"
     "    obj.z = 1\n"
     "    return obj\n"
@@ -998,6 +1142,52 @@ static const char benign_stores[] =
     "def h():\n"
     "    k = q.pop()\n"
     "    k.seen = 2\n";
+
+/* Calling a program class makes a program instance whatever it is handed (also through
+ * dataclasses.dataclass and functools.total_ordering); len, str ... make new values
+ * (PV520 must not fire). */
+static const char benign_class_calls[] =
+    "import math\n"
+    "import dataclasses\n"
+    "import functools\n"
+    "import collections\n"
+    "class N:\n"
+    "    def __init__(self, d):\n"
+    "        self.d = d\n"
+    "@dataclasses.dataclass(frozen=False)\n"
+    "class M:\n"
+    "    d: float = 0.0\n"
+    "@functools.total_ordering\n"
+    "class O:\n"
+    "    pass\n"
+    "n = N(math.inf)\n"
+    "n.d = 1\n"
+    "m = M(math.inf)\n"
+    "m.d = 2\n"
+    "q = collections.deque()\n"
+    "o = N(len(q))\n"
+    "o.d = 3\n"
+    "def mk(v):\n"
+    "    r = N(v)\n"
+    "    return r\n"
+    "k = mk(str(q))\n"
+    "k.d = 4\n"
+    "O.x = 1\n"
+    "def f():\n"
+    "    p = N(math.pi)\n"
+    "    p.d = 5\n"
+    "    kids = []\n"
+    "    kids.append(N(1))\n"
+    "    kids[0].d = 6\n"
+    "    a, b = N(1), N(2)\n"
+    "    a.d = 7\n"
+    "    q = collections.deque()\n"
+    "    q.append(N(3))\n"
+    "    q.popleft().d = 8\n"
+    "class Acct:\n"
+    "    def __init__(self):\n"
+    "        self.bal = collections.deque()\n"
+    "        self.bal += [1]\n";
 
 /* The results of module functions and of writable data classes are the program's to change
  * (PV520 must not fire). */
@@ -1074,6 +1264,7 @@ static void test_benign_programs(void **state)
     check_benign("small", benign_small, PV_MODE_MODULE);
     check_benign("stores", benign_stores, PV_MODE_MODULE);
     check_benign("library_results", benign_library_results, PV_MODE_MODULE);
+    check_benign("class_calls", benign_class_calls, PV_MODE_MODULE);
     check_benign("namedtuples", benign_namedtuples, PV_MODE_MODULE);
     check_benign("p1", benign_p1, PV_MODE_MODULE);
     check_benign("p2", benign_p2, PV_MODE_MODULE);

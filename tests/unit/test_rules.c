@@ -262,7 +262,59 @@ static const rcase g_cases[] = {
     ACC("PV307", "class A:\n    def __init__(self):\n        self.x = 1\na = A()\na.x = 2\ndel a.x"),
     ACC("PV307", "import collections\nclass A:\n    pass\na = A()\na.d = collections.OrderedDict()\n"
                  "a.d['k'] = 1\nnodes = [A()]\nnodes[0].d = 2\nfor n in nodes:\n    n.d = 3"),
-    ACC("PV307", "import dataclasses\nf = dataclasses.field()\nclass A:\n    pass\nf = A()\nf.name = 'x'"),
+    /* HOLES f14: ANY binding of a name to a library value makes it one (the order of
+     * bindings is not followed), and a library value handed to a call may come back */
+    REJ("PV307", "import dataclasses\nf = dataclasses.field()\nclass A:\n    pass\nf = A()\nf.name = 'x'", 6, 3),
+    REJ("PV307", "import dataclasses\nf = dataclasses.field()\nf.name = 'y'\nclass f:\n    pass", 3, 3),
+    REJ("PV307", "import dataclasses\ndef f():\n    g = dataclasses.field()\n    class g:\n        pass\n"
+                 "    g.name = 'y'", 6, 7),
+    REJ("PV307", "import dataclasses\ndef g(x):\n    return x\nh = g(dataclasses.field())\nh.name = 'y'", 5, 3),
+    REJ("PV307", "import dataclasses\ndef g(a, b=None):\n    return b\nh = g(1, b=dataclasses.field())\n"
+                 "h.name = 'y'", 5, 3),
+    REJ("PV307", "import dataclasses\ndef mk():\n    return dataclasses.field()\nmk().name = 'y'", 4, 6),
+    REJ("PV307", "import dataclasses\ndef gen():\n    yield dataclasses.field()\nfor f in gen():\n"
+                 "    f.name = 'y'", 5, 7),
+    REJ("PV307", "import dataclasses\nmk = lambda: dataclasses.field()\nmk().name = 'y'", 3, 6),
+    REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\nnext(iter(dataclasses.fields(A))).name = 'x'",
+        4, 35),
+    REJ("PV307", "import dataclasses\nimport random\nclass A:\n    a: int = 0\n"
+                 "random.choice(dataclasses.fields(A)).name = 'x'", 5, 38),
+    REJ("PV307", "import dataclasses\nbox = [dataclasses.field()]\nbox[0].name = 'y'", 3, 8),
+    REJ("PV307", "import dataclasses\nbox = {'k': dataclasses.field()}\nbox['k'].name = 'y'", 3, 10),
+    REJ("PV307", "import dataclasses\nif (f := dataclasses.field()):\n    f.name = 'y'", 3, 7),
+    REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\nxs = [f for f in dataclasses.fields(A)]\n"
+                 "xs[0].name = 'x'", 5, 7),
+    REJ("PV307", "import dataclasses\nf = dataclasses.field() if 1 else None\nf.name = 'y'", 3, 3),
+    REJ("PV307", "import dataclasses\ndef g(*a):\n    return a[0]\nh = g(*[dataclasses.field()])\n"
+                 "h.name = 'y'", 5, 3),
+    REJ("PV307", "import dataclasses\ndef g(**k):\n    return k['b']\nh = g(**{'b': dataclasses.field()})\n"
+                 "h.name = 'y'", 5, 3),
+    REJ("PV307", "import dataclasses\nxs = [dataclasses.field() for _ in range(1)]\nxs[0].name = 'y'",
+        3, 7),
+    REJ("PV307", "import dataclasses\na, b = 0, dataclasses.field()\nb.name = 'y'", 3, 3),
+    REJ("PV307", "import dataclasses\nclass O:\n    def __init__(self):\n        self.f = dataclasses.field()\n"
+                 "    def go(self):\n        self.f.name = 'y'", 6, 16),
+    REJ("PV307", "import dataclasses\nbox = []\nbox.append(dataclasses.field())\nbox[0].name = 'y'", 4, 8),
+    REJ("PV307", "import dataclasses\nclass O:\n    def __init__(self):\n        self.d = {}\n"
+                 "        self.d['k'] = dataclasses.field()\n    def go(self):\n        self.d['k'].name = 'y'",
+        7, 21),
+    REJ("PV307", "import dataclasses\nimport heapq\npq = []\nheapq.heappush(pq, dataclasses.field())\n"
+                 "pq[0].name = 'y'", 5, 7),
+    ACC("PV307", "import collections\nclass N:\n    def __init__(self, d):\n        self.d = d\n"
+                 "kids = []\nkids.append(N(1))\nkids[0].d = 6\na, b = N(1), N(2)\na.d = 7\n"
+                 "q = collections.deque()\nq.append(N(3))\nq.popleft().d = 8"),
+    REJ("PV307", "import collections\ndef deco(c):\n    return collections.OrderedDict\n@deco\n"
+                 "class K:\n    pass\nk = K()\nk.x = 1", 8, 3),
+    /* calling a program class makes a program instance whatever it is handed (also through
+     * dataclasses.dataclass and functools.total_ordering), and so do len, str, ... */
+    ACC("PV307", "import math\nimport dataclasses\nimport functools\nimport collections\n"
+                 "class N:\n    def __init__(self, d):\n        self.d = d\n"
+                 "@dataclasses.dataclass(frozen=False)\nclass M:\n    d: float = 0.0\n"
+                 "@functools.total_ordering\nclass O:\n    pass\nn = N(math.inf)\nn.d = 1\n"
+                 "m = M(math.inf)\nm.d = 2\nq = collections.deque()\no = N(len(q))\no.d = 3\n"
+                 "def mk(v):\n    r = N(v)\n    return r\nk = mk(str(q))\nk.d = 4\nO.x = 1"),
+    ACC("PV307", "class A:\n    pass\ndef mk():\n    return A()\nm = mk()\nm.x = 1\n"
+                 "def put(o, v):\n    o.x = v\nput(A(), 1)"),
     /* a call makes a library object only when its callee is a library class (not a
      * writable data class) or dataclasses.field/fields; other module functions return the
      * program's values */
@@ -333,6 +385,12 @@ static const rcase g_cases[] = {
     /* types.FunctionType(code, globals) re-exported by dataclasses (rules/surface.tsv). */
     REJ("PV303", "import dataclasses\ndataclasses.FunctionType", 2, 13),
     REJ("PV303", "import enum\nenum.EnumMeta", 2, 6),
+    /* collections.namedtuple re-exported (HOLES f15): one spelling, checked by identity */
+    REJ("PV303", "import statistics\nT = statistics.namedtuple('P', 'a b')", 2, 16),
+    REJ("PV303", "import functools\ndef mk(f):\n    return f('__getattr__', 'a b')\n"
+                 "mk(functools.namedtuple)", 4, 14),
+    REJ("PV403", "from statistics import namedtuple", 1, 24),
+    ACC("PV303", "import collections\nP = collections.namedtuple('P', 'a b')\nprint(P(1, 2).a)"),
     REJ("PV303", "from re import enum\nenum.bltns", 2, 6),
     ACC("PV303", "d = {}\nd.copy()"),
     ACC("PV303", "from re import enum\nclass E(enum.Enum):\n    A = 1"),
