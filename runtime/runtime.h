@@ -262,6 +262,8 @@ typedef struct pvx_spawn {
     int req;                 /* write end of a warm child's request pipe, or -1 */
     char workdir[32];        /* the private directory */
     bool have_workdir;
+    dev_t workdir_dev;       /* its identity: the child may remove it first (sandbox.c), */
+    ino_t workdir_ino;       /* and then a directory of that name is another run's */
     /* forked by a template (template.c), not by this process: it reaps the child and
        sends the wait status and rusage on status_fd; this process signals it through
        pidfd only. Both meaningful only when remote. */

@@ -467,15 +467,17 @@ static step_result step_namespaces(const pvx_child_plan *plan)
     return STEP_OK;
 }
 
-/* The child's root becomes an empty tmpfs, mounted on the private directory: pivot_root
- * into it and detach the old root, so that the host's file system is not mounted at all in
- * the child's mount namespace (no /proc, no /sys, no /tmp): with seccomp gone, there is
- * still nothing to open. Everything the interpreter needs is already in memory. Needs the
- * user and mount namespaces (capabilities in the new user namespace); the tmpfs is tiny,
- * and its root belongs to a uid the namespace does not map, so nothing can be created. */
+/* The child's root becomes an empty tmpfs, mounted on /tmp (the private directory gone):
+ * pivot_root into it and detach the old root, so that the host's file system is not
+ * mounted at all in the child's mount namespace (no /proc, no /sys, no /tmp): with seccomp
+ * gone, there is still nothing to open. Everything the interpreter needs is already in
+ * memory. Needs the user and mount namespaces (capabilities in the new user namespace);
+ * the tmpfs is tiny, and its root belongs to a uid the namespace does not map, so nothing
+ * can be created. */
 static step_result step_filesystem(const pvx_child_plan *plan)
 {
     static const char *const step = "fs:pivot_root";
+    char top[64], *slash;
     if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES)) {
         pvx_send_fail(PVX_FD_CONTROL, step, "disabled by the caller");
         return STEP_SKIPPED;
@@ -489,12 +491,20 @@ static step_result step_filesystem(const pvx_child_plan *plan)
         fail_errno(step, "mount(/, MS_PRIVATE)", errno);
         return STEP_SKIPPED;
     }
-    if (mount("pyverify", plan->workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+    /* the host's private directory only serves a child without this step: this uid owns
+       it, so remove it now, and nothing of the run is left in the host's /tmp even when
+       the parent is killed (its parent removes it otherwise, spawn.c). The tmpfs goes on
+       the directory that held it (/tmp), in this namespace only */
+    snprintf(top, sizeof top, "%s", plan->workdir);
+    if ((slash = strrchr(top, '/')) && slash != top)
+        *slash = '\0';
+    (void)rmdir(plan->workdir);
+    if (mount("pyverify", top, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
               "size=16k,nr_inodes=4,mode=0500") < 0) {
         fail_errno(step, "mount(tmpfs)", errno);
         return STEP_SKIPPED;
     }
-    if (chdir(plan->workdir) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
+    if (chdir(top) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
         fail_errno(step, "pivot_root", errno);
         return STEP_SKIPPED;
     }

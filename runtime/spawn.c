@@ -61,6 +61,18 @@ static void remove_tree_at(int dir_fd, const char *name, int depth)
     unlinkat(dir_fd, name, AT_REMOVEDIR);
 }
 
+/* The run's private directory, if it is still the one made for it: a child in its own
+ * mount namespace removes it itself (sandbox.c, fs:pivot_root), and a directory of that
+ * name now may be another run's. */
+static void remove_workdir(const char *path, dev_t dev, ino_t ino)
+{
+    struct stat st;
+    if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+        st.st_dev != dev || st.st_ino != ino)
+        return;
+    remove_tree_at(AT_FDCWD, path, 0);
+}
+
 /* The first child of `pid` as the kernel lists it, or 0. */
 static pid_t first_child(pid_t pid)
 {
@@ -261,6 +273,16 @@ int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, boo
         goto fail;
     }
     s->have_workdir = true;
+    {
+        struct stat st;
+        if (stat(s->workdir, &st) < 0) {
+            rc = pv_fail(PV_ERR_RUNTIME, "pv_run: stat of the private directory: %s",
+                         strerror(errno));
+            goto fail;
+        }
+        s->workdir_dev = st.st_dev;
+        s->workdir_ino = st.st_ino;
+    }
     /* root drops to nobody in the child: give it its own directory, where RLIMIT_FSIZE (0)
        is what stops writes when seccomp is off */
     if (geteuid() == 0 && chown(s->workdir, uid, uid) < 0) {
@@ -323,7 +345,7 @@ fail:
     pvx_close_fd(&preq[1]);
     pvx_close_fd(&stdin_fd);
     if (s->have_workdir)
-        remove_tree_at(AT_FDCWD, s->workdir, 0);
+        remove_workdir(s->workdir, s->workdir_dev, s->workdir_ino);
     s->have_workdir = false;
     return rc;
 }
@@ -363,6 +385,6 @@ void pvx_spawn_abort(pvx_spawn *s)
     pvx_close_fd(&s->ctl);
     pvx_close_fd(&s->req);
     if (s->have_workdir)
-        remove_tree_at(AT_FDCWD, s->workdir, 0);
+        remove_workdir(s->workdir, s->workdir_dev, s->workdir_ino);
     s->have_workdir = false;
 }

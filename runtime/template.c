@@ -425,6 +425,8 @@ typedef struct pvt_child {
     int status_w;       /* write end of its status pipe */
     int ns[PVT_NHELD];  /* its namespaces, once unshared, or -1 */
     char workdir[32];
+    dev_t workdir_dev;
+    ino_t workdir_ino;
     long slot;          /* its uid's index in the range, or -1 */
 } pvt_child;
 
@@ -530,6 +532,8 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
     if (pidfd < 0) {
         tmpl_send('E', 0, "pidfd_open failed", NULL, 0);
         snprintf(c->workdir, sizeof c->workdir, "%s", sp.workdir);
+        c->workdir_dev = sp.workdir_dev;
+        c->workdir_ino = sp.workdir_ino;
         c->pid = sp.pid;
         c->status_w = st[1];
         c->slot = slot;
@@ -548,6 +552,8 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
         c->status_w = st[1];
         c->slot = slot;
         snprintf(c->workdir, sizeof c->workdir, "%s", sp.workdir);
+        c->workdir_dev = sp.workdir_dev;
+        c->workdir_ino = sp.workdir_ino;
         tmpl_send('C', sp.pid, NULL, fds, PVT_NFDS);
         for (int i = 0; i < PVT_NFDS; i++)
             close(fds[i]);
@@ -592,6 +598,8 @@ static void forget(pvt_child *c)
     dir.out = dir.err = dir.ctl = dir.req = -1;
     snprintf(dir.workdir, sizeof dir.workdir, "%s", c->workdir);
     dir.have_workdir = true;
+    dir.workdir_dev = c->workdir_dev;
+    dir.workdir_ino = c->workdir_ino;
     pvx_spawn_abort(&dir); /* removes the directory (and what a run without seccomp left) */
     close_fd(&c->status_w);
     for (size_t k = 0; k < PVT_NHELD; k++)
