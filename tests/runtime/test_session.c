@@ -69,45 +69,50 @@ static pv_run_status run(pv_session *s, const char *src, const pv_run_opts *o, c
 
 /* Children of this process, and session directories in /tmp. */
 /* Children of this process that are still running (not zombies). */
-static int live_children(void)
+/* The processes of this process's sessions: its children, where a child is a clean template
+ * (pyverify-tmpl) its children instead; `live`: zombies not counted. */
+static int count_in(long pid, bool live, int depth)
 {
     char path[64], buf[4096];
     int n = 0;
     FILE *f;
-    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", pid, pid);
     f = fopen(path, "r");
     if (!f)
-        return -1;
+        return depth ? 0 : -1;
     if (fgets(buf, sizeof buf, f)) {
-        for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n")) {
+        char *save = NULL;
+        for (char *p = strtok_r(buf, " \n", &save); p; p = strtok_r(NULL, " \n", &save)) {
             char sp[64], st[512];
+            const char *rp;
+            bool tmpl = false, zombie = false;
             FILE *g;
             snprintf(sp, sizeof sp, "/proc/%s/stat", p);
             g = fopen(sp, "r");
-            if (g && fgets(st, sizeof st, g) && strrchr(st, ')') && strrchr(st, ')')[2] != 'Z')
-                n++;
+            if (g && fgets(st, sizeof st, g) && (rp = strrchr(st, ')'))) {
+                zombie = rp[2] == 'Z';
+                tmpl = strstr(st, "(pyverify-tmpl)") != NULL;
+            }
             if (g)
                 fclose(g);
+            if (tmpl && depth == 0)
+                n += count_in(strtol(p, NULL, 10), live, 1);
+            else if (!live || !zombie)
+                n++;
         }
     }
     fclose(f);
     return n;
 }
 
+static int live_children(void)
+{
+    return count_in((long)getpid(), true, 0);
+}
+
 static int children(void)
 {
-    char path[64], buf[4096];
-    int n = 0;
-    FILE *f;
-    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
-    f = fopen(path, "r");
-    if (!f)
-        return -1;
-    if (fgets(buf, sizeof buf, f))
-        for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n"))
-            n++;
-    fclose(f);
-    return n;
+    return count_in((long)getpid(), false, 0);
 }
 
 /* The session's private directory, from the library (a hidden symbol the static library
