@@ -873,7 +873,7 @@ int pv_run_batch(pv_batch_result **out, const pv_batch_item *items, size_t n,
         }
     }
 done:
-    pvx_template_stop(st.tmpl); /* it kills and reaps what is left, then exits */
+    pvx_template_release(st.tmpl); /* back to its cache (template_kind.c) */
     if (have_base)
         pvx_py_plan_clear(&base);
     Py_XDECREF(code_ids);

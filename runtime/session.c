@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -231,11 +232,25 @@ const char *pv_session_global(const pv_session *s, size_t i)
     return s && i < s->nglobals ? s->globals[i] : NULL;
 }
 
+/* Kill the child and collect it; a template's child: the template's report that it reaped
+ * it (nothing of the session outlives the call), then the template goes back to its cache. */
+static void end_child(pv_session *s)
+{
+    if (s->sp.remote && s->sp.pid > 0) {
+        struct rusage ru;
+        int ws;
+        pvx_end_remote_run(s->sp.pid, s->sp.pidfd);
+        if (pvx_remote_wait(&s->sp, &ws, &ru) == 0)
+            s->sp.pid = 0;
+    }
+    pvx_spawn_abort(&s->sp); /* kills, reaps, closes, removes the directory */
+    pvx_template_release(s->tmpl);
+    s->tmpl = NULL;
+}
+
 static void session_end(pv_session *s)
 {
-    pvx_spawn_abort(&s->sp); /* kills, reaps, closes, removes the directory */
-    pvx_template_stop(s->tmpl); /* a template's child: reaped there, its directory removed */
-    s->tmpl = NULL;
+    end_child(s);
     s->ended = true;
 }
 
@@ -341,8 +356,7 @@ int pv_session_new(pv_session **out, const pv_policy *policy, const pv_session_o
     *out = s;
     return 0;
 fail:
-    pvx_spawn_abort(&s->sp);
-    pvx_template_stop(s->tmpl);
+    end_child(s);
     pvx_py_plan_clear(&s->base);
     PyGILState_Release(gil);
     pv_run_result_free(s->setup);
@@ -837,8 +851,7 @@ void pv_session_free(pv_session *s)
     PyGILState_STATE gil;
     if (!s)
         return;
-    pvx_spawn_abort(&s->sp);
-    pvx_template_stop(s->tmpl); /* it kills and reaps what is left, removes the directory */
+    end_child(s);
     if (pvi_ready()) {
         gil = PyGILState_Ensure();
         pvx_py_plan_clear(&s->base);

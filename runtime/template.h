@@ -34,11 +34,16 @@ PVX_INTERNAL int pvx_template_take(pvx_template *t, pvx_spawn *s);
  * child pending (one of template_kind.c). As pvx_template_take otherwise. */
 PVX_INTERNAL int pvx_template_take_kind(pvx_template *t, pvx_spawn *s, int kind,
                                         const pv_run_opts *o, double idle_s);
-/* A template of its own for a session or a batch of `policy` and `flags` (GIL held): 0 and
- * *out, or 1 when none can be started (why: the reason, for the skipped step "template";
- * the caller then forks its child itself). template_kind.c. */
+/* A template for a session or a batch of `policy` and `flags`, the caller's alone until
+ * pvx_template_release (GIL held): 0 and *out, or 1 when none can be started (why: the
+ * reason, for the skipped step "template"; the caller then forks its child itself).
+ * template_kind.c, a cache of them. */
 PVX_INTERNAL int pvx_template_for_kind(pvx_template **out, const pv_policy *policy,
                                        unsigned flags, char *why, size_t why_len);
+/* Give it back to the cache (or end it when it is not the cache's); NULL is a no-op. */
+PVX_INTERNAL void pvx_template_release(pvx_template *t);
+/* End the cache's idle templates (pv_run_cache_free). */
+PVX_INTERNAL void pvx_kind_cache_free(void);
 /* "?name,..." of this process's sys.modules, or NULL (runner.c; GIL held). */
 PVX_INTERNAL char *pvx_host_module_names(void);
 /* The template has not closed its channel (it did not exit). */
