@@ -348,6 +348,45 @@ static void test_expires(void **state)
     pv_program_free(p);
 }
 
+/* "template" among a session run's skipped steps */
+static bool template_skipped(pv_session *s)
+{
+    pv_program *p = verify("x = 1\n", s);
+    pv_run_result *r = NULL;
+    bool found = false;
+    assert_int_equal(pv_session_run(s, &r, p, NULL), 0);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    for (size_t i = 0; i < pv_run_result_skipped_count(r); i++)
+        found = found || strcmp(pv_run_result_skipped_step(r, i), "template") == 0;
+    pv_run_result_free(r);
+    pv_program_free(p);
+    return found;
+}
+
+/* The child comes from a clean template (its processes are the template's children, not
+ * this process's); with none to be had it is forked here and the runs say so. */
+static void test_template_or_fallback(void **state)
+{
+    pv_session *s = NULL;
+    pv_session_opts so = PV_SESSION_OPTS_INIT;
+    int kids;
+    (void)state;
+    pv_run_cache_free();
+    kids = (int)settle(children, 0);
+    assert_int_equal(pv_session_new(&s, policy, NULL), 0);
+    assert_false(template_skipped(s));
+    pv_session_free(s);
+    /* no helper: other flags, so that the failure remembered is not the other tests' key */
+    so.flags = PV_RUN_NO_SECCOMP;
+    assert_int_equal(setenv("PYVERIFY_TEMPLATE", "/nonexistent/pyverify-template", 1), 0);
+    assert_int_equal(pv_session_new(&s, policy, &so), 0);
+    assert_int_equal(unsetenv("PYVERIFY_TEMPLATE"), 0);
+    assert_true(template_skipped(s));
+    pv_session_free(s);
+    pv_run_cache_free(); /* forgets the failure too */
+    assert_int_equal(settle(children, kids), kids);
+}
+
 static int h_get(void *ctx, const char *name, const char *args, size_t len, char **res,
                  char **err)
 {
@@ -782,7 +821,7 @@ int main(void)
         cmocka_unit_test(test_host_error_read_only), cmocka_unit_test(test_slow_host_in_session),
         cmocka_unit_test(test_cells_keep_knowledge), cmocka_unit_test(test_session_verify),
         cmocka_unit_test(test_session_cookie), cmocka_unit_test(test_inputs_persist),
-        cmocka_unit_test(test_docstring_cell), cmocka_unit_test(test_large_cell), cmocka_unit_test(test_history_check_is_charged),
+        cmocka_unit_test(test_docstring_cell), cmocka_unit_test(test_large_cell), cmocka_unit_test(test_history_check_is_charged), cmocka_unit_test(test_template_or_fallback),
     };
     return cmocka_run_group_tests_name("session", tests, setup_all, teardown_all);
 }
