@@ -21,12 +21,13 @@
  *   returned; calls are serialised by the GIL. A host that embeds Python already keeps
  *   its interpreter: pv_init() reuses it and pv_shutdown() never finalises an
  *   interpreter pyverify did not start. Runs do not serialise: each releases the GIL while
- *   it waits. pv_run() and runners get their children from a clean template
- *   (`pyverify-template`, exec'd fresh), not by forking this process, so no secret of
- *   this process and no earlier run's data is in a child's memory. Only when no template
- *   can be started (or a runner has PV_TEMPLATE_OFF) is the child forked from this
- *   process, and the run reports the step "template" as skipped (PV600); call it then
- *   from a process whose other threads hold no locks the child would need.
+ *   it waits. pv_run(), runners, sessions and batches get their children from a clean
+ *   template (`pyverify-template`, exec'd fresh), not by forking this process, so no
+ *   secret of this process and no earlier run's data is in a child's memory. Only when no
+ *   template can be started (or a runner has PV_TEMPLATE_OFF) is the child forked from
+ *   this process, and the run (the session's runs, the batch) reports the step "template"
+ *   as skipped (PV600); call it then from a process whose other threads hold no locks the
+ *   child would need.
  */
 #ifndef PYVERIFY_H
 #define PYVERIFY_H
@@ -439,7 +440,8 @@ PV_EXTERN int pv_runner_new_opts(pv_runner **out, const pv_policy *policy,
  * item (audit hook, seccomp, crash) gives that item the status pv_run would. Values,
  * exceptions and "memory" are child-reported, as in pv_run: a program running native code
  * could forge those of the items after it in the same child, never a parent-decided
- * status and never another batch's. Printed output is discarded.
+ * status and never another batch's. Printed output is discarded. The children come from a
+ * clean template, as pv_run()'s (a batch with none reports the step "template" skipped).
  * Errors: PV_ERR_INVALID (bad options, n or the bytes over the limits, a program not in
  * expression mode, programs of different policies), PV_ERR_STATE, PV_ERR_RUNTIME,
  * PV_ERR_PYTHON, PV_ERR_NOMEM. */
@@ -501,8 +503,10 @@ PV_EXTERN void pv_batch_result_free(pv_batch_result *r);
  * a process with another. The child exits by itself once idle_timeout_s passes with no
  * request (a host call may take longer: the run's wall clock bounds it). The program must
  * be verified with the session's policy. stdin is /dev/null. Used by one thread at a time;
- * free it before its policy. The child is forked from the calling process, like a runner's:
- * see runtime/README.md on what a library host's child inherits. */
+ * free it before its policy. The child comes from a clean template, like a runner's (one
+ * per policy and flags, kept by the library, held by the session for its life; see
+ * runtime/README.md, "The process tree"); only when none can be started is it forked from
+ * the calling process, and every run reports the step "template" as skipped. */
 typedef struct pv_session_opts {
     unsigned version;        /* PV_SESSION_OPTS_VERSION */
     size_t memory_mb;        /* address space for the whole session (default 256) */

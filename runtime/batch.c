@@ -23,11 +23,13 @@
  */
 #include "internal.h"
 #include "runtime.h"
+#include "template.h"
 #include "warm.h"
 
 #include <marshal.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -140,6 +142,7 @@ typedef struct pvb_run {
     size_t *order;  /* indices of runnable items, in order */
     size_t norder, next; /* next: position in order of the first item not yet reported */
     bool stop;      /* the batch's limits ran out */
+    pvx_template *tmpl; /* the clean template that forks the children, or NULL: this process */
 } pvb_run;
 
 /* Parse complete records in buf[*parsed..len). Returns 0, 1 right after READY, or -1 on a
@@ -311,7 +314,8 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
     size_t start_pos = st->next;
     enum { GO, KILL_ITEM_CPU, KILL_BATCH_CPU, KILL_WALL, KILL_PROTOCOL, DIED } outcome = GO;
 
-    rc = pvx_spawn_child(&sp, base, &o, true);
+    rc = st->tmpl ? pvx_template_take_kind(st->tmpl, &sp, PVX_TEMPLATE_BATCH, &o, 0)
+                  : pvx_spawn_child(&sp, base, &o, true);
     if (rc < 0)
         return rc;
     st->res->children++;
@@ -334,7 +338,9 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
     }
     close(sp.req);
     sp.req = -1;
-    pidfd = (int)syscall(SYS_pidfd_open, sp.pid, 0);
+    /* a template's child: a copy of its pidfd (the spawn keeps its own) */
+    pidfd = sp.remote ? fcntl(sp.pidfd, F_DUPFD_CLOEXEC, 0)
+                      : (int)syscall(SYS_pidfd_open, sp.pid, 0);
     setup_deadline = pvx_now_ms() + PVB_SETUP_GRACE_MS;
 
     Py_BEGIN_ALLOW_THREADS
@@ -480,7 +486,12 @@ static int run_child(pvb_run *st, pvx_py_plan *base, const char *req, size_t req
             break;
         }
     }
-    if (outcome == DIED) {
+    if (outcome == DIED && sp.remote) {
+        /* the template killed its group and reaped it: its report */
+        struct rusage ru;
+        if (pvx_remote_wait(&sp, &wstatus, &ru) == 0)
+            sp.pid = 0;
+    } else if (outcome == DIED) {
         pid_t r;
         kill(-sp.pid, SIGKILL); /* not reaped yet: the pid is still the child's */
         do
@@ -814,6 +825,28 @@ int pv_run_batch(pv_batch_result **out, const pv_batch_item *items, size_t n,
     st.item_cpu_us = (unsigned long)ceil(bo.item_cpu_s * 1e6);
     st.batch_cpu_us = (unsigned long)ceil(o.cpu_s * 1e6);
     st.deadline = start + (unsigned long)ceil(o.timeout_s * 1000.0);
+    {
+        /* the children come from a clean template, which never held this process's memory;
+           only when none can be started are they forked here (the step "template" skipped) */
+        char why[256];
+        if (pvx_template_for_kind(&st.tmpl, policy, o.flags, why, sizeof why) != 0) {
+            pvb_skip *v = realloc(res->skips, (res->nskips + 1) * sizeof *v);
+            if (!v) {
+                rc = pv_fail(PV_ERR_NOMEM, "pv_run_batch: out of memory");
+                goto done;
+            }
+            res->skips = v;
+            v[res->nskips].step = strdup("template");
+            v[res->nskips].reason = strdup(why);
+            if (!v[res->nskips].step || !v[res->nskips].reason) {
+                free(v[res->nskips].step);
+                free(v[res->nskips].reason);
+                rc = pv_fail(PV_ERR_NOMEM, "pv_run_batch: out of memory");
+                goto done;
+            }
+            res->nskips++;
+        }
+    }
     memset(&h, 0, sizeof h);
     h.magic = PVB_MAGIC;
     h.ncodes = ncodes;
@@ -840,6 +873,7 @@ int pv_run_batch(pv_batch_result **out, const pv_batch_item *items, size_t n,
         }
     }
 done:
+    pvx_template_release(st.tmpl); /* back to its cache (template_kind.c) */
     if (have_base)
         pvx_py_plan_clear(&base);
     Py_XDECREF(code_ids);

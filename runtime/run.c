@@ -846,6 +846,11 @@ static int remote_wait(pvx_spawn *s, int *wstatus, struct rusage *ru)
     return 0;
 }
 
+int pvx_remote_wait(pvx_spawn *s, int *wstatus, struct rusage *ru)
+{
+    return remote_wait(s, wstatus, ru);
+}
+
 int pvx_result_add_layer(pv_run_result *r, const char *name)
 {
     return add_layer(r, name, strlen(name));
@@ -1027,7 +1032,9 @@ int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool 
     w.out = s->out;
     w.err = s->err;
     w.ctl = s->ctl;
-    w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    /* a template's child: its pidfd (borrowed, the spawn keeps it); ours: a pidfd of it */
+    w.remote = s->remote;
+    w.pidfd = s->remote ? s->pidfd : (int)syscall(SYS_pidfd_open, pid, 0);
     w.deadline = start + (unsigned long)ceil(o->timeout_s * 1000.0);
     w.cpu_limit_ms = (unsigned long)ceil(o->cpu_s * 1000.0) + cpu_base_ms;
     w.cpu_check = start + (unsigned long)ceil(o->cpu_s * 1000.0);
@@ -1071,11 +1078,18 @@ int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool 
     /* the child ended, or this process ends it: reaped and classified as pv_run does */
     if (!w.exited)
         stop(&w);
-    kill(-pid, SIGKILL);
     Py_BEGIN_ALLOW_THREADS
-    do
-        reaped = wait4(pid, &wstatus, 0, &ru);
-    while (reaped < 0 && errno == EINTR);
+    if (s->remote) {
+        /* the template kills the group, reaps the child and reports (its own observation) */
+        if (w.pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, NULL, 0u);
+        reaped = pvx_remote_wait(s, &wstatus, &ru) == 0 ? pid : -1;
+    } else {
+        kill(-pid, SIGKILL);
+        do
+            reaped = wait4(pid, &wstatus, 0, &ru);
+        while (reaped < 0 && errno == EINTR);
+    }
     Py_END_ALLOW_THREADS
     s->pid = 0;
     if (reaped != pid) {
@@ -1107,7 +1121,8 @@ int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o, bool 
 done:
     if (rc == 0 && (add_layer(r, "watchdog", 8) < 0 || add_layer(r, "output_caps", 11) < 0))
         rc = pv_fail(PV_ERR_NOMEM, "pv_session_run: out of memory");
-    pvx_close_fd(&w.pidfd);
+    if (!s->remote)
+        pvx_close_fd(&w.pidfd);
     free(ctl.raw.data);
     pvx_host_clear(&host);
     return rc;

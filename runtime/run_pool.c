@@ -27,6 +27,7 @@
 #include "internal.h"
 #include "runtime.h"
 #include "run_here.h"
+#include "template.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -259,6 +260,7 @@ void pv_run_cache_free(void)
     }
     pthread_mutex_unlock(&g_lock);
     free_runners(drop, ndrop);
+    pvx_kind_cache_free(); /* the templates of sessions and batches (template_kind.c) */
 }
 
 /* The child comes from a clean template, which never held this process's memory; only when

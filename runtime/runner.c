@@ -67,7 +67,7 @@ static int spawn_spare(pv_runner *r)
 
 /* "?name,name,...": the modules in this process's sys.modules ('?': the template skips a
  * name it cannot import); NULL when there are none or on failure. GIL held. */
-static char *host_module_names(void)
+char *pvx_host_module_names(void)
 {
     PyObject *mods = PySys_GetObject("modules"), *keys;
     char *out = NULL;
@@ -160,7 +160,7 @@ int pv_runner_new_opts(pv_runner **out, const pv_policy *policy, const pv_runner
         /* without the Python layer a program imports what its process has: a forked child
            had the host's modules; the template imports the same names (best effort) */
         if (!ro->preload && (flags & PV_RUN_NO_PYTHON_LAYER))
-            mirror = host_module_names();
+            mirror = pvx_host_module_names();
         rc = pvx_template_start(&r->tmpl, policy, flags, ro->template_path, ro->template_argv,
                                 ro->preload ? ro->preload : mirror,
                                 ro->uid_base ? ro->uid_base : PV_RUNNER_UID_BASE,

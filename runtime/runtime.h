@@ -300,6 +300,12 @@ PVX_INTERNAL int pvx_collect(pvx_spawn *s, pv_run_result *r, const pv_run_opts *
  * classified as pv_run does; *alive = false, the spawn's pid is 0). `tmpl`: layers and
  * skipped steps reported at set-up, copied into r (NULL at set-up itself: r collects them).
  * GIL held (released while waiting). */
+/* A template's child's wait status and rusage, from its status pipe (run.c): 0, or -1 with
+ * errno set (none within 10 s, the pipe closed). */
+struct rusage;
+PVX_INTERNAL int pvx_remote_wait(pvx_spawn *s, int *wstatus, struct rusage *ru);
+/* A session's child's life after fork (session.c), for a template's 'K' request. */
+PVX_INTERNAL _Noreturn void pvx_session_child(struct pvx_child_plan *plan, struct pvx_py_plan *py);
 PVX_INTERNAL int pvx_session_step(pvx_spawn *s, pv_run_result *r, const pv_run_opts *o,
                                   bool expr, unsigned long start, unsigned long cpu_base_ms,
                                   const pv_run_result *tmpl, bool *alive);

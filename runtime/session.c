@@ -18,6 +18,7 @@
  */
 #include "internal.h"
 #include "runtime.h"
+#include "template.h"
 
 #include <marshal.h>
 #include <opcode.h>
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -50,6 +52,7 @@ struct pv_session {
     pv_session_opts opts;
     pvx_py_plan base;      /* builtins and proxies of the policy */
     pvx_spawn sp;          /* the child; pid 0 once it has ended */
+    pvx_template *tmpl;    /* the clean template that forked it, or NULL: this process did */
     pv_run_result *setup;  /* owned: the layers and skipped steps of the set-up */
     unsigned runs;
     unsigned long cpu_ms;  /* the program's CPU clock after the last run (set-up included) */
@@ -71,7 +74,7 @@ struct pv_session {
 
 /* ---- the child ------------------------------------------------------------------------------ */
 
-static _Noreturn void session_child(pvx_child_plan *plan, pvx_py_plan *py)
+_Noreturn void pvx_session_child(pvx_child_plan *plan, pvx_py_plan *py)
 {
     PyObject *keep;
     struct timeval idle;
@@ -216,7 +219,7 @@ static int add_globals(pv_session *s, PyObject *code, bool module, int depth)
 PVX_INTERNAL const char *pvx_session_workdir(const pv_session *s);
 const char *pvx_session_workdir(const pv_session *s)
 {
-    return s && s->sp.have_workdir ? s->sp.workdir : "";
+    return s && (s->sp.have_workdir || s->sp.remote) ? s->sp.workdir : "";
 }
 
 size_t pv_session_global_count(const pv_session *s)
@@ -229,9 +232,25 @@ const char *pv_session_global(const pv_session *s, size_t i)
     return s && i < s->nglobals ? s->globals[i] : NULL;
 }
 
+/* Kill the child and collect it; a template's child: the template's report that it reaped
+ * it (nothing of the session outlives the call), then the template goes back to its cache. */
+static void end_child(pv_session *s)
+{
+    if (s->sp.remote && s->sp.pid > 0) {
+        struct rusage ru;
+        int ws;
+        pvx_end_remote_run(s->sp.pid, s->sp.pidfd);
+        if (pvx_remote_wait(&s->sp, &ws, &ru) == 0)
+            s->sp.pid = 0;
+    }
+    pvx_spawn_abort(&s->sp); /* kills, reaps, closes, removes the directory */
+    pvx_template_release(s->tmpl);
+    s->tmpl = NULL;
+}
+
 static void session_end(pv_session *s)
 {
-    pvx_spawn_abort(&s->sp); /* kills, reaps, closes, removes the directory */
+    end_child(s);
     s->ended = true;
 }
 
@@ -310,9 +329,20 @@ int pv_session_new(pv_session **out, const pv_policy *policy, const pv_session_o
         goto fail;
     }
     s->base.policy = policy;
-    s->base.child_main = session_child;
+    s->base.child_main = pvx_session_child;
     s->base.idle_s = s->opts.idle_timeout_s;
-    rc = pvx_spawn_child(&s->sp, &s->base, &o, true);
+    {
+        /* the child comes from a clean template, which never held this process's memory;
+           only when none can be started is it forked here (the step "template" skipped) */
+        char why[256];
+        if (pvx_template_for_kind(&s->tmpl, policy, s->opts.flags, why, sizeof why) == 0)
+            rc = pvx_template_take_kind(s->tmpl, &s->sp, PVX_TEMPLATE_SESSION, &o,
+                                        s->opts.idle_timeout_s);
+        else if (pvx_result_add_skip(s->setup, "template", why) < 0)
+            rc = pv_fail(PV_ERR_NOMEM, "pv_session_new: out of memory");
+        else
+            rc = pvx_spawn_child(&s->sp, &s->base, &o, true);
+    }
     if (rc == 0)
         rc = pvx_session_step(&s->sp, s->setup, &o, false, pvx_now_ms(), 0, NULL, &alive);
     if (rc == 0 && !alive)
@@ -326,7 +356,7 @@ int pv_session_new(pv_session **out, const pv_policy *policy, const pv_session_o
     *out = s;
     return 0;
 fail:
-    pvx_spawn_abort(&s->sp);
+    end_child(s);
     pvx_py_plan_clear(&s->base);
     PyGILState_Release(gil);
     pv_run_result_free(s->setup);
@@ -821,7 +851,7 @@ void pv_session_free(pv_session *s)
     PyGILState_STATE gil;
     if (!s)
         return;
-    pvx_spawn_abort(&s->sp);
+    end_child(s);
     if (pvi_ready()) {
         gil = PyGILState_Ensure();
         pvx_py_plan_clear(&s->base);

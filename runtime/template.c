@@ -80,6 +80,15 @@ typedef struct pvt_msg {
     char text[480];
 } pvt_msg;
 
+/* 'K': a child of another kind than a runner's (template_kind.c): a session's or a batch's,
+ * with the few limits its life needs before its first request. */
+typedef struct pvt_kind_req {
+    char op; /* 'K' */
+    uint8_t kind; /* PVX_TEMPLATE_SESSION or PVX_TEMPLATE_BATCH */
+    double cpu_s, idle_s;
+    uint64_t memory_mb, output_kb;
+} pvt_kind_req;
+
 struct pvx_template {
     pid_t pid;
     int sock;
@@ -374,15 +383,51 @@ int pvx_template_request(pvx_template *t)
     return 0;
 }
 
+static int receive_child(pvx_template *t, pvx_spawn *s);
+
 int pvx_template_take(pvx_template *t, pvx_spawn *s)
 {
-    pvt_msg m;
-    int fds[PVT_NFDS], nfds, rc;
+    int rc;
 
     memset(s, 0, sizeof *s);
     s->out = s->err = s->ctl = s->req = s->pidfd = s->status_fd = -1;
     if (t->pending == 0 && (rc = pvx_template_request(t)) < 0)
         return rc;
+    return receive_child(t, s);
+}
+
+int pvx_template_take_kind(pvx_template *t, pvx_spawn *s, int kind, const pv_run_opts *o,
+                           double idle_s)
+{
+    pvt_kind_req k;
+    ssize_t w;
+
+    memset(s, 0, sizeof *s);
+    s->out = s->err = s->ctl = s->req = s->pidfd = s->status_fd = -1;
+    if (t->pending != 0)
+        return pv_fail(PV_ERR_STATE, "template: warm children are pending");
+    memset(&k, 0, sizeof k);
+    k.op = 'K';
+    k.kind = (uint8_t)kind;
+    k.cpu_s = o->cpu_s;
+    k.idle_s = idle_s;
+    k.memory_mb = o->memory_mb;
+    k.output_kb = o->output_kb;
+    do
+        w = send(t->sock, &k, sizeof k, MSG_NOSIGNAL);
+    while (w < 0 && errno == EINTR);
+    if (w != (ssize_t)sizeof k)
+        return pv_fail(PV_ERR_RUNTIME, "template: it is gone (%s)", strerror(errno));
+    t->pending++;
+    return receive_child(t, s);
+}
+
+/* The reply to the oldest request: a child (s becomes a remote spawn) or why not. */
+static int receive_child(pvx_template *t, pvx_spawn *s)
+{
+    pvt_msg m;
+    int fds[PVT_NFDS], nfds, rc;
+
     Py_BEGIN_ALLOW_THREADS
     rc = recv_msg(t->sock, &m, fds, &nfds, PVT_REPLY_TIMEOUT_MS);
     Py_END_ALLOW_THREADS
@@ -407,6 +452,12 @@ int pvx_template_take(pvx_template *t, pvx_spawn *s)
     s->pidfd = fds[4];
     s->status_fd = fds[5];
     s->remote = true;
+    /* its private directory, for tests: the template removes it once it reaped the child */
+    {
+        size_t n = strnlen(m.text, sizeof s->workdir - 1);
+        memcpy(s->workdir, m.text, n);
+        s->workdir[n] = '\0';
+    }
     return 0;
 }
 
@@ -497,9 +548,10 @@ static long take_slot(void)
     return -1;
 }
 
-static void spawn_one(pvx_py_plan *base, unsigned flags)
+static void spawn_one(pvx_py_plan *base, unsigned flags, const pvt_kind_req *k)
 {
     pv_run_opts o = PV_RUN_OPTS_INIT;
+    pvx_py_plan kind_plan;
     pvx_spawn sp;
     pvt_child *c = NULL;
     int st[2] = {-1, -1}, pidfd = -1;
@@ -522,6 +574,21 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
         goto fail;
     }
     o.flags = flags;
+    if (k) {
+        /* a session's or a batch's child: the same image, another life after the fork (a
+           shallow copy: the child owns it after the fork, this process never frees it) */
+        kind_plan = *base;
+        if (k->kind == PVX_TEMPLATE_SESSION) {
+            kind_plan.child_main = pvx_session_child;
+            kind_plan.idle_s = k->idle_s;
+        } else {
+            kind_plan.batch = true;
+        }
+        o.cpu_s = k->cpu_s;
+        o.memory_mb = (size_t)k->memory_mb;
+        o.output_kb = (size_t)k->output_kb;
+        base = &kind_plan;
+    }
     if (pvx_spawn_child_uid(&sp, base, &o, true,
                             slot >= 0 ? g_uid_first + (unsigned long)slot : 0) < 0) {
         tmpl_send('E', 0, pv_last_error(), NULL, 0);
@@ -554,7 +621,7 @@ static void spawn_one(pvx_py_plan *base, unsigned flags)
         snprintf(c->workdir, sizeof c->workdir, "%s", sp.workdir);
         c->workdir_dev = sp.workdir_dev;
         c->workdir_ino = sp.workdir_ino;
-        tmpl_send('C', sp.pid, NULL, fds, PVT_NFDS);
+        tmpl_send('C', sp.pid, sp.workdir, fds, PVT_NFDS);
         for (int i = 0; i < PVT_NFDS; i++)
             close(fds[i]);
     }
@@ -793,6 +860,12 @@ int pvx_template_main(int argc, char **argv)
         g_uid_first = (unsigned long)h.uid_base +
                       ((unsigned long)getpid() % blocks) * PVT_UID_SLOTS;
     }
+    /* the host-function stubs' types (a session's child binds them): library types, so
+       before the guard's library set-up below */
+    if (pvx_hoststub_prepare() < 0) {
+        pv_fail_python(PV_ERR_PYTHON, "host-function stubs");
+        tmpl_fail("prepare");
+    }
     {
         /* what every child would otherwise do before its request (pylayer.c): the
            placeholder __main__, os.environ, sys.path and the guard's library set-up, done
@@ -862,15 +935,23 @@ int pvx_template_main(int argc, char **argv)
             reap_children();
         }
         if (pf[0].revents & POLLIN) {
-            char op;
-            ssize_t n = recv(PVT_FD_CHANNEL, &op, 1, 0);
+            pvt_kind_req k;
+            ssize_t n = recv(PVT_FD_CHANNEL, &k, sizeof k, 0);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
                 shut_down(); /* the host closed the channel, or died */
-            if (op == 'S') {
+            if (k.op == 'S') {
                 hold_namespaces(); /* of the children forked before, set up by now */
-                spawn_one(&base, h.flags);
+                spawn_one(&base, h.flags, NULL);
+            } else if (k.op == 'K') {
+                hold_namespaces();
+                if (n != (ssize_t)sizeof k ||
+                    (k.kind != PVX_TEMPLATE_SESSION && k.kind != PVX_TEMPLATE_BATCH) ||
+                    !(k.cpu_s > 0 && k.cpu_s <= 86400) || !(k.idle_s >= 0 && k.idle_s <= 86400))
+                    tmpl_send('E', 0, "malformed request", NULL, 0);
+                else
+                    spawn_one(&base, h.flags, &k);
             }
         } else if (pf[0].revents & (POLLHUP | POLLERR)) {
             shut_down();

@@ -26,6 +26,26 @@ PVX_INTERNAL int pvx_template_request(pvx_template *t);
  * waiting): s becomes a remote spawn (pid, out, err, ctl, req, pidfd, status_fd). 0 or a
  * pv_fail error. */
 PVX_INTERNAL int pvx_template_take(pvx_template *t, pvx_spawn *s);
+/* The kinds of child a template forks on a 'K' request (template_kind.c). */
+#define PVX_TEMPLATE_SESSION 1
+#define PVX_TEMPLATE_BATCH 2
+/* A child of `kind` (a session's: session.c's life, idle_s its idle timeout; a batch's:
+ * batch_child.c's), with o's CPU, memory and output limits; only on a template with no warm
+ * child pending (one of template_kind.c). As pvx_template_take otherwise. */
+PVX_INTERNAL int pvx_template_take_kind(pvx_template *t, pvx_spawn *s, int kind,
+                                        const pv_run_opts *o, double idle_s);
+/* A template for a session or a batch of `policy` and `flags`, the caller's alone until
+ * pvx_template_release (GIL held): 0 and *out, or 1 when none can be started (why: the
+ * reason, for the skipped step "template"; the caller then forks its child itself).
+ * template_kind.c, a cache of them. */
+PVX_INTERNAL int pvx_template_for_kind(pvx_template **out, const pv_policy *policy,
+                                       unsigned flags, char *why, size_t why_len);
+/* Give it back to the cache (or end it when it is not the cache's); NULL is a no-op. */
+PVX_INTERNAL void pvx_template_release(pvx_template *t);
+/* End the cache's idle templates (pv_run_cache_free). */
+PVX_INTERNAL void pvx_kind_cache_free(void);
+/* "?name,..." of this process's sys.modules, or NULL (runner.c; GIL held). */
+PVX_INTERNAL char *pvx_host_module_names(void);
 /* The template has not closed its channel (it did not exit). */
 PVX_INTERNAL bool pvx_template_alive(const pvx_template *t);
 /* In a fork of the host that started t: close the channel, forget the pid (t is the

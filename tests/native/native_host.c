@@ -14,6 +14,10 @@
  *   # mode: sequential            the same request, then the attack, both by pv_run
  *   # mode: both                  as pv_run, and again as warm_NAME through a warm runner
  *                                 (one file, so the two runs cannot drift apart)
+ *   # mode: session               as a cell of a pv_session (stdin set in the program)
+ *   # mode: batch                 as the one item of pv_run_batch: an expression that
+ *                                 exec's the attack with stdin and stdout in memory, its
+ *                                 printed text the item's value
  *   # host: nobody                the host itself runs as the child's uid (the attack then
  *                                 aims at the host; default: the host stays root if it is)
  *   # cpu: 5  # timeout: 10       limits (defaults 1 and 3 seconds)
@@ -114,7 +118,7 @@ typedef struct attack {
     char name[96];
     char expect[128];
     char kill[96];
-    bool runner, sequential, host_nobody;
+    bool runner, sequential, host_nobody, session, batch;
     double cpu_s, timeout_s;
     char *src; /* prelude + attack */
     bool xfail;
@@ -241,6 +245,8 @@ static int load_attacks(const char *dir, const char *prelude_path, const char *x
         both = strcmp(v, "both") == 0;
         a->runner = strcmp(v, "runner") == 0;
         a->sequential = strcmp(v, "sequential") == 0;
+        a->session = strcmp(v, "session") == 0;
+        a->batch = strcmp(v, "batch") == 0;
         if (!both)
             warm_wanted = false;
         if (!cold_wanted && !warm_wanted) {
@@ -445,6 +451,87 @@ static pv_program *compile(const pv_policy *pol, const char *src, const char *na
     return prog;
 }
 
+/* "PRE" + the hex of `text` + "POST", malloc'd. */
+static char *hex_wrap(const char *pre, const char *text, const char *post)
+{
+    size_t n = strlen(text), lp = strlen(pre), lq = strlen(post);
+    char *out = malloc(lp + 2 * n + lq + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, pre, lp);
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + lp + 2 * i, 3, "%02x", (unsigned char)text[i]);
+    memcpy(out + lp + 2 * n, post, lq + 1);
+    return out;
+}
+
+/* The attack with its stdin set in the program (a session's and a batch's children have
+ * none): module source, or for a batch an expression whose value is what it printed. */
+static pv_program *compile_wrapped(const attack *a, const char *stdin_text)
+{
+    char *in = hex_wrap("import io, sys\nsys.stdin = io.StringIO(bytes.fromhex('", stdin_text,
+                        "').decode())\nOUT = io.StringIO()\n");
+    char *mod = NULL, *src = NULL;
+    pv_program *prog = NULL;
+    size_t lin, lsrc;
+    if (!in)
+        return NULL;
+    lin = strlen(in);
+    lsrc = strlen(a->src);
+    mod = malloc(lin + lsrc + 40);
+    if (!mod) {
+        free(in);
+        return NULL;
+    }
+    snprintf(mod, lin + lsrc + 40, "%s%s%s", in, a->batch ? "sys.stdout = OUT\n" : "", a->src);
+    free(in);
+    if (!a->batch) {
+        prog = compile(policy, mod, a->name);
+    } else if ((src = hex_wrap("exec(bytes.fromhex('", mod, "').decode(), globals()) or "
+                                                            "OUT.getvalue()"))) {
+        pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+        vo.layers = PV_LAYER_UNSAFE_NONE;
+        vo.mode = PV_MODE_EXPR;
+        if (pv_verify(&prog, policy, src, strlen(src), a->name, &vo) < 0 ||
+            pv_program_verdict(prog) != PV_ACCEPTED) {
+            pv_program_free(prog);
+            prog = NULL;
+        }
+    }
+    free(src);
+    free(mod);
+    return prog;
+}
+
+/* A batch of one item: its status and value, checked as a run's. */
+static void run_batch_case(const attack *a, report *rp, const pv_program *prog,
+                           const pv_run_opts *o)
+{
+    pv_batch_result *br = NULL;
+    pv_batch_opts bo = {PV_BATCH_OPTS_VERSION, 0, 0, 0};
+    pv_batch_item item = {prog, NULL};
+    const char *st, *val;
+    bo.item_cpu_s = a->cpu_s;
+    if (pv_run_batch(&br, &item, 1, o, &bo) < 0) {
+        note(rp, true, "setup: pv_run_batch: %s", pv_last_error());
+        return;
+    }
+    st = pv_run_status_name(pv_batch_item_status(br, 0));
+    val = pv_batch_item_value(br, 0);
+    note(rp, false, "observed: %s %s", st, nz(pv_batch_item_reason(br, 0)));
+    if (!status_expected(a->expect, st))
+        note(rp, true, "STATUS: %s, expected %s (exception %s: %.160s)", st, a->expect,
+             nz(pv_batch_item_exception_type(br, 0)), nz(pv_batch_item_exception_message(br, 0)));
+    for (size_t i = 0; i < pv_batch_result_skipped_count(br); i++)
+        note(rp, false, "skipped: %s", pv_batch_result_skipped_step(br, i));
+    check_leaks(rp, "the value", val, strlen(nz(val)));
+    check_leaks(rp, "the exception message", pv_batch_item_exception_message(br, 0),
+                strlen(nz(pv_batch_item_exception_message(br, 0))));
+    if (getenv("PV_NATIVE_VERBOSE") || rp->fails)
+        note(rp, false, "value: %.1500s", nz(val));
+    pv_batch_result_free(br);
+}
+
 static void run_case(const attack *a, report *rp)
 {
     pv_program *prog = NULL;
@@ -466,8 +553,9 @@ static void run_case(const attack *a, report *rp)
         note(rp, true, "setup: dropping the host to uid 65534: %s", strerror(errno));
         return;
     }
-    prog = compile(policy, a->src, a->name);
-    if (!prog) {
+    if (!a->session && !a->batch)
+        prog = compile(policy, a->src, a->name);
+    if (!a->session && !a->batch && !prog) {
         note(rp, true, "setup: the attack does not compile: %s", pv_last_error());
         goto done;
     }
@@ -495,7 +583,35 @@ static void run_case(const attack *a, report *rp)
     o.timeout_s = a->timeout_s;
     o.stdin_data = stdin_buf;
     o.stdin_len = strlen(stdin_buf);
-    if (a->runner || a->sequential) {
+    if (a->session || a->batch) {
+        prog = compile_wrapped(a, stdin_buf);
+        if (!prog) {
+            note(rp, true, "setup: the attack does not compile: %s", pv_last_error());
+            goto done;
+        }
+        o.stdin_data = NULL;
+        o.stdin_len = 0;
+    }
+    if (a->batch) {
+        run_batch_case(a, rp, prog, &o);
+        goto done;
+    }
+    if (a->session) {
+        pv_session *sess = NULL;
+        pv_session_opts so = PV_SESSION_OPTS_INIT;
+        so.flags = flags;
+        so.total_cpu_s = a->cpu_s + 5.0;
+        if (pv_session_new(&sess, policy, &so) < 0) {
+            note(rp, true, "setup: pv_session_new: %s", pv_last_error());
+            goto done;
+        }
+        if (pv_session_run(sess, &r, prog, &o) < 0) {
+            note(rp, true, "setup: pv_session_run: %s", pv_last_error());
+            pv_session_free(sess);
+            goto done;
+        }
+        pv_session_free(sess);
+    } else if (a->runner || a->sequential) {
         /* request A: a tenant's secret constant in its source and its stdin, run and then
            wiped and freed by the host; then the attack, by the same runner (warm) or by
            pv_run from the same host (sequential) */
