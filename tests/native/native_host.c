@@ -14,6 +14,9 @@
  *   # mode: sequential            the same request, then the attack, both by pv_run
  *   # mode: both                  as pv_run, and again as warm_NAME through a warm runner
  *                                 (one file, so the two runs cannot drift apart)
+ *   # mode: batch                 as the one item of pv_run_batch: exec() of the source, its
+ *                                 printed output the item's value
+ *   # mode: session               as the first run of a pv_session
  *   # host: nobody                the host itself runs as the child's uid (the attack then
  *                                 aims at the host; default: the host stays root if it is)
  *   # cpu: 5  # timeout: 10       limits (defaults 1 and 3 seconds)
@@ -114,7 +117,7 @@ typedef struct attack {
     char name[96];
     char expect[128];
     char kill[96];
-    bool runner, sequential, host_nobody;
+    bool runner, sequential, batch, session, host_nobody;
     double cpu_s, timeout_s;
     char *src; /* prelude + attack */
     bool xfail;
@@ -241,6 +244,8 @@ static int load_attacks(const char *dir, const char *prelude_path, const char *x
         both = strcmp(v, "both") == 0;
         a->runner = strcmp(v, "runner") == 0;
         a->sequential = strcmp(v, "sequential") == 0;
+        a->batch = strcmp(v, "batch") == 0;
+        a->session = strcmp(v, "session") == 0;
         if (!both)
             warm_wanted = false;
         if (!cold_wanted && !warm_wanted) {
@@ -529,10 +534,101 @@ static pv_program *compile(const pv_policy *pol, const char *src, const char *na
     return prog;
 }
 
+/* s as a JSON string (with the quotes) into a new buffer, or NULL. */
+static char *json_string(const char *s)
+{
+    size_t n = strlen(s), k = 0;
+    char *out = malloc(6 * n + 3);
+    if (!out)
+        return NULL;
+    out[k++] = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            out[k++] = '\\';
+            out[k++] = (char)c;
+        } else if (c < 0x20 || c >= 0x7f) {
+            k += (size_t)snprintf(out + k, 7, "\\u%04x", c);
+        } else {
+            out[k++] = (char)c;
+        }
+    }
+    out[k++] = '"';
+    out[k] = '\0';
+    return out;
+}
+
+/* "# mode: batch": the attack as the one item of pv_run_batch (a batch's child is forked
+ * like a warm runner's). The item is an expression that exec()s the source with the
+ * parameters as its stdin and returns what it printed. */
+static void run_batch_case(const attack *a, report *rp, const char *params, unsigned flags)
+{
+    static const char expr[] =
+        "(lambda io, cl, sys: (lambda b: (setattr(sys, 'stdin', io.StringIO(params)), "
+        "cl.redirect_stdout(b).__enter__(), exec(src, {'__name__': '__main__'}), "
+        "b.getvalue())[-1])(io.StringIO()))"
+        "(__import__('io'), __import__('contextlib'), __import__('sys'))";
+    pv_verify_opts vo = PV_VERIFY_OPTS_INIT;
+    pv_batch_opts bo = PV_BATCH_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *prog = NULL;
+    pv_batch_result *br = NULL;
+    pv_batch_item item;
+    char *js = json_string(a->src), *jp = json_string(params), *input = NULL;
+    const char *st;
+
+    vo.layers = PV_LAYER_UNSAFE_NONE;
+    static const char *const names[] = {"src", "params"};
+    vo.mode = PV_MODE_EXPR;
+    vo.globals = names;
+    vo.nglobals = 2;
+    if (!js || !jp || !(input = malloc(strlen(js) + strlen(jp) + 32))) {
+        note(rp, true, "setup: out of memory");
+        goto out;
+    }
+    snprintf(input, strlen(js) + strlen(jp) + 32, "{\"src\": %s, \"params\": %s}", js, jp);
+    if (pv_verify(&prog, policy, expr, strlen(expr), a->name, &vo) < 0 ||
+        pv_program_verdict(prog) != PV_ACCEPTED) {
+        note(rp, true, "setup: the batch expression does not compile: %s", pv_last_error());
+        goto out;
+    }
+    item.program = prog;
+    item.input_json = input;
+    o.flags = flags;
+    o.cpu_s = a->cpu_s;
+    o.timeout_s = a->timeout_s;
+    o.output_kb = 256;
+    bo.item_cpu_s = a->cpu_s;
+    if (pv_run_batch(&br, &item, 1, &o, &bo) < 0) {
+        note(rp, true, "setup: pv_run_batch: %s", pv_last_error());
+        goto out;
+    }
+    st = pv_run_status_name(pv_batch_item_status(br, 0));
+    note(rp, false, "observed: %s%s%s", st, pv_batch_item_reason(br, 0) ? " " : "",
+         nz(pv_batch_item_reason(br, 0)));
+    if (!status_expected(a->expect, st))
+        note(rp, true, "STATUS: %s, expected %s (exception %s: %.160s)", st, a->expect,
+             nz(pv_batch_item_exception_type(br, 0)), nz(pv_batch_item_exception_message(br, 0)));
+    check_leaks(rp, "the value", pv_batch_item_value(br, 0), strlen(nz(pv_batch_item_value(br, 0))));
+    check_leaks(rp, "the exception message", pv_batch_item_exception_message(br, 0),
+                strlen(nz(pv_batch_item_exception_message(br, 0))));
+    check_leaks(rp, "the reason", pv_batch_item_reason(br, 0),
+                strlen(nz(pv_batch_item_reason(br, 0))));
+    if (getenv("PV_NATIVE_VERBOSE") || rp->fails)
+        note(rp, false, "value: %.600s", nz(pv_batch_item_value(br, 0)));
+out:
+    pv_batch_result_free(br);
+    pv_program_free(prog);
+    free(js);
+    free(jp);
+    free(input);
+}
+
 static void run_case(const attack *a, report *rp)
 {
     pv_program *prog = NULL;
     pv_runner *rn = NULL;
+    pv_session *ses = NULL;
     pv_run_result *r = NULL;
     pv_run_opts o = PV_RUN_OPTS_INIT;
     char stdin_buf[2048];
@@ -574,6 +670,10 @@ static void run_case(const attack *a, report *rp)
         if (off < sizeof stdin_buf)
             snprintf(stdin_buf + off, sizeof stdin_buf - off, " mapped_pages=%lu\n",
                      readable_pages());
+    }
+    if (a->batch) {
+        run_batch_case(a, rp, stdin_buf, flags);
+        goto done;
     }
     o.flags = flags;
     o.cpu_s = a->cpu_s;
@@ -648,6 +748,16 @@ static void run_case(const attack *a, report *rp)
         }
         if (a->sequential && pv_run(&r, prog, &o) < 0) {
             note(rp, true, "setup: pv_run: %s", pv_last_error());
+            goto done;
+        }
+    } else if (a->session) {
+        pv_session_opts so = PV_SESSION_OPTS_INIT;
+        so.flags = flags;
+        so.total_cpu_s = a->cpu_s + 5.0;
+        o.stdin_data = NULL; /* a session's stdin is /dev/null: the parameters as input */
+        o.stdin_len = 0;
+        if (pv_session_new(&ses, policy, &so) < 0 || pv_session_run(ses, &r, prog, &o) < 0) {
+            note(rp, true, "setup: pv_session: %s", pv_last_error());
             goto done;
         }
     } else if (pv_run(&r, prog, &o) < 0) {
@@ -727,6 +837,7 @@ static void run_case(const attack *a, report *rp)
 
 done:
     pv_run_result_free(r);
+    pv_session_free(ses);
     pv_runner_free(rn);
     pv_program_free(prog);
     pv_policy_free(policy);
