@@ -501,8 +501,8 @@ PV_EXTERN void pv_batch_result_free(pv_batch_result *r);
  * a process with another. The child exits by itself once idle_timeout_s passes with no
  * request (a host call may take longer: the run's wall clock bounds it). The program must
  * be verified with the session's policy. stdin is /dev/null. Used by one thread at a time;
- * free it before its policy. The child is forked from the calling process, like a runner's:
- * see runtime/README.md on what a library host's child inherits. */
+ * free it before its policy. The child is forked from the calling process (not from a clean
+ * template as a runner's): it holds this process's memory; see runtime/README.md. */
 typedef struct pv_session_opts {
     unsigned version;        /* PV_SESSION_OPTS_VERSION */
     size_t memory_mb;        /* address space for the whole session (default 256) */
