@@ -1,4 +1,5 @@
 # expect: ok|cpu|timeout
+# cpu: 0.3
 # mode: both
 # why: issue 19's early end raced: a DONE record forged on fd 3, then short sleeps between
 #      bursts of work, so that the parent may well observe the program asleep and end the
