@@ -11,8 +11,9 @@ libc.malloc.restype = ctypes.c_void_p
 libc.sbrk.restype = ctypes.c_void_p
 libc.sbrk.argtypes = [ctypes.c_long]
 P = dict(kv.split('=', 1) for kv in sys.stdin.read().split())
-VICTIM, HOST, ME = int(P['victim']), int(P['host']), os.getpid()
-HOSTFILE = P['file']
+# (a session's stdin is /dev/null: no parameters there)
+VICTIM, HOST, ME = int(P.get('victim', 0)), int(P.get('host', 0)), os.getpid()
+HOSTFILE = P.get('file', '')
 # host paths and their (st_dev, st_ino) as the host sees them
 HOSTIDS = {f.split('|')[0]: (int(f.split('|')[1]), int(f.split('|')[2]))
            for f in P.get('hostids', '').split(',') if f}
