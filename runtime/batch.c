@@ -829,7 +829,7 @@ int pv_run_batch(pv_batch_result **out, const pv_batch_item *items, size_t n,
         /* the children come from a clean template, which never held this process's memory;
            only when none can be started are they forked here (the step "template" skipped) */
         char why[256];
-        if (pvx_template_for_kind(&st.tmpl, policy, o.flags, why, sizeof why) != 0) {
+        if (pvx_template_for_kind(&st.tmpl, policy, o.flags, why, sizeof why) == 1) {
             pvb_skip *v = realloc(res->skips, (res->nskips + 1) * sizeof *v);
             if (!v) {
                 rc = pv_fail(PV_ERR_NOMEM, "pv_run_batch: out of memory");

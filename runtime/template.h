@@ -36,12 +36,19 @@ PVX_INTERNAL int pvx_template_take_kind(pvx_template *t, pvx_spawn *s, int kind,
                                         const pv_run_opts *o, double idle_s);
 /* A template for a session or a batch of `policy` and `flags`, the caller's alone until
  * pvx_template_release (GIL held): 0 and *out, or 1 when none can be started (why: the
- * reason, for the skipped step "template"; the caller then forks its child itself).
+ * reason, for the skipped step "template"; the caller then forks its child itself), or 2
+ * after pvx_kind_fork_here() (the caller forks its child itself and reports nothing).
  * template_kind.c, a cache of them. */
 PVX_INTERNAL int pvx_template_for_kind(pvx_template **out, const pv_policy *policy,
                                        unsigned flags, char *why, size_t why_len);
 /* Give it back to the cache (or end it when it is not the cache's); NULL is a no-op. */
 PVX_INTERNAL void pvx_template_release(pvx_template *t);
+/* From now on, this process's sessions and batches fork their child here too, without a
+ * template and without reporting a "template" step: for a service worker whose first
+ * request is a session or a batch (it has read nothing else, and ends with it), which would
+ * otherwise pay a template's start (~0.1-0.3 s) for one child. */
+PVX_INTERNAL void pvx_kind_fork_here(void);
+
 /* End the cache's idle templates (pv_run_cache_free). */
 PVX_INTERNAL void pvx_kind_cache_free(void);
 /* "?name,..." of this process's sys.modules, or NULL (runner.c; GIL held). */

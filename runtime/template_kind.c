@@ -50,6 +50,7 @@ typedef struct kind_entry {
 static pthread_mutex_t k_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t k_once = PTHREAD_ONCE_INIT;
 static kind_entry k_pool[PVX_KIND_MAX];
+static bool k_here; /* pvx_kind_fork_here(): this process forks its children itself */
 static unsigned long long k_clock;
 
 static void atfork_prepare(void)
@@ -74,7 +75,7 @@ static void atfork_child(void)
 static void kind_init(void)
 {
     (void)pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
-    pvi_set_shutdown_hook(pv_run_cache_free); /* which ends these too */
+    pvi_set_shutdown_hook(pvx_kind_cache_free);
 }
 
 /* Every entry another process made (lock held): its template into drop. */
@@ -107,6 +108,9 @@ int pvx_template_for_kind(pvx_template **out, const pv_policy *policy, unsigned 
     pid_t me = getpid();
     char *mirror = NULL;
     int rc;
+
+    if (k_here)
+        return 2;
 
     *out = NULL;
     if (!policy) {
@@ -196,6 +200,11 @@ int pvx_template_for_kind(pvx_template **out, const pv_policy *policy, unsigned 
         return 1;
     *out = t; /* the cache's, or (every entry busy) the caller's: pvx_template_release */
     return 0;
+}
+
+void pvx_kind_fork_here(void)
+{
+    k_here = true;
 }
 
 void pvx_template_release(pvx_template *t)

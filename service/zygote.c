@@ -42,6 +42,7 @@
 #include "pyverify.h"
 #include "run_json.h"
 #include "run_here.h"
+#include "template.h"
 #include "runtime.h"
 #include "layers.h"
 #include "service.h"
@@ -562,7 +563,11 @@ static void __attribute__((noreturn)) worker_main(const pvs_config *cfg, const p
        memory), which alone forks the sandboxed children, so that this worker can run
        many requests and no child holds another request's data (runtime/README.md, "The
        process tree"). Without it, a child forked now, before any request, for one run. */
-    if (!first_forks_own_child(fd)) {
+    if (first_forks_own_child(fd)) {
+        /* its one batch or session: forked by this worker, which has read nothing else and
+           ends with it (a template's start would cost more than the batch) */
+        pvx_kind_fork_here();
+    } else {
         pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
         ro.template_mode = PV_TEMPLATE_REQUIRE;
         ro.template_path = g_template_path;

@@ -46,8 +46,8 @@ PV_INTERNAL PyObject *pvi_detect_encoding(void);
  * mark the library not ready and finalise the interpreter if pv_init() started it. */
 PV_INTERNAL void pvi_release_static(void);
 PV_INTERNAL void pvi_finalize(void);
-/* A layer above (the runtime's pool of pv_run templates, run_pool.c) registers what
- * pv_shutdown() must release first (GIL held). One hook; set once, before it can matter. */
+/* A layer above (the runtime's caches of templates: run_pool.c, template_kind.c) registers
+ * what pv_shutdown() must release first (GIL held). Up to 4 hooks, each added once. */
 PV_INTERNAL void pvi_set_shutdown_hook(void (*hook)(void));
 /* Cached objects used everywhere (borrowed, alive while the library is initialised). */
 typedef struct pvi_cache {

@@ -6,11 +6,21 @@
  */
 #include "internal.h"
 
-static void (*g_hook)(void);
+/* The runtime's hooks (run_pool.c, template_kind.c: their cached templates). Each is set
+ * once, from a pthread_once of its module. */
+#define PVI_MAX_HOOKS 4
+static void (*g_hooks[PVI_MAX_HOOKS])(void);
 
 void pvi_set_shutdown_hook(void (*hook)(void))
 {
-    g_hook = hook;
+    for (size_t i = 0; i < PVI_MAX_HOOKS; i++) {
+        if (g_hooks[i] == hook)
+            return;
+        if (!g_hooks[i]) {
+            g_hooks[i] = hook;
+            return;
+        }
+    }
 }
 
 PV_EXTERN void pv_shutdown(void)
@@ -18,8 +28,8 @@ PV_EXTERN void pv_shutdown(void)
     if (!pvi_ready())
         return;
     PyGILState_STATE gs = PyGILState_Ensure();
-    if (g_hook)
-        g_hook(); /* the runtime's cached templates end before anything they use */
+    for (size_t i = 0; i < PVI_MAX_HOOKS && g_hooks[i]; i++)
+        g_hooks[i](); /* the runtime's cached templates end before anything they use */
     pvp_release_static();
     pva_release_static();
     pvc_release_static();
