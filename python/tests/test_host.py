@@ -69,6 +69,8 @@ def test_session_keeps_state():
         assert s.run("x = 41\ndef inc(v):\n    return v + 1\n").status == "ok"
         r = s.run("print(inc(x))")
         assert (r.status, r.stdout) == ("ok", "42\n")
+        # the session's own template forks its child: no layer missing, no "template" note
+        assert not [d for d in r.diagnostics if d.code == "PV600"], r.diagnostics
         r = s.run("inc(x) * 2", mode="expr")
         assert (r.status, r.result) == ("ok", 84)
         assert s.run("import os").status == "rejected"

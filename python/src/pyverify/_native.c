@@ -720,12 +720,13 @@ static int Session_init(PyObject *self_, PyObject *args, PyObject *kw)
 {
     SessionObject *self = (SessionObject *)self_;
     static char *kwlist[] = {"policy", "memory_mb", "total_cpu", "idle_timeout", "max_runs",
-                             NULL};
+                             "fork_here", NULL};
     PyObject *polobj;
     Py_ssize_t memory_mb, max_runs;
     double total_cpu, idle;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "Onddn:Session", kwlist, &polobj, &memory_mb,
-                                     &total_cpu, &idle, &max_runs))
+    int fork_here = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "Onddn|$p:Session", kwlist, &polobj, &memory_mb,
+                                     &total_cpu, &idle, &max_runs, &fork_here))
         return -1;
     if (self->s) {
         PyErr_SetString(PyExc_RuntimeError, "Session is already initialised");
@@ -745,6 +746,10 @@ static int Session_init(PyObject *self_, PyObject *args, PyObject *kw)
     so.idle_timeout_s = idle;
     so.max_runs = (unsigned)max_runs;
     pv_session *s = NULL;
+    /* fork_here: this process is a session's own template, exec'd fresh for it (_session.py),
+       whose first request this is: the child may be forked here (no second template) */
+    if (fork_here)
+        pvx_kind_fork_here();
     int rc = pv_session_new(&s, pol, &so);
     if (rc < 0) {
         raise_pv(rc);

@@ -30,7 +30,7 @@ class Runner:
 
 class Session:
     def __init__(self, policy: Policy, memory_mb: int, total_cpu: float, idle_timeout: float,
-                 max_runs: int) -> None: ...
+                 max_runs: int, *, fork_here: bool = False) -> None: ...
     def run(self, source: bytes, filename: str, expr: bool, globals: tuple[str, ...],
             input_json: Optional[bytes], stdin: Optional[bytes], timeout: float, cpu: float,
             memory_mb: int, output_kb: int, host_names: tuple[str, ...] = ...,

@@ -127,10 +127,12 @@ def serve(sock: socket.socket) -> None:
 
     runners = _Runners(_native)
     session = None  # this template's session, when it is pinned to one
+    served = False  # a request has been read (its data may be in this process)
     while True:
         req = read_frame(sock)
         if req is None:
             return
+        first, served = not served, True
         used = [False]
         try:
             if not isinstance(req, dict):
@@ -144,8 +146,10 @@ def serve(sock: socket.socket) -> None:
                 res = rn.run(*_run_args(req), **extra)
             elif op == "session_new" and session is None:
                 text, origin = req["policy"]
+                # fork_here only as this template's first request: it holds no other one
                 session = _native.Session(_native.Policy(text, origin), req["memory_mb"],
-                                          req["total_cpu"], req["idle_timeout"], req["max_runs"])
+                                          req["total_cpu"], req["idle_timeout"], req["max_runs"],
+                                          fork_here=first)
                 res = {}
             elif op == "session_run" and session is not None:
                 try:
