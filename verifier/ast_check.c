@@ -24,7 +24,8 @@ enum {
     FL_FIRST_GEN = 1u << 3,  /* the first generator of a comprehension */
     FL_WALRUS = 1u << 4,     /* the target of a NamedExpr */
     FL_AUG = 1u << 5,        /* the target of an AugAssign: loaded, then stored */
-    FL_DEAD = 1u << 6        /* (name references) in code the compiler drops */
+    FL_DEAD = 1u << 6,       /* (name references) in code the compiler drops */
+    FL_ANN_ONLY = 1u << 7    /* the target of an AnnAssign without a value: not stored */
 };
 
 
@@ -756,7 +757,10 @@ static int visit(walker *w, frame *f)
     }
     case K_Attribute: {
         PyObject *attr = field(node, S_attr);
-        if (attr && !f->dead && ctx_of(node) == CTX_STORE && PySet_Add(w->program_attrs, attr) < 0)
+        /* `self.x: T` without a value stores nothing (the bytecode has no STORE_ATTR): it does
+           not define x (the layers agree; fuzz_verify found them disagreeing) */
+        if (attr && !f->dead && ctx_of(node) == CTX_STORE && !(f->flags & FL_ANN_ONLY) &&
+            PySet_Add(w->program_attrs, attr) < 0)
             return -1;
         if (!(f->flags & FL_ATTR_BASE)) {
             GROW(w->chains, w->nchains, w->capchains);
@@ -787,6 +791,11 @@ static int visit(walker *w, frame *f)
         PyObject *t = field(node, S_target), *value = field(node, S_value);
         if (!f->dead && t && value && value != Py_None && add_store(w, s, t, value) < 0)
             return -1;
+        if (!value || value == Py_None) {
+            if (push_rest(w, f, kind, (PyObject *const[]){ S_target, NULL }) < 0)
+                return -1;
+            return push_field(w, f, S_target, f->scope, f->scope, FL_ANN_ONLY);
+        }
         return push_rest(w, f, kind, NULL);
     }
     case K_For: {
