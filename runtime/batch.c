@@ -96,6 +96,23 @@ static char *clean(const char *s, size_t n, size_t max)
     return p;
 }
 
+/* A skipped step of the batch, taking step and reason (malloc'd; either NULL: out of memory,
+ * both freed): 0, or -1 when it could not be kept. */
+static int add_skip(pv_batch_result *res, char *step, char *reason)
+{
+    pvb_skip *v = step && reason ? realloc(res->skips, (res->nskips + 1) * sizeof *v) : NULL;
+    if (!v) {
+        free(step);
+        free(reason);
+        return -1;
+    }
+    res->skips = v;
+    v[res->nskips].step = step;
+    v[res->nskips].reason = reason;
+    res->nskips++;
+    return 0;
+}
+
 /* reason = fmt with its one "%s" replaced by arg */
 static void set_reason(pvb_item *it, const char *fmt, const char *arg)
 {
@@ -180,19 +197,10 @@ static int parse_records(pvb_run *st, const char *buf, size_t len, size_t *parse
                         res->nlayers++;
                 }
             } else if (first_child && p[0] == PVX_REC_FAIL) {
-                pvb_skip *v = realloc(res->skips, (res->nskips + 1) * sizeof *v);
-                if (v) {
-                    size_t a = strnlen(pl, n);
-                    res->skips = v;
-                    v[res->nskips].step = clean(pl, a, 64);
-                    v[res->nskips].reason = a < n ? clean(pl + a + 1, n - a - 1, 512) : strdup("");
-                    if (v[res->nskips].step && v[res->nskips].reason)
-                        res->nskips++;
-                    else {
-                        free(v[res->nskips].step);
-                        free(v[res->nskips].reason);
-                    }
-                }
+                size_t a = strnlen(pl, n);
+                /* child data: a record that cannot be kept is dropped */
+                (void)add_skip(res, clean(pl, a, 64),
+                               a < n ? clean(pl + a + 1, n - a - 1, 512) : strdup(""));
             }
             continue;
         }
@@ -829,22 +837,10 @@ int pv_run_batch(pv_batch_result **out, const pv_batch_item *items, size_t n,
         /* the children come from a clean template, which never held this process's memory;
            only when none can be started are they forked here (the step "template" skipped) */
         char why[256];
-        if (pvx_template_for_kind(&st.tmpl, policy, o.flags, why, sizeof why) == 1) {
-            pvb_skip *v = realloc(res->skips, (res->nskips + 1) * sizeof *v);
-            if (!v) {
-                rc = pv_fail(PV_ERR_NOMEM, "pv_run_batch: out of memory");
-                goto done;
-            }
-            res->skips = v;
-            v[res->nskips].step = strdup("template");
-            v[res->nskips].reason = strdup(why);
-            if (!v[res->nskips].step || !v[res->nskips].reason) {
-                free(v[res->nskips].step);
-                free(v[res->nskips].reason);
-                rc = pv_fail(PV_ERR_NOMEM, "pv_run_batch: out of memory");
-                goto done;
-            }
-            res->nskips++;
+        if (pvx_template_for_kind(&st.tmpl, policy, o.flags, why, sizeof why) == 1 &&
+            add_skip(res, strdup("template"), strdup(why)) < 0) {
+            rc = pv_fail(PV_ERR_NOMEM, "pv_run_batch: out of memory");
+            goto done;
         }
     }
     memset(&h, 0, sizeof h);
