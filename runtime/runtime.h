@@ -90,6 +90,10 @@ typedef struct pvx_child_plan {
        (subid.c): "root" there, the drop to run_uid is to a subordinate uid */
     bool sub_userns;
     const char *uid_why;       /* not root: why there is no per-run uid (static), or NULL */
+    /* forked inside the template's own empty network namespace (template.c): the child
+       joins it instead of making one, and must then apply Landlock's scopes (ABI >= 6) and
+       seccomp, or not run at all (sandbox.c) */
+    bool net_shared;
 } pvx_child_plan;
 
 /* Apply the steps of one phase (0: those that need nothing of the program; 1: rlimits,
@@ -323,8 +327,11 @@ PVX_INTERNAL int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run
  * user namespace of its subordinate ids (subid.c); why (static, or NULL): not root, why
  * there is no per-run uid. The template's, set once before it forks. */
 PVX_INTERNAL void pvx_spawn_set_subid(bool in_userns, const char *why);
+/* Every child this process forks from now on is in this process's own empty network
+ * namespace, shared by its runs (the template's, set once before it forks). */
+PVX_INTERNAL void pvx_spawn_set_net_shared(bool shared);
 /* The host pid of the program under `child` when the child is a pid-namespace supervisor
- * (its init's first child, from /proc), else `child`. */
+ * (its second child, from /proc: the init is the first), else `child`. */
 PVX_INTERNAL pid_t pvx_program_pid(pid_t child);
 /* Kill and reap the child if any, close its pipes, remove its directory. */
 PVX_INTERNAL void pvx_spawn_abort(pvx_spawn *s);

@@ -411,7 +411,10 @@ static step_result step_privileges(const pvx_child_plan *plan)
 
 /* user (so that the rest needs no privilege), net (no interface but a down loopback: no
  * network at all), ipc, mount, uts, and pid: unshare(CLONE_NEWPID) only moves the caller's
- * future children, so step_pid_split forks the program into the new namespace below. */
+ * future children, so step_pid_split forks the program into the new namespace below.
+ * A template's child (plan->net_shared) is already in the template's own network
+ * namespace, as empty as a new one, and stays there (runtime/README.md, "What the runs
+ * share"): making and tearing down a network namespace was a sixth of a run's CPU. */
 
 /* What step_namespaces obtained (this process only: the child is single-threaded). */
 static bool have_userns, have_mountns, have_pidns;
@@ -435,7 +438,8 @@ static step_result step_namespaces(const pvx_child_plan *plan)
         return STEP_SKIPPED;
     }
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
-        all |= ns[i].flag;
+        if (!(ns[i].flag == CLONE_NEWNET && plan->net_shared))
+            all |= ns[i].flag;
     if (unshare(all) == 0) {
         have_userns = have_mountns = have_pidns = true;
         send_layer("namespace:user");
@@ -456,6 +460,10 @@ static step_result step_namespaces(const pvx_child_plan *plan)
     else
         fail_errno("namespace:pid", user ? "unshare" : "unshare without a user namespace", errno);
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        if (ns[i].flag == CLONE_NEWNET && plan->net_shared) {
+            send_layer(ns[i].name);
+            continue;
+        }
         if (unshare(ns[i].flag) == 0) {
             if (ns[i].flag == CLONE_NEWNS)
                 have_mountns = true;
@@ -576,18 +584,45 @@ static int wait_for(pid_t pid, int *ws)
     return r == pid ? 0 : -1;
 }
 
-/* After unshare(CLONE_NEWPID) the child forks twice: an init (pid 1 of the new namespace)
- * and under it the program (pid 2: pid 1 would ignore the signals it sends itself, abort()
- * included). The child itself stays outside as a supervisor the parent watches and reaps:
- * it holds no pipe, waits for the init, which reports the program's wait status on a pipe
- * of theirs, and ends the same way; wait4's rusage covers all three. Inside, no process
+/* The init: pid 1 of the new namespace, a clone of the supervisor that shares its memory
+ * (CLONE_VM: no copy of the image, nothing to tear down at its exit) and runs only here, on
+ * a stack of its own, with nothing but system calls (no lock, no allocation: the
+ * supervisor's memory is its memory). It holds one descriptor: the write end of a pipe
+ * whose read end the supervisor holds until it dies, so a write end with no reader
+ * (POLLERR) once the parent-death signal is armed means the supervisor died before. Then
+ * it sleeps: it is there so that the program is not pid 1 (which ignores the signals it
+ * sends itself, abort() included) and so that killing it kills the namespace. */
+static int init_alive_fd = -1;
+static char init_stack[16384] __attribute__((aligned(16)));
+
+static int init_main(void *arg)
+{
+    struct pollfd pf = {init_alive_fd, POLLOUT, 0};
+    (void)arg;
+    close_all_but(init_alive_fd);
+    prctl(PR_SET_NAME, "pyverify-init", 0, 0, 0);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 0 ||
+        poll(&pf, 1, 0) < 0 || (pf.revents & (POLLERR | POLLHUP)))
+        _exit(PVX_EXIT_SETUP);
+    for (;;)
+        pause();
+}
+
+/* After unshare(CLONE_NEWPID) the child makes an init (pid 1 of the new namespace, above)
+ * and forks the program (pid 2), both its own children. The child itself stays outside as
+ * a supervisor the parent watches and reaps: it holds no pipe, waits for the program, ends
+ * the init (the kernel has the init wait until every process of the namespace is reaped)
+ * and ends the same way as the program; wait4's rusage covers all three. Inside, no process
  * outside the namespace has a pid: kill, F_SETOWN, pidfd_open, /proc (not mounted anyway)
  * can only name the program and its init. The parent finds the program's host pid (for its
- * CPU clock) in /proc/<child>/task/<child>/children, its own observation. */
+ * CPU clock) in /proc/<child>/task/<child>/children (the second child), its own
+ * observation; it ends a run by killing the init (the first). One copy of the image per
+ * run besides the supervisor's (issue 19: the init used to be a fork of its own, whose
+ * page tables were copied and torn down every run). */
 static step_result step_pid_split(const pvx_child_plan *plan)
 {
     int st[2];
-    pid_t init;
+    pid_t init, prog;
 
     if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES)) {
         pvx_send_fail(PVX_FD_CONTROL, "namespace:pid", "disabled by the caller");
@@ -599,53 +634,38 @@ static step_result step_pid_split(const pvx_child_plan *plan)
         fail_errno("namespace:pid", "pipe2", errno);
         return STEP_SKIPPED;
     }
-    init = fork();
+    init_alive_fd = st[1];
+    init = clone(init_main, init_stack + sizeof init_stack, CLONE_VM | SIGCHLD, NULL);
     if (init < 0) {
-        fail_errno("namespace:pid", "fork", errno);
+        fail_errno("namespace:pid", "clone of the init", errno);
         close(st[0]);
         close(st[1]);
         return STEP_SKIPPED;
     }
-    if (init > 0) { /* the supervisor */
-        int ws = 0, pws;
+    close(st[1]);
+    prog = fork();
+    if (prog < 0) {
+        /* no program in the namespace: nothing runs unconfined, the run fails */
+        fail_errno("namespace:pid", "fork of the program", errno);
+        kill(init, SIGKILL);
+        _exit(PVX_EXIT_SETUP);
+    }
+    if (prog > 0) { /* the supervisor */
+        int ws = 0, iws = 0;
         close_all_but(st[0]);
         prctl(PR_SET_NAME, "pyverify-sup", 0, 0, 0);
-        if (wait_for(init, &ws) < 0)
+        if (wait_for(prog, &ws) < 0) {
+            kill(init, SIGKILL);
             _exit(PVX_EXIT_SETUP);
-        if (read(st[0], &pws, sizeof pws) == (ssize_t)sizeof pws)
-            mirror(pws);
-        mirror(ws); /* the init died without a report: killed with the group */
+        }
+        kill(init, SIGKILL);
+        (void)wait_for(init, &iws);
+        mirror(ws);
     }
-    /* pid 1. Its parent is outside the namespace (getppid() reads 0 whether it lives or
-       not): the supervisor holds the pipe's read end until it dies, so a write end with no
-       reader (POLLERR) after the parent-death signal is armed means it died before. */
+    /* the program, pid 2. Its parent (the supervisor) is outside the namespace, so
+       getppid() reads 0 while it lives; were it dead, the init would be the parent (1) */
     close(st[0]);
-    {
-        struct pollfd pf = {st[1], POLLOUT, 0};
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 0 ||
-            poll(&pf, 1, 0) < 0 || (pf.revents & (POLLERR | POLLHUP)))
-            _exit(PVX_EXIT_SETUP);
-    }
-    {
-        pid_t prog = fork();
-        int ws = 0;
-        if (prog < 0) {
-            fail_errno("namespace:pid", "fork of the program", errno);
-            _exit(PVX_EXIT_SETUP);
-        }
-        if (prog > 0) {
-            close_all_but(st[1]);
-            prctl(PR_SET_NAME, "pyverify-init", 0, 0, 0);
-            if (wait_for(prog, &ws) < 0)
-                _exit(PVX_EXIT_SETUP);
-            if (write(st[1], &ws, sizeof ws) != (ssize_t)sizeof ws)
-                _exit(PVX_EXIT_SETUP);
-            _exit(0);
-        }
-    }
-    /* the program, pid 2 */
-    close(st[1]);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 1)
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 0)
         _exit(PVX_EXIT_SETUP);
     send_layer("namespace:pid");
     return STEP_OK;
@@ -675,6 +695,22 @@ struct pvx_landlock_attr {
     uint64_t handled_access_fs, handled_access_net, scoped;
 };
 
+/* Set by the steps below when the child runs in the template's shared network namespace:
+ * there, Landlock's abstract-socket scope and seccomp (no socket at all) are what keep the
+ * runs apart, so a child that could not apply them ends before it runs anything. */
+static bool g_net_shared;
+
+static step_result shared_net_unscoped(void)
+{
+    if (g_net_shared) {
+        pvx_send_fail(PVX_FD_CONTROL, "namespace:net",
+                      "the template's shared network namespace needs Landlock's scopes "
+                      "(ABI 6) and seccomp: the run ends here");
+        _exit(PVX_EXIT_SETUP);
+    }
+    return STEP_SKIPPED;
+}
+
 static step_result step_landlock(const pvx_child_plan *plan)
 {
     struct pvx_landlock_attr attr;
@@ -682,6 +718,7 @@ static step_result step_landlock(const pvx_child_plan *plan)
     long abi;
     int fd;
 
+    g_net_shared = plan->net_shared && !(plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES));
     if (plan->flags & PV_RUN_NO_OS_LAYER) {
         pvx_send_fail(PVX_FD_CONTROL, "fs:landlock", "disabled by the caller");
         return STEP_SKIPPED;
@@ -689,7 +726,7 @@ static step_result step_landlock(const pvx_child_plan *plan)
     abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
     if (abi < 1) {
         fail_errno("fs:landlock", "landlock_create_ruleset", errno);
-        return STEP_SKIPPED;
+        return shared_net_unscoped();
     }
     memset(&attr, 0, sizeof attr);
     attr.handled_access_fs = (1ull << 13) - 1; /* ABI 1: EXECUTE ... MAKE_SYM */
@@ -699,6 +736,11 @@ static step_result step_landlock(const pvx_child_plan *plan)
         attr.handled_access_fs |= 1ull << 14; /* TRUNCATE */
     if (abi >= 5)
         attr.handled_access_fs |= 1ull << 15; /* IOCTL_DEV */
+    if (abi >= 4) {
+        /* no TCP bind or connect either (seccomp already allows no socket at all) */
+        attr.handled_access_net = (1ull << 0) | (1ull << 1); /* BIND_TCP, CONNECT_TCP */
+        size = offsetof(struct pvx_landlock_attr, scoped);
+    }
     if (abi >= 6) {
         attr.scoped = (1ull << 0) | (1ull << 1); /* ABSTRACT_UNIX_SOCKET, SIGNAL */
         size = sizeof attr;
@@ -706,20 +748,22 @@ static step_result step_landlock(const pvx_child_plan *plan)
     fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0u);
     if (fd < 0) {
         fail_errno("fs:landlock", "landlock_create_ruleset", errno);
-        return STEP_SKIPPED;
+        return shared_net_unscoped();
     }
     /* without no_new_privs this needs CAP_SYS_ADMIN in the (new) user namespace */
     if (syscall(SYS_landlock_restrict_self, fd, 0u) < 0) {
         fail_errno("fs:landlock", "landlock_restrict_self", errno);
         close(fd);
-        return STEP_SKIPPED;
+        return shared_net_unscoped();
     }
     close(fd);
     send_layer("fs:landlock");
     if (abi >= 6)
         send_layer("signals:landlock");
-    else
+    else {
         pvx_send_fail(PVX_FD_CONTROL, "signals:landlock", "Landlock ABI below 6");
+        return shared_net_unscoped();
+    }
     return STEP_OK;
 }
 
@@ -780,17 +824,17 @@ static step_result step_seccomp(const pvx_child_plan *plan)
     const struct sock_fprog *one;
     if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_SECCOMP)) {
         pvx_send_fail(PVX_FD_CONTROL, "seccomp", "disabled by the caller");
-        return STEP_SKIPPED;
+        return shared_net_unscoped();
     }
     if (!plan->bpf) {
         pvx_send_fail(PVX_FD_CONTROL, "seccomp", plan->bpf_missing);
-        return STEP_SKIPPED;
+        return shared_net_unscoped();
     }
     one = join_pid_guard(plan->bpf);
     if (one) {
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, one) < 0) {
             fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", errno);
-            return STEP_SKIPPED;
+            return shared_net_unscoped();
         }
         send_layer("seccomp");
         return STEP_OK;
@@ -798,7 +842,7 @@ static step_result step_seccomp(const pvx_child_plan *plan)
     /* the pid guard first: once the main filter is in, seccomp(2) itself is forbidden */
     if (install_pid_guard() < 0) {
         fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER) for the pid guard", errno);
-        return STEP_SKIPPED;
+        return shared_net_unscoped();
     }
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, plan->bpf) < 0) {
         fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", errno);

@@ -91,11 +91,26 @@ static pid_t first_child(pid_t pid)
     return (pid_t)strtol(buf, NULL, 10);
 }
 
+/* The program of a child with a pid namespace is its second child (sandbox.c: the init
+ * first, then the program, both the supervisor's own children); without one, the child. */
 pid_t pvx_program_pid(pid_t child)
 {
-    pid_t init = first_child(child);
-    pid_t prog = init > 0 ? first_child(init) : 0;
-    return prog > 0 ? prog : child;
+    char path[64], buf[64], *end;
+    ssize_t n;
+    pid_t first, second;
+    int fd;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)child, (int)child);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return child;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return child;
+    buf[n] = '\0';
+    first = (pid_t)strtol(buf, &end, 10);
+    second = (pid_t)strtol(end, NULL, 10);
+    return first > 0 && second > 0 ? second : child;
 }
 
 static void kill_group(pid_t pid)
@@ -104,27 +119,44 @@ static void kill_group(pid_t pid)
     kill(pid, SIGKILL);  /* in case it had not yet */
 }
 
-/* End the run. With a pid namespace, SIGKILL to its init (the child's only child): the
- * kernel kills everything inside, the init is reaped by the supervisor, which then dies by
- * the same signal and is reaped here; killing the whole group at once would orphan the
- * init (a zombie for the host's init to reap). Without one, the child's group. */
+/* SIGKILL to the init of `child`'s pid namespace (its first child), through a pidfd taken
+ * while the same pid is still listed as that child's: a pid read from /proc may be reused
+ * once its process is reaped, a pidfd names one process. False when there is none (no pid
+ * namespace, or not yet split, or already ended). */
+static bool kill_init(pid_t child)
+{
+    pid_t init = first_child(child);
+    int fd;
+    bool done;
+    if (init <= 0)
+        return false;
+    fd = (int)syscall(SYS_pidfd_open, init, 0);
+    if (fd < 0)
+        return false;
+    done = first_child(child) == init &&
+           syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0u) == 0;
+    close(fd);
+    return done;
+}
+
+/* End the run. With a pid namespace, SIGKILL to its init (the child's first child): the
+ * kernel kills everything inside, the supervisor reaps the program and the init, then ends
+ * as the program did and is reaped here; killing the whole group at once would orphan the
+ * init and the program (zombies for the host's init to reap). Without one, the child's
+ * group. */
 void pvx_end_run(pid_t pid)
 {
-    pid_t init = first_child(pid);
-    if (init > 0)
-        kill(init, SIGKILL);
-    else
+    if (!kill_init(pid))
         kill_group(pid);
 }
 
 /* A template's child is not ours to reap: its pid may be reused as soon as the template
- * reaped it, so it is signalled through its pidfd (the init, found in /proc as for our own
- * children, first); the template kills the child's group before it reaps it. */
+ * reaped it, so it is signalled through its pidfd, after its init; nothing of the run goes
+ * on once the call returns (its init and program, orphaned, are the template's to reap:
+ * it is their subreaper); the template kills the child's group before it reaps it. */
 void pvx_end_remote_run(pid_t pid, int pidfd)
 {
-    pid_t init = first_child(pid);
-    if (init > 0)
-        kill(init, SIGKILL);
+    (void)kill_init(pid);
     if (pidfd >= 0)
         syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0u);
 }
@@ -248,6 +280,13 @@ void pvx_spawn_set_subid(bool in_userns, const char *why)
     g_uid_why = why;
 }
 
+static bool g_net_shared;
+
+void pvx_spawn_set_net_shared(bool shared)
+{
+    g_net_shared = shared;
+}
+
 int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, bool warm,
                         unsigned long run_uid)
 {
@@ -305,6 +344,7 @@ int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, boo
     plan.run_uid = run_uid;
     plan.sub_userns = g_sub_userns;
     plan.uid_why = g_uid_why;
+    plan.net_shared = g_net_shared;
 
     flush_host_streams();
     PyOS_BeforeFork();

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -279,6 +280,111 @@ static void test_template_failures(void **state)
     pv_program_free(prog);
 }
 
+/* The pids listed in /proc/PID/task/PID/children (at most max). */
+static int children_of(pid_t pid, pid_t *out, int max)
+{
+    char path[64], buf[512], *p, *end;
+    int n = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    f = fopen(path, "r");
+    if (!f)
+        return 0;
+    if (!fgets(buf, sizeof buf, f))
+        buf[0] = '\0';
+    fclose(f);
+    for (p = buf; n < max; p = end) {
+        long v = strtol(p, &end, 10);
+        if (end == p)
+            break;
+        out[n++] = (pid_t)v;
+    }
+    return n;
+}
+
+/* The inode of /proc/PID/ns/NAME, 0 when unreadable. */
+static unsigned long ns_of(pid_t pid, const char *name)
+{
+    char path[64], link[64];
+    ssize_t n;
+    snprintf(path, sizeof path, "/proc/%ld/ns/%s", (long)pid, name);
+    n = readlink(path, link, sizeof link - 1);
+    if (n <= 0)
+        return 0;
+    link[n] = '\0';
+    return strtoul(strchr(link, '[') ? strchr(link, '[') + 1 : link, NULL, 10);
+}
+
+/* The network namespaces of the programs of a runner's two waiting warm children (the
+ * template's children are supervisors: the init first, the program second), once both
+ * have left the template's user namespace (unshared); and the template's. */
+static void warm_netns(pid_t tmpl, unsigned long prog_ns[2])
+{
+    for (int k = 0; k < 500; k++) {
+        pid_t sups[8], kids[4];
+        int n = children_of(tmpl, sups, 8), found = 0;
+        for (int i = 0; i < n && found < 2; i++) {
+            if (children_of(sups[i], kids, 4) == 2 &&
+                ns_of(kids[1], "user") != ns_of(tmpl, "user") && ns_of(kids[1], "net"))
+                prog_ns[found++] = ns_of(kids[1], "net");
+        }
+        if (found == 2)
+            return;
+        usleep(10000);
+    }
+    fail_msg("the two warm children did not appear");
+}
+
+/* Issue 19: a template's children share its own empty network namespace (not the host's)
+ * when every run applies seccomp (no socket at all) and Landlock's scopes; with seccomp off
+ * each child makes its own, as before. The runs still report namespace:net. */
+static void test_shared_netns(void **state)
+{
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *prog = compile("print(3)\n", "n.py");
+    pv_runner *rn = NULL;
+    pv_run_result *r = NULL;
+    unsigned long ns[2], host_ns = ns_of(getpid(), "net");
+    pid_t kids[4];
+    long abi = syscall(444 /* landlock_create_ruleset */, NULL, 0, 1u);
+    (void)state;
+
+    if (abi < 6) {
+        print_message("  Landlock ABI %ld: the template shares no network namespace\n", abi);
+        skip();
+    }
+    pv_run_cache_free();
+    ro.flags = o.flags = PV_RUN_ALLOW_UNVERIFIED;
+    ro.template_mode = PV_TEMPLATE_REQUIRE;
+    ro.pool = 2;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
+    assert_int_equal(children_of(getpid(), kids, 4), 1);
+    warm_netns(kids[0], ns);
+    print_message("  host %lu, template %lu, programs %lu %lu\n", host_ns,
+                  ns_of(kids[0], "net"), ns[0], ns[1]);
+    assert_true(ns_of(kids[0], "net") != host_ns);
+    assert_true(ns[0] == ns_of(kids[0], "net") && ns[1] == ns[0]);
+    assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+    assert_int_equal(pv_run_result_status(r), PV_RUN_OK);
+    assert_true(has_layer(r, "namespace:net") && has_layer(r, "signals:landlock") &&
+                has_layer(r, "seccomp"));
+    pv_run_result_free(r);
+    pv_runner_free(rn);
+
+    ro.flags = o.flags = PV_RUN_ALLOW_UNVERIFIED | PV_RUN_NO_SECCOMP;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
+    assert_int_equal(children_of(getpid(), kids, 4), 1);
+    warm_netns(kids[0], ns);
+    assert_true(ns_of(kids[0], "net") == host_ns);
+    assert_true(ns[0] != host_ns && ns[1] != host_ns && ns[0] != ns[1]);
+    assert_int_equal(pv_runner_run(rn, &r, prog, &o), 0);
+    assert_true(has_layer(r, "namespace:net"));
+    pv_run_result_free(r);
+    pv_runner_free(rn);
+    pv_program_free(prog);
+}
+
 static int setup_all(void **state)
 {
     (void)state;
@@ -303,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_uid_per_run),
         cmocka_unit_test(test_template_missing),
         cmocka_unit_test(test_template_failures),
+        cmocka_unit_test(test_shared_netns),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

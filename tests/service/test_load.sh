@@ -38,8 +38,8 @@ check "no 429 or 5xx answered" -- test -z "$(grep '^pyverify_http_requests_total
 # exec'd by it) and below each template its waiting (warm) children, at most its pool (the
 # cores, at most 4); no sandboxed child of a finished run left behind. With a pid namespace
 # (runtime/sandbox.c, step_pid_split) a warm child is a supervisor ("pyverify-sup") over
-# exactly one init, whose one child is the waiting program; without one, nothing is below
-# the warm child. Nothing is ever below the program.
+# exactly two children: its init ("pyverify-init", first) and the waiting program, neither
+# with a child; without one, nothing is below the warm child.
 Z=$(pgrep -P "$PID")
 nz=$(echo "$Z" | wc -w)
 nw=$(pgrep -P "$Z" | wc -l)
@@ -58,9 +58,10 @@ for w in $(pgrep -P "$Z"); do
         nc=$((nc + 1))
         below=$(pgrep -P "$c")
         if [ "$(cat "/proc/$c/comm" 2>/dev/null)" = pyverify-sup ]; then
-            prog=$(pgrep -P "$below" 2>/dev/null)
-            [ "$(echo "$below" | wc -w)" = 1 ] && [ "$(echo "$prog" | wc -w)" = 1 ] &&
-                [ -z "$(pgrep -P "$prog")" ] || nbad=$((nbad + 1))
+            init=$(cut -d' ' -f1 "/proc/$c/task/$c/children" 2>/dev/null)
+            [ "$(echo "$below" | wc -w)" = 2 ] &&
+                [ "$(cat "/proc/$init/comm" 2>/dev/null)" = pyverify-init ] &&
+                [ -z "$(for b in $below; do pgrep -P "$b"; done)" ] || nbad=$((nbad + 1))
         else
             [ -z "$below" ] || nbad=$((nbad + 1))
         fi
