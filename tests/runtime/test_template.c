@@ -385,6 +385,82 @@ static void test_shared_netns(void **state)
     pv_program_free(prog);
 }
 
+/* Two concurrent runs of one template, every OS layer on, native code in both: run A waits
+ * on a shared (not FUTEX_PRIVATE) futex at an address in libc's text, run B wakes that
+ * address. A futex key of a file-backed page is the file's inode and offset, not the
+ * process's memory, so without a filter on futex's operation the wake crosses from one run
+ * to the other (and to any process of the host waiting on a shared futex of the same
+ * file): a channel between runs that no namespace, Landlock or uid separates. */
+static void test_shared_futex_channel(void **state)
+{
+    const unsigned flags = PV_RUN_NO_PYTHON_LAYER | PV_RUN_ALLOW_UNVERIFIED;
+    const char *common =
+        "import ctypes\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "libc.syscall.restype = ctypes.c_long\n"
+        "addr = ctypes.cast(libc.getpid, ctypes.c_void_p).value & ~3\n"
+        "val = ctypes.c_uint32.from_address(addr).value\n";
+    char src_a[1024], src_b[1024];
+    pv_runner_opts ro = PV_RUNNER_OPTS_INIT;
+    pv_runner *ra = NULL, *rb = NULL;
+    pv_run_result *r = NULL;
+    pv_run_opts o = PV_RUN_OPTS_INIT;
+    pv_program *pb;
+    run_arg a;
+    pthread_t th;
+    const char *out_a, *out_b;
+    (void)state;
+
+    snprintf(src_a, sizeof src_a,
+             "%s"
+             "ts = (ctypes.c_long * 2)(4, 0)\n"
+             "r = libc.syscall(202, ctypes.c_void_p(addr), 0, val, ts, 0, 0)\n" /* FUTEX_WAIT */
+             "print('woken' if r == 0 else 'alone')\n",
+             common);
+    snprintf(src_b, sizeof src_b,
+             "%s"
+             "import time\n"
+             "n = 0\n"
+             "for i in range(300):\n"
+             "    n = libc.syscall(202, ctypes.c_void_p(addr), 1, 1, 0, 0, 0)\n" /* FUTEX_WAKE */
+             "    if n != 0: break\n"
+             "    time.sleep(0.01)\n"
+             "print('reached' if n > 0 else 'nobody')\n",
+             common);
+    ro.flags = flags;
+    ro.template_mode = PV_TEMPLATE_REQUIRE;
+    ro.preload = "ctypes,time";
+    assert_int_equal(pv_runner_new_opts(&ra, policy, &ro), 0);
+    assert_int_equal(pv_runner_new_opts(&rb, policy, &ro), 0);
+    memset(&a, 0, sizeof a);
+    a.rn = ra;
+    a.prog = compile(src_a, "fa.py");
+    a.o = (pv_run_opts)PV_RUN_OPTS_INIT;
+    a.o.flags = flags;
+    a.o.timeout_s = 10;
+    assert_int_equal(pthread_create(&th, NULL, run_thread, &a), 0);
+    pb = compile(src_b, "fb.py");
+    o.flags = flags;
+    o.timeout_s = 10;
+    assert_int_equal(pv_runner_run(rb, &r, pb, &o), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(a.rc, 0);
+    out_a = pv_run_result_stdout(a.r, NULL);
+    out_b = pv_run_result_stdout(r, NULL);
+    print_message("  A: %s %s  B: %s %s\n", pv_run_status_name(pv_run_result_status(a.r)), out_a ? out_a : "",
+                  pv_run_status_name(pv_run_result_status(r)), out_b ? out_b : "");
+    assert_true(has_layer(a.r, "seccomp") || pv_run_result_status(a.r) != PV_RUN_OK);
+    /* refused (the run killed) or no crossing: never a wake-up from the other run */
+    assert_true(pv_run_result_status(a.r) != PV_RUN_OK || strstr(out_a, "alone"));
+    assert_true(pv_run_result_status(r) != PV_RUN_OK || strstr(out_b, "nobody"));
+    pv_run_result_free(a.r);
+    pv_run_result_free(r);
+    pv_program_free(a.prog);
+    pv_program_free(pb);
+    pv_runner_free(ra);
+    pv_runner_free(rb);
+}
+
 static int setup_all(void **state)
 {
     (void)state;
@@ -410,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_template_missing),
         cmocka_unit_test(test_template_failures),
         cmocka_unit_test(test_shared_netns),
+        cmocka_unit_test(test_shared_futex_channel),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
