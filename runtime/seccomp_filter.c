@@ -29,6 +29,7 @@ enum {
     ACT_ALLOW_EMPTY_PATH,
     ACT_ALLOW_FCNTL,
     ACT_ALLOW_OWN_CLOCK,
+    ACT_ALLOW_PRIVATE_FUTEX,
     ACT_EACCES,
     ACT_ENOTTY,
     ACT_EPERM
@@ -46,7 +47,10 @@ typedef struct syscall_entry {
  * fcntl_allowed[] (F_SETFL without O_ASYNC); any other command (F_SETOWN, F_SETSIG,
  * F_NOTIFY, F_SETLEASE, F_SETPIPE_SZ, locks...) kills. ACT_ALLOW_OWN_CLOCK: clock ids 0-11
  * only (CLOCK_REALTIME ... CLOCK_TAI, the caller's own process and thread CPU clocks); the
- * negative ids that name another process's CPU clock kill. */
+ * negative ids that name another process's CPU clock kill. ACT_ALLOW_PRIVATE_FUTEX: only
+ * operations with FUTEX_PRIVATE_FLAG (keyed by the caller's own memory); a shared futex on
+ * a file-backed page (libc's text, mapped by every run) is keyed by the file's inode and
+ * offset, so its wake-ups cross between processes: it kills. */
 static const syscall_entry syscall_table[] = {
     /* I/O on descriptors the child already holds (0-3) */
     {"read", ACT_ALLOW, "read stdin (fd 0)"},
@@ -67,7 +71,7 @@ static const syscall_entry syscall_table[] = {
     {"mprotect", ACT_ALLOW_NOEXEC, "glibc heap trimming/growth of non-main arenas; never PROT_EXEC"},
     {"madvise", ACT_ALLOW, "glibc returns freed memory (MADV_DONTNEED)"},
     /* threads' primitives, signals, time */
-    {"futex", ACT_ALLOW, "the GIL and glibc locks"},
+    {"futex", ACT_ALLOW_PRIVATE_FUTEX, "the GIL and glibc locks, all FUTEX_PRIVATE_FLAG; a shared futex (keyed by a file's inode: libc's pages are every run's) would let two runs wake each other"},
     {"rt_sigaction", ACT_ALLOW, "signal handlers"},
     {"rt_sigprocmask", ACT_ALLOW, "signal masks (glibc, abort)"},
     {"rt_sigreturn", ACT_ALLOW, "return from a signal handler"},
@@ -121,6 +125,7 @@ static const char *action_name(int a)
     case ACT_ALLOW_EMPTY_PATH: return "allow (AT_EMPTY_PATH only)";
     case ACT_ALLOW_FCNTL: return "allow (listed commands only)";
     case ACT_ALLOW_OWN_CLOCK: return "allow (clock ids 0-11 only)";
+    case ACT_ALLOW_PRIVATE_FUTEX: return "allow (FUTEX_PRIVATE_FLAG only)";
     case ACT_EACCES: return "EACCES";
     case ACT_ENOTTY: return "ENOTTY";
     case ACT_EPERM: return "EPERM";
@@ -186,6 +191,11 @@ static int add_entry(scmp_filter_ctx ctx, const syscall_entry *e)
     case ACT_ALLOW_OWN_CLOCK:
         /* 64-bit comparison: a negative clockid_t (another pid's CPU clock) is >= 2^31 */
         return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_LE, PVX_MAX_CLOCK_ID, 0));
+    case ACT_ALLOW_PRIVATE_FUTEX:
+        /* FUTEX_PRIVATE_FLAG (128) in the operation; without it the key of a file-backed
+           page is the file's (inode, offset): shared with every process that maps it */
+        return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                SCMP_A1(SCMP_CMP_MASKED_EQ, 128, 128));
     case ACT_EACCES:
         return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
     case ACT_ENOTTY:
