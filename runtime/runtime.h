@@ -172,6 +172,10 @@ PVX_INTERNAL void pvx_py_child_prepare(const pvx_py_plan *plan);
  * then inherits it instead of writing, and so copying, the pages it touches. Idempotent;
  * 0, or -1 with an exception set and *what naming the step. */
 PVX_INTERNAL int pvx_py_image_prepare(const pvx_py_plan *plan, const char **what);
+/* The children's standard streams, made once in the template on descriptors 0-2 of the
+ * kinds a child has (its own are put back): the children install them instead of making
+ * their own. 0, or -1 (the children make theirs). */
+PVX_INTERNAL int pvx_py_streams_prepare(void);
 
 /* Its two halves, for a session's child (session.c) and a batch's (batch.c): everything up
  * to READY and arming the hook (plan->code may be a tuple of code objects: every one is the

@@ -642,7 +642,6 @@ static step_result step_pid_split(const pvx_child_plan *plan)
         close(st[1]);
         return STEP_SKIPPED;
     }
-    close(st[1]);
     prog = fork();
     if (prog < 0) {
         /* no program in the namespace: nothing runs unconfined, the run fails */
@@ -652,7 +651,7 @@ static step_result step_pid_split(const pvx_child_plan *plan)
     }
     if (prog > 0) { /* the supervisor */
         int ws = 0, iws = 0;
-        close_all_but(st[0]);
+        close_all_but(st[0]); /* st[1] too: the init and the program hold theirs */
         prctl(PR_SET_NAME, "pyverify-sup", 0, 0, 0);
         if (wait_for(prog, &ws) < 0) {
             kill(init, SIGKILL);
@@ -662,11 +661,21 @@ static step_result step_pid_split(const pvx_child_plan *plan)
         (void)wait_for(init, &iws);
         mirror(ws);
     }
-    /* the program, pid 2. Its parent (the supervisor) is outside the namespace, so
-       getppid() reads 0 while it lives; were it dead, the init would be the parent (1) */
+    /* the program, pid 2. Its parent (the supervisor) is outside the namespace, and so
+       would be a subreaper that took it over (getppid() reads 0 either way): once the
+       parent-death signal is armed, the pipe's write end with no reader left (its own read
+       end closed first, the init's closed at its start) means the supervisor died before.
+       The init's own check can be misled while this process still holds st[0]; a
+       supervisor killed then takes the init with its group (the template, or the host,
+       kills the child's group before reaping it). */
     close(st[0]);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 0)
-        _exit(PVX_EXIT_SETUP);
+    {
+        struct pollfd pf = {st[1], POLLOUT, 0};
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != 0 ||
+            poll(&pf, 1, 0) < 0 || (pf.revents & (POLLERR | POLLHUP)))
+            _exit(PVX_EXIT_SETUP);
+    }
+    close(st[1]);
     send_layer("namespace:pid");
     return STEP_OK;
 }

@@ -912,6 +912,7 @@ int pvx_template_main(int argc, char **argv)
             pv_fail_python(PV_ERR_PYTHON, what);
             tmpl_fail("prepare");
         }
+        (void)pvx_py_streams_prepare(); /* else each child makes its own */
     }
     /* the heap as it is now is shared by every child: the collector must not touch it
        (each pass would copy the pages it writes) */
