@@ -30,6 +30,7 @@ enum {
     ACT_ALLOW_FCNTL,
     ACT_ALLOW_OWN_CLOCK,
     ACT_ALLOW_PRIVATE_FUTEX,
+    ACT_ALLOW_MADVISE,
     ACT_EACCES,
     ACT_ENOTTY,
     ACT_EPERM
@@ -69,7 +70,7 @@ static const syscall_entry syscall_table[] = {
     {"munmap", ACT_ALLOW, "releasing arenas"},
     {"mremap", ACT_ALLOW, "realloc of large blocks (big lists, strings)"},
     {"mprotect", ACT_ALLOW_NOEXEC, "glibc heap trimming/growth of non-main arenas; never PROT_EXEC"},
-    {"madvise", ACT_ALLOW, "glibc returns freed memory (MADV_DONTNEED)"},
+    {"madvise", ACT_ALLOW_MADVISE, "glibc returns freed memory (MADV_DONTNEED); the advice values in madvise_allowed[] only, others EPERM: no MADV_MERGEABLE (KSM would merge identical pages of two runs: a timing channel between them), no MADV_DONTFORK, MADV_WIPEONFORK, MADV_PAGEOUT"},
     /* threads' primitives, signals, time */
     {"futex", ACT_ALLOW_PRIVATE_FUTEX, "the GIL and glibc locks, all FUTEX_PRIVATE_FLAG; a shared futex (keyed by a file's inode: libc's pages are every run's) would let two runs wake each other"},
     {"rt_sigaction", ACT_ALLOW, "signal handlers"},
@@ -126,6 +127,7 @@ static const char *action_name(int a)
     case ACT_ALLOW_FCNTL: return "allow (listed commands only)";
     case ACT_ALLOW_OWN_CLOCK: return "allow (clock ids 0-11 only)";
     case ACT_ALLOW_PRIVATE_FUTEX: return "allow (FUTEX_PRIVATE_FLAG only)";
+    case ACT_ALLOW_MADVISE: return "allow (listed advice only, else EPERM)";
     case ACT_EACCES: return "EACCES";
     case ACT_ENOTTY: return "ENOTTY";
     case ACT_EPERM: return "EPERM";
@@ -150,6 +152,10 @@ const pvx_syscall_rule *pvx_seccomp_rule(size_t i)
  * after start-up; os.set_inheritable/set_blocking/dup use these). F_SETFL is added with an
  * argument check. Compared on all 64 bits: garbage in the upper half kills. */
 static const int fcntl_allowed[] = {F_GETFD, F_SETFD, F_GETFL, F_DUPFD_CLOEXEC};
+/* The advice glibc's allocator, CPython and the sanitizers' runtimes give (MADV_NORMAL,
+ * RANDOM, SEQUENTIAL, WILLNEED, DONTNEED, FREE, HUGEPAGE, NOHUGEPAGE, DONTDUMP, DODUMP);
+ * any other fails with EPERM, which they ignore. */
+static const int madvise_allowed[] = {0, 1, 2, 3, 4, 8, 14, 15, 16, 17};
 /* CLOCK_TAI, the highest fixed clock id; CPU clocks of other processes are negative */
 #define PVX_MAX_CLOCK_ID 11
 
@@ -196,6 +202,26 @@ static int add_entry(scmp_filter_ctx ctx, const syscall_entry *e)
            page is the file's (inode, offset): shared with every process that maps it */
         return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                 SCMP_A1(SCMP_CMP_MASKED_EQ, 128, 128));
+    case ACT_ALLOW_MADVISE: {
+        int rc = 0;
+        for (size_t i = 0; rc == 0 && i < sizeof madvise_allowed / sizeof madvise_allowed[0]; i++)
+            rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                  SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)madvise_allowed[i], 0));
+        /* every other advice fails (libseccomp wants disjoint conditions: each value below
+           18 that is not listed, then 18 and above, unsigned) */
+        for (int adv = 0; rc == 0 && adv < 18; adv++) {
+            bool listed = false;
+            for (size_t i = 0; i < sizeof madvise_allowed / sizeof madvise_allowed[0]; i++)
+                listed = listed || madvise_allowed[i] == adv;
+            if (!listed)
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 1,
+                                      SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)adv, 0));
+        }
+        if (rc == 0)
+            rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 1,
+                                  SCMP_A2(SCMP_CMP_GE, (scmp_datum_t)18, 0));
+        return rc;
+    }
     case ACT_EACCES:
         return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
     case ACT_ENOTTY:

@@ -1,5 +1,5 @@
 # expect: ok|killed
-# why: madvise is allowed; MADV_HWPOISON / MADV_SOFT_OFFLINE need CAP_SYS_ADMIN in the
+# why: madvise is allowed for its usual advice (others EPERM); MADV_HWPOISON / MADV_SOFT_OFFLINE need CAP_SYS_ADMIN in the
 #      initial namespace and must fail (the child's user namespace gives it capabilities)
 buf = libc.malloc(3 * 4096)
 page = (buf + 4095) & ~4095
