@@ -828,6 +828,9 @@ static const struct sock_fprog *join_pid_guard(const struct sock_fprog *main_pro
     return &out;
 }
 
+/* Set once the main filter is attached: the lock step (below) must then follow. */
+static bool g_seccomp_on;
+
 static step_result step_seccomp(const pvx_child_plan *plan)
 {
     const struct sock_fprog *one;
@@ -845,6 +848,7 @@ static step_result step_seccomp(const pvx_child_plan *plan)
             fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", errno);
             return shared_net_unscoped();
         }
+        g_seccomp_on = true;
         send_layer("seccomp");
         return STEP_OK;
     }
@@ -858,7 +862,38 @@ static step_result step_seccomp(const pvx_child_plan *plan)
         /* the pid guard alone allows socket(2): not enough in the shared namespace */
         return shared_net_unscoped();
     }
+    g_seccomp_on = true;
     send_layer("seccomp");
+    return STEP_OK;
+}
+
+/* The second filter, attached once the child has set its limits and before the program
+ * runs: it kills the calls the main filter allows only for the child's own set-up after its
+ * request (seccomp_filter.c, ACT_UNTIL_RUN), so that the main filter, whose attach is the
+ * costly one (the kernel compiles it and emulates it for every syscall number), is
+ * attached before the request. Seccomp takes the most restrictive verdict of all filters:
+ * after this, the child's calls are exactly those the main table allows for the run. */
+static step_result step_seccomp_lock(const pvx_child_plan *plan)
+{
+    struct sock_filter insns[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_prlimit64, 5, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setrlimit, 4, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_memfd_create, 3, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_dup2, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_seccomp, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    };
+    struct sock_fprog prog = {(unsigned short)(sizeof insns / sizeof insns[0]), insns};
+    (void)plan;
+    if (!g_seccomp_on)
+        return STEP_SKIPPED; /* no main filter: nothing to lock (reported by its step) */
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+        /* the main filter's set-up calls would stay open to the program: it does not run */
+        fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER) of the second filter", errno);
+        _exit(PVX_EXIT_SETUP);
+    }
     return STEP_OK;
 }
 
@@ -887,8 +922,9 @@ static const child_step steps[] = {
        (issue 19: off the request's path); it opens no path after them (its root is empty) */
     {"no_new_privs", step_no_new_privs, false, 0},
     {"fs:landlock", step_landlock, false, 0},
+    {"seccomp", step_seccomp, false, 0},
     {"rlimits", step_rlimits, true, 1},
-    {"seccomp", step_seccomp, false, 1},
+    {"seccomp:lock", step_seccomp_lock, true, 1}, /* fatal itself where it matters */
 };
 
 /* Signals: default actions for the ones that classify a run; Python's SIG_IGN for SIGPIPE

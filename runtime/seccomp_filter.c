@@ -31,6 +31,7 @@ enum {
     ACT_ALLOW_OWN_CLOCK,
     ACT_ALLOW_PRIVATE_FUTEX,
     ACT_ALLOW_MADVISE,
+    ACT_UNTIL_RUN,
     ACT_EACCES,
     ACT_ENOTTY,
     ACT_EPERM
@@ -98,6 +99,14 @@ static const syscall_entry syscall_table[] = {
     {"tgkill", ACT_ALLOW, "abort() on itself only (pid checked by the second filter)"},
     {"tkill", ACT_ALLOW, "raise on its own thread only (pid checked by the second filter)"},
     {"exit", ACT_ALLOW, "thread exit"},
+    /* the child's own set-up after its request (the filter is attached before it, off the
+       request's path: issue 19); a second filter attached before the program runs
+       (sandbox.c, step_seccomp_lock) kills each of them */
+    {"prlimit64", ACT_UNTIL_RUN, "the run's limits, set by the child once its request is read (setrlimit)"},
+    {"setrlimit", ACT_UNTIL_RUN, "the same, where libc calls it by this name"},
+    {"memfd_create", ACT_UNTIL_RUN, "the request's stdin, written to a memfd that becomes fd 0"},
+    {"dup2", ACT_UNTIL_RUN, "that memfd onto fd 0"},
+    {"seccomp", ACT_UNTIL_RUN, "attaching the second filter itself"},
     {"exit_group", ACT_ALLOW, "process exit"},
     /* refused with EACCES: reaching files by path */
     {"open", ACT_EACCES, "files: PermissionError"},
@@ -128,6 +137,7 @@ static const char *action_name(int a)
     case ACT_ALLOW_OWN_CLOCK: return "allow (clock ids 0-11 only)";
     case ACT_ALLOW_PRIVATE_FUTEX: return "allow (FUTEX_PRIVATE_FLAG only)";
     case ACT_ALLOW_MADVISE: return "allow (listed advice only, else EPERM)";
+    case ACT_UNTIL_RUN: return "allow until the program runs, then kill";
     case ACT_EACCES: return "EACCES";
     case ACT_ENOTTY: return "ENOTTY";
     case ACT_EPERM: return "EPERM";
@@ -222,6 +232,8 @@ static int add_entry(scmp_filter_ctx ctx, const syscall_entry *e)
                                   SCMP_A2(SCMP_CMP_GE, (scmp_datum_t)18, 0));
         return rc;
     }
+    case ACT_UNTIL_RUN:
+        return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
     case ACT_EACCES:
         return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
     case ACT_ENOTTY:

@@ -27,11 +27,12 @@ _Noreturn void pvx_session_child(pvx_child_plan *plan, pvx_py_plan *py)
     struct timeval idle;
 
     prctl(PR_SET_NAME, "pyverify-sess", 0, 0, 0);
-    pvx_child_os_phase(plan, 0);
+    /* on the socket itself (fd 4 once phase 0 has placed it), before seccomp is attached */
     idle.tv_sec = (time_t)py->idle_s;
     idle.tv_usec = (suseconds_t)((py->idle_s - (double)idle.tv_sec) * 1e6);
-    if (setsockopt(PVX_FD_REQUEST, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle) < 0)
-        pvx_child_fatal("cannot set the idle timeout");
+    if (setsockopt(plan->request_fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle) < 0)
+        _exit(PVX_EXIT_SETUP); /* fd 3 is not the control pipe yet */
+    pvx_child_os_phase(plan, 0);
     pvx_child_os_phase(plan, 1);
     keep = PyList_New(0); /* every program's code stays alive: the guard knows them by address */
     if (!keep)
