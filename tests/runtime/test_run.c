@@ -631,11 +631,32 @@ static unsigned long pidns_of(pid_t pid)
     return strchr(link, '[') ? strtoul(strchr(link, '[') + 1, NULL, 10) : 0;
 }
 
+/* Whether PID is ending: a zombie, or SIGKILL pending (/proc/PID/status). */
+static bool ending(pid_t pid)
+{
+    char path[64], line[256];
+    bool end = false;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    if (!(f = fopen(path, "r")))
+        return true;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "State:", 6) == 0 && (strchr(line, 'Z') || strchr(line, 'X')))
+            end = true;
+        if ((strncmp(line, "ShdPnd:", 7) == 0 || strncmp(line, "SigPnd:", 7) == 0) &&
+            (strtoull(line + 7, NULL, 16) & (1ull << (SIGKILL - 1))))
+            end = true;
+    }
+    fclose(f);
+    return end;
+}
+
 /* A runner's children come from its template, this process's only child: the warm ones
- * are the template's children in its own pid namespace (the init and program of a run
- * ended from outside, in theirs, are orphaned to the template, its subreaper, for a
+ * are the template's children in its own pid namespace that are not ending (the last
+ * run's supervisor, killed, until it is reaped; the init and program of a run ended from
+ * outside, in their own namespace, orphaned to the template, its subreaper, for a
  * moment). */
-static int warm_children(pid_t *out, int max)
+static int template_children(pid_t *out, int max, bool with_ending)
 {
     pid_t tmpl[4], all[64];
     int n, k = 0;
@@ -643,9 +664,14 @@ static int warm_children(pid_t *out, int max)
         return -1;
     n = children_of(tmpl[0], all, 64);
     for (int i = 0; i < n && k < max; i++)
-        if (pidns_of(all[i]) == pidns_of(tmpl[0]))
+        if (pidns_of(all[i]) == pidns_of(tmpl[0]) && (with_ending || !ending(all[i])))
             out[k++] = all[i];
     return k;
+}
+
+static int warm_children(pid_t *out, int max)
+{
+    return template_children(out, max, false);
 }
 
 static void test_runner_loop(void **state)
@@ -705,7 +731,7 @@ static void test_runner_loop(void **state)
     assert_int_equal(warm_children(kids, 16), 2);
     kill(kids[0], SIGKILL);
     kill(kids[1], SIGKILL);
-    for (int k = 0; k < 500 && warm_children(kids, 16) != 0; k++)
+    for (int k = 0; k < 500 && template_children(kids, 16, true) != 0; k++)
         usleep(2000); /* reaped by the template */
     {
         pv_run_opts o = PV_RUN_OPTS_INIT;
