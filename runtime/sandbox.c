@@ -875,16 +875,29 @@ static step_result step_seccomp(const pvx_child_plan *plan)
  * after this, the child's calls are exactly those the main table allows for the run. */
 static step_result step_seccomp_lock(const pvx_child_plan *plan)
 {
-    struct sock_filter insns[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_prlimit64, 5, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setrlimit, 4, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_memfd_create, 3, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_dup2, 2, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_seccomp, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    /* by number, each where the architecture has it: asm-generic (arm64, riscv64) has no
+       dup2 (libc's dup2 is dup3 there), so a fixed list would not compile */
+    static const uint32_t nrs[] = {
+        __NR_prlimit64,
+#ifdef __NR_setrlimit
+        __NR_setrlimit,
+#endif
+        __NR_memfd_create,
+#ifdef __NR_dup2
+        __NR_dup2,
+#endif
+        __NR_dup3,
+        __NR_seccomp,
     };
+    enum { N = sizeof nrs / sizeof nrs[0] };
+    struct sock_filter insns[N + 3];
+    insns[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                            offsetof(struct seccomp_data, nr));
+    for (size_t i = 0; i < N; i++) /* a match jumps to the last instruction: kill */
+        insns[1 + i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nrs[i],
+                                                    (unsigned char)(N - i), 0);
+    insns[N + 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    insns[N + 2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
     struct sock_fprog prog = {(unsigned short)(sizeof insns / sizeof insns[0]), insns};
     (void)plan;
     if (!g_seccomp_on)

@@ -106,6 +106,7 @@ static const syscall_entry syscall_table[] = {
     {"setrlimit", ACT_UNTIL_RUN, "the same, where libc calls it by this name"},
     {"memfd_create", ACT_UNTIL_RUN, "the request's stdin, written to a memfd that becomes fd 0"},
     {"dup2", ACT_UNTIL_RUN, "that memfd onto fd 0"},
+    {"dup3", ACT_UNTIL_RUN, "the same where libc's dup2 is dup3 (arm64, riscv64: no dup2 there)"},
     {"seccomp", ACT_UNTIL_RUN, "attaching the second filter itself"},
     {"exit_group", ACT_ALLOW, "process exit"},
     /* refused with EACCES: reaching files by path */
