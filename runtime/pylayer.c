@@ -803,6 +803,13 @@ static void flush_streams(void)
         PyObject *r = s ? PyObject_CallMethod(s, "flush", NULL) : NULL;
         Py_XDECREF(r);
         PyErr_Clear();
+        /* the template's stream, if the program put another in its place (the template's
+           reference kept it from being flushed when it was dropped) */
+        if (pre_streams[i + 1] && pre_streams[i + 1] != s) {
+            r = PyObject_CallMethod(pre_streams[i + 1], "flush", NULL);
+            Py_XDECREF(r);
+            PyErr_Clear();
+        }
     }
 }
 

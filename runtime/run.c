@@ -607,8 +607,9 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
                 }
             }
             /* in a pid namespace the child is a supervisor: the CPU clock to read is the
-               program's, two levels below, found in /proc (the kernel's word, not the
-               child's); until then RLIMIT_CPU, set in the program, still holds */
+               program's, its second child (the init is the first), found in /proc (the
+               kernel's word, not the child's); until then RLIMIT_CPU, set in the program,
+               still holds */
             if (r->ready && !w->clock_resolved && has_pid_layer(r)) {
                 pid_t prog = w->prog_hint > 0 && w->prog_hint != w->pid ? w->prog_hint
                                                                    : pvx_program_pid(w->pid);
@@ -618,8 +619,9 @@ static void watch_loop(pvx_watch *w, pv_run_result *r, pvx_control *c)
                     w->cpu_clock = clk;
                     w->have_cpu_clock = true;
                     if (c->end_early) {
-                        /* a pidfd, then the same pid still the init's child: it names the
-                           program (a reaped pid's number is not the init's child again) */
+                        /* a pidfd, then the same pid still the supervisor's second child: it
+                           names the program (the supervisor forks nothing else, so a reaped
+                           pid's number is not its child again) */
                         int fd = (int)syscall(SYS_pidfd_open, prog, 0);
                         if (fd >= 0 && pvx_program_pid(w->pid) == prog) {
                             w->prog_pidfd = fd;

@@ -58,6 +58,19 @@ const char *__asan_default_options(void)
 #endif
 
 #define PVX_NOBODY 65534u
+
+/* The architecture the second seccomp filter accepts (its syscall numbers are this one's). */
+#if defined(__x86_64__)
+#define PVX_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define PVX_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__riscv) && __riscv_xlen == 64
+#define PVX_AUDIT_ARCH AUDIT_ARCH_RISCV64
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PVX_AUDIT_ARCH AUDIT_ARCH_PPC64LE
+#elif defined(__s390x__)
+#define PVX_AUDIT_ARCH AUDIT_ARCH_S390X
+#endif /* elsewhere the main filter's own architecture check is the only one */
 #define PVX_NOFILE 16u
 #define PVX_STACK_BYTES (8u * 1024u * 1024u)
 
@@ -889,15 +902,28 @@ static step_result step_seccomp_lock(const pvx_child_plan *plan)
         __NR_dup3,
         __NR_seccomp,
     };
+#ifdef PVX_AUDIT_ARCH
+    enum { A = 3 };
+#else
+    enum { A = 0 };
+#endif
     enum { N = sizeof nrs / sizeof nrs[0] };
-    struct sock_filter insns[N + 3];
+    struct sock_filter insns[A + N + 3];
+#ifdef PVX_AUDIT_ARCH
+    /* the numbers are this architecture's: any other (a compat ABI) is killed here too,
+       not only by the main filter */
     insns[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                            offsetof(struct seccomp_data, arch));
+    insns[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PVX_AUDIT_ARCH, 1, 0);
+    insns[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+#endif
+    insns[A] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                                             offsetof(struct seccomp_data, nr));
     for (size_t i = 0; i < N; i++) /* a match jumps to the last instruction: kill */
-        insns[1 + i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nrs[i],
-                                                    (unsigned char)(N - i), 0);
-    insns[N + 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    insns[N + 2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+        insns[A + 1 + i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nrs[i],
+                                                        (unsigned char)(N - i), 0);
+    insns[A + N + 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    insns[A + N + 2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
     struct sock_fprog prog = {(unsigned short)(sizeof insns / sizeof insns[0]), insns};
     (void)plan;
     if (!g_seccomp_on)
