@@ -73,43 +73,41 @@ static void remove_workdir(const char *path, dev_t dev, ino_t ino)
     remove_tree_at(AT_FDCWD, path, 0);
 }
 
-/* The first child of `pid` as the kernel lists it, or 0. */
-static pid_t first_child(pid_t pid)
+/* The first two children of `pid` as the kernel lists them (in the order they were
+ * made), 0 where there is none. */
+static void first_children(pid_t pid, pid_t *first, pid_t *second)
 {
-    char path[64], buf[32];
+    char path[64], buf[64], *end;
     ssize_t n;
     int fd;
+    *first = *second = 0;
     snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return 0;
+        return;
     n = read(fd, buf, sizeof buf - 1);
     close(fd);
     if (n <= 0)
-        return 0;
+        return;
     buf[n] = '\0';
-    return (pid_t)strtol(buf, NULL, 10);
+    *first = (pid_t)strtol(buf, &end, 10);
+    *second = (pid_t)strtol(end, NULL, 10);
+}
+
+/* The first child of `pid` (with a pid namespace: its init), or 0. */
+static pid_t first_child(pid_t pid)
+{
+    pid_t first, second;
+    first_children(pid, &first, &second);
+    return first;
 }
 
 /* The program of a child with a pid namespace is its second child (sandbox.c: the init
  * first, then the program, both the supervisor's own children); without one, the child. */
 pid_t pvx_program_pid(pid_t child)
 {
-    char path[64], buf[64], *end;
-    ssize_t n;
     pid_t first, second;
-    int fd;
-    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)child, (int)child);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return child;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return child;
-    buf[n] = '\0';
-    first = (pid_t)strtol(buf, &end, 10);
-    second = (pid_t)strtol(end, NULL, 10);
+    first_children(child, &first, &second);
     return first > 0 && second > 0 ? second : child;
 }
 
