@@ -717,14 +717,12 @@ struct pvx_landlock_attr {
     uint64_t handled_access_fs, handled_access_net, scoped;
 };
 
-/* Set by the steps below when the child runs in the template's shared network namespace:
- * there, Landlock's abstract-socket scope and seccomp (no socket at all) are what keep the
- * runs apart, so a child that could not apply them ends before it runs anything. */
-static bool g_net_shared;
-
-static step_result shared_net_unscoped(void)
+/* In the template's shared network namespace (a namespaced run of a template's child),
+ * Landlock's abstract-socket scope and seccomp (no socket at all) are what keep the runs
+ * apart, so a child that could not apply them ends before it runs anything. */
+static step_result shared_net_unscoped(const pvx_child_plan *plan)
 {
-    if (g_net_shared) {
+    if (plan->net_shared && !(plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES))) {
         pvx_send_fail(PVX_FD_CONTROL, "namespace:net",
                       "the template's shared network namespace needs Landlock's scopes "
                       "(ABI 6) and seccomp: the run ends here");
@@ -740,7 +738,6 @@ static step_result step_landlock(const pvx_child_plan *plan)
     long abi;
     int fd;
 
-    g_net_shared = plan->net_shared && !(plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_NAMESPACES));
     if (plan->flags & PV_RUN_NO_OS_LAYER) {
         pvx_send_fail(PVX_FD_CONTROL, "fs:landlock", "disabled by the caller");
         return STEP_SKIPPED;
@@ -748,7 +745,7 @@ static step_result step_landlock(const pvx_child_plan *plan)
     abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
     if (abi < 1) {
         fail_errno("fs:landlock", "landlock_create_ruleset", errno);
-        return shared_net_unscoped();
+        return shared_net_unscoped(plan);
     }
     memset(&attr, 0, sizeof attr);
     attr.handled_access_fs = (1ull << 13) - 1; /* ABI 1: EXECUTE ... MAKE_SYM */
@@ -770,13 +767,13 @@ static step_result step_landlock(const pvx_child_plan *plan)
     fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0u);
     if (fd < 0) {
         fail_errno("fs:landlock", "landlock_create_ruleset", errno);
-        return shared_net_unscoped();
+        return shared_net_unscoped(plan);
     }
     /* without no_new_privs this needs CAP_SYS_ADMIN in the (new) user namespace */
     if (syscall(SYS_landlock_restrict_self, fd, 0u) < 0) {
         fail_errno("fs:landlock", "landlock_restrict_self", errno);
         close(fd);
-        return shared_net_unscoped();
+        return shared_net_unscoped(plan);
     }
     close(fd);
     send_layer("fs:landlock");
@@ -784,7 +781,7 @@ static step_result step_landlock(const pvx_child_plan *plan)
         send_layer("signals:landlock");
     else {
         pvx_send_fail(PVX_FD_CONTROL, "signals:landlock", "Landlock ABI below 6");
-        return shared_net_unscoped();
+        return shared_net_unscoped(plan);
     }
     return STEP_OK;
 }
@@ -849,17 +846,17 @@ static step_result step_seccomp(const pvx_child_plan *plan)
     const struct sock_fprog *one;
     if (plan->flags & (PV_RUN_NO_OS_LAYER | PV_RUN_NO_SECCOMP)) {
         pvx_send_fail(PVX_FD_CONTROL, "seccomp", "disabled by the caller");
-        return shared_net_unscoped();
+        return shared_net_unscoped(plan);
     }
     if (!plan->bpf) {
         pvx_send_fail(PVX_FD_CONTROL, "seccomp", plan->bpf_missing);
-        return shared_net_unscoped();
+        return shared_net_unscoped(plan);
     }
     one = join_pid_guard(plan->bpf);
     if (one) {
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, one) < 0) {
             fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", errno);
-            return shared_net_unscoped();
+            return shared_net_unscoped(plan);
         }
         g_seccomp_on = true;
         send_layer("seccomp");
@@ -868,12 +865,12 @@ static step_result step_seccomp(const pvx_child_plan *plan)
     /* the pid guard first: once the main filter is in, seccomp(2) itself is forbidden */
     if (install_pid_guard() < 0) {
         fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER) for the pid guard", errno);
-        return shared_net_unscoped();
+        return shared_net_unscoped(plan);
     }
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, plan->bpf) < 0) {
         fail_errno("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", errno);
         /* the pid guard alone allows socket(2): not enough in the shared namespace */
-        return shared_net_unscoped();
+        return shared_net_unscoped(plan);
     }
     g_seccomp_on = true;
     send_layer("seccomp");
