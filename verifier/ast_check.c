@@ -373,9 +373,24 @@ static int add_return(walker *w, int s, PyObject *value)
                           value, false, s, true);
 }
 
-static int bind_import_name(walker *w, const frame *f, int scope, PyObject *name,
-                            PyObject *module)
+static int add_ref(walker *w, PyObject *name, PyObject *pos, int scope, int ctx, unsigned flags);
+
+/* A binding that is not a Name node (def, class, import alias, except ... as, a match
+ * capture): its name is judged like a Name store (check_ref), so that a module- or
+ * class-level binding of a forbidden builtin's name is PV203 here as it is PV504 in the
+ * bytecode layer, whatever statement makes it. */
+static int add_binding_ref(walker *w, const frame *f, int scope, PyObject *name, PyObject *pos)
 {
+    if (!name || !PyUnicode_Check(name))
+        return 0;
+    return add_ref(w, name, pos, scope, CTX_STORE, f->dead ? FL_DEAD : 0u);
+}
+
+static int bind_import_name(walker *w, const frame *f, int scope, PyObject *name,
+                            PyObject *module, PyObject *pos)
+{
+    if (add_binding_ref(w, f, scope, name, pos) < 0)
+        return -1;
     if (f->dead && (w->sc.s[scope].kind == PVSC_MODULE || w->sc.s[scope].kind == PVSC_CLASS))
         return 0;
     if (record_bind(w, scope, name, false) < 0)
@@ -499,7 +514,7 @@ static int visit_import(walker *w, const frame *f, bool from)
             if (!pvn_module_allowed(w->p, name) && w->rules)
                 diag(w, alias, PVR_IMPORT_MODULE, NULL, "module '%s' is not allowed", utf8(name));
             if (asname) {
-                if (bind_import_name(w, f, f->scope, asname, name) < 0)
+                if (bind_import_name(w, f, f->scope, asname, name, alias) < 0)
                     return -1;
                 continue;
             }
@@ -512,7 +527,7 @@ static int visit_import(walker *w, const frame *f, bool from)
                 diag(w, alias, PVR_IMPORT_MODULE, NULL,
                      "'import %s' binds module '%s', which is not allowed", utf8(name), utf8(top));
             check_name(w, alias, top, "module name");
-            int rc = bind_import_name(w, f, f->scope, top, top);
+            int rc = bind_import_name(w, f, f->scope, top, top, alias);
             Py_DECREF(top);
             if (rc < 0)
                 return -1;
@@ -536,7 +551,8 @@ static int visit_import(walker *w, const frame *f, bool from)
                      v == PVN_DENIED ? "matches a deny pattern, in" : "is not an allowed member of",
                      utf8(module));
         }
-        int rc = sub ? bind_import_name(w, f, f->scope, bindname, sub)
+        int rc = sub ? bind_import_name(w, f, f->scope, bindname, sub, alias)
+                     : add_binding_ref(w, f, f->scope, bindname, alias) < 0 ? -1
                      : bind_name(w, f, f->scope, bindname);
         if (rc == 0 && !sub && module_ok && !f->dead)
             rc = add_libcand(w, f->scope, bindname, NULL,
@@ -856,7 +872,7 @@ static int visit(walker *w, frame *f)
                 check_name(w, node, name, "function");
             }
         }
-        if (name && bind_name(w, f, s, name) < 0)
+        if (name && (add_binding_ref(w, f, s, name, node) < 0 || bind_name(w, f, s, name) < 0))
             return -1;
         int inner = new_scope(w, PVSC_FUNCTION, s);
         if (inner < 0)
@@ -897,7 +913,8 @@ static int visit(walker *w, frame *f)
             diag(w, k0, PVR_CLASS_KEYWORDS, NULL, "class '%s' has keyword argument '%s'",
                  utf8(name), a && a != Py_None ? utf8(a) : "**");
         }
-        if (name && (bind_name_as(w, f, s, name, true) < 0 ||
+        if (name && (add_binding_ref(w, f, s, name, node) < 0 ||
+                     bind_name_as(w, f, s, name, true) < 0 ||
                      (!f->dead && (record_class(w, node) < 0 ||
                                    add_libcand(w, s, name, node, false) < 0))))
             return -1;
@@ -992,7 +1009,7 @@ static int visit(walker *w, frame *f)
         PyObject *n = field(node, kind == K_MatchMapping ? S_rest : S_name);
         if (n && n != Py_None) {
             check_name(w, node, n, "name");
-            if (bind_name(w, f, s, n) < 0)
+            if (add_binding_ref(w, f, s, n, node) < 0 || bind_name(w, f, s, n) < 0)
                 return -1;
         }
         return push_rest(w, f, kind, NULL);

@@ -145,6 +145,21 @@ static const rcase g_cases[] = {
     REJ("PV203", "for exec in [len]:\n    exec('1')", 2, 5),
     REJ("PV203", "eval = len\ndef f():\n    return eval('1')", 3, 12),
     REJ("PV203", "match len:\n    case eval:\n        eval('1')", 3, 9),
+    /* every binding statement, not only assignments: the bytecode layer sees each as a
+       STORE_NAME (PV504; fuzz_verify finding 6) */
+    REJ("PV203", "def delattr(x):\n    return x", 1, 1),
+    REJ("PV203", "class C:\n    def delattr(self):\n        return 1", 2, 5),
+    REJ("PV203", "class open:\n    pass", 1, 1),
+    REJ("PV203", "class C:\n    class open:\n        pass", 2, 5),
+    REJ("PV203", "import math as eval", 1, 8),
+    REJ("PV203", "from math import pi as eval", 1, 18),
+    REJ("PV203", "try:\n    pass\nexcept ValueError as open:\n    pass", 3, 1),
+    REJ("PV203", "match 1:\n    case 1 as open:\n        pass", 2, 10),
+    REJ("PV203", "match [1]:\n    case [*open]:\n        pass", 2, 11),
+    REJ("PV203", "match {}:\n    case {**open}:\n        pass", 2, 10),
+    ACC("PV203", "def f():\n    def open():\n        return 1\n    class eval:\n        pass\n"
+                 "    try:\n        pass\n    except ValueError as id:\n        pass\n"
+                 "    return open(), eval"),
     ACC("PV203", "def f():\n    eval = len\n    return eval('1')"),
     ACC("PV203", "def f(eval):\n    return eval('1')"),
     ACC("PV203", "x = [eval('1') for eval in [len]]"),
