@@ -74,6 +74,8 @@ typedef struct walker {
     bool stop;            /* a limit was hit: abandon the walk */
     pvsc_table sc;
     PyObject *program_attrs; /* owned set: attribute names the program defines */
+    PyObject *held;          /* owned list: names a ref points to that no node owns (the
+                                `a` of `import a.b`, a substring made by the walk) */
     nameref *refs;
     size_t nrefs, caprefs;
     attrref *chains;
@@ -383,6 +385,9 @@ static int add_binding_ref(walker *w, const frame *f, int scope, PyObject *name,
 {
     if (!name || !PyUnicode_Check(name))
         return 0;
+    /* the ref outlives the walk's own reference to `name` (fuzz_verify finding 7) */
+    if ((!w->held && !(w->held = PyList_New(0))) || PyList_Append(w->held, name) < 0)
+        return -1;
     return add_ref(w, name, pos, scope, CTX_STORE, f->dead ? FL_DEAD : 0u);
 }
 
@@ -1727,6 +1732,7 @@ out:
     free(w.binds);
     Py_XDECREF(w.dunder_ok);
     Py_XDECREF(w.program_attrs);
+    Py_XDECREF(w.held);
     Py_XDECREF(w.name_verdicts);
     Py_XDECREF(w.attr_verdicts);
     pvsc_free(&w.sc);
