@@ -331,6 +331,11 @@ PVX_INTERNAL int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run
  * user namespace of its subordinate ids (subid.c); why (static, or NULL): not root, why
  * there is no per-run uid. The template's, set once before it forks. */
 PVX_INTERNAL void pvx_spawn_set_subid(bool in_userns, const char *why);
+/* This process writes nothing to its Python streams from now on (the template, which runs
+ * no program): they are flushed here, once, and not before each fork. A flush is Python
+ * work, and Python work between forks writes into the heap the children share, which
+ * splits the huge pages arena.c made of it. */
+PVX_INTERNAL void pvx_spawn_set_streams_quiet(void);
 /* Every child this process forks from now on is in this process's own empty network
  * namespace, shared by its runs (the template's, set once before it forks). */
 PVX_INTERNAL void pvx_spawn_set_net_shared(bool shared);

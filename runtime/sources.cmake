@@ -25,6 +25,7 @@ set(PV_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/session.c
   ${CMAKE_CURRENT_LIST_DIR}/session_child.c
   ${CMAKE_CURRENT_LIST_DIR}/template.c
+  ${CMAKE_CURRENT_LIST_DIR}/arena.c
   ${CMAKE_CURRENT_LIST_DIR}/template_kind.c
   ${CMAKE_CURRENT_LIST_DIR}/subid.c)
 

@@ -279,6 +279,13 @@ void pvx_spawn_set_subid(bool in_userns, const char *why)
 }
 
 static bool g_net_shared;
+static bool g_streams_quiet;
+
+void pvx_spawn_set_streams_quiet(void)
+{
+    flush_host_streams();
+    g_streams_quiet = true;
+}
 
 void pvx_spawn_set_net_shared(bool shared)
 {
@@ -344,7 +351,8 @@ int pvx_spawn_child_uid(pvx_spawn *s, pvx_py_plan *py, const pv_run_opts *o, boo
     plan.uid_why = g_uid_why;
     plan.net_shared = g_net_shared;
 
-    flush_host_streams();
+    if (!g_streams_quiet)
+        flush_host_streams();
     PyOS_BeforeFork();
     pid = fork();
     if (pid == 0) {

@@ -866,6 +866,7 @@ int pvx_template_main(int argc, char **argv)
     }
     memcpy(origin, buf + sizeof h + h.policy_len, (size_t)h.origin_len);
     origin[h.origin_len] = '\0';
+    pvx_arena_install(); /* before the interpreter allocates its first arena */
     if (pv_init() < 0)
         tmpl_fail("pv_init");
     PyGILState_Ensure(); /* held for good: this thread is the only one */
@@ -958,6 +959,10 @@ int pvx_template_main(int argc, char **argv)
         pvx_spawn_set_subid(rc == 0, w);
     }
     share_network_namespace(h.flags);
+    /* last: nothing after this writes into the arenas before a fork (a write would split
+       a huge page in this process, and every later fork would copy 512 entries again) */
+    pvx_spawn_set_streams_quiet();
+    (void)pvx_arena_collapse();
     tmpl_send('R', getpid(), NULL, NULL, 0);
 
     for (;;) {

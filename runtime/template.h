@@ -61,6 +61,12 @@ PVX_INTERNAL void pvx_template_close_inherited(pvx_template *t);
 /* Close the channel (the template kills and reaps its children, then exits) and reap it. */
 PVX_INTERNAL void pvx_template_stop(pvx_template *t);
 
+/* arena.c: the template's pymalloc arenas in one region aligned to huge pages. Install
+ * before the interpreter starts; collapse once it is prepared, before the first fork
+ * (returns the bytes now backed by huge pages, 0 when none could be). */
+PVX_INTERNAL void pvx_arena_install(void);
+PVX_INTERNAL size_t pvx_arena_collapse(void);
+
 /* The helper's program: fd 3 the channel, fd 4 a memfd with the set-up. */
 PVX_INTERNAL int pvx_template_main(int argc, char **argv);
 
