@@ -1299,6 +1299,25 @@ static int lib_value(walker *w, PyObject *e, int scope)
             return any_lib(w, field(e, S_values), NULL, scope);
         } else if (k == K_BoolOp) {
             return any_lib(w, field(e, S_values), NULL, scope);
+        } else if (k == K_BinOp) {
+            /* an operator of a library object may return one (a timedelta's +), and so
+               may the reflected one of the other operand (`1 + td`): either side counts,
+               as the bytecode layer counts the left (fuzz_verify finding 8) */
+            if ((r = lib_value(w, field(e, S_left), scope)) != 0)
+                return r;
+            e = field(e, S_right);
+        } else if (k == K_UnaryOp) {
+            e = field(e, S_operand);
+        } else if (k == K_Compare) {
+            /* a rich comparison may return any object */
+            if ((r = any_lib(w, field(e, S_comparators), NULL, scope)) != 0)
+                return r;
+            e = field(e, S_left);
+        } else if (k == K_JoinedStr) {
+            /* always a str; counted as the bytecode layer counts FORMAT_VALUE's operand */
+            return any_lib(w, field(e, S_values), NULL, scope);
+        } else if (k == K_FormattedValue) {
+            e = field(e, S_value);
         } else if (k == K_Lambda) {
             /* a lambda whose body is a library value makes one when called */
             int in = inner_scope(w, e);

@@ -28,7 +28,7 @@ enum { CTX_LOAD, CTX_STORE, CTX_DEL, CTX_DECL };
     X(body) X(decorator_list) X(bases) X(returns) X(elt) X(key) X(target) X(iter) X(ifs)  \
     X(annotation) X(patterns) X(kwd_patterns) X(cls) X(type) X(orelse) X(test) \
     X(targets) X(slice) X(elts) X(keys) X(values) \
-    X(ops) X(comparators) X(left)
+    X(ops) X(comparators) X(left) X(right) X(operand)
 #define DECL(s) PV_INTERNAL extern PyObject *S_##s __asm__("pva_S_" #s);
 STRINGS(DECL)
 #undef DECL

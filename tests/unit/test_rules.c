@@ -261,6 +261,12 @@ static const rcase g_cases[] = {
     PACC("PV308", "x = rate('EUR') * 2\nrecord('invoice', x)", POL_HOST),
     PACC("PV308", "try:\n    rate('X')\nexcept HostError as e:\n    print(e)", POL_HOST),
     REJ("PV307", "import dataclasses\nf = dataclasses.field()\nf.name = 'x'", 3, 3),
+    /* an operator's result may be the library object (fuzz_verify finding 8) */
+    REJ("PV307", "import dataclasses\nf = dataclasses.field() + 1\nf.name = 'x'", 3, 3),
+    REJ("PV307", "import dataclasses\nf = 1 + dataclasses.field()\nf.name = 'x'", 3, 3),
+    REJ("PV307", "import dataclasses\nf = -dataclasses.field()\nf.name = 'x'", 3, 3),
+    REJ("PV307", "import dataclasses\nf = dataclasses.field() == 1\nf.name = 'x'", 3, 3),
+    ACC("PV307", "import math\nclass P:\n    pass\np = P()\np.r = math.pi * 2\nq = P()\nq.s = 1 + 2"),
     REJ("PV307", "import dataclasses\nclass A:\n    a: int = 0\ndataclasses.fields(A)[0].name = 'x'", 4, 26),
     REJ("PV307", "import collections\ncollections.OrderedDict.keys = None", 2, 25),
     REJ("PV307", "from dataclasses import field\nf = field()\ng = f\ndel g.default", 4, 7),
