@@ -304,6 +304,18 @@ static int children_of(pid_t pid, pid_t *out, int max)
     return n;
 }
 
+/* A runner of two warm children from a template it must have (ro's flags): the test's
+ * process then has one child, the template, in kids[0]. */
+static pv_runner *start_template_runner(pv_runner_opts *ro, pid_t kids[4])
+{
+    pv_runner *rn = NULL;
+    ro->template_mode = PV_TEMPLATE_REQUIRE;
+    ro->pool = 2;
+    assert_int_equal(pv_runner_new_opts(&rn, policy, ro), 0);
+    assert_int_equal(children_of(getpid(), kids, 4), 1);
+    return rn;
+}
+
 /* The inode of /proc/PID/ns/NAME, 0 when unreadable. */
 static unsigned long ns_of(pid_t pid, const char *name)
 {
@@ -358,10 +370,7 @@ static void test_shared_netns(void **state)
     }
     pv_run_cache_free();
     ro.flags = o.flags = PV_RUN_ALLOW_UNVERIFIED;
-    ro.template_mode = PV_TEMPLATE_REQUIRE;
-    ro.pool = 2;
-    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
-    assert_int_equal(children_of(getpid(), kids, 4), 1);
+    rn = start_template_runner(&ro, kids);
     warm_netns(kids[0], ns);
     print_message("  host %lu, template %lu, programs %lu %lu\n", host_ns,
                   ns_of(kids[0], "net"), ns[0], ns[1]);
@@ -375,8 +384,7 @@ static void test_shared_netns(void **state)
     pv_runner_free(rn);
 
     ro.flags = o.flags = PV_RUN_ALLOW_UNVERIFIED | PV_RUN_NO_SECCOMP;
-    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
-    assert_int_equal(children_of(getpid(), kids, 4), 1);
+    rn = start_template_runner(&ro, kids);
     warm_netns(kids[0], ns);
     assert_true(ns_of(kids[0], "net") == host_ns);
     assert_true(ns[0] != host_ns && ns[1] != host_ns && ns[0] != ns[1]);
@@ -439,10 +447,7 @@ static void test_huge_page_arenas(void **state)
     }
     pv_run_cache_free();
     ro.flags = o.flags = PV_RUN_ALLOW_UNVERIFIED;
-    ro.template_mode = PV_TEMPLATE_REQUIRE;
-    ro.pool = 2;
-    assert_int_equal(pv_runner_new_opts(&rn, policy, &ro), 0);
-    assert_int_equal(children_of(getpid(), kids, 4), 1);
+    rn = start_template_runner(&ro, kids);
     before = anon_huge_kb(kids[0]);
     for (int i = 0; i < 20; i++) {
         pv_run_result *r = NULL;
